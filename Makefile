@@ -1,0 +1,64 @@
+# Seva Mitra: every entry point. `make dev` and `make test` set up a fresh machine themselves.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+STAGE ?= dev
+
+export PYTHONPATH := layers/common/python:functions/register:functions/match:functions/book:functions/complaint:functions/verify:.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export CDK_DISABLE_VERSION_CHECK := true
+export CDK_DISABLE_CLI_TELEMETRY := true
+export POWERTOOLS_TRACE_DISABLED ?= true
+
+.PHONY: help install dev test check lint format typecheck openapi synth bench deploy clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,infra]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP) ## create .venv and install everything pyproject.toml lists
+
+node_modules/.package-lock.json: package.json
+	npm install --no-audit --no-fund --loglevel=error
+
+dev: install ## serve the API locally on moto with demo data (PORT, default 3000)
+	$(PY) -m local.server
+
+test: install ## run the whole test suite with the branch-coverage floor
+	$(PY) -m pytest --cov --cov-report=term
+
+check: lint typecheck test ## lint, types and tests: green before you stop
+
+lint: install ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## apply ruff fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: install ## mypy over the layer, functions, infra, local stack and benchmarks
+	$(VENV)/bin/mypy layers/common/python functions infra local benchmarks
+
+openapi: install ## regenerate the served OpenAPI document from the pydantic models
+	$(PY) -m local.openapi
+
+synth: install node_modules/.package-lock.json ## synthesize the CDK app offline, cdk-nag on
+	npx cdk synth --quiet --context stage=$(STAGE)
+
+bench: install ## run the benchmarks (benchmarks/results/*.json)
+	$(PY) benchmarks/match_bench.py
+
+deploy: install node_modules/.package-lock.json ## deploy the stage STAGE (default dev) to the current AWS account
+	npx cdk deploy --context stage=$(STAGE) --require-approval broadening
+
+clean: ## remove build output (keeps .venv)
+	rm -rf cdk.out build .local .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -1,0 +1,124 @@
+"""The resolver factory every function uses, and the one place errors become HTTP responses."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
+from pydantic import ValidationError
+
+from sevamitra.errors import DomainError, error_body
+from sevamitra.observability import logger
+from sevamitra.types import OUT_OF_SERVICE_AREA
+
+# API Gateway allows 10 MB; no Seva Mitra request needs more than a few KiB.
+MAX_BODY_BYTES = 64 * 1024
+
+_JSON_HEADERS = {"Content-Type": content_types.APPLICATION_JSON}
+
+
+def language_of(headers: dict[str, str] | None) -> str:
+    """``hi`` when the client prefers Hindi (``Accept-Language: hi`` or ``hi-IN,...``), else ``en``."""
+    for name, value in (headers or {}).items():
+        if name.lower() == "accept-language" and value:
+            first = value.split(",")[0].strip().lower()
+            return "hi" if first.startswith("hi") else "en"
+    return "en"
+
+
+def proxy_error(status: int, code: str, headers: dict[str, str] | None, message: str | None = None) -> dict:
+    """An API Gateway proxy response in the error shape, for errors raised before routing."""
+    return {
+        "statusCode": status,
+        "headers": dict(_JSON_HEADERS),
+        "body": json.dumps(error_body(code, language_of(headers), message), ensure_ascii=False),
+        "isBase64Encoded": False,
+    }
+
+
+def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pydantic errors as API.md details: each with ``loc`` and ``msg`` (no input echoed back:
+    it may hold an Aadhaar number)."""
+    return [
+        {"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid value"), "type": e.get("type")}
+        for e in errors
+    ]
+
+
+class SevaResolver(APIGatewayRestResolver):
+    """Powertools REST resolver with request validation and API.md's error contract."""
+
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+        body = event.get("body") or ""
+        if len(body.encode() if isinstance(body, str) else body) > MAX_BODY_BYTES:
+            return proxy_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", event.get("headers"))
+        return super().resolve(event, context)
+
+    def error(
+        self, status: int, code: str, message: str | None = None, details: list | None = None
+    ) -> Response:
+        language = language_of(dict(self.current_event.headers or {}))
+        return Response(
+            status_code=status,
+            content_type=content_types.APPLICATION_JSON,
+            body=error_body(code, language, message, details),
+        )
+
+
+def make_resolver() -> SevaResolver:
+    """A resolver with every domain exception mapped to its status, in one table for all functions."""
+    app = SevaResolver(enable_validation=True)
+
+    @app.exception_handler(DomainError)
+    def _domain_error(exc: DomainError) -> Response:
+        status = int(exc.status)
+        log = logger.exception if status >= 500 else logger.info
+        log("request failed", extra={"error_code": exc.code, "status": status})
+        return app.error(status, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    def _validation_error(exc: RequestValidationError) -> Response:
+        errors = list(exc.errors())
+        types = {e.get("type") for e in errors}
+        if "json_invalid" in types:
+            return app.error(HTTPStatus.BAD_REQUEST, "malformed_json")
+        if any(
+            e.get("type") == "model_attributes_type" and tuple(e.get("loc", ())) == ("body",) for e in errors
+        ):
+            return app.error(HTTPStatus.BAD_REQUEST, "body_not_object")
+        code = OUT_OF_SERVICE_AREA if OUT_OF_SERVICE_AREA in types else "validation_error"
+        logger.info(
+            "request rejected", extra={"error_code": code, "fields": [list(e.get("loc", ())) for e in errors]}
+        )
+        return app.error(HTTPStatus.UNPROCESSABLE_ENTITY, code, details=_field_errors(errors))
+
+    @app.exception_handler(ValidationError)
+    def _domain_validation_error(exc: ValidationError) -> Response:
+        # Raised when domain code validates something built from the request (not the body itself).
+        errors = [dict(e) for e in exc.errors()]
+        types = {e.get("type") for e in errors}
+        code = OUT_OF_SERVICE_AREA if OUT_OF_SERVICE_AREA in types else "validation_error"
+        return app.error(HTTPStatus.UNPROCESSABLE_ENTITY, code, details=_field_errors(errors))
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _unsupported_content_type(_: RequestUnsupportedContentType) -> Response:
+        return app.error(HTTPStatus.BAD_REQUEST, "bad_request", "Send the body as application/json.")
+
+    @app.not_found
+    def _route_not_found(_: NotFoundError) -> Response:
+        return app.error(HTTPStatus.NOT_FOUND, "route_not_found")
+
+    @app.exception_handler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        logger.exception("unhandled error")
+        return app.error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error")
+
+    return app

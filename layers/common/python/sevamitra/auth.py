@@ -1,0 +1,66 @@
+"""Who is calling: the Cognito claims API Gateway's authorizer put in the event.
+
+API Gateway (REST, Cognito user pool authorizer) passes the ID token's claims as strings in
+``requestContext.authorizer.claims``; ``cognito:groups`` arrives as one string, which AWS has
+rendered both as ``"a,b"`` and as ``"[a b]"``, so both are parsed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sevamitra.errors import Forbidden, Unauthorized
+
+OFFICERS = "officers"
+EMPLOYERS = "employers"
+
+
+@dataclass(frozen=True)
+class Caller:
+    sub: str
+    groups: frozenset[str]
+    username: str | None = None
+
+    @property
+    def is_officer(self) -> bool:
+        return OFFICERS in self.groups
+
+    @property
+    def is_employer(self) -> bool:
+        return EMPLOYERS in self.groups
+
+    @property
+    def roles(self) -> list[str]:
+        """``citizen`` for every signed-in account, plus its staff groups."""
+        return ["citizen", *sorted(g for g in self.groups if g in (OFFICERS, EMPLOYERS))]
+
+    def require_officer(self) -> None:
+        if not self.is_officer:
+            raise Forbidden(message="Only Labour & Employment officers may do this.")
+
+    def require_any(self, *groups: str) -> None:
+        if not self.groups.intersection(groups):
+            raise Forbidden()
+
+
+def parse_groups(raw: Any) -> frozenset[str]:
+    if raw is None:
+        return frozenset()
+    if isinstance(raw, list | tuple | set | frozenset):
+        return frozenset(str(g) for g in raw if g)
+    text = str(raw).strip().strip("[]")
+    return frozenset(part for part in text.replace(",", " ").split() if part)
+
+
+def caller_from_event(event: dict[str, Any]) -> Caller:
+    """The signed-in caller, or ``Unauthorized`` when the event carries no authorizer claims."""
+    claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
+    sub = claims.get("sub")
+    if not sub:
+        raise Unauthorized()
+    return Caller(
+        sub=str(sub),
+        groups=parse_groups(claims.get("cognito:groups")),
+        username=claims.get("cognito:username"),
+    )

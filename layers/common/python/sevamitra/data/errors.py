@@ -1,0 +1,42 @@
+"""SDK failures become domain exceptions here, so no handler ever sees a botocore error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import PynamoDBException
+
+from sevamitra.errors import DependencyFailed, Throttled
+
+_THROTTLING = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+}
+
+
+def _error_code(exc: BaseException) -> str | None:
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ClientError):
+            return str(cause.response.get("Error", {}).get("Code"))
+        cause = cause.__cause__
+    return getattr(exc, "cause_response_code", None)
+
+
+@contextmanager
+def dependency_errors(what: str) -> Iterator[None]:
+    """Turn AWS SDK failures into ``Throttled`` (429) or ``DependencyFailed`` (503).
+
+    Use it around calls whose expected outcomes (a failed condition, a missing item) the caller
+    has already handled inside the block."""
+    try:
+        yield
+    except (PynamoDBException, ClientError, BotoCoreError) as exc:
+        code = _error_code(exc)
+        if code in _THROTTLING:
+            raise Throttled(message=f"{what} is busy; retry shortly.") from exc
+        raise DependencyFailed(message=f"{what} failed; it is safe to retry.") from exc

@@ -1,0 +1,316 @@
+"""The pynamodb models: the single source of every table's key schema and indexes.
+
+``schema.py`` derives the CreateTable parameters from these classes; the CDK stack and the local
+stack both build their tables from that, and ``tests/infra`` proves the template agrees.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from sevamitra.settings import settings
+
+
+def table_name(logical: str) -> str:
+    return f"{settings().table_prefix}{logical}"
+
+
+class _Meta:
+    """Common table settings; ``table_name`` is set per model."""
+
+    region = settings().aws_region
+    billing_mode = "PAY_PER_REQUEST"
+    max_retry_attempts = 3
+
+
+class BaseModel(Model):
+    """Base of every table model. ``LOGICAL_NAME`` is the table's name without the stage prefix."""
+
+    LOGICAL_NAME = ""
+
+    class Meta(_Meta):
+        table_name = ""
+
+
+# --- professionals ---------------------------------------------------------------------------
+
+
+class ByAccountIndex(GlobalSecondaryIndex["ProfessionalModel"]):
+    """Sparse: the professional an account *is* (self-registered), for ``GET /me``."""
+
+    class Meta:
+        index_name = "by_account"
+        projection = KeysOnlyProjection()
+
+    account_sub = UnicodeAttribute(hash_key=True)
+
+
+class ProfessionalModel(BaseModel):
+    LOGICAL_NAME = "professionals"
+
+    class Meta(_Meta):
+        table_name = table_name("professionals")
+
+    id = UnicodeAttribute(hash_key=True)
+    status = UnicodeAttribute()
+    name = UnicodeAttribute()
+    # The professional's own account when self-registered; absent for assisted registrations.
+    account_sub = UnicodeAttribute(null=True)
+    # The account that created the record (self, agency member or officer); it manages documents.
+    registered_by = UnicodeAttribute()
+    agency_id = UnicodeAttribute(null=True)
+    aadhaar_hash = UnicodeAttribute()
+    aadhaar_last4 = UnicodeAttribute()
+    mobile_hash = UnicodeAttribute()
+    mobile_last4 = UnicodeAttribute()
+    services = ListAttribute(of=UnicodeAttribute)
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    district = UnicodeAttribute()
+    qualification: MapAttribute[str, Any] = MapAttribute(null=True)
+    documents: MapAttribute[str, Any] = MapAttribute(null=True)
+    verification: MapAttribute[str, Any] = MapAttribute(null=True)
+    online = BooleanAttribute(default=False)
+    active_booking_id = UnicodeAttribute(null=True)
+    rating_sum = NumberAttribute(default=0)
+    rating_count = NumberAttribute(default=0)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+
+    by_account = ByAccountIndex()
+
+
+# --- identities and the ban registry ---------------------------------------------------------
+
+
+class IdentityModel(BaseModel):
+    """One item per claimed identity: ``aadhaar#<hmac>`` / ``mobile#<hmac>`` -> professional, and
+    ``ban#aadhaar#<hmac>`` / ``ban#mobile#<hmac>`` for the ban registry. Claimed with
+    ``attribute_not_exists(pk)`` so two registrations of one identity cannot both succeed."""
+
+    LOGICAL_NAME = "identities"
+
+    class Meta(_Meta):
+        table_name = table_name("identities")
+
+    pk = UnicodeAttribute(hash_key=True)
+    professional_id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)
+
+
+# --- agencies ---------------------------------------------------------------------------------
+
+
+class ByOwnerIndex(GlobalSecondaryIndex["AgencyModel"]):
+    class Meta:
+        index_name = "by_owner"
+        projection = KeysOnlyProjection()
+
+    owner_sub = UnicodeAttribute(hash_key=True)
+
+
+class AgencyModel(BaseModel):
+    LOGICAL_NAME = "agencies"
+
+    class Meta(_Meta):
+        table_name = table_name("agencies")
+
+    id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    udyam_number = UnicodeAttribute()
+    district = UnicodeAttribute()
+    contact_mobile_hash = UnicodeAttribute()
+    contact_mobile_last4 = UnicodeAttribute()
+    status = UnicodeAttribute()
+    owner_sub = UnicodeAttribute()
+    members = UnicodeSetAttribute(null=True)
+    approved_by = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+    by_owner = ByOwnerIndex()
+
+
+# --- the geo index ----------------------------------------------------------------------------
+
+
+class GeoEntryModel(BaseModel):
+    """One item per (eligible professional, service): findable by ``/match``.
+
+    ``pk`` is ``<service_id>#<coarse parent H3 cell>``; ``sk`` orders entries by their fine H3
+    cell so that a compacted cell set becomes a few ``BETWEEN`` ranges (see sevamitra.geo)."""
+
+    LOGICAL_NAME = "geo"
+
+    class Meta(_Meta):
+        table_name = table_name("geo")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    professional_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    rating = NumberAttribute(null=True)
+
+
+# --- bookings ---------------------------------------------------------------------------------
+
+
+class AwaitingAcceptIndex(GlobalSecondaryIndex["BookingModel"]):
+    """Sparse: only ``requested`` bookings carry ``awaiting``; the expiry job queries it by time."""
+
+    class Meta:
+        index_name = "awaiting_accept"
+        projection = KeysOnlyProjection()
+
+    awaiting = UnicodeAttribute(hash_key=True)
+    expires_at = UnicodeAttribute(range_key=True)
+
+
+class BookingModel(BaseModel):
+    LOGICAL_NAME = "bookings"
+
+    class Meta(_Meta):
+        table_name = table_name("bookings")
+
+    id = UnicodeAttribute(hash_key=True)
+    status = UnicodeAttribute()
+    citizen_sub = UnicodeAttribute()
+    professional_id = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    fee_paise = NumberAttribute()
+    duration_minutes = NumberAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    engagement: MapAttribute[str, Any] = MapAttribute(null=True)
+    start_code_hash = UnicodeAttribute(null=True)
+    start_attempts = NumberAttribute(default=0)
+    awaiting = UnicodeAttribute(null=True)
+    expires_at = UnicodeAttribute()
+    complaint_ids = UnicodeSetAttribute(null=True)
+    rating: MapAttribute[str, Any] = MapAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+    awaiting_accept = AwaitingAcceptIndex()
+
+
+# --- complaints -------------------------------------------------------------------------------
+
+
+class OpenByDueIndex(GlobalSecondaryIndex["ComplaintModel"]):
+    """Sparse: only ``open`` complaints carry ``open_flag``; the escalation job queries by due time."""
+
+    class Meta:
+        index_name = "open_by_due"
+        projection = KeysOnlyProjection()
+
+    open_flag = UnicodeAttribute(hash_key=True)
+    due_by = UnicodeAttribute(range_key=True)
+
+
+class ComplaintModel(BaseModel):
+    LOGICAL_NAME = "complaints"
+
+    class Meta(_Meta):
+        table_name = table_name("complaints")
+
+    id = UnicodeAttribute(hash_key=True)
+    status = UnicodeAttribute(null=True)
+    booking_id = UnicodeAttribute(null=True)
+    professional_id = UnicodeAttribute(null=True)
+    complainant_sub = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute(null=True)
+    open_flag = UnicodeAttribute(null=True)
+    due_by = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute(null=True)
+
+    open_by_due = OpenByDueIndex()
+
+
+# --- police verification requests -------------------------------------------------------------
+
+
+class PendingIndex(GlobalSecondaryIndex["VerificationRequestModel"]):
+    """Sparse: only unanswered requests carry ``pending``; officers list them by request time."""
+
+    class Meta:
+        index_name = "pending"
+        projection = AllProjection()
+
+    pending = UnicodeAttribute(hash_key=True)
+    requested_at = UnicodeAttribute(range_key=True)
+
+
+class VerificationRequestModel(BaseModel):
+    LOGICAL_NAME = "verifications"
+
+    class Meta(_Meta):
+        table_name = table_name("verifications")
+
+    request_id = UnicodeAttribute(hash_key=True)
+    professional_id = UnicodeAttribute()
+    district = UnicodeAttribute()
+    requested_at = UnicodeAttribute()
+    pending = UnicodeAttribute(null=True)
+    task_token = UnicodeAttribute(null=True)
+
+    pending_index = PendingIndex()
+
+
+# --- audit trail ------------------------------------------------------------------------------
+
+
+class AuditEntryModel(BaseModel):
+    """Append-only, hash-chained decisions per subject (a professional)."""
+
+    LOGICAL_NAME = "audit"
+
+    class Meta(_Meta):
+        table_name = table_name("audit")
+
+    subject = UnicodeAttribute(hash_key=True)
+    seq = NumberAttribute(range_key=True)
+
+
+# --- idempotency (Powertools' persistence layer owns the item shape) ---------------------------
+
+
+class IdempotencyModel(BaseModel):
+    LOGICAL_NAME = "idempotency"
+
+    class Meta(_Meta):
+        table_name = table_name("idempotency")
+
+    id = UnicodeAttribute(hash_key=True)
+    expiration = NumberAttribute(null=True)
+
+    TTL_ATTRIBUTE = "expiration"
+
+
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    ProfessionalModel,
+    IdentityModel,
+    AgencyModel,
+    GeoEntryModel,
+    BookingModel,
+    ComplaintModel,
+    VerificationRequestModel,
+    AuditEntryModel,
+    IdempotencyModel,
+)

@@ -1,0 +1,139 @@
+"""Domain exceptions and the one table that maps them to HTTP.
+
+Domain code raises these bare exceptions; ``api.make_resolver`` turns every one of them into
+API.md's error shape ``{"error": {"code", "message", "details"}}`` with the status below. The
+``code`` is the contract; the message is for people, in English or Hindi.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+
+class DomainError(Exception):
+    """Base of every error a client may see. Subclasses fix the HTTP status and a default code."""
+
+    status: ClassVar[HTTPStatus] = HTTPStatus.INTERNAL_SERVER_ERROR
+    default_code: ClassVar[str] = "internal_error"
+
+    def __init__(self, code: str | None = None, message: str | None = None, details: list[Any] | None = None):
+        self.code = code or self.default_code
+        self.message = message
+        self.details = details or []
+        super().__init__(message or self.code)
+
+
+class BadRequest(DomainError):
+    status = HTTPStatus.BAD_REQUEST
+    default_code = "bad_request"
+
+
+class Unauthorized(DomainError):
+    status = HTTPStatus.UNAUTHORIZED
+    default_code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    status = HTTPStatus.FORBIDDEN
+    default_code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = HTTPStatus.NOT_FOUND
+    default_code = "not_found"
+
+
+class Conflict(DomainError):
+    status = HTTPStatus.CONFLICT
+    default_code = "conflict"
+
+
+class PayloadTooLarge(DomainError):
+    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+
+class Unprocessable(DomainError):
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    default_code = "validation_error"
+
+
+class Throttled(DomainError):
+    status = HTTPStatus.TOO_MANY_REQUESTS
+    default_code = "throttled"
+
+
+class DependencyFailed(DomainError):
+    """A dependency (DynamoDB, S3, Secrets Manager, Step Functions) failed: safe to retry."""
+
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    default_code = "dependency_unavailable"
+
+
+# Human messages per code: (English, Hindi). A code missing here falls back to its class default.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "bad_request": ("The request is malformed.", "अनुरोध सही प्रारूप में नहीं है।"),
+    "malformed_json": ("The body is not valid JSON.", "अनुरोध का मुख्य भाग मान्य JSON नहीं है।"),
+    "body_not_object": ("The body must be a JSON object.", "अनुरोध का मुख्य भाग JSON ऑब्जेक्ट होना चाहिए।"),
+    "unauthorized": ("Sign in to use this service.", "इस सेवा के लिए साइन इन करें।"),
+    "invalid_signature": (
+        "The request signature is missing or invalid.",
+        "अनुरोध का हस्ताक्षर गायब या अमान्य है।",
+    ),
+    "forbidden": ("You are not allowed to do this.", "आपको यह करने की अनुमति नहीं है।"),
+    "banned": (
+        "This identity is permanently banned from Seva Mitra.",
+        "यह पहचान सेवा मित्र से स्थायी रूप से प्रतिबंधित है।",
+    ),
+    "not_found": ("Nothing was found with that id.", "इस आईडी से कुछ नहीं मिला।"),
+    "route_not_found": ("There is no such route.", "ऐसा कोई मार्ग नहीं है।"),
+    "conflict": ("The request conflicts with the current state.", "अनुरोध वर्तमान स्थिति से मेल नहीं खाता।"),
+    "duplicate_identity": (
+        "This Aadhaar or mobile number is already registered.",
+        "यह आधार या मोबाइल नंबर पहले से पंजीकृत है।",
+    ),
+    "documents_missing": ("Required documents have not been uploaded.", "आवश्यक दस्तावेज़ अपलोड नहीं किए गए हैं।"),
+    "professional_unavailable": (
+        "The professional is not available for this booking.",
+        "यह पेशेवर इस बुकिंग के लिए उपलब्ध नहीं है।",
+    ),
+    "invalid_transition": ("That step is not allowed now.", "यह कदम अभी संभव नहीं है।"),
+    "complaint_exists": (
+        "An open complaint of this kind already exists for this booking.",
+        "इस बुकिंग पर इस प्रकार की शिकायत पहले से खुली है।",
+    ),
+    "already_decided": ("This has already been decided.", "इस पर पहले ही निर्णय हो चुका है।"),
+    "payload_too_large": ("The request body is too large.", "अनुरोध का आकार बहुत बड़ा है।"),
+    "validation_error": ("Some fields are invalid.", "कुछ फ़ील्ड अमान्य हैं।"),
+    "out_of_service_area": (
+        "The location is outside the Uttar Pradesh service area.",
+        "यह स्थान उत्तर प्रदेश सेवा क्षेत्र से बाहर है।",
+    ),
+    "wrong_start_code": ("The start code is wrong.", "प्रारंभ कोड गलत है।"),
+    "throttled": ("Too many requests. Try again shortly.", "बहुत अधिक अनुरोध। थोड़ी देर बाद प्रयास करें।"),
+    "dependency_unavailable": (
+        "A service is temporarily unavailable. It is safe to retry.",
+        "एक सेवा अस्थायी रूप से उपलब्ध नहीं है। दोबारा प्रयास करना सुरक्षित है।",
+    ),
+    "internal_error": ("Something went wrong on our side.", "हमारी ओर से कुछ गड़बड़ हुई।"),
+}
+
+
+def message_for(code: str, language: str, override: str | None = None) -> str:
+    """The human message for ``code``: Hindi when ``language`` is ``hi``; an explicit English
+    override (a domain error's own message) wins only for English."""
+    english, hindi = MESSAGES.get(
+        code, MESSAGES["bad_request"] if code.startswith("bad") else MESSAGES["conflict"]
+    )
+    if language == "hi":
+        return hindi
+    return override or english
+
+
+def error_body(
+    code: str, language: str, message: str | None = None, details: list[Any] | None = None
+) -> dict:
+    return {
+        "error": {"code": code, "message": message_for(code, language, message), "details": details or []}
+    }

@@ -1,0 +1,44 @@
+"""Every route of the API, declared once: the CDK API and the local gateway are both built from
+this table, and a test proves each function's resolver serves exactly its rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Auth(StrEnum):
+    PUBLIC = "public"  # no authorizer
+    COGNITO = "cognito"  # Cognito user pool authorizer (ID token)
+    POLICE_SIGNATURE = "police_signature"  # no authorizer: the function checks X-Seva-Signature
+
+
+class Function(StrEnum):
+    REGISTER = "register"
+    MATCH = "match"
+    BOOK = "book"
+    COMPLAINT = "complaint"
+    VERIFY = "verify"
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    function: Function
+    auth: Auth
+
+
+_P, _C, _S = Auth.PUBLIC, Auth.COGNITO, Auth.POLICE_SIGNATURE
+_REG, _MATCH = Function.REGISTER, Function.MATCH
+
+ROUTES: tuple[Route, ...] = (
+    Route("GET", "/health", _MATCH, _P),
+    Route("GET", "/openapi.json", _MATCH, _P),
+    Route("GET", "/services", _MATCH, _P),
+    Route("GET", "/me", _REG, _C),
+)
+
+
+def routes_of(function: Function) -> list[Route]:
+    return [route for route in ROUTES if route.function == function]

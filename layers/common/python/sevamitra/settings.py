@@ -1,0 +1,47 @@
+"""Typed configuration, read from the environment once per cold start.
+
+Each function extends ``CommonSettings`` with what it needs and builds it once with
+``settings_for``; logic never reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TypeVar
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+S = TypeVar("S", bound="CommonSettings")
+
+
+class CommonSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    stage: str = Field(default="local", alias="STAGE")
+    aws_region: str = Field(default="ap-south-1", alias="AWS_REGION")
+    # Every table is named "<TABLE_PREFIX><logical name>" (see data/tables.py).
+    table_prefix: str = Field(default="sevamitra-local-", alias="TABLE_PREFIX")
+    documents_bucket: str = Field(default="sevamitra-local-documents", alias="DOCUMENTS_BUCKET")
+    event_bus_name: str = Field(default="sevamitra-local", alias="EVENT_BUS_NAME")
+    identity_key_secret_arn: str = Field(
+        default="sevamitra-local/identity-key", alias="IDENTITY_KEY_SECRET_ARN"
+    )
+    police_secret_arn: str = Field(default="sevamitra-local/police-callback", alias="POLICE_SECRET_ARN")
+    verification_state_machine_arn: str = Field(default="", alias="VERIFICATION_STATE_MACHINE_ARN")
+    booking_accept_timeout_s: int = Field(default=1800, ge=1, alias="BOOKING_ACCEPT_TIMEOUT_S")
+    complaint_sla_s: int = Field(default=7 * 24 * 3600, ge=1, alias="COMPLAINT_SLA_S")
+    police_verification_timeout_s: int = Field(
+        default=7 * 24 * 3600, ge=1, alias="POLICE_VERIFICATION_TIMEOUT_S"
+    )
+    idempotency_ttl_s: int = Field(default=3600, ge=60, alias="IDEMPOTENCY_TTL_S")
+
+
+@cache
+def settings_for(model: type[S]) -> S:
+    """The settings of ``model``, validated once per process (that is, once per cold start)."""
+    return model()
+
+
+def settings() -> CommonSettings:
+    return settings_for(CommonSettings)

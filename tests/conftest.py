@@ -1,0 +1,31 @@
+"""Test-wide environment: fake AWS credentials, fixed table prefix, no tracing, no real endpoints.
+
+Set before any project module is imported, because settings are read once per process."""
+
+from __future__ import annotations
+
+import os
+
+for _name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+    os.environ.pop(_name, None)
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECURITY_TOKEN": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "ap-south-1",
+        "AWS_REGION": "ap-south-1",
+        "STAGE": "test",
+        "TABLE_PREFIX": "sevamitra-test-",
+        "DOCUMENTS_BUCKET": "sevamitra-test-documents",
+        "EVENT_BUS_NAME": "sevamitra-test",
+        "IDENTITY_KEY_SECRET_ARN": "sevamitra-test/identity-key",
+        "POLICE_SECRET_ARN": "sevamitra-test/police-callback",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_SERVICE_NAME": "sevamitra",
+        "POWERTOOLS_METRICS_NAMESPACE": "SevaMitra",
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    }
+)
