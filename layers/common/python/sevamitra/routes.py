@@ -40,5 +40,37 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A non-HTTP entry point of a function (a workflow step, a scheduled job): the Lambda
+    handler ``<function>.<module>.lambda_handler`` deployed as its own Lambda function."""
+
+    function: Function
+    module: str
+
+    @property
+    def handler(self) -> str:
+        return f"{self.function.value}.{self.module}.lambda_handler"
+
+    @property
+    def name(self) -> str:
+        """The Lambda function's name suffix: ``verify-steps``, ``book-expiry``."""
+        return f"{self.function.value}-{self.module}"
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """An entry fired on a schedule: EventBridge in AWS, the local scheduler in ``make dev``."""
+
+    entry: Entry
+    every_minutes: int
+
+
+# Workflow steps invoked by the verification state machine (Lambda tasks).
+WORKFLOW_ENTRIES: tuple[Entry, ...] = ()
+
+SCHEDULED_JOBS: tuple[ScheduledJob, ...] = ()
+
+
 def routes_of(function: Function) -> list[Route]:
     return [route for route in ROUTES if route.function == function]
