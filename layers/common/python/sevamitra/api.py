@@ -17,12 +17,14 @@ from pydantic import ValidationError
 
 from sevamitra.errors import DomainError, error_body
 from sevamitra.observability import logger
+from sevamitra.routes import ROUTES, Auth
 from sevamitra.types import OUT_OF_SERVICE_AREA
 
 # API Gateway allows 10 MB; no Seva Mitra request needs more than a few KiB.
 MAX_BODY_BYTES = 64 * 1024
 
 _JSON_HEADERS = {"Content-Type": content_types.APPLICATION_JSON}
+_COGNITO_ROUTES = frozenset((route.method, route.path) for route in ROUTES if route.auth is Auth.COGNITO)
 
 
 def language_of(headers: dict[str, str] | None) -> str:
@@ -53,13 +55,27 @@ def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _requires_sign_in(event: Mapping[str, Any]) -> bool:
+    return (str(event.get("httpMethod")), str(event.get("resource"))) in _COGNITO_ROUTES
+
+
+def _has_claims(event: Mapping[str, Any]) -> bool:
+    claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("claims") or {}
+    return bool(claims.get("sub"))
+
+
 class SevaResolver(APIGatewayRestResolver):
     """Powertools REST resolver with request validation and API.md's error contract."""
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+        headers = event.get("headers")
         body = event.get("body") or ""
         if len(body.encode() if isinstance(body, str) else body) > MAX_BODY_BYTES:
-            return proxy_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", event.get("headers"))
+            return proxy_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", headers)
+        if _requires_sign_in(event) and not _has_claims(event):
+            # API Gateway's authorizer already refuses these; checking again here keeps the order
+            # "who are you" before "what did you send" however the function is invoked.
+            return proxy_error(HTTPStatus.UNAUTHORIZED, "unauthorized", headers)
         return super().resolve(event, context)
 
     def error(
