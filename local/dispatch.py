@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,11 +28,29 @@ class LocalContext:
         return 30_000
 
 
+# A Lambda execution environment handles one event at a time, and the handlers rely on it: a
+# Powertools resolver keeps the current event on the module-level ``app``. In one process with a
+# threaded gateway, each handler module therefore runs one invocation at a time, like a function
+# with a single warm container.
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _lock_for(module_name: str) -> threading.Lock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(module_name, threading.Lock())
+
+
 def handler_module(function: Function | str, module: str = "handler") -> Any:
     return importlib.import_module(f"{Function(function).value}.{module}")
 
 
+def call_handler(function: Function | str, module: str, event: Any, function_name: str) -> Any:
+    """Run ``<function>.<module>.lambda_handler(event, context)``, one invocation per module at a time."""
+    handler = handler_module(function, module)
+    with _lock_for(handler.__name__):
+        return handler.lambda_handler(event, LocalContext(function_name))
+
+
 def invoke(function: Function | str, event: dict[str, Any], module: str = "handler") -> Any:
-    return handler_module(function, module).lambda_handler(
-        event, LocalContext(f"sevamitra-{Function(function).value}")
-    )
+    return call_handler(function, module, event, f"sevamitra-{Function(function).value}")

@@ -14,7 +14,7 @@ from typing import Any
 
 from moto.awslambda_simple.models import LambdaSimpleBackend
 
-from local.dispatch import LocalContext, handler_module
+from local.dispatch import call_handler
 from sevamitra.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Entry
 
 _ORIGINAL_INVOKE = LambdaSimpleBackend.invoke
@@ -37,7 +37,7 @@ def _function_name(name_or_arn: str) -> str:
 
 
 def run_entry(entry: Entry, payload: Any) -> Any:
-    return handler_module(entry.function, entry.module).lambda_handler(payload, LocalContext(entry.name))
+    return call_handler(entry.function, entry.module, payload, entry.name)
 
 
 def install_lambda_router(prefix: str) -> None:

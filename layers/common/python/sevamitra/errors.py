@@ -88,6 +88,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "not_found": ("Nothing was found with that id.", "इस आईडी से कुछ नहीं मिला।"),
     "route_not_found": ("There is no such route.", "ऐसा कोई मार्ग नहीं है।"),
+    "method_not_allowed": (
+        "This route does not accept that method.",
+        "यह मार्ग इस विधि को स्वीकार नहीं करता।",
+    ),
     "conflict": ("The request conflicts with the current state.", "अनुरोध वर्तमान स्थिति से मेल नहीं खाता।"),
     "duplicate_identity": (
         "This Aadhaar or mobile number is already registered.",

@@ -1,0 +1,319 @@
+"""API Gateway (REST, Cognito user pool authorizer) emulation for the local stack.
+
+Each HTTP request is matched against ``sevamitra.routes.ROUTES``, checked the way API Gateway
+checks it (body size, the Cognito ID token of protected routes), turned into the REST proxy event
+AWS would send, and handed to the function's handler in this process. Gateway-level errors use
+API.md's error shape: 404 for a path no route declares, 405 for a declared path with another
+method, 413 for a body over the resolver's limit, 401 for a missing or invalid token.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.message import Message
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BufferedIOBase
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
+
+import jwt
+
+from local import dispatch
+from local.events import claims_from_token_payload, match_route, path_exists, rest_event
+from sevamitra.api import MAX_BODY_BYTES, language_of
+from sevamitra.errors import error_body
+from sevamitra.observability import redact
+from sevamitra.routes import ROUTES, Auth, Function
+
+log = logging.getLogger("local.gateway")
+
+Invoke = Callable[[Function, dict[str, Any]], Any]
+
+
+class InvalidToken(Exception):
+    """The bearer token is missing, malformed, badly signed, expired or not for this client."""
+
+
+class KeysUnavailable(Exception):
+    """The user pool's JWKS could not be fetched."""
+
+
+class TokenVerifier(Protocol):
+    def verify(self, token: str) -> dict[str, Any]: ...
+
+
+class CognitoVerifier:
+    """Verifies Cognito ID tokens as the REST API's Cognito authorizer does: RS256 signature
+    against the pool's JWKS, ``exp``, ``iss`` (the pool), ``aud`` (the app client) and
+    ``token_use == "id"``."""
+
+    def __init__(self, jwks_url: str, issuer: str, audience: str) -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self._keys = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600, timeout=5)
+
+    def verify(self, token: str) -> dict[str, Any]:
+        try:
+            key = self._keys.get_signing_key_from_jwt(token)
+        except jwt.PyJWKClientConnectionError as exc:
+            raise KeysUnavailable(str(exc)) from exc
+        except (jwt.PyJWKClientError, jwt.InvalidTokenError) as exc:
+            raise InvalidToken(str(exc)) from exc
+        try:
+            payload: dict[str, Any] = jwt.decode(
+                token,
+                key.key,
+                algorithms=["RS256"],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": ["exp", "iss", "aud", "sub", "token_use"]},
+            )
+        except jwt.InvalidTokenError as exc:
+            raise InvalidToken(str(exc)) from exc
+        if payload.get("token_use") != "id":
+            raise InvalidToken("not an ID token")
+        return payload
+
+
+def cognito_verifier(endpoint_url: str, region: str, user_pool_id: str, client_id: str) -> CognitoVerifier:
+    """The verifier for a user pool on the local emulator: keys from the emulator, issuer as AWS
+    writes it (moto signs tokens with the AWS issuer URL)."""
+    return CognitoVerifier(
+        jwks_url=f"{endpoint_url.rstrip('/')}/{user_pool_id}/.well-known/jwks.json",
+        issuer=f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}",
+        audience=client_id,
+    )
+
+
+@dataclass
+class GatewayResponse:
+    status: int
+    body: bytes = b""
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    # The request body was not read: the connection cannot be reused.
+    close: bool = False
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BadFraming(Exception):
+    pass
+
+
+def _error(status: int, code: str, headers: dict[str, str], *, close: bool = False) -> GatewayResponse:
+    body = json.dumps(error_body(code, language_of(headers)), ensure_ascii=False).encode()
+    return GatewayResponse(status, body, [("Content-Type", "application/json")], close=close)
+
+
+def read_body(headers: Message, stream: BufferedIOBase, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The request body, refusing anything over ``limit`` bytes before reading it all."""
+    if "chunked" in (headers.get("Transfer-Encoding") or "").lower():
+        return _read_chunked(stream, limit)
+    raw_length = headers.get("Content-Length")
+    if raw_length is None:
+        return b""
+    try:
+        length = int(raw_length)
+    except ValueError as exc:
+        raise BadFraming("bad Content-Length") from exc
+    if length < 0:
+        raise BadFraming("bad Content-Length")
+    if length > limit:
+        raise BodyTooLarge
+    return stream.read(length)
+
+
+def _read_chunked(stream: BufferedIOBase, limit: int) -> bytes:
+    body = bytearray()
+    while True:
+        size_line = stream.readline(1024).split(b";")[0].strip()
+        try:
+            size = int(size_line, 16)
+        except ValueError as exc:
+            raise BadFraming("bad chunk size") from exc
+        if size == 0:
+            while stream.readline(1024).strip():  # trailers
+                pass
+            return bytes(body)
+        if len(body) + size > limit:
+            raise BodyTooLarge
+        body += stream.read(size)
+        stream.readline(1024)
+
+
+def _bearer_token(headers: dict[str, str]) -> str | None:
+    value = next((v for k, v in headers.items() if k.lower() == "authorization"), "").strip()
+    if value[:7].lower() == "bearer ":
+        value = value[7:].strip()
+    return value or None
+
+
+class Gateway:
+    """The HTTP front door: ``Gateway(verifier).start()``; ``stop()`` shuts it down."""
+
+    def __init__(
+        self,
+        verifier: TokenVerifier,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 3000,
+        invoke: Invoke = dispatch.invoke,
+        stage: str = "local",
+    ) -> None:
+        self.verifier = verifier
+        self.invoke = invoke
+        self.stage = stage
+        self._server = _Server((host, port), _RequestHandler)
+        self._server.gateway = self
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="gateway", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+
+    def respond(
+        self, method: str, target: str, raw_headers: Message, stream: BufferedIOBase
+    ) -> GatewayResponse:
+        url = urlsplit(target)
+        path = unquote(url.path) or "/"
+        headers = dict(raw_headers.items())
+        has_body = bool(raw_headers.get("Content-Length", "0") != "0" or raw_headers.get("Transfer-Encoding"))
+
+        matched = match_route(method, path)
+        if matched is None:
+            if path_exists(path):
+                allowed = sorted({r.method for r in ROUTES if match_route(r.method, path)})
+                response = _error(
+                    HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", headers, close=has_body
+                )
+                response.headers.append(("Allow", ", ".join(allowed)))
+                return response
+            return _error(HTTPStatus.NOT_FOUND, "route_not_found", headers, close=has_body)
+        route, _ = matched
+
+        try:
+            body = read_body(raw_headers, stream)
+        except BodyTooLarge:
+            return _error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", headers, close=True)
+        except BadFraming:
+            return _error(HTTPStatus.BAD_REQUEST, "bad_request", headers, close=True)
+
+        claims: dict[str, Any] | None = None
+        if route.auth is Auth.COGNITO:
+            token = _bearer_token(headers)
+            try:
+                if token is None:
+                    raise InvalidToken("no token")
+                claims = self.verifier.verify(token)
+            except InvalidToken as exc:
+                log.info("token rejected on %s %s: %s", method, route.path, exc)
+                return _error(HTTPStatus.UNAUTHORIZED, "unauthorized", headers)
+            except KeysUnavailable:
+                log.exception("user pool keys unavailable")
+                return _error(HTTPStatus.SERVICE_UNAVAILABLE, "dependency_unavailable", headers)
+
+        event = rest_event(
+            method,
+            path,
+            body=body.decode("utf-8", errors="replace") if body else None,
+            query=url.query,
+            stage=self.stage,
+        )
+        # As API Gateway passes them: the client's headers, nothing added; claims as strings.
+        event["headers"] = headers
+        event["multiValueHeaders"] = {name: raw_headers.get_all(name) or [] for name in headers}
+        event["requestContext"]["identity"]["userAgent"] = headers.get("User-Agent", "")
+        if claims is not None:
+            event["requestContext"]["authorizer"] = {"claims": claims_from_token_payload(claims)}
+
+        try:
+            result = self.invoke(route.function, event)
+            response = _proxy_response(result)
+        except Exception:
+            log.exception("handler of %s %s failed", method, route.path)
+            return _error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", headers)
+        response.headers.append(("x-amzn-RequestId", event["requestContext"]["requestId"]))
+        return response
+
+
+def _proxy_response(result: Any) -> GatewayResponse:
+    """A Lambda proxy integration result as an HTTP response; anything malformed raises."""
+    if not isinstance(result, dict) or not isinstance(result.get("statusCode"), int):
+        raise ValueError("malformed Lambda proxy response")
+    body = result.get("body") or ""
+    if result.get("isBase64Encoded"):
+        raw = base64.b64decode(body)
+    else:
+        raw = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+    headers: list[tuple[str, str]] = []
+    skip = {"content-length", "transfer-encoding", "connection"}
+    for name, value in (result.get("headers") or {}).items():
+        if name.lower() not in skip:
+            headers.append((name, str(value)))
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        if name.lower() not in skip and name not in (result.get("headers") or {}):
+            headers.extend((name, str(v)) for v in values)
+    return GatewayResponse(int(result["statusCode"]), raw, headers)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    gateway: Gateway
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+    server_version = "SevaMitraLocalGateway"
+
+    def _serve(self) -> None:
+        started = time.perf_counter()
+        try:
+            response = self.server.gateway.respond(self.command, self.path, self.headers, self.rfile)
+        except Exception:
+            log.exception("gateway failure on %s", self.command)
+            response = _error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", {}, close=True)
+        self.send_response(response.status)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        if response.close:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        # Without the query string (``/bans/check`` carries an Aadhaar or mobile there), and
+        # redacted: an unmatched path is whatever the client typed.
+        path = redact(urlsplit(self.path).path)
+        log.info("%s %s %d %.1fms", self.command, path, response.status, elapsed_ms)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """The access line is written by ``_serve``."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """http.server's own lines (malformed requests) go to the log, not raw stderr."""
+        log.info("http: " + format, *args)

@@ -1,0 +1,225 @@
+"""``make dev``: the whole stack in one process, on an in-process AWS emulator.
+
+Order matters: the moto server starts first and the SDK environment (endpoint, fake credentials,
+region) is set before anything creates a boto3 client or imports the pynamodb models, which read
+their settings at import. Then moto is configured (Step Functions executes ASL, Lambda without
+Docker, Lambda invocations routed to the in-process handlers), the resources are provisioned from
+the shared definitions, demo data is seeded, ``outputs.json`` is written, and the API Gateway
+emulation and the scheduler start. Ctrl-C or SIGTERM stops everything in reverse; exit code 0.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import signal
+import socket
+import sys
+import threading
+import urllib.request
+import warnings
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+from moto.server import ThreadedMotoServer
+
+if TYPE_CHECKING:
+    from local.demo import DemoContext
+    from local.gateway import Gateway
+    from local.scheduler import Scheduler
+    from local.settings import LocalSettings
+
+log = logging.getLogger("local.server")
+
+REGION = "ap-south-1"
+MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail fast: ``ThreadedMotoServer.start`` waits forever when its port is taken."""
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+
+
+def point_sdk_at_emulator(endpoint_url: str, moto_port: int) -> None:
+    """Every AWS client of this process (boto3, pynamodb via botocore) talks to the emulator with
+    fake credentials; never to a real account, whatever the shell has configured."""
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        os.environ.pop(name, None)
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": endpoint_url,
+            "MOTO_PORT": str(moto_port),  # the Step Functions interpreter calls localhost:$MOTO_PORT
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+        }
+    )
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+
+
+def configure_moto(endpoint_url: str) -> None:
+    request = urllib.request.Request(  # noqa: S310  (the emulator's loopback URL)
+        f"{endpoint_url}/moto-api/config",
+        data=json.dumps(MOTO_CONFIG).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        response.read()
+
+
+def write_outputs(path: Path, outputs: dict[str, Any]) -> None:
+    """Written atomically: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".json.partial")
+    partial.write_text(json.dumps(outputs, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    partial.replace(path)
+
+
+class LocalStack:
+    """Everything ``make dev`` runs: started in order by ``start``, stopped in reverse by ``stop``."""
+
+    def __init__(self) -> None:
+        self.moto: ThreadedMotoServer | None = None
+        self.gateway: Gateway | None = None
+        self.scheduler: Scheduler | None = None
+        self.outputs: dict[str, Any] = {}
+        self.outputs_path: Path | None = None
+        self.demo: DemoContext | None = None
+        self.config: LocalSettings | None = None
+
+    def start(self) -> None:
+        from local.settings import LocalSettings
+
+        early = LocalSettings()
+        _check_port_free(early.host, early.moto_port)
+        self.moto = ThreadedMotoServer(ip_address=early.host, port=early.moto_port, verbose=False)
+        self.moto.start()
+        moto_host, moto_port = self.moto.get_host_and_port()
+        endpoint_url = f"http://{moto_host}:{moto_port}"
+        point_sdk_at_emulator(endpoint_url, moto_port)
+
+        # Only now: these create SDK clients or read settings at import.
+        from local.demo import seed
+        from local.gateway import Gateway, cognito_verifier
+        from local.lambdas import install_lambda_router
+        from local.provision import provision
+        from local.scheduler import Scheduler
+
+        config = self.config = LocalSettings()
+        configure_moto(endpoint_url)
+        install_lambda_router(config.table_prefix)
+        police_key = secrets.token_hex(32)
+        resources = provision(config, police_key=police_key, identity_key=secrets.token_hex(32))
+        self.demo = seed(resources, config.aws_region)
+
+        verifier = cognito_verifier(
+            endpoint_url, config.aws_region, resources.user_pool_id, resources.user_pool_client_id
+        )
+        self.gateway = Gateway(verifier, host=config.host, port=config.port, stage=config.stage)
+        self.outputs = {
+            "ApiUrl": self.gateway.url,
+            "UserPoolId": resources.user_pool_id,
+            "UserPoolClientId": resources.user_pool_client_id,
+            "AwsEndpointUrl": endpoint_url,
+            "DocumentsBucket": resources.documents_bucket,
+            "PoliceSecretArn": resources.police_secret_arn,
+            # Local only: a deployed stack never exports these.
+            "Region": config.aws_region,
+            "PoliceSecretValue": police_key,
+            "DemoAccounts": {role: a.as_output() for role, a in self.demo.accounts.items()},
+        }
+        self.outputs_path = config.outputs_path
+        write_outputs(self.outputs_path, self.outputs)
+        self.gateway.start()
+        self.scheduler = Scheduler(
+            config.schedule_interval_s, region=config.aws_region, prefix=config.table_prefix
+        )
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        if self.gateway:
+            self.gateway.stop()
+        if self.scheduler:
+            self.scheduler.stop()
+        if self.moto:
+            self.moto.stop()
+
+    def banner(self) -> str:
+        assert self.config is not None
+        assert self.demo is not None
+        config = self.config
+        lines = [
+            "",
+            f"Seva Mitra local stack: {self.outputs['ApiUrl']}",
+            f"  AWS emulator      {self.outputs['AwsEndpointUrl']}",
+            f"  outputs           {self.outputs_path}",
+            f"  police key        {self.outputs['PoliceSecretValue']}",
+            f"  clocks            booking accept {config.booking_accept_timeout_s}s, "
+            f"complaint SLA {config.complaint_sla_s}s, police {config.police_verification_timeout_s}s, "
+            f"scheduler every {config.schedule_interval_s:g}s",
+            "  demo accounts (username / password):",
+            *(
+                f"    {a.role:<9} {a.username} / {a.password}" + (f"  [{a.group}]" if a.group else "")
+                for a in self.demo.accounts.values()
+            ),
+            *(
+                f"  ID token: python -m local.token {a.username} '{a.password}'   (see docs/local.md)"
+                for a in list(self.demo.accounts.values())[:1]
+            ),
+            "Ctrl-C to stop.",
+            "",
+        ]
+        return "\n".join(lines)
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # moto's server logs every SDK call it serves, botocore every client it makes: the gateway's
+    # access lines and the handlers' own logs are what matter.
+    for noisy in ("werkzeug", "botocore", "pynamodb"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Metrics are not published locally (POWERTOOLS_METRICS_DISABLED); not a warning per request.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+
+
+def main() -> int:
+    _configure_logging()
+    stopping = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("received %s, stopping", signal.Signals(signum).name)
+        stopping.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    stack = LocalStack()
+    try:
+        stack.start()
+    except OSError as exc:
+        print(f"local stack could not start: {exc} (is PORT or MOTO_PORT in use?)", file=sys.stderr)
+        stack.stop()
+        return 1
+    except Exception:
+        log.exception("local stack could not start")
+        stack.stop()
+        return 1
+    print(stack.banner(), flush=True)
+    while not stopping.wait(0.5):
+        pass
+    stack.stop()
+    log.info("stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
