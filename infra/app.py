@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from aws_cdk import App, Validations
 from cdk_nag import AwsSolutionsChecks
@@ -18,7 +19,9 @@ from infra.layer import LayerNotBuiltError, require_built
 from infra.stack import SevaMitraStack
 
 
-def build_app(app: App | None = None) -> tuple[App, SevaMitraStack]:
+def build_app(app: App | None = None, **stack_kwargs: Any) -> tuple[App, SevaMitraStack]:
+    """The app with the stage's stack and cdk-nag; ``stack_kwargs`` reach ``SevaMitraStack``
+    (tests pass fake workflow entries and scheduled jobs)."""
     app = app or App()
     stage = constants.stage_settings(
         app.node.try_get_context(constants.CONTEXT_STAGE) or constants.DEFAULT_STAGE,
@@ -33,6 +36,7 @@ def build_app(app: App | None = None) -> tuple[App, SevaMitraStack]:
         stage=stage,
         layer_dir=layer_dir,
         description=f"Seva Mitra backend, stage {stage.name}",
+        **stack_kwargs,
     )
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app, stack

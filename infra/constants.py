@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_logs as logs
@@ -22,7 +23,7 @@ API_MEMORY_MB = 512
 API_TIMEOUT = Duration.seconds(15)
 ENTRY_MEMORY_MB = 512
 ENTRY_TIMEOUT = Duration.seconds(60)
-FUNCTIONS_ROOT = "functions"
+FUNCTIONS_ROOT = Path(__file__).resolve().parent.parent / "functions"
 
 # Powertools: the same names the shared package uses (sevamitra.observability).
 POWERTOOLS_SERVICE_NAME = "sevamitra"

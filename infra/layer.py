@@ -63,12 +63,17 @@ def build(layer_dir: Path) -> Path:
     subprocess.run(pip_command(target, runtime_dependencies()), check=True)  # noqa: S603
     for name in NOT_IMPORTABLE:
         shutil.rmtree(target / name, ignore_errors=True)
-    # copytree follows symlinks by default, so services.json is copied as the file it points to.
-    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
-    shutil.copytree(SHARED_PACKAGE, target / "sevamitra", ignore=skip)
+    copy_shared_package(target)
     for cache in list(target.rglob("__pycache__")):
         shutil.rmtree(cache)
     return target
+
+
+def copy_shared_package(target: Path, source: Path = SHARED_PACKAGE) -> Path:
+    """Copy ``sevamitra`` into ``target``. copytree follows symlinks by default, so
+    ``services.json`` (a link to ``data/services.json``) lands as the file it points to."""
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    return Path(shutil.copytree(source, target / source.name, ignore=skip))
 
 
 def require_built(layer_dir: Path) -> Path:

@@ -189,9 +189,7 @@ class Functions(Construct):
             description=spec.description,
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
-            code=lambda_.Code.from_asset(
-                str(Path(constants.FUNCTIONS_ROOT) / spec.asset), exclude=_ASSET_EXCLUDE
-            ),
+            code=lambda_.Code.from_asset(str(constants.FUNCTIONS_ROOT / spec.asset), exclude=_ASSET_EXCLUDE),
             handler=spec.handler,
             layers=[self.layer],
             memory_size=spec.memory_mb,
