@@ -13,7 +13,10 @@ export CDK_DISABLE_VERSION_CHECK := true
 export CDK_DISABLE_CLI_TELEMETRY := true
 export POWERTOOLS_TRACE_DISABLED ?= true
 
-.PHONY: help install dev test check lint format typecheck openapi synth bench deploy clean
+LAYER_DIR := build/layer
+LAYER_SOURCES := pyproject.toml infra/layer.py $(shell find layers/common/python/sevamitra data -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
+
+.PHONY: help install dev test check lint format typecheck openapi layer synth bench deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -51,13 +54,21 @@ typecheck: install ## mypy over the layer, functions, infra, local stack and ben
 openapi: install ## regenerate the served OpenAPI document from the pydantic models
 	$(PY) -m local.openapi
 
-synth: install node_modules/.package-lock.json ## synthesize the CDK app offline, cdk-nag on
+$(LAYER_DIR)/.stamp: $(LAYER_SOURCES) | $(STAMP)
+	$(PY) -m infra.layer $(LAYER_DIR)
+	touch $@
+
+layer: $(LAYER_DIR)/.stamp ## build the Lambda layer (arm64 wheels via pip --platform; needs PyPI)
+
+synth: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## synthesize the CDK app offline (cdk-nag on), then cfn-lint it
+	rm -rf cdk.out
 	npx cdk synth --quiet --context stage=$(STAGE)
+	$(VENV)/bin/cfn-lint --non-zero-exit-code error --ignore-checks W3005 -- cdk.out/*.template.json
 
 bench: install ## run the benchmarks (benchmarks/results/*.json)
 	$(PY) benchmarks/match_bench.py
 
-deploy: install node_modules/.package-lock.json ## deploy the stage STAGE (default dev) to the current AWS account
+deploy: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## deploy the stage STAGE (default dev) to the current AWS account
 	npx cdk deploy --context stage=$(STAGE) --require-approval broadening
 
 clean: ## remove build output (keeps .venv)

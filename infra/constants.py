@@ -1,0 +1,128 @@
+"""Every name, size, timeout and per-stage setting of the CDK app, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_logs as logs
+
+APP = "sevamitra"
+DEFAULT_STAGE = "dev"
+
+# Context keys (cdk.json defaults, `--context key=value` overrides).
+CONTEXT_STAGE = "stage"
+CONTEXT_LAYER_DIR = "layer_dir"
+CONTEXT_ALLOWED_ORIGINS = "allowed_origins"
+DEFAULT_LAYER_DIR = "build/layer"
+
+# Functions: sizes and timeouts. API Gateway gives up after 29 s; workflow and scheduled
+# entries run unattended and may page through more items.
+API_MEMORY_MB = 512
+API_TIMEOUT = Duration.seconds(15)
+ENTRY_MEMORY_MB = 512
+ENTRY_TIMEOUT = Duration.seconds(60)
+FUNCTIONS_ROOT = Path(__file__).resolve().parent.parent / "functions"
+
+# Powertools: the same names the shared package uses (sevamitra.observability).
+POWERTOOLS_SERVICE_NAME = "sevamitra"
+POWERTOOLS_METRICS_NAMESPACE = "SevaMitra"
+
+# Alarms: any error or throttle in a 5-minute window is worth a look at this scale.
+ALARM_PERIOD = Duration.minutes(5)
+
+# Scheduled jobs: EventBridge retries, then parks the event in the dead-letter queue.
+SCHEDULE_RETRY_ATTEMPTS = 2
+SCHEDULE_MAX_EVENT_AGE = Duration.hours(1)
+DLQ_RETENTION = Duration.days(14)
+
+# Documents bucket.
+NONCURRENT_VERSION_EXPIRY = Duration.days(90)
+ABORT_INCOMPLETE_UPLOAD_AFTER = Duration.days(1)
+ACCESS_LOG_EXPIRY = Duration.days(365)
+
+# Cognito groups (API.md: staff roles come from `cognito:groups`).
+USER_GROUPS = ("officers", "employers")
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    """What differs between a developer's stage and production."""
+
+    name: str
+    log_level: str
+    log_retention: logs.RetentionDays
+    # Tables and log groups: RETAIN (+ deletion protection) in prod, DESTROY in dev.
+    removal_policy: RemovalPolicy
+    deletion_protection: bool
+    # Browser origins allowed to POST documents to the bucket (presigned POST).
+    allowed_origins: tuple[str, ...]
+    throttle_rate_limit: int
+    throttle_burst_limit: int
+    # Cognito Plus feature plan: adaptive threat protection, billed per monthly active user.
+    cognito_threat_protection: bool
+
+    @property
+    def prefix(self) -> str:
+        """``sevamitra-<stage>-``: the TABLE_PREFIX the functions get, and every resource name."""
+        return f"{APP}-{self.name}-"
+
+    @property
+    def stack_name(self) -> str:
+        return f"SevaMitra-{self.name}"
+
+    def table_name(self, logical: str) -> str:
+        return f"{self.prefix}{logical}"
+
+    def function_name(self, suffix: str) -> str:
+        return f"{self.prefix}{suffix}"
+
+    @property
+    def event_bus_name(self) -> str:
+        return f"{APP}-{self.name}"
+
+    @property
+    def identity_key_secret_name(self) -> str:
+        return f"{APP}-{self.name}/identity-key"
+
+    @property
+    def police_secret_name(self) -> str:
+        return f"{APP}-{self.name}/police-callback"
+
+
+STAGES: dict[str, StageSettings] = {
+    "dev": StageSettings(
+        name="dev",
+        log_level="DEBUG",
+        log_retention=logs.RetentionDays.TWO_WEEKS,
+        removal_policy=RemovalPolicy.DESTROY,
+        deletion_protection=False,
+        allowed_origins=("http://localhost:3000", "http://127.0.0.1:3000"),
+        throttle_rate_limit=50,
+        throttle_burst_limit=100,
+        cognito_threat_protection=False,
+    ),
+    "prod": StageSettings(
+        name="prod",
+        log_level="INFO",
+        log_retention=logs.RetentionDays.SIX_MONTHS,
+        removal_policy=RemovalPolicy.RETAIN,
+        deletion_protection=True,
+        allowed_origins=("https://sevamitra.up.gov.in",),
+        throttle_rate_limit=500,
+        throttle_burst_limit=1000,
+        cognito_threat_protection=True,
+    ),
+}
+
+
+def stage_settings(stage: str, allowed_origins: str | None = None) -> StageSettings:
+    """The settings of ``stage``; ``allowed_origins`` (comma-separated) overrides the CORS origins."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}: use one of {', '.join(sorted(STAGES))}")
+    settings = STAGES[stage]
+    if allowed_origins:
+        origins = tuple(origin.strip() for origin in allowed_origins.split(",") if origin.strip())
+        settings = replace(settings, allowed_origins=origins)
+    return settings

@@ -1,0 +1,58 @@
+"""The private, encrypted, versioned bucket that holds professionals' uploaded documents."""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from infra import constants
+from infra.constants import StageSettings
+
+
+def _private_bucket_settings() -> dict:
+    return {
+        "block_public_access": s3.BlockPublicAccess.BLOCK_ALL,
+        "encryption": s3.BucketEncryption.S3_MANAGED,
+        "enforce_ssl": True,
+        "object_ownership": s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        # Uploaded identity documents outlive a stack, in every stage: empty and delete by hand.
+        "removal_policy": RemovalPolicy.RETAIN,
+    }
+
+
+class DocumentStore(Construct):
+    """``bucket``: documents, uploaded by the client with a presigned POST from the allowed origins.
+
+    Server access logs go to ``access_logs``, which keeps them for a year."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, stage: StageSettings) -> None:
+        super().__init__(scope, construct_id)
+        self.access_logs = s3.Bucket(
+            self,
+            "AccessLogs",
+            lifecycle_rules=[s3.LifecycleRule(expiration=constants.ACCESS_LOG_EXPIRY)],
+            **_private_bucket_settings(),
+        )
+        self.bucket = s3.Bucket(
+            self,
+            "Bucket",
+            versioned=True,
+            server_access_logs_bucket=self.access_logs,
+            server_access_logs_prefix="documents/",
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    noncurrent_version_expiration=constants.NONCURRENT_VERSION_EXPIRY,
+                    abort_incomplete_multipart_upload_after=constants.ABORT_INCOMPLETE_UPLOAD_AFTER,
+                )
+            ],
+            cors=[
+                s3.CorsRule(
+                    allowed_methods=[s3.HttpMethods.POST],
+                    allowed_origins=list(stage.allowed_origins),
+                    allowed_headers=["*"],
+                    max_age=3000,
+                )
+            ],
+            **_private_bucket_settings(),
+        )

@@ -1,0 +1,61 @@
+"""The two generated secrets: the identity HMAC key and the police callback key.
+
+Each ``SecretString`` is the key itself (no JSON), as API.md says for the police key."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+from infra.access import Secret
+from infra.constants import StageSettings
+from infra.nag import acknowledge
+
+_KEY_LENGTH = 64
+
+
+class Secrets(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, stage: StageSettings) -> None:
+        super().__init__(scope, construct_id)
+        self.identity_key = self._generated(
+            "IdentityKey",
+            stage.identity_key_secret_name,
+            "HMAC key of Aadhaar and mobile hashes",
+            stage,
+        )
+        acknowledge(
+            self.identity_key,
+            "AwsSolutions-SMG4",
+            "Stored identity hashes and the ban registry are keyed by this HMAC key; rotating it "
+            "would silently unban and duplicate identities. Re-keying is a planned migration.",
+        )
+        self.police_key = self._generated(
+            "PoliceCallbackKey",
+            stage.police_secret_name,
+            "Shared key of the police callback signature (X-Seva-Signature)",
+            stage,
+        )
+        acknowledge(
+            self.police_key,
+            "AwsSolutions-SMG4",
+            "The police department's systems hold this shared key; it is rotated by agreement "
+            "with them, not on an automatic schedule they cannot follow.",
+        )
+        self.by_name: dict[Secret, secretsmanager.ISecret] = {
+            Secret.IDENTITY_KEY: self.identity_key,
+            Secret.POLICE_CALLBACK: self.police_key,
+        }
+
+    def _generated(
+        self, construct_id: str, name: str, description: str, stage: StageSettings
+    ) -> secretsmanager.Secret:
+        return secretsmanager.Secret(
+            self,
+            construct_id,
+            secret_name=name,
+            description=description,
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=_KEY_LENGTH, exclude_punctuation=True, include_space=False
+            ),
+            removal_policy=stage.removal_policy,
+        )

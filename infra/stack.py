@@ -1,0 +1,101 @@
+"""``SevaMitra-<stage>``: the one stack, composed of one construct per capability."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+
+from infra.constants import StageSettings
+from infra.constructs.api import Api
+from infra.constructs.auth import Accounts
+from infra.constructs.data import Data
+from infra.constructs.documents import DocumentStore
+from infra.constructs.events import Events
+from infra.constructs.functions import Functions, Resources
+from infra.constructs.schedules import Schedules
+from infra.constructs.secrets import Secrets
+from sevamitra.routes import (
+    ROUTES,
+    SCHEDULED_JOBS,
+    WORKFLOW_ENTRIES,
+    Entry,
+    Function,
+    Route,
+    ScheduledJob,
+)
+
+
+class SevaMitraStack(Stack):
+    """Tables, documents bucket, user pool, secrets, event bus, the five API functions, the
+    workflow steps (``verification_steps``) and the scheduled jobs.
+
+    The verification workflow (Step Functions, its ASL a file in ``infra/``) is built from
+    ``verification_steps`` (``Entry`` -> function) and handed to
+    ``functions.allow_verification_start(state_machine)``, which grants ``states:StartExecution``
+    and sets ``VERIFICATION_STATE_MACHINE_ARN`` on every function whose access asks for it.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        stage: StageSettings,
+        layer_dir: Path,
+        routes: Sequence[Route] = ROUTES,
+        workflow_entries: Sequence[Entry] = WORKFLOW_ENTRIES,
+        scheduled_jobs: Sequence[ScheduledJob] = SCHEDULED_JOBS,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.stage = stage
+        self.data = Data(self, "Data", stage=stage)
+        self.documents = DocumentStore(self, "Documents", stage=stage)
+        self.accounts = Accounts(self, "Accounts", stage=stage)
+        self.secrets = Secrets(self, "Secrets", stage=stage)
+        self.events = Events(self, "Events", stage=stage)
+        self.functions = Functions(
+            self,
+            "Functions",
+            stage=stage,
+            layer_dir=layer_dir,
+            resources=Resources(
+                tables=self.data.tables,
+                table_indexes={logical: self.data.index_names(logical) for logical in self.data.tables},
+                bucket=self.documents.bucket,
+                secrets=self.secrets.by_name,
+                event_bus=self.events.bus,
+            ),
+        )
+        self.api_functions: dict[Function, lambda_.Function] = {
+            function: self.functions.api(function) for function in Function
+        }
+        self.verification_steps: dict[Entry, lambda_.Function] = {
+            entry: self.functions.entry(entry) for entry in workflow_entries
+        }
+        self.schedules = Schedules(self, "Schedules", jobs=scheduled_jobs, function_for=self.functions.entry)
+        self.api = Api(
+            self,
+            "Api",
+            stage=stage,
+            routes=routes,
+            functions=self.api_functions,
+            user_pool=self.accounts.user_pool,
+        )
+        self._outputs()
+
+    def _outputs(self) -> None:
+        """Stable names: the keys of ``.local/outputs.json`` (API.md 'Local run')."""
+        for name, value, description in (
+            ("ApiUrl", self.api.url, "Base URL of the API"),
+            ("UserPoolId", self.accounts.user_pool.user_pool_id, "Cognito user pool"),
+            ("UserPoolClientId", self.accounts.client.user_pool_client_id, "Cognito app client"),
+            ("DocumentsBucket", self.documents.bucket.bucket_name, "Documents bucket"),
+            ("PoliceSecretArn", self.secrets.police_key.secret_arn, "Police callback shared key"),
+        ):
+            CfnOutput(self, name, value=value, description=description)

@@ -1,0 +1,103 @@
+"""Every function comes out of the one helper: runtime, architecture, layer, logs, tracing, env, alarms."""
+
+from __future__ import annotations
+
+import pytest
+
+from sevamitra.routes import Function
+
+EXPECTED_ENV = {
+    "STAGE",
+    "TABLE_PREFIX",
+    "DOCUMENTS_BUCKET",
+    "EVENT_BUS_NAME",
+    "IDENTITY_KEY_SECRET_ARN",
+    "POLICE_SECRET_ARN",
+    "POWERTOOLS_SERVICE_NAME",
+    "POWERTOOLS_METRICS_NAMESPACE",
+    "POWERTOOLS_LOG_LEVEL",
+}
+
+
+def _function(dev, name: str) -> tuple[str, dict]:
+    matches = [
+        (key, res["Properties"])
+        for key, res in dev.of_type("AWS::Lambda::Function").items()
+        if res["Properties"].get("FunctionName") == f"sevamitra-dev-{name}"
+    ]
+    assert len(matches) == 1, f"expected one function sevamitra-dev-{name}"
+    return matches[0]
+
+
+def test_exactly_the_five_api_functions_are_deployed(dev):
+    names = {res["Properties"]["FunctionName"] for res in dev.of_type("AWS::Lambda::Function").values()}
+    assert names == {f"sevamitra-dev-{function.value}" for function in Function}
+
+
+@pytest.mark.parametrize("function", list(Function), ids=lambda f: f.value)
+def test_api_function_runs_python313_on_arm64_with_the_layer_and_tracing(dev, function):
+    _, props = _function(dev, function.value)
+    (layer_id,) = dev.of_type("AWS::Lambda::LayerVersion")
+    assert props["Runtime"] == "python3.13"
+    assert props["Architectures"] == ["arm64"]
+    assert props["Handler"] == f"{function.value}.handler.lambda_handler"
+    assert props["Layers"] == [{"Ref": layer_id}]
+    assert props["TracingConfig"] == {"Mode": "Active"}
+
+
+def test_the_layer_is_for_python313_on_arm64(dev):
+    (layer,) = dev.of_type("AWS::Lambda::LayerVersion").values()
+    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
+    assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
+
+
+@pytest.mark.parametrize("function", list(Function), ids=lambda f: f.value)
+def test_api_function_logs_to_its_own_log_group_with_retention(dev, function):
+    _, props = _function(dev, function.value)
+    log_group_id = props["LoggingConfig"]["LogGroup"]["Ref"]
+    log_group = dev.resources[log_group_id]
+    assert log_group["Type"] == "AWS::Logs::LogGroup"
+    assert log_group["Properties"]["LogGroupName"] == f"/aws/lambda/sevamitra-dev-{function.value}"
+    assert log_group["Properties"]["RetentionInDays"] == 14
+
+
+def test_each_function_has_a_log_group_of_its_own(dev):
+    log_groups = [
+        props["LoggingConfig"]["LogGroup"]["Ref"]
+        for props in (res["Properties"] for res in dev.of_type("AWS::Lambda::Function").values())
+    ]
+    assert len(set(log_groups)) == len(log_groups)
+
+
+@pytest.mark.parametrize("function", list(Function), ids=lambda f: f.value)
+def test_api_function_gets_the_typed_environment(dev, function):
+    _, props = _function(dev, function.value)
+    env = props["Environment"]["Variables"]
+    assert set(env) == EXPECTED_ENV
+    assert env["STAGE"] == "dev"
+    assert env["TABLE_PREFIX"] == "sevamitra-dev-"
+    assert env["EVENT_BUS_NAME"] == {"Ref": dev.logical_id(dev.stack.events.bus)}
+    assert env["DOCUMENTS_BUCKET"] == {"Ref": dev.logical_id(dev.stack.documents.bucket)}
+    assert env["IDENTITY_KEY_SECRET_ARN"] == {"Ref": dev.logical_id(dev.stack.secrets.identity_key)}
+    assert env["POLICE_SECRET_ARN"] == {"Ref": dev.logical_id(dev.stack.secrets.police_key)}
+    assert env["POWERTOOLS_SERVICE_NAME"] == "sevamitra"
+    assert env["POWERTOOLS_METRICS_NAMESPACE"] == "SevaMitra"
+
+
+@pytest.mark.parametrize("function", list(Function), ids=lambda f: f.value)
+def test_api_function_has_an_errors_alarm_and_a_throttles_alarm(dev, function):
+    function_id, _ = _function(dev, function.value)
+    metrics = {
+        alarm["Properties"]["MetricName"]
+        for alarm in dev.of_type("AWS::CloudWatch::Alarm").values()
+        if alarm["Properties"].get("Dimensions") == [{"Name": "FunctionName", "Value": {"Ref": function_id}}]
+    }
+    assert metrics == {"Errors", "Throttles"}
+
+
+def test_prod_logs_at_info_and_keeps_logs_six_months(prod):
+    for res in prod.of_type("AWS::Lambda::Function").values():
+        assert res["Properties"]["Environment"]["Variables"]["POWERTOOLS_LOG_LEVEL"] == "INFO"
+    for key, res in prod.of_type("AWS::Logs::LogGroup").items():
+        assert res["Properties"]["RetentionInDays"] == 180, key
+        assert res["DeletionPolicy"] == "Retain", key
