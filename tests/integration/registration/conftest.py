@@ -105,3 +105,13 @@ def approved_agency(api: Api, owner: str, officer: str = "officer-1") -> str:
     approved = api("POST", f"/agencies/{created.body['id']}/approve", claims=claims_for(officer, "officers"))
     assert approved.status == 200, approved.body
     return str(created.body["id"])
+
+
+def table_items(logical: str) -> list[dict[str, Any]]:
+    from sevamitra.data.models import table_name
+
+    client = boto3.client("dynamodb", region_name=settings().aws_region)
+    items: list[dict[str, Any]] = []
+    for page in client.get_paginator("scan").paginate(TableName=table_name(logical)):
+        items.extend(page["Items"])
+    return items

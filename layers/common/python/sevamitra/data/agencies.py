@@ -13,7 +13,7 @@ from sevamitra.professionals import Agency, AgencyStatus
 
 
 def _to_domain(item: AgencyModel) -> Agency:
-    values: dict[str, Any] = item.to_simple_dict()
+    values: dict[str, Any] = dict(item.attribute_values)
     values["members"] = frozenset(values.get("members") or ())
     return Agency.model_validate(values)
 
