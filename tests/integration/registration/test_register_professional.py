@@ -16,6 +16,8 @@ from register import logic
 from register.models import RegisterProfessionalIn
 from sevamitra import pii
 from sevamitra.auth import Caller
+from sevamitra.data import identities
+from sevamitra.data.identities import IdentityKind
 from sevamitra.data.models import IdentityModel
 from sevamitra.errors import DomainError
 from sevamitra.settings import settings
@@ -88,6 +90,9 @@ def test_banned_identity_is_403_and_nothing_is_written(api: Api, kind: str) -> N
         pii.aadhaar_identity(body["aadhaar"]) if kind == "aadhaar" else pii.mobile_identity(body["mobile"])
     ).hash
     _ban(kind, digest)
+    assert identities.is_banned(IdentityKind(kind), digest)
+    other = IdentityKind.MOBILE if kind == "aadhaar" else IdentityKind.AADHAAR
+    assert not identities.is_banned(other, digest)
     response = api("POST", "/professionals", body=body, claims=claims_for("citizen-520"))
     assert (response.status, response.error_code) == (403, "banned")
     assert table_items("professionals") == []
