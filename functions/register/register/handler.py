@@ -1,22 +1,49 @@
-"""Accounts, agencies and professionals: sign-up, documents, submission, profile, availability."""
+"""Accounts, agencies and professionals: sign-up, documents, submission, profile."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from register.models import MeOut
+from register import logic
+from register.models import (
+    AgencyIn,
+    AgencyOut,
+    DocumentRequestIn,
+    DocumentUploadOut,
+    MeOut,
+    PresignedPost,
+    ProfessionalOut,
+    RegisterProfessionalIn,
+    SubmitOut,
+)
+from sevamitra import idempotency
 from sevamitra.api import make_resolver
-from sevamitra.auth import caller_from_event
+from sevamitra.auth import Caller, caller_from_event
 from sevamitra.data import accounts
 from sevamitra.observability import logger, metrics, tracer
+from sevamitra.types import EntityId
 
 app = make_resolver()
+
+PathId = Annotated[EntityId, Path()]
+
+
+def _caller() -> Caller:
+    return caller_from_event(app.current_event.raw_event)
+
+
+def _created(body: dict) -> Response:
+    return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=body)
 
 
 @app.get("/me")
 def me() -> MeOut:
-    caller = caller_from_event(app.current_event.raw_event)
+    caller = _caller()
     return MeOut(
         sub=caller.sub,
         roles=caller.roles,
@@ -25,8 +52,86 @@ def me() -> MeOut:
     )
 
 
+@app.post(
+    "/agencies",
+    responses={201: {"description": "Created", "content": {"application/json": {"model": AgencyOut}}}},
+)
+def create_agency(body: AgencyIn) -> Response[AgencyOut]:
+    caller = _caller()
+    key = idempotency.header_key(dict(app.current_event.headers or {}))
+    scope = {"sub": caller.sub, "body": body.model_dump(mode="json", exclude={"contact_mobile"})}
+    result = idempotency.run_once(
+        key,
+        "create_agency",
+        scope,
+        lambda: AgencyOut.model_validate(logic.create_agency(caller, body).model_dump()).model_dump(
+            mode="json"
+        ),
+    )
+    return _created(result)
+
+
+@app.post("/agencies/<agency_id>/approve")
+def approve_agency(agency_id: PathId) -> AgencyOut:
+    return AgencyOut.model_validate(logic.approve_agency(_caller(), agency_id).model_dump())
+
+
+@app.post(
+    "/professionals",
+    responses={201: {"description": "Created", "content": {"application/json": {"model": ProfessionalOut}}}},
+)
+def register_professional(body: RegisterProfessionalIn) -> Response[ProfessionalOut]:
+    caller = _caller()
+    registration = logic.reduce_identities(body)
+    key = idempotency.header_key(dict(app.current_event.headers or {}))
+    scope = {"sub": caller.sub, "body": registration.fingerprint()}
+    result = idempotency.run_once(
+        key,
+        "register_professional",
+        scope,
+        lambda: ProfessionalOut.of(logic.register_professional(caller, registration)).model_dump(mode="json"),
+    )
+    return _created(result)
+
+
+@app.get("/professionals/<professional_id>")
+def get_professional(professional_id: PathId) -> ProfessionalOut:
+    return ProfessionalOut.of(logic.professional_for_viewer(_caller(), professional_id))
+
+
+@app.post(
+    "/professionals/<professional_id>/documents",
+    responses={
+        201: {"description": "Created", "content": {"application/json": {"model": DocumentUploadOut}}}
+    },
+)
+def request_document_upload(professional_id: PathId, body: DocumentRequestIn) -> Response[DocumentUploadOut]:
+    upload = logic.request_document_upload(_caller(), professional_id, body)
+    out = DocumentUploadOut(
+        document_id=upload.record.document_id,
+        kind=upload.kind,
+        upload=PresignedPost.model_validate(upload.post),
+        expires_at=upload.expires_at,
+    )
+    return _created(out.model_dump(mode="json"))
+
+
+@app.post(
+    "/professionals/<professional_id>/submit",
+    responses={202: {"description": "Accepted", "content": {"application/json": {"model": SubmitOut}}}},
+)
+def submit(professional_id: PathId) -> Response[SubmitOut]:
+    professional = logic.submit_for_verification(_caller(), professional_id)
+    return Response(
+        status_code=202,
+        content_type=content_types.APPLICATION_JSON,
+        body=SubmitOut(status=professional.status),
+    )
+
+
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    idempotency.CONFIG.register_lambda_context(context)
     return app.resolve(event, context)

@@ -2,7 +2,31 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from sevamitra.professionals import (
+    MAX_DOCUMENT_BYTES,
+    AgencyStatus,
+    DocumentContentType,
+    DocumentKind,
+    Professional,
+    ProfessionalStatus,
+    Qualification,
+    QualificationKind,
+)
+from sevamitra.ratecard import rate_card
+from sevamitra.types import Aadhaar, EntityId, LatLng, Mobile, ServiceId, ShortText
 
 
 class MeOut(BaseModel):
@@ -10,3 +34,171 @@ class MeOut(BaseModel):
     roles: list[str]
     professional_id: str | None = None
     agency_id: str | None = None
+
+
+# --- agencies ---------------------------------------------------------------------------------
+
+UdyamNumber = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^UDYAM-[A-Z]{2}-\d{2}-\d{7}$")
+]
+
+
+class AgencyIn(BaseModel):
+    name: ShortText
+    udyam_number: UdyamNumber = Field(examples=["UDYAM-UP-12-0001234"])
+    district: ShortText
+    contact_mobile: Mobile
+
+
+class AgencyOut(BaseModel):
+    id: str
+    status: AgencyStatus
+    name: str | None = None
+    district: str | None = None
+    contact_mobile_last4: str | None = None
+
+
+# --- professionals ----------------------------------------------------------------------------
+
+
+def _on_rate_card(service_id: str) -> str:
+    if service_id not in rate_card():
+        # A field error (422 with loc body.services.<i>), not a 404: the request is what is wrong.
+        raise PydanticCustomError("unknown_service", "unknown service id: not on the rate card")
+    return service_id
+
+
+KnownServiceId = Annotated[ServiceId, AfterValidator(_on_rate_card)]
+
+
+class QualificationIn(BaseModel):
+    kind: QualificationKind
+    title: ShortText | None = None
+
+
+class RegisterProfessionalIn(BaseModel):
+    name: ShortText
+    mobile: Mobile = Field(description="10 digits starting 6-9; stored only as a keyed hash + last 4")
+    aadhaar: Aadhaar = Field(description="12 digits, Verhoeff-valid; stored only as a keyed hash + last 4")
+    services: list[KnownServiceId] = Field(min_length=1, max_length=20)
+    location: LatLng
+    district: ShortText
+    qualification: QualificationIn | None = Field(default=None, validate_default=True)
+    on_behalf: bool = Field(
+        default=False, description="Assisted registration by an approved agency's member or an officer"
+    )
+    agency_id: EntityId | None = Field(
+        default=None, description="With on_behalf: the approved agency acting (default: the caller's own)"
+    )
+
+    @field_validator("services", mode="after")
+    @classmethod
+    def _distinct(cls, services: list[str]) -> list[str]:
+        return list(dict.fromkeys(services))
+
+    @field_validator("qualification", mode="after")
+    @classmethod
+    def _qualified_for_services(
+        cls, value: QualificationIn | None, info: ValidationInfo
+    ) -> QualificationIn | None:
+        services = info.data.get("services") or []
+        needs = [s for s in services if rate_card()[s].requires_qualification]
+        if needs and (value is None or value.kind is QualificationKind.NONE):
+            raise PydanticCustomError(
+                "qualification_required",
+                "a qualification is required for: {services}",
+                {"services": ", ".join(needs)},
+            )
+        return value
+
+    def pii_free(self) -> dict[str, Any]:
+        """The request without the raw numbers (for idempotency scopes and logs)."""
+        return self.model_dump(mode="json", exclude={"aadhaar", "mobile"})
+
+
+class VerificationEventOut(BaseModel):
+    stage: str
+    at: str
+    outcome: str | None = None
+
+
+class VerificationOut(BaseModel):
+    stage: str
+    history: list[VerificationEventOut]
+
+
+class DocumentOut(BaseModel):
+    document_id: str
+    content_type: DocumentContentType
+    requested_at: str
+    uploaded_at: str | None = None
+
+
+class ProfessionalOut(BaseModel):
+    """The profile: never the raw Aadhaar or mobile number, only their last 4 digits."""
+
+    model_config = ConfigDict(use_enum_values=True)
+
+    id: str
+    status: ProfessionalStatus
+    name: str
+    services: list[str]
+    district: str
+    location: dict[str, float]
+    qualification: Qualification | None = None
+    documents: dict[DocumentKind, DocumentOut] = Field(default_factory=dict)
+    verification: VerificationOut
+    aadhaar_last4: str
+    mobile_last4: str
+    agency_id: str | None = None
+    rating: float | None = None
+    rating_count: int = 0
+    created_at: str
+
+    @classmethod
+    def of(cls, professional: Professional) -> ProfessionalOut:
+        return cls(
+            id=professional.id,
+            status=professional.status,
+            name=professional.name,
+            services=professional.services,
+            district=professional.district,
+            location={"lat": professional.lat, "lng": professional.lng},
+            qualification=professional.qualification,
+            documents={
+                kind: DocumentOut.model_validate(record.model_dump())
+                for kind, record in professional.documents.items()
+            },
+            verification=VerificationOut.model_validate(professional.verification.model_dump()),
+            aadhaar_last4=professional.aadhaar_last4,
+            mobile_last4=professional.mobile_last4,
+            agency_id=professional.agency_id,
+            rating=professional.rating,
+            rating_count=professional.rating_count,
+            created_at=professional.created_at,
+        )
+
+
+# --- documents and submission -----------------------------------------------------------------
+
+
+class DocumentRequestIn(BaseModel):
+    kind: DocumentKind
+    content_type: DocumentContentType
+    size_bytes: int = Field(ge=1, le=MAX_DOCUMENT_BYTES, description="At most 5 MiB")
+
+
+class PresignedPost(BaseModel):
+    url: str
+    fields: dict[str, str]
+
+
+class DocumentUploadOut(BaseModel):
+    document_id: str
+    kind: DocumentKind
+    upload: PresignedPost
+    expires_at: str
+
+
+class SubmitOut(BaseModel):
+    status: ProfessionalStatus

@@ -97,6 +97,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This Aadhaar or mobile number is already registered.",
         "यह आधार या मोबाइल नंबर पहले से पंजीकृत है।",
     ),
+    "already_registered": (
+        "This account is already registered as a professional.",
+        "यह खाता पहले से एक पेशेवर के रूप में पंजीकृत है।",
+    ),
+    "already_approved": ("This agency is already approved.", "यह एजेंसी पहले से स्वीकृत है।"),
+    "request_in_progress": (
+        "A request with this Idempotency-Key is still in progress. Retry shortly.",
+        "इस Idempotency-Key वाला अनुरोध अभी प्रक्रिया में है। थोड़ी देर बाद प्रयास करें।",
+    ),
     "documents_missing": ("Required documents have not been uploaded.", "आवश्यक दस्तावेज़ अपलोड नहीं किए गए हैं।"),
     "professional_unavailable": (
         "The professional is not available for this booking.",

@@ -37,6 +37,12 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/openapi.json", _MATCH, _P),
     Route("GET", "/services", _MATCH, _P),
     Route("GET", "/me", _REG, _C),
+    Route("POST", "/agencies", _REG, _C),
+    Route("POST", "/agencies/{agency_id}/approve", _REG, _C),
+    Route("POST", "/professionals", _REG, _C),
+    Route("GET", "/professionals/{professional_id}", _REG, _C),
+    Route("POST", "/professionals/{professional_id}/documents", _REG, _C),
+    Route("POST", "/professionals/{professional_id}/submit", _REG, _C),
 )
 
 

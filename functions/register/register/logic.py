@@ -1,0 +1,258 @@
+"""Registration rules: who may register whom, identities reduced at the edge, documents and
+submission. Handlers call exactly one of these per route; AWS access goes through
+``sevamitra.data`` and is passed in where tests need to fake it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from register.models import AgencyIn, DocumentRequestIn, RegisterProfessionalIn
+from register.settings import register_settings
+from sevamitra import access, pii
+from sevamitra.auth import Caller
+from sevamitra.clock import Clock, IdFactory, iso, new_id, utc_now
+from sevamitra.data import agencies, documents, workflows
+from sevamitra.data import professionals as repo
+from sevamitra.errors import Conflict, DomainError
+from sevamitra.observability import logger
+from sevamitra.professionals import (
+    Agency,
+    AgencyStatus,
+    DocumentKind,
+    DocumentRecord,
+    Professional,
+    ProfessionalStatus,
+    Qualification,
+    Verification,
+    VerificationEvent,
+)
+from sevamitra.ratecard import rate_card
+
+# --- registration -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A registration request with its identities already reduced: no raw number past this point."""
+
+    request: dict[str, Any]  # the request without aadhaar/mobile
+    aadhaar: pii.Identity
+    mobile: pii.Identity
+
+    def fingerprint(self) -> dict[str, Any]:
+        """What makes two requests "the same" for ``Idempotency-Key`` (hashes, not numbers)."""
+        return {**self.request, "aadhaar": self.aadhaar.hash, "mobile": self.mobile.hash}
+
+
+def reduce_identities(body: RegisterProfessionalIn) -> Registration:
+    """The only place the raw Aadhaar and mobile numbers are read (HMAC + last 4)."""
+    return Registration(
+        request=body.pii_free(),
+        aadhaar=pii.aadhaar_identity(body.aadhaar),
+        mobile=pii.mobile_identity(body.mobile),
+    )
+
+
+def _acting_agency(caller: Caller, agency_id: str | None, agency_of: access.AgencyLoader) -> str | None:
+    """For ``on_behalf``: the agency the professional will belong to (None for an officer acting
+    alone). Members act for their approved agency; officers may, too, for any approved agency."""
+    if agency_id is None:
+        if caller.is_officer:
+            return None
+        agency_id = agencies.owned_agency_id(caller.sub)
+    agency = agency_of(agency_id) if agency_id else None
+    if caller.is_officer and agency is not None and agency.is_approved:
+        return agency.id
+    return access.require_agency_member(caller, agency).id
+
+
+def register_professional(
+    caller: Caller,
+    registration: Registration,
+    *,
+    clock: Clock = utc_now,
+    ids: IdFactory = new_id,
+    agency_of: access.AgencyLoader = agencies.get_agency,
+) -> Professional:
+    """A new professional in ``pending_documents``. Self-registration makes the caller the
+    professional (``account_sub``); ``on_behalf`` is for approved agencies' members and officers,
+    who then manage the professional (``registered_by``). One transaction claims the identities
+    and checks the ban registry (see ``repo.create_professional``)."""
+    request = registration.request
+    on_behalf = bool(request.get("on_behalf"))
+    agency_id = _acting_agency(caller, request.get("agency_id"), agency_of) if on_behalf else None
+    now = iso(clock())
+    qualification = request.get("qualification")
+    professional = Professional(
+        id=ids("pro"),
+        status=ProfessionalStatus.PENDING_DOCUMENTS,
+        name=request["name"],
+        account_sub=None if on_behalf else caller.sub,
+        registered_by=caller.sub,
+        agency_id=agency_id,
+        aadhaar_hash=registration.aadhaar.hash,
+        aadhaar_last4=registration.aadhaar.last4,
+        mobile_hash=registration.mobile.hash,
+        mobile_last4=registration.mobile.last4,
+        services=list(request["services"]),
+        lat=request["location"]["lat"],
+        lng=request["location"]["lng"],
+        district=request["district"],
+        qualification=Qualification.model_validate(qualification) if qualification else None,
+        verification=Verification(
+            stage="registered", history=[VerificationEvent(stage="registered", at=now)]
+        ),
+        created_at=now,
+        updated_at=now,
+    )
+    repo.create_professional(professional)
+    logger.info(
+        "professional registered",
+        extra={"professional_id": professional.id, "on_behalf": on_behalf, "agency_id": agency_id},
+    )
+    return professional
+
+
+def professional_for_viewer(caller: Caller, professional_id: str) -> Professional:
+    """404 for an unknown id (whoever asks), then 403 unless the caller may view it."""
+    professional = repo.load_professional(professional_id)
+    access.require_viewer(caller, professional)
+    return professional
+
+
+# --- agencies ---------------------------------------------------------------------------------
+
+
+def create_agency(
+    caller: Caller, body: AgencyIn, *, clock: Clock = utc_now, ids: IdFactory = new_id
+) -> Agency:
+    now = iso(clock())
+    mobile = pii.mobile_identity(body.contact_mobile)
+    agency = Agency(
+        id=ids("agy"),
+        name=body.name,
+        udyam_number=body.udyam_number,
+        district=body.district,
+        contact_mobile_hash=mobile.hash,
+        contact_mobile_last4=mobile.last4,
+        status=AgencyStatus.PENDING_APPROVAL,
+        owner_sub=caller.sub,
+        members=frozenset({caller.sub}),
+        created_at=now,
+        updated_at=now,
+    )
+    agencies.create_agency(agency)
+    return agency
+
+
+def approve_agency(caller: Caller, agency_id: str, *, clock: Clock = utc_now) -> Agency:
+    caller.require_officer()
+    return agencies.approve_agency(agency_id, caller.sub, iso(clock()))
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentUpload:
+    record: DocumentRecord
+    kind: DocumentKind
+    post: dict[str, Any]
+    expires_at: str
+
+
+def request_document_upload(
+    caller: Caller,
+    professional_id: str,
+    body: DocumentRequestIn,
+    *,
+    clock: Clock = utc_now,
+    ids: IdFactory = new_id,
+    presign: Callable[..., dict[str, Any]] = documents.presigned_upload,
+) -> DocumentUpload:
+    """A presigned POST for one document, recorded as the latest of its kind (only while the
+    professional is collecting documents: 409 ``invalid_transition`` otherwise)."""
+    professional = repo.load_professional(professional_id)
+    access.require_manager(caller, professional)
+    if professional.status is not ProfessionalStatus.PENDING_DOCUMENTS:
+        raise Conflict("invalid_transition", message="Documents can only be added before submission.")
+    config = register_settings()
+    moment = clock()
+    document_id = ids("doc")
+    key = documents.document_key(professional.id, body.kind.value, document_id)
+    post = presign(
+        key, body.content_type.value, expires_in_s=config.upload_expiry_s, sse=config.documents_sse
+    )
+    record = DocumentRecord(
+        document_id=document_id,
+        key=key,
+        content_type=body.content_type,
+        size_bytes=body.size_bytes,
+        requested_at=iso(moment),
+    )
+    repo.record_document_request(professional.id, record, body.kind)
+    return DocumentUpload(record, body.kind, post, iso(moment + timedelta(seconds=config.upload_expiry_s)))
+
+
+# --- submission -------------------------------------------------------------------------------
+
+
+def required_documents(professional: Professional) -> list[DocumentKind]:
+    required = [DocumentKind.ID_PROOF]
+    if any(rate_card()[s].requires_qualification for s in professional.services if s in rate_card()):
+        required.append(DocumentKind.QUALIFICATION)
+    return required
+
+
+def submit_for_verification(
+    caller: Caller,
+    professional_id: str,
+    *,
+    clock: Clock = utc_now,
+    exists: Callable[[str], bool] = documents.object_exists,
+    start: Callable[[str, int], str] = workflows.start_verification,
+    started: Callable[[str, int], bool] = workflows.verification_started,
+) -> Professional:
+    """pending_documents -> verification_pending and the workflow's execution, or nothing.
+
+    The status changes first (conditionally, so racing submits cannot both pass), then the
+    execution ``<id>-<n>`` starts. If the start fails, the status is reverted and the caller gets
+    503. Should the revert fail too, the professional stays ``verification_pending`` with no
+    execution: a retried submit notices the missing execution and starts it."""
+    professional = repo.load_professional(professional_id)
+    access.require_manager(caller, professional)
+    submissions = professional.verification.submissions
+    if professional.status is ProfessionalStatus.VERIFICATION_PENDING and submissions:
+        if started(professional.id, submissions):
+            raise Conflict("invalid_transition", message="Already submitted for verification.")
+        start(professional.id, submissions)
+        return professional
+    if professional.status is not ProfessionalStatus.PENDING_DOCUMENTS:
+        raise Conflict("invalid_transition")
+
+    uploaded = {kind: record for kind, record in professional.documents.items() if exists(record.key)}
+    missing = [kind for kind in required_documents(professional) if kind not in uploaded]
+    if missing:
+        raise Conflict("documents_missing", details=[{"kind": kind.value} for kind in missing])
+
+    now = iso(clock())
+    submission = submissions + 1
+    updated = repo.begin_submission(professional, submission, uploaded, now)
+    try:
+        start(professional.id, submission)
+    except DomainError:
+        try:
+            repo.revert_submission(professional, submission, iso(clock()))
+        except DomainError:
+            logger.exception(
+                "submission left without a workflow; a retried submit starts it",
+                extra={"professional_id": professional.id, "submission": submission},
+            )
+        raise
+    logger.info(
+        "submitted for verification", extra={"professional_id": professional.id, "submission": submission}
+    )
+    return updated

@@ -1,0 +1,18 @@
+"""The register function's configuration (validated once per cold start)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sevamitra.settings import CommonSettings, settings_for
+
+
+class RegisterSettings(CommonSettings):
+    # How long a presigned upload form stays valid.
+    upload_expiry_s: int = Field(default=900, ge=60, le=3600, alias="UPLOAD_EXPIRY_S")
+    # Server-side encryption every uploaded document must request (the policy enforces it).
+    documents_sse: str = Field(default="AES256", alias="DOCUMENTS_SSE")
+
+
+def register_settings() -> RegisterSettings:
+    return settings_for(RegisterSettings)

@@ -1,0 +1,77 @@
+"""Who may act for whom: the one place the ownership rules of professionals and agencies live.
+
+- An agency is acted for by its members, once the agency is approved by an officer.
+- A professional is *managed* (documents, submission, availability) by its own account
+  (``account_sub``, self-registration), by the account that registered it (``registered_by``:
+  itself, an agency member or an officer) and by the members of its approved agency.
+- A professional is *viewed* by its managers and by officers.
+
+Predicates are pure; the ``require_*`` helpers raise ``Forbidden`` and load the agency only when
+the answer depends on it (``agency_of`` is passed in, the repository by default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sevamitra.auth import Caller
+from sevamitra.errors import Forbidden
+from sevamitra.professionals import Agency, Professional
+
+AgencyLoader = Callable[[str], Agency | None]
+
+
+def may_act_for_agency(caller: Caller, agency: Agency | None) -> bool:
+    return agency is not None and agency.is_approved and caller.sub in agency.members
+
+
+def is_direct_manager(caller: Caller, professional: Professional) -> bool:
+    return caller.sub in (professional.account_sub, professional.registered_by)
+
+
+def may_manage(caller: Caller, professional: Professional, agency: Agency | None) -> bool:
+    """``agency`` is the professional's agency (or None): the caller's membership decides."""
+    if is_direct_manager(caller, professional):
+        return True
+    return agency is not None and agency.id == professional.agency_id and may_act_for_agency(caller, agency)
+
+
+def may_view(caller: Caller, professional: Professional, agency: Agency | None) -> bool:
+    return caller.is_officer or may_manage(caller, professional, agency)
+
+
+def _default_agency_loader() -> AgencyLoader:
+    from sevamitra.data import agencies
+
+    return agencies.get_agency
+
+
+def _agency_for(professional: Professional, agency_of: AgencyLoader | None) -> Agency | None:
+    if professional.agency_id is None:
+        return None
+    return (agency_of or _default_agency_loader())(professional.agency_id)
+
+
+def require_manager(
+    caller: Caller, professional: Professional, agency_of: AgencyLoader | None = None
+) -> None:
+    if is_direct_manager(caller, professional):
+        return
+    if not may_manage(caller, professional, _agency_for(professional, agency_of)):
+        raise Forbidden(
+            message="Only the professional, whoever registered them, or their agency may do this."
+        )
+
+
+def require_viewer(caller: Caller, professional: Professional, agency_of: AgencyLoader | None = None) -> None:
+    if caller.is_officer or is_direct_manager(caller, professional):
+        return
+    if not may_view(caller, professional, _agency_for(professional, agency_of)):
+        raise Forbidden(message="Only the professional, their managers and officers may see this profile.")
+
+
+def require_agency_member(caller: Caller, agency: Agency | None) -> Agency:
+    """The agency the caller acts for: it must exist, be approved and list the caller as a member."""
+    if agency is None or not may_act_for_agency(caller, agency):
+        raise Forbidden(message="Only members of an approved agency may do this.")
+    return agency

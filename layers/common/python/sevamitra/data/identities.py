@@ -1,0 +1,41 @@
+"""Keys of the identities table: claimed identities, self-registered accounts and the ban registry.
+
+- ``aadhaar#<hmac>`` / ``mobile#<hmac>``: the identity is registered (-> ``professional_id``).
+- ``account#<cognito sub>``: this account registered itself as a professional.
+- ``ban#aadhaar#<hmac>`` / ``ban#mobile#<hmac>``: the identity is banned for good. The ban
+  registry writes these; registration checks them (``ConditionCheck``) in the same transaction
+  that claims the identity, so a ban racing a registration cannot slip through.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sevamitra.data.errors import dependency_errors
+from sevamitra.data.models import IdentityModel
+
+
+class IdentityKind(StrEnum):
+    AADHAAR = "aadhaar"
+    MOBILE = "mobile"
+
+
+def identity_pk(kind: IdentityKind, digest: str) -> str:
+    return f"{kind.value}#{digest}"
+
+
+def ban_pk(kind: IdentityKind, digest: str) -> str:
+    return f"ban#{kind.value}#{digest}"
+
+
+def account_pk(account_sub: str) -> str:
+    return f"account#{account_sub}"
+
+
+def is_banned(kind: IdentityKind, digest: str) -> bool:
+    with dependency_errors("Ban registry look-up"):
+        try:
+            IdentityModel.get(ban_pk(kind, digest), consistent_read=True)
+        except IdentityModel.DoesNotExist:
+            return False
+    return True

@@ -1,0 +1,226 @@
+"""The professionals repository: registration as one transaction, state changes as conditional
+updates, and professionals handed out as domain objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from sevamitra.data.errors import dependency_errors
+from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity_pk
+from sevamitra.data.models import IdentityModel, ProfessionalModel
+from sevamitra.errors import Conflict, Forbidden, NotFound
+from sevamitra.professionals import (
+    DocumentKind,
+    DocumentRecord,
+    Professional,
+    ProfessionalStatus,
+    VerificationEvent,
+)
+from sevamitra.settings import settings
+
+_CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+def _connection() -> Connection:
+    return Connection(region=settings().aws_region)
+
+
+def _to_item(professional: Professional) -> ProfessionalModel:
+    values = professional.model_dump(mode="json", exclude={"version"}, exclude_none=True)
+    return ProfessionalModel(**values)
+
+
+def _to_domain(item: ProfessionalModel) -> Professional:
+    return Professional.model_validate(item.to_simple_dict())
+
+
+def get_professional(professional_id: str) -> Professional | None:
+    with dependency_errors("Professional look-up"):
+        try:
+            return _to_domain(ProfessionalModel.get(professional_id, consistent_read=True))
+        except ProfessionalModel.DoesNotExist:
+            return None
+
+
+def load_professional(professional_id: str) -> Professional:
+    """The professional, or ``NotFound`` (404)."""
+    professional = get_professional(professional_id)
+    if professional is None:
+        raise NotFound(message="No professional with that id.")
+    return professional
+
+
+def professional_id_of_account(account_sub: str) -> str | None:
+    """The professional an account registered itself as (the sparse ``by_account`` index)."""
+    with dependency_errors("Professional look-up"):
+        for item in ProfessionalModel.by_account.query(account_sub, limit=1):
+            return str(item.id)
+    return None
+
+
+def create_professional(professional: Professional) -> None:
+    """Store a new professional and claim its identities, all or nothing, in ONE transaction:
+
+    - ConditionCheck ``ban#aadhaar#<h>`` and ``ban#mobile#<h>`` do not exist -> else 403 ``banned``;
+    - Put ``aadhaar#<h>``, ``mobile#<h>`` only if absent -> else 409 ``duplicate_identity``;
+    - Put ``account#<sub>`` only if absent (self-registration) -> else 409 ``already_registered``;
+    - Put the professional only if its id is new.
+    """
+    now = professional.created_at
+    pid = professional.id
+    # pynamodb sends condition checks first, then puts (in call order): ``labels`` mirrors that
+    # order so each CancellationReason maps back to the item that refused.
+    labels: list[str] = []
+    with dependency_errors("Registering the professional"):
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                for kind, digest in (
+                    (IdentityKind.AADHAAR, professional.aadhaar_hash),
+                    (IdentityKind.MOBILE, professional.mobile_hash),
+                ):
+                    tx.condition_check(
+                        IdentityModel, ban_pk(kind, digest), condition=IdentityModel.pk.does_not_exist()
+                    )
+                    labels.append("banned")
+                tx.save(_to_item(professional), condition=ProfessionalModel.id.does_not_exist())
+                labels.append("id_clash")
+                for kind, digest in (
+                    (IdentityKind.AADHAAR, professional.aadhaar_hash),
+                    (IdentityKind.MOBILE, professional.mobile_hash),
+                ):
+                    tx.save(
+                        IdentityModel(pk=identity_pk(kind, digest), professional_id=pid, created_at=now),
+                        condition=IdentityModel.pk.does_not_exist(),
+                    )
+                    labels.append("duplicate_identity")
+                if professional.account_sub:
+                    tx.save(
+                        IdentityModel(
+                            pk=account_pk(professional.account_sub), professional_id=pid, created_at=now
+                        ),
+                        condition=IdentityModel.pk.does_not_exist(),
+                    )
+                    labels.append("already_registered")
+        except TransactWriteError as exc:
+            _raise_cancellation(exc, labels)
+            raise
+
+
+def _raise_cancellation(exc: TransactWriteError, labels: Sequence[str]) -> None:
+    """Turn refused conditions into the client's answer; anything else stays a dependency failure."""
+    if exc.cause_response_code != "TransactionCanceledException":
+        return
+    refused = {
+        label
+        for label, reason in zip(labels, exc.cancellation_reasons, strict=False)
+        if reason is not None and reason.code == "ConditionalCheckFailed"
+    }
+    if "banned" in refused:
+        raise Forbidden("banned") from exc
+    if "already_registered" in refused:
+        raise Conflict(
+            "already_registered", message="This account is already registered as a professional."
+        ) from exc
+    if "duplicate_identity" in refused:
+        raise Conflict("duplicate_identity") from exc
+    # An id clash or a conflicting concurrent transaction: retry-safe, nothing was written.
+
+
+def _detached(professional_id: str) -> ProfessionalModel:
+    """An item handle for a conditional update by key. Its local version is set so that pynamodb
+    *increments* the stored version (ADD 1) instead of resetting it to 1, which keeps the
+    optimistic lock of version-checked writers elsewhere sound."""
+    item = ProfessionalModel(id=professional_id)
+    item.version = 0
+    return item
+
+
+def _conditional_update(
+    professional_id: str, actions: list[Any], expected: ProfessionalStatus, what: str, **extra: Any
+) -> Professional:
+    """Apply ``actions`` only while the professional is in ``expected`` (plus ``extra`` equality
+    conditions on top-level attributes); 404 if missing, 409 ``invalid_transition`` otherwise."""
+    item = _detached(professional_id)
+    condition = ProfessionalModel.status == expected.value
+    for name, value in extra.items():
+        condition &= getattr(ProfessionalModel, name) == value
+    with dependency_errors(what):
+        try:
+            item.update(actions=actions, condition=condition, add_version_condition=False)
+        except UpdateError as exc:
+            if exc.cause_response_code != _CONDITION_FAILED:
+                raise
+            if get_professional(professional_id) is None:
+                raise NotFound(message="No professional with that id.") from exc
+            raise Conflict("invalid_transition") from exc
+    return _to_domain(item)
+
+
+def record_document_request(professional_id: str, record: DocumentRecord, kind: DocumentKind) -> Professional:
+    """Remember the latest requested upload of ``kind`` (only while documents are being collected)."""
+    return _conditional_update(
+        professional_id,
+        [
+            ProfessionalModel.documents[kind.value].set(record.model_dump(mode="json", exclude_none=True)),
+            ProfessionalModel.updated_at.set(record.requested_at),
+        ],
+        ProfessionalStatus.PENDING_DOCUMENTS,
+        "Recording the document",
+    )
+
+
+def begin_submission(
+    professional: Professional, submission: int, uploaded: dict[DocumentKind, DocumentRecord], now: str
+) -> Professional:
+    """pending_documents -> verification_pending for submission number ``submission``, recording
+    which documents were found and a ``submitted`` history entry. Conditional on the status and
+    on the submission counter, so two racing submits cannot both pass."""
+    event = VerificationEvent(stage="submitted", at=now).model_dump(mode="json", exclude_none=True)
+    history = ProfessionalModel.verification["history"]
+    actions: list[Any] = [
+        ProfessionalModel.status.set(ProfessionalStatus.VERIFICATION_PENDING.value),
+        ProfessionalModel.verification["stage"].set("submitted"),
+        ProfessionalModel.verification["submissions"].set(submission),
+        history.set(history.append([event])),
+        ProfessionalModel.updated_at.set(now),
+    ]
+    actions += [
+        ProfessionalModel.documents[kind.value]["uploaded_at"].set(record.uploaded_at or now)
+        for kind, record in uploaded.items()
+    ]
+    item = _detached(professional.id)
+    condition = (ProfessionalModel.status == ProfessionalStatus.PENDING_DOCUMENTS.value) & (
+        ProfessionalModel.verification["submissions"] == professional.verification.submissions
+    )
+    with dependency_errors("Submitting for verification"):
+        try:
+            item.update(actions=actions, condition=condition, add_version_condition=False)
+        except UpdateError as exc:
+            if exc.cause_response_code != _CONDITION_FAILED:
+                raise
+            raise Conflict("invalid_transition") from exc
+    return _to_domain(item)
+
+
+def revert_submission(professional: Professional, submission: int, now: str) -> None:
+    """Undo ``begin_submission`` when the workflow could not be started: back to
+    pending_documents, the counter and history as they were. Conditional on nothing else having
+    moved the professional since (status and submission number)."""
+    before = professional.verification
+    item = _detached(professional.id)
+    with dependency_errors("Reverting the submission"):
+        item.update(
+            actions=[
+                ProfessionalModel.status.set(ProfessionalStatus.PENDING_DOCUMENTS.value),
+                ProfessionalModel.verification.set(before.model_dump(mode="json", exclude_none=True)),
+                ProfessionalModel.updated_at.set(now),
+            ],
+            condition=(ProfessionalModel.status == ProfessionalStatus.VERIFICATION_PENDING.value)
+            & (ProfessionalModel.verification["submissions"] == submission),
+            add_version_condition=False,
+        )

@@ -1,0 +1,74 @@
+"""The verification workflow (Step Functions) as registration sees it: start it, once per
+submission. Submission ``n`` of a professional runs as the execution ``<professional_id>-<n>``:
+the name makes a retried start idempotent and lets a retried submit find the execution."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from sevamitra.errors import DependencyFailed
+from sevamitra.settings import settings
+
+
+@cache
+def _sfn() -> Any:
+    return boto3.client("stepfunctions", region_name=settings().aws_region)
+
+
+def _state_machine_arn() -> str:
+    arn = settings().verification_state_machine_arn
+    if not arn:
+        raise DependencyFailed(message="The verification workflow is not configured.")
+    return arn
+
+
+def execution_name(professional_id: str, submission: int) -> str:
+    return f"{professional_id}-{submission}"
+
+
+def execution_arn(professional_id: str, submission: int) -> str:
+    """``arn:aws:states:<region>:<account>:execution:<state machine name>:<execution name>``."""
+    prefix = _state_machine_arn().replace(":stateMachine:", ":execution:", 1)
+    return f"{prefix}:{execution_name(professional_id, submission)}"
+
+
+def start_verification(professional_id: str, submission: int) -> str:
+    """Start (or find already started) the execution of this submission; its ARN."""
+    try:
+        response = _sfn().start_execution(
+            stateMachineArn=_state_machine_arn(),
+            name=execution_name(professional_id, submission),
+            input=json.dumps({"professional_id": professional_id}),
+        )
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ExecutionAlreadyExists":
+            return execution_arn(professional_id, submission)
+        raise DependencyFailed(
+            message="The verification workflow is unavailable; it is safe to retry."
+        ) from exc
+    except BotoCoreError as exc:
+        raise DependencyFailed(
+            message="The verification workflow is unavailable; it is safe to retry."
+        ) from exc
+    return str(response["executionArn"])
+
+
+def verification_started(professional_id: str, submission: int) -> bool:
+    try:
+        _sfn().describe_execution(executionArn=execution_arn(professional_id, submission))
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ExecutionDoesNotExist":
+            return False
+        raise DependencyFailed(
+            message="The verification workflow is unavailable; it is safe to retry."
+        ) from exc
+    except BotoCoreError as exc:
+        raise DependencyFailed(
+            message="The verification workflow is unavailable; it is safe to retry."
+        ) from exc
+    return True

@@ -1,0 +1,80 @@
+"""Identity reduction at the edge: a raw Aadhaar or mobile number becomes a keyed hash + last 4.
+
+The HMAC key lives in Secrets Manager (``IDENTITY_KEY_SECRET_ARN``; its ``SecretString`` is the
+key). It is fetched on first use and kept for the life of the execution environment: the key must
+never rotate (every stored identity and ban entry is keyed by it), so there is nothing to refresh.
+Each kind of number is hashed in its own domain (``aadhaar:`` / ``mobile:``), so an Aadhaar and a
+mobile number never share a hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+from typing import NamedTuple
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+from sevamitra.errors import DependencyFailed
+from sevamitra.settings import settings
+
+
+class Identity(NamedTuple):
+    """A reduced identity, safe to store: the keyed hash and the last 4 digits, never the number."""
+
+    hash: str
+    last4: str
+
+
+class _KeyCache:
+    """The HMAC key, fetched once per execution environment, thread-safe."""
+
+    def __init__(self) -> None:
+        self._key: bytes | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> bytes:
+        if self._key is None:
+            with self._lock:
+                if self._key is None:
+                    self._key = _fetch_key(settings().identity_key_secret_arn)
+        return self._key
+
+    def clear(self) -> None:
+        with self._lock:
+            self._key = None
+
+
+def _fetch_key(secret_id: str) -> bytes:
+    try:
+        client = boto3.client("secretsmanager", region_name=settings().aws_region)
+        secret = client.get_secret_value(SecretId=secret_id).get("SecretString")
+    except (ClientError, BotoCoreError) as exc:
+        raise DependencyFailed(message="The identity service is unavailable; it is safe to retry.") from exc
+    if not secret:
+        raise DependencyFailed(message="The identity key is not configured.")
+    return secret.encode("utf-8")
+
+
+_KEY = _KeyCache()
+
+
+def clear_key_cache() -> None:
+    """Forget the cached key (tests; a new execution environment does this by itself)."""
+    _KEY.clear()
+
+
+def _digest(domain: str, digits: str) -> str:
+    return hmac.new(_KEY.get(), f"{domain}:{digits}".encode(), hashlib.sha256).hexdigest()
+
+
+def aadhaar_identity(raw: str) -> Identity:
+    """``(hmac_hex, last4)`` of a validated Aadhaar number. The raw number must go no further."""
+    return Identity(_digest("aadhaar", raw), raw[-4:])
+
+
+def mobile_identity(raw: str) -> Identity:
+    """``(hmac_hex, last4)`` of a validated 10-digit mobile number."""
+    return Identity(_digest("mobile", raw), raw[-4:])

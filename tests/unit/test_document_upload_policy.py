@@ -1,0 +1,50 @@
+"""The presigned POST's policy document: moto does not enforce it, so the policy itself is tested."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+
+from sevamitra.data import documents
+from sevamitra.professionals import MAX_DOCUMENT_BYTES
+
+KEY = "professionals/pro_1/id_proof/doc_1"
+
+
+def _policy(post: dict) -> dict:
+    return json.loads(base64.b64decode(post["fields"]["policy"]))
+
+
+def test_policy_fixes_bucket_key_content_type_encryption_and_size() -> None:
+    post = documents.presigned_upload(KEY, "application/pdf", expires_in_s=900, sse="AES256")
+    conditions = _policy(post)["conditions"]
+    assert {"bucket": "sevamitra-test-documents"} in conditions
+    assert {"key": KEY} in conditions  # exact, not starts-with
+    assert {"Content-Type": "application/pdf"} in conditions
+    assert {"x-amz-server-side-encryption": "AES256"} in conditions
+    assert ["content-length-range", 1, MAX_DOCUMENT_BYTES] in conditions
+    assert MAX_DOCUMENT_BYTES == 5 * 1024 * 1024
+    assert not any(isinstance(c, list) and c[0] == "starts-with" for c in conditions)
+
+
+def test_form_fields_carry_the_values_the_policy_demands() -> None:
+    fields = documents.presigned_upload(KEY, "image/png", expires_in_s=900, sse="AES256")["fields"]
+    assert fields["key"] == KEY
+    assert fields["Content-Type"] == "image/png"
+    assert fields["x-amz-server-side-encryption"] == "AES256"
+    assert fields["x-amz-algorithm"] == "AWS4-HMAC-SHA256"
+    assert fields["x-amz-signature"]
+
+
+def test_policy_expires_after_the_configured_time() -> None:
+    before = datetime.now(UTC)
+    expiration = _policy(documents.presigned_upload(KEY, "image/jpeg", expires_in_s=900, sse="AES256"))[
+        "expiration"
+    ]
+    expires = datetime.strptime(expiration, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert before + timedelta(seconds=890) <= expires <= before + timedelta(seconds=905)
+
+
+def test_every_document_lives_under_its_professionals_prefix() -> None:
+    assert documents.document_key("pro_9", "photo", "doc_3") == "professionals/pro_9/photo/doc_3"
