@@ -12,6 +12,7 @@ from moto import mock_aws
 
 from local.dispatch import invoke
 from local.events import match_route, rest_event
+from local.lambdas import install_lambda_router, uninstall_lambda_router
 from local.provision import LocalResources, provision
 from sevamitra.settings import settings
 
@@ -36,8 +37,15 @@ Api = Callable[..., ApiResponse]
 
 @pytest.fixture
 def aws() -> Iterator[LocalResources]:
+    """Every resource on moto; the state machine's Lambda tasks run the in-process handlers."""
     with mock_aws(config=MOTO_CONFIG):
-        yield provision(settings(), police_key=POLICE_KEY, identity_key=IDENTITY_KEY)
+        install_lambda_router(settings().resource_prefix)
+        try:
+            resources = provision(settings(), police_key=POLICE_KEY, identity_key=IDENTITY_KEY)
+            assert resources.verification_state_machine_arn == settings().verification_state_machine_arn
+            yield resources
+        finally:
+            uninstall_lambda_router()
 
 
 def claims_for(sub: str, *groups: str) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -53,13 +53,32 @@ def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+BeforeRouting = Callable[[Mapping[str, Any]], None]
+
+
 class SevaResolver(APIGatewayRestResolver):
-    """Powertools REST resolver with request validation and API.md's error contract."""
+    """Powertools REST resolver with request validation and API.md's error contract.
+
+    ``before_routing`` sees the raw event before any parsing or validation, like an API Gateway
+    authorizer would (the police signature is checked over the raw body there); a domain error
+    it raises becomes the response."""
+
+    def __init__(self, *args: Any, before_routing: BeforeRouting | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._before_routing = before_routing
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         body = event.get("body") or ""
         if len(body.encode() if isinstance(body, str) else body) > MAX_BODY_BYTES:
             return proxy_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", event.get("headers"))
+        if self._before_routing is not None:
+            try:
+                self._before_routing(event)
+            except DomainError as exc:
+                status = int(exc.status)
+                log = logger.exception if status >= 500 else logger.info
+                log("request refused before routing", extra={"error_code": exc.code, "status": status})
+                return proxy_error(status, exc.code, event.get("headers"), exc.message)
         return super().resolve(event, context)
 
     def error(
@@ -73,9 +92,9 @@ class SevaResolver(APIGatewayRestResolver):
         )
 
 
-def make_resolver() -> SevaResolver:
+def make_resolver(*, before_routing: BeforeRouting | None = None) -> SevaResolver:
     """A resolver with every domain exception mapped to its status, in one table for all functions."""
-    app = SevaResolver(enable_validation=True)
+    app = SevaResolver(enable_validation=True, before_routing=before_routing)
 
     @app.exception_handler(DomainError)
     def _domain_error(exc: DomainError) -> Response:

@@ -30,13 +30,15 @@ class Route:
 
 
 _P, _C, _S = Auth.PUBLIC, Auth.COGNITO, Auth.POLICE_SIGNATURE
-_REG, _MATCH = Function.REGISTER, Function.MATCH
+_REG, _MATCH, _VERIFY = Function.REGISTER, Function.MATCH, Function.VERIFY
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/health", _MATCH, _P),
     Route("GET", "/openapi.json", _MATCH, _P),
     Route("GET", "/services", _MATCH, _P),
     Route("GET", "/me", _REG, _C),
+    Route("GET", "/verification/requests", _VERIFY, _C),
+    Route("POST", "/verification/callback", _VERIFY, _S),
 )
 
 
@@ -67,7 +69,8 @@ class ScheduledJob:
 
 
 # Workflow steps invoked by the verification state machine (Lambda tasks).
-WORKFLOW_ENTRIES: tuple[Entry, ...] = ()
+VERIFY_STEPS = Entry(Function.VERIFY, "steps")
+WORKFLOW_ENTRIES: tuple[Entry, ...] = (VERIFY_STEPS,)
 
 SCHEDULED_JOBS: tuple[ScheduledJob, ...] = ()
 
