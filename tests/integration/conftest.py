@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
 import pytest
 from moto import mock_aws
 
@@ -44,8 +45,18 @@ def aws() -> Iterator[LocalResources]:
             resources = provision(settings(), police_key=POLICE_KEY, identity_key=IDENTITY_KEY)
             assert resources.verification_state_machine_arn == settings().verification_state_machine_arn
             yield resources
+            _stop_running_executions()
         finally:
             uninstall_lambda_router()
+
+
+def _stop_running_executions() -> None:
+    """Executions still waiting (for the police) would keep their threads after the test."""
+    sfn = boto3.client("stepfunctions", region_name=settings().aws_region)
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        running = sfn.list_executions(stateMachineArn=machine["stateMachineArn"], statusFilter="RUNNING")
+        for execution in running["executions"]:
+            sfn.stop_execution(executionArn=execution["executionArn"])
 
 
 def claims_for(sub: str, *groups: str) -> dict[str, Any]:
