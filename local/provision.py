@@ -64,8 +64,11 @@ def create_user_pool(region: str, prefix: str) -> tuple[str, str]:
     return pool["Id"], client["ClientId"]
 
 
-def provision(config: CommonSettings, *, police_key: str, identity_key: str) -> LocalResources:
-    """Everything the functions use: tables, bucket, secrets, event bus and user pool."""
+def provision(
+    config: CommonSettings, *, police_key: str, identity_key: str, workflow: bool = True
+) -> LocalResources:
+    """Everything the functions use: tables, bucket, secrets, event bus, user pool and (unless
+    ``workflow`` is False: moto validates the definition slowly) the verification workflow."""
     region = config.aws_region
     create_tables(region)
     s3 = boto3.client("s3", region_name=region)
@@ -78,7 +81,7 @@ def provision(config: CommonSettings, *, police_key: str, identity_key: str) -> 
     identity = secrets.create_secret(Name=config.identity_key_secret_arn, SecretString=identity_key)["ARN"]
     boto3.client("events", region_name=region).create_event_bus(Name=config.event_bus_name)
     pool_id, client_id = create_user_pool(region, config.table_prefix)
-    state_machine_arn = create_verification_workflow(config)
+    state_machine_arn = create_verification_workflow(config) if workflow else ""
     return LocalResources(
         user_pool_id=pool_id,
         user_pool_client_id=client_id,

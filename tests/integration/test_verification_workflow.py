@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from local.provision import LocalResources, create_verification_workflow
+from local.provision import create_verification_workflow
 from sevamitra.data.verifications import get_request
 from sevamitra.documents import MAX_DOCUMENT_BYTES
 from sevamitra.errors import DependencyFailed
@@ -41,7 +41,7 @@ def _answered(api: Api, body: dict, *, timeout: float = 8.0) -> None:
     eventually(deliver, timeout=timeout, what="the callback to be accepted")
 
 
-def test_clear_police_answer_verifies_the_professional(aws: LocalResources, api: Api) -> None:
+def test_clear_police_answer_verifies_the_professional(verification_workflow: str, api: Api) -> None:
     events = tap_events()
     seed_professional()
     execution = start()
@@ -71,19 +71,25 @@ def test_clear_police_answer_verifies_the_professional(aws: LocalResources, api:
             "requested_at": requested[0]["requested_at"],
         }
     ]
-    assert ("ProfessionalVerificationDecided", {
-        "professional_id": "pro_test", "request_id": request_id, "status": "verified"
-    }) in published
+    assert (
+        "ProfessionalVerificationDecided",
+        {"professional_id": "pro_test", "request_id": request_id, "status": "verified"},
+    ) in published
 
 
-def test_adverse_answer_rejects_and_keeps_case_references(aws: LocalResources, api: Api) -> None:
+def test_adverse_answer_rejects_and_keeps_case_references(verification_workflow: str, api: Api) -> None:
     seed_professional()
     execution = start()
     request_id = waiting_request()
 
     response = callback(
         api,
-        {"request_id": request_id, "result": "adverse", "case_refs": ["FIR 112/2025 Hazratganj"], "remarks": "x"},
+        {
+            "request_id": request_id,
+            "result": "adverse",
+            "case_refs": ["FIR 112/2025 Hazratganj"],
+            "remarks": "x",
+        },
     )
 
     assert response.status == 200
@@ -94,7 +100,11 @@ def test_adverse_answer_rejects_and_keeps_case_references(aws: LocalResources, a
     assert stages()[-2:] == [("police_answered", "adverse"), ("decision", "rejected")]
     request = get_request(request_id)
     assert request is not None
-    assert (request.result, request.case_refs, request.state) == ("adverse", ["FIR 112/2025 Hazratganj"], "answered")
+    assert (request.result, request.case_refs, request.state) == (
+        "adverse",
+        ["FIR 112/2025 Hazratganj"],
+        "answered",
+    )
 
 
 @pytest.mark.parametrize(
@@ -107,10 +117,16 @@ def test_adverse_answer_rejects_and_keeps_case_references(aws: LocalResources, a
             id="oversized",
         ),
         pytest.param(
-            {"id_proof": ("application/pdf", PNG)}, None, [{"kind": "id_proof", "reason": "wrong_type"}], id="png-as-pdf"
+            {"id_proof": ("application/pdf", PNG)},
+            None,
+            [{"kind": "id_proof", "reason": "wrong_type"}],
+            id="png-as-pdf",
         ),
         pytest.param(
-            {"id_proof": ("application/pdf", None)}, None, [{"kind": "id_proof", "reason": "missing"}], id="never-uploaded"
+            {"id_proof": ("application/pdf", None)},
+            None,
+            [{"kind": "id_proof", "reason": "missing"}],
+            id="never-uploaded",
         ),
         pytest.param(
             {"id_proof": ("image/jpeg", JPEG)},
@@ -127,7 +143,7 @@ def test_adverse_answer_rejects_and_keeps_case_references(aws: LocalResources, a
     ],
 )
 def test_bad_document_sends_the_professional_back_naming_it(
-    aws: LocalResources, api: Api, documents: dict, services: str | None, failed: list
+    verification_workflow: str, api: Api, documents: dict, services: str | None, failed: list
 ) -> None:
     seed_professional(documents, services=[qualified_service()] if services else None)
 
@@ -147,9 +163,13 @@ def test_bad_document_sends_the_professional_back_naming_it(
     assert listed.body == {"requests": []}
 
 
-def test_sound_documents_of_every_type_pass(aws: LocalResources) -> None:
+def test_sound_documents_of_every_type_pass(verification_workflow: str) -> None:
     seed_professional(
-        {"id_proof": ("image/png", PNG), "qualification": ("application/pdf", PDF), "photo": ("image/jpeg", None)},
+        {
+            "id_proof": ("image/png", PNG),
+            "qualification": ("application/pdf", PDF),
+            "photo": ("image/jpeg", None),
+        },
         services=[qualified_service()],
     )
     start()
@@ -160,9 +180,11 @@ def test_sound_documents_of_every_type_pass(aws: LocalResources) -> None:
 
 
 def test_unanswered_request_is_escalated_and_a_late_answer_still_verifies(
-    aws: LocalResources, api: Api
+    verification_workflow: str, api: Api
 ) -> None:
-    fast = create_verification_workflow(settings(), police_timeout_s=1, name="sevamitra-test-verification-fast")
+    fast = create_verification_workflow(
+        settings(), police_timeout_s=1, name="sevamitra-test-verification-fast"
+    )
     events = tap_events()
     seed_professional()
     execution = start(state_machine_arn=fast)
@@ -184,7 +206,7 @@ def test_unanswered_request_is_escalated_and_a_late_answer_still_verifies(
 
 
 def test_transient_failure_is_retried_without_applying_a_stage_twice(
-    aws: LocalResources, api: Api, monkeypatch: pytest.MonkeyPatch
+    verification_workflow: str, api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real_publish = workflow.publish
     calls: list[str] = []
@@ -200,7 +222,8 @@ def test_transient_failure_is_retried_without_applying_a_stage_twice(
     execution = start()
 
     request_id = eventually(
-        lambda: calls.count("PoliceVerificationRequested") >= 2 and waiting_request(), what="the retried request"
+        lambda: calls.count("PoliceVerificationRequested") >= 2 and waiting_request(),
+        what="the retried request",
     )
     _answered(api, {"request_id": request_id, "result": "clear"})
 
@@ -210,7 +233,7 @@ def test_transient_failure_is_retried_without_applying_a_stage_twice(
 
 
 def test_failed_step_returns_the_professional_to_a_state_they_can_resubmit_from(
-    aws: LocalResources, api: Api, monkeypatch: pytest.MonkeyPatch
+    verification_workflow: str, api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken_decide(step: object) -> dict:
         raise workflow.UnexpectedState("simulated")
@@ -229,13 +252,15 @@ def test_failed_step_returns_the_professional_to_a_state_they_can_resubmit_from(
 
 
 def test_failure_before_an_answer_closes_the_request(
-    aws: LocalResources, api: Api, monkeypatch: pytest.MonkeyPatch
+    verification_workflow: str, api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken_escalate(step: object) -> dict:
         raise workflow.UnexpectedState("simulated")
 
     monkeypatch.setattr(workflow, "escalate", broken_escalate)
-    fast = create_verification_workflow(settings(), police_timeout_s=1, name="sevamitra-test-verification-fast")
+    fast = create_verification_workflow(
+        settings(), police_timeout_s=1, name="sevamitra-test-verification-fast"
+    )
     seed_professional()
     execution = start(state_machine_arn=fast)
     request_id = waiting_request()

@@ -92,7 +92,9 @@ def sfn() -> Any:
     return boto3.client("stepfunctions", region_name=settings().aws_region)
 
 
-def start(professional_id: str = "pro_test", *, state_machine_arn: str | None = None, attempt: int = 1) -> str:
+def start(
+    professional_id: str = "pro_test", *, state_machine_arn: str | None = None, attempt: int = 1
+) -> str:
     """Start the workflow as registration's submit does."""
     return str(
         sfn().start_execution(
@@ -162,7 +164,9 @@ class EventTap:
         sqs = boto3.client("sqs", region_name=settings().aws_region)
         seen = []
         while True:
-            messages = sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get("Messages", [])
+            messages = sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get(
+                "Messages", []
+            )
             if not messages:
                 return seen
             for message in messages:

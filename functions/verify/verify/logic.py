@@ -45,8 +45,12 @@ def answer_request(callback: CallbackIn, *, now: Clock = utc_now) -> CallbackOut
         # A stale token (the workflow is between an escalation and waiting again, or another
         # answer just won) or Step Functions being down: nothing is recorded, the client retries.
         code = exc.response.get("Error", {}).get("Code") if isinstance(exc, ClientError) else None
-        logger.warning("could not resume the workflow", extra={"request_id": request.request_id, "code": code})
-        raise DependencyFailed(message="The verification workflow did not take the answer; retry shortly.") from exc
+        logger.warning(
+            "could not resume the workflow", extra={"request_id": request.request_id, "code": code}
+        )
+        raise DependencyFailed(
+            message="The verification workflow did not take the answer; retry shortly."
+        ) from exc
     # The workflow has the answer; recording it here too lets a repeat be answered at once (the
     # decision step records it as well, so a failure here loses nothing).
     try:

@@ -13,12 +13,20 @@ from pydantic import TypeAdapter, ValidationError
 
 from sevamitra.observability import logger, metrics, tracer
 from verify import workflow
-from verify.models import AwaitAnswer, CheckDocuments, Decide, Escalate, HandleFailure, RequestPolice, StepEvent
+from verify.models import (
+    AwaitAnswer,
+    CheckDocuments,
+    Decide,
+    Escalate,
+    HandleFailure,
+    RequestPolice,
+    StepEvent,
+)
 
 _STEP: TypeAdapter[Any] = TypeAdapter(StepEvent)
 
 
-class InvalidStepInput(Exception):  # noqa: N818 - the state machine matches this exact error name
+class InvalidStepInput(Exception):
     """The state machine sent a payload this function does not understand; not retried."""
 
 

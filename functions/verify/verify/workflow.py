@@ -40,7 +40,7 @@ from verify.models import (
 EVENT_SOURCE = "sevamitra.verification"
 
 
-class UnexpectedState(Exception):  # noqa: N818 - the state machine matches this exact error name
+class UnexpectedState(Exception):
     """The professional or request is not in a state this step can act on; not retried."""
 
 
@@ -87,7 +87,9 @@ def document_problems(professional: ProfessionalView, read: ObjectReader) -> lis
     """Every required document must be stored and sound; optional ones (a photo) are checked
     when they were uploaded."""
     required = required_kinds(professional.services)
-    problems = [{"kind": kind, "reason": "missing"} for kind in sorted(required - set(professional.documents))]
+    problems = [
+        {"kind": kind, "reason": "missing"} for kind in sorted(required - set(professional.documents))
+    ]
     for kind, document in sorted(professional.documents.items()):
         stored = read(document.key)
         if stored is None and kind not in required:
@@ -226,7 +228,7 @@ def await_answer(step: AwaitAnswer) -> dict:
         raise UnexpectedState(f"waiting again: request {step.request_id} is closed")
     if request.state == RequestState.ANSWERED and request.result is not None:
         answer = PoliceAnswer(
-            result=request.result,  # type: ignore[arg-type]
+            result=request.result,
             case_refs=request.case_refs,
             remarks=request.remarks,
             answered_at=request.answered_at or iso(utc_now()),

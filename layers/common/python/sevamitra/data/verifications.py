@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.expressions.condition import Condition
@@ -103,7 +103,7 @@ def _view(item: ProfessionalModel) -> ProfessionalView:
         status=item.status,
         name=item.name,
         district=item.district,
-        services=list(item.services or []),
+        services=[str(service) for service in item.services or []],
         documents={kind: StoredDocument.from_item(doc) for kind, doc in documents.items()},
         verification=verification,
     )
@@ -181,7 +181,7 @@ def _request_view(item: VerificationRequestModel) -> RequestView:
         task_token=item.task_token,
         escalations=int(item.escalations or 0),
         result=item.result,
-        case_refs=list(item.case_refs or []),
+        case_refs=[str(ref) for ref in item.case_refs or []],
         remarks=item.remarks,
         answered_at=item.answered_at,
     )
@@ -263,7 +263,7 @@ def record_answer(
     actions: list[Any] = [
         VerificationRequestModel.state.set(RequestState.ANSWERED),
         VerificationRequestModel.result.set(result),
-        VerificationRequestModel.case_refs.set(case_refs),
+        VerificationRequestModel.case_refs.set(cast(Any, case_refs)),  # pynamodb types lists of attributes
         VerificationRequestModel.answered_at.set(answered_at),
         VerificationRequestModel.pending.remove(),
         VerificationRequestModel.task_token.remove(),
