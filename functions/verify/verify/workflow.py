@@ -221,19 +221,12 @@ def escalate(step: Escalate, *, now: Clock = utc_now) -> dict:
 
 
 def await_answer(step: AwaitAnswer) -> dict:
-    """Wait again for the same request: the callback now resumes this task's token. An answer
-    recorded without reaching the workflow is delivered at once."""
+    """Wait again for the same request: from now on the callback resumes this task's token.
+    (An answer is only recorded after it resumed a task, so a request being waited for again is
+    still pending; anything else is unexplained.)"""
     request = repo.store_token(step.request_id, step.task_token)
-    if request.state == RequestState.CLOSED:
-        raise UnexpectedState(f"waiting again: request {step.request_id} is closed")
-    if request.state == RequestState.ANSWERED and request.result is not None:
-        answer = PoliceAnswer(
-            result=request.result,
-            case_refs=request.case_refs,
-            remarks=request.remarks,
-            answered_at=request.answered_at or iso(utc_now()),
-        )
-        send_answer(step.task_token, answer)
+    if request.state != RequestState.PENDING:
+        raise UnexpectedState(f"waiting again: request {step.request_id} is {request.state}")
     return {"request_id": step.request_id}
 
 
