@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 
+from infra.verification_workflow import render, substitutions
+from local.lambdas import deployed_name
 from sevamitra.data.models import table_name
 from sevamitra.data.schema import TABLES
+from sevamitra.routes import WORKFLOW_ENTRIES, Entry
 from sevamitra.settings import CommonSettings
+
+# moto's default account: resources get the same ARNs in every run, so the environment can name
+# them before they exist (VERIFICATION_STATE_MACHINE_ARN).
+LOCAL_ACCOUNT_ID = "123456789012"
 
 
 @dataclass
@@ -20,6 +30,7 @@ class LocalResources:
     identity_key_secret_arn: str = ""
     documents_bucket: str = ""
     event_bus_name: str = ""
+    verification_state_machine_arn: str = ""
 
 
 def create_tables(region: str) -> None:
@@ -53,8 +64,11 @@ def create_user_pool(region: str, prefix: str) -> tuple[str, str]:
     return pool["Id"], client["ClientId"]
 
 
-def provision(config: CommonSettings, *, police_key: str, identity_key: str) -> LocalResources:
-    """Everything the functions use: tables, bucket, secrets, event bus and user pool."""
+def provision(
+    config: CommonSettings, *, police_key: str, identity_key: str, workflow: bool = True
+) -> LocalResources:
+    """Everything the functions use: tables, bucket, secrets, event bus, user pool and (unless
+    ``workflow`` is False: moto validates the definition slowly) the verification workflow."""
     region = config.aws_region
     create_tables(region)
     s3 = boto3.client("s3", region_name=region)
@@ -67,6 +81,7 @@ def provision(config: CommonSettings, *, police_key: str, identity_key: str) -> 
     identity = secrets.create_secret(Name=config.identity_key_secret_arn, SecretString=identity_key)["ARN"]
     boto3.client("events", region_name=region).create_event_bus(Name=config.event_bus_name)
     pool_id, client_id = create_user_pool(region, config.table_prefix)
+    state_machine_arn = create_verification_workflow(config) if workflow else ""
     return LocalResources(
         user_pool_id=pool_id,
         user_pool_client_id=client_id,
@@ -74,4 +89,85 @@ def provision(config: CommonSettings, *, police_key: str, identity_key: str) -> 
         identity_key_secret_arn=identity,
         documents_bucket=config.documents_bucket,
         event_bus_name=config.event_bus_name,
+        verification_state_machine_arn=state_machine_arn,
     )
+
+
+# --- the verification workflow -----------------------------------------------------------------
+
+
+def verification_state_machine_name(config: CommonSettings) -> str:
+    return f"{config.resource_prefix}verification"
+
+
+def verification_state_machine_arn(config: CommonSettings, name: str | None = None) -> str:
+    """The ARN the local stack gives the state machine: set it as VERIFICATION_STATE_MACHINE_ARN
+    before the functions read their settings."""
+    name = name or verification_state_machine_name(config)
+    return f"arn:aws:states:{config.aws_region}:{LOCAL_ACCOUNT_ID}:stateMachine:{name}"
+
+
+def _role(region: str, name: str, service: str) -> str:
+    iam = boto3.client("iam", region_name=region)
+    try:
+        return str(iam.get_role(RoleName=name)["Role"]["Arn"])
+    except iam.exceptions.NoSuchEntityException:
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
+        }
+        return str(iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"])
+
+
+def _placeholder_zip() -> bytes:
+    # moto needs code to create a function; invocations run the in-process handler instead
+    # (local.lambdas.install_lambda_router), so this is never executed.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("placeholder.py", "def lambda_handler(event, context):\n    return event\n")
+    return buffer.getvalue()
+
+
+def create_workflow_functions(config: CommonSettings) -> dict[Entry, str]:
+    """A moto Lambda function per workflow entry, named ``<resource_prefix><function>-<module>``
+    as in the CDK stack; returns entry -> function ARN. Existing functions are reused."""
+    region = config.aws_region
+    lambda_client = boto3.client("lambda", region_name=region)
+    role = _role(region, f"{config.resource_prefix}workflow-functions", "lambda.amazonaws.com")
+    arns: dict[Entry, str] = {}
+    for entry in WORKFLOW_ENTRIES:
+        name = deployed_name(config.resource_prefix, entry)
+        try:
+            arns[entry] = lambda_client.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+        except lambda_client.exceptions.ResourceNotFoundException:
+            arns[entry] = lambda_client.create_function(
+                FunctionName=name,
+                Runtime="python3.13",
+                Role=role,
+                Handler=entry.handler,
+                Code={"ZipFile": _placeholder_zip()},
+                Architectures=["arm64"],
+                Timeout=30,
+            )["FunctionArn"]
+    return arns
+
+
+def create_verification_workflow(
+    config: CommonSettings, *, police_timeout_s: int | None = None, name: str | None = None
+) -> str:
+    """The verification state machine from ``infra/verification.asl.json``, substituted as CDK
+    substitutes it; returns its ARN. ``police_timeout_s`` defaults to the settings'
+    POLICE_VERIFICATION_TIMEOUT_S; a ``name`` other than the default makes a second machine
+    (tests use one with a tiny timeout)."""
+    region = config.aws_region
+    function_arns = create_workflow_functions(config)
+    timeout = police_timeout_s or config.police_verification_timeout_s
+    definition = render(substitutions(function_arns, timeout))
+    role = _role(region, f"{config.resource_prefix}verification-workflow", "states.amazonaws.com")
+    created = boto3.client("stepfunctions", region_name=region).create_state_machine(
+        name=name or verification_state_machine_name(config),
+        definition=definition,
+        roleArn=role,
+        type="STANDARD",
+    )
+    return str(created["stateMachineArn"])

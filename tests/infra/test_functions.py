@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sevamitra.routes import Function
+from sevamitra.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
 
 EXPECTED_ENV = {
     "STAGE",
@@ -29,9 +29,11 @@ def _function(dev, name: str) -> tuple[str, dict]:
     return matches[0]
 
 
-def test_exactly_the_five_api_functions_are_deployed(dev):
+def test_the_five_api_functions_and_one_per_entry_are_deployed(dev):
     names = {res["Properties"]["FunctionName"] for res in dev.of_type("AWS::Lambda::Function").values()}
-    assert names == {f"sevamitra-dev-{function.value}" for function in Function}
+    entries = [*WORKFLOW_ENTRIES, *(job.entry for job in SCHEDULED_JOBS)]
+    expected = {f"sevamitra-dev-{function.value}" for function in Function}
+    assert names == expected | {f"sevamitra-dev-{entry.name}" for entry in entries}
 
 
 @pytest.mark.parametrize("function", list(Function), ids=lambda f: f.value)

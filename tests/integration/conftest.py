@@ -7,12 +7,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
 import pytest
 from moto import mock_aws
 
 from local.dispatch import invoke
 from local.events import match_route, rest_event
-from local.provision import LocalResources, provision
+from local.lambdas import install_lambda_router, uninstall_lambda_router
+from local.provision import LocalResources, create_verification_workflow, provision
 from sevamitra.settings import settings
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
@@ -36,8 +38,34 @@ Api = Callable[..., ApiResponse]
 
 @pytest.fixture
 def aws() -> Iterator[LocalResources]:
+    """Every resource on moto but the state machine (``verification_workflow``); Lambda tasks of
+    state machines run the in-process handlers."""
     with mock_aws(config=MOTO_CONFIG):
-        yield provision(settings(), police_key=POLICE_KEY, identity_key=IDENTITY_KEY)
+        install_lambda_router(settings().resource_prefix)
+        try:
+            yield provision(settings(), police_key=POLICE_KEY, identity_key=IDENTITY_KEY, workflow=False)
+            _stop_running_executions()
+        finally:
+            uninstall_lambda_router()
+
+
+@pytest.fixture
+def verification_workflow(aws: LocalResources) -> str:
+    """The verification state machine at VERIFICATION_STATE_MACHINE_ARN (what submit starts).
+    Opt-in: moto takes most of a second to validate the definition."""
+    arn = create_verification_workflow(settings())
+    assert arn == settings().verification_state_machine_arn
+    aws.verification_state_machine_arn = arn
+    return arn
+
+
+def _stop_running_executions() -> None:
+    """Executions still waiting (for the police) would keep their threads after the test."""
+    sfn = boto3.client("stepfunctions", region_name=settings().aws_region)
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        running = sfn.list_executions(stateMachineArn=machine["stateMachineArn"], statusFilter="RUNNING")
+        for execution in running["executions"]:
+            sfn.stop_execution(executionArn=execution["executionArn"])
 
 
 def claims_for(sub: str, *groups: str) -> dict[str, Any]:

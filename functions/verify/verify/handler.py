@@ -1,14 +1,64 @@
-"""Police verification: the workflow steps and the police callback."""
+"""Police verification over HTTP: the police callback and the officers' pending list.
+
+The callback has no Cognito token: its ``X-Seva-Signature`` is checked over the raw body before
+routing and validation (``police_signature``), so an unsigned request is 401 whatever its body."""
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sevamitra.api import make_resolver
+from sevamitra.auth import caller_from_event
+from sevamitra.clock import Clock, utc_now
 from sevamitra.observability import logger, metrics, tracer
+from sevamitra.routes import Auth, Function, routes_of
+from verify import aws, logic, signature
+from verify.models import CallbackIn, CallbackOut, PendingRequestsOut
 
-app = make_resolver()
+_SIGNED_RESOURCES = frozenset(r.path for r in routes_of(Function.VERIFY) if r.auth is Auth.POLICE_SIGNATURE)
+
+
+def raw_body(event: Mapping[str, Any]) -> bytes:
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        return base64.b64decode(body)
+    return body.encode() if isinstance(body, str) else bytes(body)
+
+
+def header(event: Mapping[str, Any], name: str) -> str | None:
+    for key, value in (event.get("headers") or {}).items():
+        if key.lower() == name.lower():
+            return str(value)
+    return None
+
+
+def police_signature(event: Mapping[str, Any], *, clock: Clock = utc_now) -> None:
+    """401 ``invalid_signature`` unless a police-signed route's raw body carries a valid signature."""
+    if event.get("resource") not in _SIGNED_RESOURCES:
+        return
+    signature.verify(
+        header(event, signature.HEADER), raw_body(event), aws.police_key(), int(clock().timestamp())
+    )
+
+
+app = make_resolver(before_routing=police_signature)
+
+
+@app.post("/verification/callback")
+def police_callback(callback: CallbackIn) -> CallbackOut:
+    return logic.answer_request(callback)
+
+
+@app.get("/verification/requests")
+def pending_requests(status: Annotated[Literal["pending"], Query()] = "pending") -> PendingRequestsOut:
+    caller_from_event(app.current_event.raw_event).require_officer()
+    return logic.pending_requests()
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

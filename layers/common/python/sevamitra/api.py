@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -64,14 +64,33 @@ def _has_claims(event: Mapping[str, Any]) -> bool:
     return bool(claims.get("sub"))
 
 
+BeforeRouting = Callable[[Mapping[str, Any]], None]
+
+
 class SevaResolver(APIGatewayRestResolver):
-    """Powertools REST resolver with request validation and API.md's error contract."""
+    """Powertools REST resolver with request validation and API.md's error contract.
+
+    ``before_routing`` sees the raw event before any parsing or validation, like an API Gateway
+    authorizer would (the police signature is checked over the raw body there); a domain error
+    it raises becomes the response."""
+
+    def __init__(self, *args: Any, before_routing: BeforeRouting | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._before_routing = before_routing
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         headers = event.get("headers")
         body = event.get("body") or ""
         if len(body.encode() if isinstance(body, str) else body) > MAX_BODY_BYTES:
             return proxy_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", headers)
+        if self._before_routing is not None:
+            try:
+                self._before_routing(event)
+            except DomainError as exc:
+                status = int(exc.status)
+                log = logger.exception if status >= 500 else logger.info
+                log("request refused before routing", extra={"error_code": exc.code, "status": status})
+                return proxy_error(status, exc.code, headers, exc.message)
         if _requires_sign_in(event) and not _has_claims(event):
             # API Gateway's authorizer already refuses these; checking again here keeps the order
             # "who are you" before "what did you send" however the function is invoked.
@@ -89,9 +108,9 @@ class SevaResolver(APIGatewayRestResolver):
         )
 
 
-def make_resolver() -> SevaResolver:
+def make_resolver(*, before_routing: BeforeRouting | None = None) -> SevaResolver:
     """A resolver with every domain exception mapped to its status, in one table for all functions."""
-    app = SevaResolver(enable_validation=True)
+    app = SevaResolver(enable_validation=True, before_routing=before_routing)
 
     @app.exception_handler(DomainError)
     def _domain_error(exc: DomainError) -> Response:

@@ -117,6 +117,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "इस बुकिंग पर इस प्रकार की शिकायत पहले से खुली है।",
     ),
     "already_decided": ("This has already been decided.", "इस पर पहले ही निर्णय हो चुका है।"),
+    "unknown_request": ("There is no such verification request.", "ऐसा कोई सत्यापन अनुरोध नहीं है।"),
+    "request_closed": (
+        "This verification request is closed; the professional must resubmit.",
+        "यह सत्यापन अनुरोध बंद हो चुका है; पेशेवर को दोबारा जमा करना होगा।",
+    ),
     "payload_too_large": ("The request body is too large.", "अनुरोध का आकार बहुत बड़ा है।"),
     "validation_error": ("Some fields are invalid.", "कुछ फ़ील्ड अमान्य हैं।"),
     "out_of_service_area": (

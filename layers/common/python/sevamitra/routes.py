@@ -30,7 +30,7 @@ class Route:
 
 
 _P, _C, _S = Auth.PUBLIC, Auth.COGNITO, Auth.POLICE_SIGNATURE
-_REG, _MATCH = Function.REGISTER, Function.MATCH
+_REG, _MATCH, _VERIFY = Function.REGISTER, Function.MATCH, Function.VERIFY
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/health", _MATCH, _P),
@@ -43,6 +43,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/professionals/{professional_id}", _REG, _C),
     Route("POST", "/professionals/{professional_id}/documents", _REG, _C),
     Route("POST", "/professionals/{professional_id}/submit", _REG, _C),
+    Route("GET", "/verification/requests", _VERIFY, _C),
+    Route("POST", "/verification/callback", _VERIFY, _S),
 )
 
 
@@ -73,7 +75,8 @@ class ScheduledJob:
 
 
 # Workflow steps invoked by the verification state machine (Lambda tasks).
-WORKFLOW_ENTRIES: tuple[Entry, ...] = ()
+VERIFY_STEPS = Entry(Function.VERIFY, "steps")
+WORKFLOW_ENTRIES: tuple[Entry, ...] = (VERIFY_STEPS,)
 
 SCHEDULED_JOBS: tuple[ScheduledJob, ...] = ()
 

@@ -36,6 +36,12 @@ class CommonSettings(BaseSettings):
     )
     idempotency_ttl_s: int = Field(default=3600, ge=60, alias="IDEMPOTENCY_TTL_S")
 
+    @property
+    def resource_prefix(self) -> str:
+        """``sevamitra-<stage>-``: the prefix of every named resource of a stage (Lambda
+        functions, the state machine), as the CDK stack and the local stack name them."""
+        return f"sevamitra-{self.stage}-"
+
 
 @cache
 def settings_for(model: type[S]) -> S:

@@ -267,8 +267,21 @@ class VerificationRequestModel(BaseModel):
     professional_id = UnicodeAttribute()
     district = UnicodeAttribute()
     requested_at = UnicodeAttribute()
+    # "pending" while unanswered (the sparse index key), removed once answered or closed.
     pending = UnicodeAttribute(null=True)
+    # pending | answered | closed (the execution ended without an answer).
+    state = UnicodeAttribute(default="pending")
+    # The token of the task waiting for this answer; replaced when the workflow waits again.
     task_token = UnicodeAttribute(null=True)
+    execution = UnicodeAttribute(null=True)
+    escalations = NumberAttribute(default=0)
+    escalated_at = UnicodeAttribute(null=True)
+    result = UnicodeAttribute(null=True)  # clear | adverse
+    case_refs = ListAttribute(of=UnicodeAttribute, null=True)
+    remarks = UnicodeAttribute(null=True)
+    answered_at = UnicodeAttribute(null=True)
+    closed_at = UnicodeAttribute(null=True)
+    closed_reason = UnicodeAttribute(null=True)
 
     pending_index = PendingIndex()
 

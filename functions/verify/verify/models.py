@@ -1,0 +1,100 @@
+"""Request and response models of the verify function (HTTP routes and workflow steps)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PoliceResult = Literal["clear", "adverse"]
+CaseRef = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class CallbackIn(BaseModel):
+    """A police department system's answer to a verification request."""
+
+    request_id: str = Field(min_length=1, max_length=100)
+    result: PoliceResult
+    case_refs: list[CaseRef] = Field(default_factory=list, max_length=50)
+    remarks: str | None = Field(default=None, max_length=2000)
+
+
+class CallbackOut(BaseModel):
+    request_id: str
+    result: PoliceResult
+    status: Literal["recorded"] = "recorded"
+
+
+class PendingRequest(BaseModel):
+    request_id: str
+    professional_id: str
+    district: str
+    requested_at: str
+
+
+class PendingRequestsOut(BaseModel):
+    requests: list[PendingRequest]
+
+
+# --- workflow steps (the state machine's Lambda payloads) --------------------------------------
+
+
+class _Step(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    professional_id: str = Field(min_length=1)
+    execution: str = ""
+
+
+class CheckDocuments(_Step):
+    action: Literal["check_documents"]
+
+
+class RequestPolice(_Step):
+    action: Literal["request_police"]
+    request_id: str = Field(min_length=1)
+    task_token: str = Field(min_length=1)
+
+
+class Escalate(_Step):
+    action: Literal["escalate"]
+    request_id: str = Field(min_length=1)
+    escalation: int = Field(ge=1)
+
+
+class AwaitAnswer(_Step):
+    action: Literal["await_answer"]
+    request_id: str = Field(min_length=1)
+    task_token: str = Field(min_length=1)
+
+
+class PoliceAnswer(BaseModel):
+    """What the callback hands the waiting task (SendTaskSuccess output)."""
+
+    result: PoliceResult
+    case_refs: list[str] = Field(default_factory=list)
+    remarks: str | None = None
+    answered_at: str
+
+
+class Decide(_Step):
+    action: Literal["decide"]
+    request_id: str = Field(min_length=1)
+    answer: PoliceAnswer
+
+
+class StepError(BaseModel):
+    Error: str = "Unknown"
+    Cause: str | None = None
+
+
+class HandleFailure(_Step):
+    action: Literal["handle_failure"]
+    request_id: str | None = None
+    error: StepError = Field(default_factory=StepError)
+
+
+StepEvent = Annotated[
+    CheckDocuments | RequestPolice | Escalate | AwaitAnswer | Decide | HandleFailure,
+    Field(discriminator="action"),
+]

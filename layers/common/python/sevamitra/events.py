@@ -1,0 +1,36 @@
+"""Domain events on the stage's EventBridge bus (for the police department system, IGRS,
+monitoring). Consumers must tolerate duplicates: a retried step may publish again."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+import boto3
+
+from sevamitra.data.errors import dependency_errors
+from sevamitra.errors import DependencyFailed
+from sevamitra.settings import settings
+
+
+@cache
+def _client() -> Any:
+    return boto3.client("events", region_name=settings().aws_region)
+
+
+def publish(source: str, detail_type: str, detail: dict[str, Any]) -> None:
+    """Put one event on the bus; ``DependencyFailed`` if EventBridge does not take it."""
+    with dependency_errors("Publishing an event"):
+        response = _client().put_events(
+            Entries=[
+                {
+                    "Source": source,
+                    "DetailType": detail_type,
+                    "Detail": json.dumps(detail, ensure_ascii=False),
+                    "EventBusName": settings().event_bus_name,
+                }
+            ]
+        )
+    if response.get("FailedEntryCount"):
+        raise DependencyFailed(message=f"EventBridge rejected the {detail_type} event; it is safe to retry.")

@@ -1,0 +1,273 @@
+"""The verification workflow: the real ASL (infra/verification.asl.json) executed by moto, its
+Lambda steps running in-process, driven to each outcome."""
+
+from __future__ import annotations
+
+import pytest
+
+from local.provision import create_verification_workflow
+from sevamitra.data.verifications import get_request
+from sevamitra.documents import MAX_DOCUMENT_BYTES
+from sevamitra.errors import DependencyFailed
+from sevamitra.settings import settings
+from tests.integration.conftest import Api, claims_for
+from tests.integration.verification_support import (
+    JPEG,
+    PDF,
+    PNG,
+    callback,
+    eventually,
+    finished,
+    history,
+    professional,
+    qualified_service,
+    seed_professional,
+    stages,
+    start,
+    tap_events,
+    waiting_request,
+)
+from verify import workflow
+
+
+def _answered(api: Api, body: dict, *, timeout: float = 8.0) -> None:
+    """Deliver a callback, retrying while the workflow is between two waits (503)."""
+
+    def deliver() -> bool:
+        response = callback(api, body)
+        assert response.status in (200, 503), response.body
+        return response.status == 200
+
+    eventually(deliver, timeout=timeout, what="the callback to be accepted")
+
+
+def test_clear_police_answer_verifies_the_professional(verification_workflow: str, api: Api) -> None:
+    events = tap_events()
+    seed_professional()
+    execution = start()
+    request_id = waiting_request()
+
+    response = callback(api, {"request_id": request_id, "result": "clear"})
+
+    assert response.status == 200, response.body
+    assert finished(execution) == "SUCCEEDED"
+    assert professional().status == "verified"
+    assert stages() == [
+        ("submitted", None),
+        ("document_check", "passed"),
+        ("police_requested", None),
+        ("police_answered", "clear"),
+        ("decision", "verified"),
+    ]
+    assert all(entry["at"].endswith("Z") for entry in history())
+    published = events.detail_types()
+    requested = [detail for kind, detail in published if kind == "PoliceVerificationRequested"]
+    assert requested == [
+        {
+            "request_id": request_id,
+            "professional_id": "pro_test",
+            "name": "Ramesh Kumar",
+            "district": "Lucknow",
+            "requested_at": requested[0]["requested_at"],
+        }
+    ]
+    assert (
+        "ProfessionalVerificationDecided",
+        {"professional_id": "pro_test", "request_id": request_id, "status": "verified"},
+    ) in published
+
+
+def test_adverse_answer_rejects_and_keeps_case_references(verification_workflow: str, api: Api) -> None:
+    seed_professional()
+    execution = start()
+    request_id = waiting_request()
+
+    response = callback(
+        api,
+        {
+            "request_id": request_id,
+            "result": "adverse",
+            "case_refs": ["FIR 112/2025 Hazratganj"],
+            "remarks": "x",
+        },
+    )
+
+    assert response.status == 200
+    assert finished(execution) == "SUCCEEDED"
+    item = professional()
+    assert item.status == "rejected"
+    assert item.verification.as_dict()["case_refs"] == ["FIR 112/2025 Hazratganj"]
+    assert stages()[-2:] == [("police_answered", "adverse"), ("decision", "rejected")]
+    request = get_request(request_id)
+    assert request is not None
+    assert (request.result, request.case_refs, request.state) == (
+        "adverse",
+        ["FIR 112/2025 Hazratganj"],
+        "answered",
+    )
+
+
+@pytest.mark.parametrize(
+    ("documents", "services", "failed"),
+    [
+        pytest.param(
+            {"id_proof": ("application/pdf", PDF + b"\0" * MAX_DOCUMENT_BYTES)},
+            None,
+            [{"kind": "id_proof", "reason": "too_large"}],
+            id="oversized",
+        ),
+        pytest.param(
+            {"id_proof": ("application/pdf", PNG)},
+            None,
+            [{"kind": "id_proof", "reason": "wrong_type"}],
+            id="png-as-pdf",
+        ),
+        pytest.param(
+            {"id_proof": ("application/pdf", None)},
+            None,
+            [{"kind": "id_proof", "reason": "missing"}],
+            id="never-uploaded",
+        ),
+        pytest.param(
+            {"id_proof": ("image/jpeg", JPEG)},
+            "qualified",
+            [{"kind": "qualification", "reason": "missing"}],
+            id="qualification-required",
+        ),
+        pytest.param(
+            {"id_proof": ("image/png", PNG), "photo": ("image/jpeg", PDF)},
+            None,
+            [{"kind": "photo", "reason": "wrong_type"}],
+            id="bad-optional-photo",
+        ),
+    ],
+)
+def test_bad_document_sends_the_professional_back_naming_it(
+    verification_workflow: str, api: Api, documents: dict, services: str | None, failed: list
+) -> None:
+    seed_professional(documents, services=[qualified_service()] if services else None)
+
+    execution = start()
+
+    assert finished(execution) == "SUCCEEDED"
+    item = professional()
+    assert item.status == "pending_documents"
+    assert item.verification.as_dict()["failed_documents"] == failed
+    last = history()[-1]
+    assert (last["stage"], last["outcome"], last["documents"]) == (
+        "document_check",
+        "failed",
+        sorted({f["kind"] for f in failed}),
+    )
+    listed = api("GET", "/verification/requests?status=pending", claims=claims_for("o1", "officers"))
+    assert listed.body == {"requests": []}
+
+
+def test_sound_documents_of_every_type_pass(verification_workflow: str) -> None:
+    seed_professional(
+        {
+            "id_proof": ("image/png", PNG),
+            "qualification": ("application/pdf", PDF),
+            "photo": ("image/jpeg", None),
+        },
+        services=[qualified_service()],
+    )
+    start()
+
+    waiting_request()
+
+    assert ("document_check", "passed") in stages()
+
+
+def test_unanswered_request_is_escalated_and_a_late_answer_still_verifies(
+    verification_workflow: str, api: Api
+) -> None:
+    fast = create_verification_workflow(
+        settings(), police_timeout_s=1, name="sevamitra-test-verification-fast"
+    )
+    events = tap_events()
+    seed_professional()
+    execution = start(state_machine_arn=fast)
+    request_id = waiting_request()
+
+    eventually(lambda: ("escalated", None) in stages(), what="the escalation")
+    assert professional().status == "police_pending"
+    escalation = next(e for e in history() if e["stage"] == "escalated")
+    assert escalation["escalation"] == 1
+    escalated = [d for kind, d in events.detail_types() if kind == "PoliceVerificationEscalated"]
+    assert escalated[0]["request_id"] == request_id
+    assert escalated[0]["escalation"] == 1
+
+    _answered(api, {"request_id": request_id, "result": "clear"})
+
+    assert finished(execution) == "SUCCEEDED"
+    assert professional().status == "verified"
+    assert [s for s in stages() if s[0] == "decision"] == [("decision", "verified")]
+
+
+def test_transient_failure_is_retried_without_applying_a_stage_twice(
+    verification_workflow: str, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_publish = workflow.publish
+    calls: list[str] = []
+
+    def flaky_publish(source: str, detail_type: str, detail: dict) -> None:
+        calls.append(detail_type)
+        if calls.count("PoliceVerificationRequested") == 1 and detail_type == "PoliceVerificationRequested":
+            raise DependencyFailed(message="EventBridge is down")
+        real_publish(source, detail_type, detail)
+
+    monkeypatch.setattr(workflow, "publish", flaky_publish)
+    seed_professional()
+    execution = start()
+
+    request_id = eventually(
+        lambda: calls.count("PoliceVerificationRequested") >= 2 and waiting_request(),
+        what="the retried request",
+    )
+    _answered(api, {"request_id": request_id, "result": "clear"})
+
+    assert finished(execution) == "SUCCEEDED"
+    assert [s for s, _ in stages()].count("police_requested") == 1
+    assert professional().status == "verified"
+
+
+def test_failed_step_returns_the_professional_to_a_state_they_can_resubmit_from(
+    verification_workflow: str, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_decide(step: object) -> dict:
+        raise workflow.UnexpectedState("simulated")
+
+    monkeypatch.setattr(workflow, "decide", broken_decide)
+    seed_professional()
+    execution = start()
+    request_id = waiting_request()
+
+    assert callback(api, {"request_id": request_id, "result": "clear"}).status == 200
+
+    assert finished(execution) == "FAILED"
+    assert professional().status == "pending_documents"
+    assert history()[-1]["stage"] == "verification_failed"
+    assert history()[-1]["outcome"] == "UnexpectedState"
+
+
+def test_failure_before_an_answer_closes_the_request(
+    verification_workflow: str, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_escalate(step: object) -> dict:
+        raise workflow.UnexpectedState("simulated")
+
+    monkeypatch.setattr(workflow, "escalate", broken_escalate)
+    fast = create_verification_workflow(
+        settings(), police_timeout_s=1, name="sevamitra-test-verification-fast"
+    )
+    seed_professional()
+    execution = start(state_machine_arn=fast)
+    request_id = waiting_request()
+
+    assert finished(execution) == "FAILED"
+    assert professional().status == "pending_documents"
+    officers = claims_for("o1", "officers")
+    assert api("GET", "/verification/requests?status=pending", claims=officers).body == {"requests": []}
+    late = callback(api, {"request_id": request_id, "result": "clear"})
+    assert (late.status, late.error_code) == (409, "request_closed")

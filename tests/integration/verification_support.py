@@ -1,0 +1,196 @@
+"""Helpers for the verification tests: seeded professionals with stored documents, executions
+of the real state machine, signed police callbacks, and the events on the bus."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import boto3
+
+from sevamitra.clock import utc_now
+from sevamitra.data.models import ProfessionalModel
+from sevamitra.documents import StoredDocument, document_key
+from sevamitra.settings import settings
+from sevamitra.verification import submitted
+from tests.integration.conftest import POLICE_KEY, Api, ApiResponse
+from verify import signature
+
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
+# A service that needs no qualification, and one that does.
+PLAIN_SERVICE = "electrician_fan_installation"
+
+T = TypeVar("T")
+
+
+def qualified_service() -> str:
+    from sevamitra.ratecard import rate_card
+
+    return next(s.id for s in rate_card().values() if s.requires_qualification)
+
+
+def seed_professional(
+    documents: dict[str, tuple[str, bytes | None]] | None = None,
+    *,
+    services: list[str] | None = None,
+    professional_id: str = "pro_test",
+    district: str = "Lucknow",
+) -> str:
+    """A professional as registration leaves it after submit: ``verification_pending`` with a
+    ``documents`` map (kind -> document_id, key, content_type) and the uploaded objects (``None``
+    bytes: recorded but never uploaded)."""
+    documents = {"id_proof": ("application/pdf", PDF)} if documents is None else documents
+    s3 = boto3.client("s3", region_name=settings().aws_region)
+    stored = {}
+    for kind, (content_type, body) in documents.items():
+        document_id = f"doc_{kind}"
+        key = document_key(professional_id, document_id)
+        if body is not None:
+            s3.put_object(Bucket=settings().documents_bucket, Key=key, Body=body, ContentType=content_type)
+        stored[kind] = StoredDocument(document_id, key, content_type).to_item()
+    now = utc_now()
+    ProfessionalModel(
+        id=professional_id,
+        status="verification_pending",
+        name="Ramesh Kumar",
+        registered_by="sub-ramesh",
+        account_sub="sub-ramesh",
+        aadhaar_hash="hash",
+        aadhaar_last4="1234",
+        mobile_hash="mhash",
+        mobile_last4="3210",
+        services=services or [PLAIN_SERVICE],
+        lat=26.85,
+        lng=80.95,
+        district=district,
+        documents=stored,
+        verification=submitted(None, now),
+        created_at="2026-11-27T10:00:00Z",
+        updated_at="2026-11-27T10:00:00Z",
+    ).save()
+    return professional_id
+
+
+def professional(professional_id: str = "pro_test") -> ProfessionalModel:
+    return ProfessionalModel.get(professional_id, consistent_read=True)
+
+
+def history(professional_id: str = "pro_test") -> list[dict[str, Any]]:
+    return list(professional(professional_id).verification.as_dict()["history"])
+
+
+def stages(professional_id: str = "pro_test") -> list[tuple[str, str | None]]:
+    return [(entry["stage"], entry.get("outcome")) for entry in history(professional_id)]
+
+
+def sfn() -> Any:
+    return boto3.client("stepfunctions", region_name=settings().aws_region)
+
+
+def start(
+    professional_id: str = "pro_test", *, state_machine_arn: str | None = None, attempt: int = 1
+) -> str:
+    """Start the workflow as registration's submit does."""
+    return str(
+        sfn().start_execution(
+            stateMachineArn=state_machine_arn or settings().verification_state_machine_arn,
+            name=f"{professional_id}-{attempt}",
+            input=json.dumps({"professional_id": professional_id}),
+        )["executionArn"]
+    )
+
+
+def eventually(probe: Callable[[], T | None], *, timeout: float = 8.0, what: str = "condition") -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def finished(execution_arn: str, *, timeout: float = 8.0) -> str:
+    def status() -> str | None:
+        current = str(sfn().describe_execution(executionArn=execution_arn)["status"])
+        return None if current == "RUNNING" else current
+
+    return eventually(status, timeout=timeout, what=f"execution {execution_arn} to finish")
+
+
+def waiting_request(professional_id: str = "pro_test", *, timeout: float = 8.0) -> str:
+    """The request id once the workflow waits for the police (request stored with its token)."""
+    from sevamitra.data.verifications import get_request
+
+    def probe() -> str | None:
+        item = professional(professional_id)
+        request_id = (item.verification.as_dict() if item.verification else {}).get("request_id")
+        if item.status != "police_pending" or not request_id:
+            return None
+        request = get_request(request_id)
+        return request_id if request and request.task_token else None
+
+    return eventually(probe, timeout=timeout, what=f"{professional_id} to wait for the police")
+
+
+def callback(
+    api: Api,
+    body: dict[str, Any] | str,
+    *,
+    key: bytes = POLICE_KEY.encode(),
+    timestamp: int | None = None,
+    header: str | None = None,
+) -> ApiResponse:
+    """POST /verification/callback signed as a police system signs it (or with ``header``)."""
+    raw = body if isinstance(body, str) else json.dumps(body)
+    if header is None:
+        header = signature.sign(key, int(time.time()) if timestamp is None else timestamp, raw.encode())
+    return api("POST", "/verification/callback", body=raw, headers={signature.HEADER: header})
+
+
+@dataclass
+class EventTap:
+    """Events on the stage bus, via a rule -> SQS target (as a subscriber would see them)."""
+
+    queue_url: str
+
+    def detail_types(self) -> list[tuple[str, dict[str, Any]]]:
+        sqs = boto3.client("sqs", region_name=settings().aws_region)
+        seen = []
+        while True:
+            messages = sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get(
+                "Messages", []
+            )
+            if not messages:
+                return seen
+            for message in messages:
+                event = json.loads(message["Body"])
+                seen.append((event["detail-type"], event["detail"]))
+                sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def tap_events() -> EventTap:
+    region = settings().aws_region
+    sqs = boto3.client("sqs", region_name=region)
+    queue_url = sqs.create_queue(QueueName="verification-events")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    events = boto3.client("events", region_name=region)
+    events.put_rule(
+        Name="verification-events",
+        EventBusName=settings().event_bus_name,
+        EventPattern=json.dumps({"source": ["sevamitra.verification"]}),
+    )
+    events.put_targets(
+        Rule="verification-events",
+        EventBusName=settings().event_bus_name,
+        Targets=[{"Id": "queue", "Arn": queue_arn}],
+    )
+    return EventTap(queue_url)

@@ -1,0 +1,94 @@
+"""The document check: stored size within 5 MiB and bytes that really are the declared type."""
+
+from __future__ import annotations
+
+import pytest
+
+from sevamitra.data.verifications import ProfessionalView
+from sevamitra.documents import MAX_DOCUMENT_BYTES, StoredDocument, bytes_match, required_kinds
+from sevamitra.ratecard import rate_card
+from verify.workflow import StoredObject, document_problems, judge
+
+PDF = b"%PDF-1.4\n"
+JPEG = b"\xff\xd8\xff\xdb"
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "head", "expected"),
+    [
+        ("application/pdf", PDF, True),
+        ("image/jpeg", JPEG, True),
+        ("image/png", PNG, True),
+        ("application/pdf", PNG, False),
+        ("image/png", JPEG, False),
+        ("image/jpeg", b"\xff\xd8", False),
+        ("image/png", b"\x89PNG\r\n\x1a", False),
+        ("image/gif", b"GIF89a", False),
+        ("application/pdf", b"", False),
+    ],
+)
+def test_bytes_must_start_with_the_declared_type_magic(
+    content_type: str, head: bytes, expected: bool
+) -> None:
+    assert bytes_match(content_type, head) is expected
+
+
+@pytest.mark.parametrize(
+    ("stored", "reason"),
+    [
+        (StoredObject(MAX_DOCUMENT_BYTES, PDF), None),
+        (StoredObject(MAX_DOCUMENT_BYTES + 1, PDF), "too_large"),
+        (StoredObject(1024, PNG), "wrong_type"),
+        (StoredObject(0, b""), "wrong_type"),
+        (None, "missing"),
+    ],
+)
+def test_judge_names_why_a_document_fails(stored: StoredObject | None, reason: str | None) -> None:
+    assert judge("application/pdf", stored) == reason
+
+
+def _professional(services: list[str], documents: dict[str, str]) -> ProfessionalView:
+    return ProfessionalView(
+        id="pro_1",
+        status="verification_pending",
+        name="A",
+        district="Agra",
+        services=services,
+        documents={
+            kind: StoredDocument(f"doc_{kind}", key, "application/pdf") for kind, key in documents.items()
+        },
+        verification={},
+    )
+
+
+def _qualified() -> str:
+    return next(s.id for s in rate_card().values() if s.requires_qualification)
+
+
+def _plain() -> str:
+    return next(s.id for s in rate_card().values() if not s.requires_qualification)
+
+
+def test_qualification_is_required_only_for_services_that_need_one() -> None:
+    assert required_kinds([_plain()]) == {"id_proof"}
+    assert required_kinds([_plain(), _qualified()]) == {"id_proof", "qualification"}
+
+
+def test_missing_required_document_and_bad_upload_are_both_named() -> None:
+    stored = {"k/id": StoredObject(10, PNG)}
+    professional = _professional([_qualified()], {"id_proof": "k/id"})
+
+    problems = document_problems(professional, stored.get)
+
+    assert problems == [
+        {"kind": "qualification", "reason": "missing"},
+        {"kind": "id_proof", "reason": "wrong_type"},
+    ]
+
+
+def test_optional_photo_never_uploaded_is_not_a_problem() -> None:
+    stored = {"k/id": StoredObject(10, PDF)}
+    professional = _professional([_plain()], {"id_proof": "k/id", "photo": "k/photo"})
+
+    assert document_problems(professional, stored.get) == []
