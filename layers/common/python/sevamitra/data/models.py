@@ -225,6 +225,9 @@ class OpenByDueIndex(GlobalSecondaryIndex["ComplaintModel"]):
 
 
 class ComplaintModel(BaseModel):
+    """A complaint, or (``id = "lock#<booking_id>#<kind>"``) the lock that keeps one unresolved
+    complaint per booking and kind: both are written in one transaction."""
+
     LOGICAL_NAME = "complaints"
 
     class Meta(_Meta):
@@ -236,9 +239,23 @@ class ComplaintModel(BaseModel):
     professional_id = UnicodeAttribute(null=True)
     complainant_sub = UnicodeAttribute(null=True)
     kind = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    amount_paid_paise = NumberAttribute(null=True)
+    fee_paise = NumberAttribute(null=True)
+    district = UnicodeAttribute(null=True)
+    opened_by = UnicodeAttribute(null=True)  # "citizen" or "system" (overcharge seen at completion)
+    # Only while open: puts the complaint in the sparse ``open_by_due`` index.
     open_flag = UnicodeAttribute(null=True)
     due_by = UnicodeAttribute(null=True)
+    response: MapAttribute[str, Any] = MapAttribute(null=True)
+    decision: MapAttribute[str, Any] = MapAttribute(null=True)
+    escalation: MapAttribute[str, Any] = MapAttribute(null=True)
+    evidence: MapAttribute[str, Any] = MapAttribute(null=True)
+    # On lock items: the complaint holding the lock.
+    complaint_id = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
+    version = VersionAttribute(null=True)
 
     open_by_due = OpenByDueIndex()
 

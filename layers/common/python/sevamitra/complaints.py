@@ -1,0 +1,97 @@
+"""Complaints as the domain sees them: kinds, statuses and the complaint record.
+
+Opened by the booking's citizen (``POST /complaints``) or by the system when a completion reports
+an amount above the fee; decided by officers; escalated to IGRS when still open at ``due_by``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from sevamitra.clock import iso, new_id
+
+
+class ComplaintKind(StrEnum):
+    OVERCHARGE = "overcharge"
+    NO_SHOW = "no_show"
+    MISCONDUCT = "misconduct"
+    QUALITY = "quality"
+    OTHER = "other"
+
+
+class ComplaintStatus(StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"
+    DISMISSED = "dismissed"
+    ESCALATED = "escalated"
+
+
+class OpenedBy(StrEnum):
+    CITIZEN = "citizen"
+    SYSTEM = "system"
+
+
+OPEN_FLAG = "open"
+
+
+class Complaint(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    status: ComplaintStatus
+    booking_id: str
+    professional_id: str
+    complainant_sub: str
+    kind: ComplaintKind
+    description: str
+    amount_paid_paise: int | None = None
+    fee_paise: int
+    district: str | None = None
+    opened_by: OpenedBy
+    due_by: str
+    response: dict[str, Any] | None = None
+    decision: dict[str, Any] | None = None
+    escalation: dict[str, Any] | None = None
+    evidence: dict[str, Any] | None = None
+    created_at: str
+    updated_at: str
+    version: int | None = None
+
+
+def new_complaint(
+    *,
+    booking_id: str,
+    professional_id: str,
+    complainant_sub: str,
+    kind: ComplaintKind,
+    description: str,
+    fee_paise: int,
+    sla_s: int,
+    now: datetime,
+    opened_by: OpenedBy = OpenedBy.CITIZEN,
+    amount_paid_paise: int | None = None,
+    district: str | None = None,
+    complaint_id: str | None = None,
+) -> Complaint:
+    """An open complaint whose SLA clock starts ``now`` and runs ``sla_s`` seconds."""
+    at = iso(now)
+    return Complaint(
+        id=complaint_id or new_id("cmp"),
+        status=ComplaintStatus.OPEN,
+        booking_id=booking_id,
+        professional_id=professional_id,
+        complainant_sub=complainant_sub,
+        kind=kind,
+        description=description,
+        amount_paid_paise=amount_paid_paise,
+        fee_paise=fee_paise,
+        district=district,
+        opened_by=opened_by,
+        due_by=iso(now + timedelta(seconds=sla_s)),
+        created_at=at,
+        updated_at=at,
+    )
