@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from register import availability
 from register.models import MeOut
 from sevamitra.api import make_resolver
 from sevamitra.auth import caller_from_event
@@ -30,3 +31,9 @@ def me() -> MeOut:
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     return app.resolve(event, context)
+
+
+@app.put("/professionals/<id>/availability")
+def put_availability(id: str, body: availability.AvailabilityIn) -> availability.AvailabilityOut:
+    caller = caller_from_event(app.current_event.raw_event)
+    return availability.set_availability(id, caller, body)

@@ -37,6 +37,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/openapi.json", _MATCH, _P),
     Route("GET", "/services", _MATCH, _P),
     Route("GET", "/me", _REG, _C),
+    Route("PUT", "/professionals/{id}/availability", _REG, _C),
+    Route("GET", "/match", _MATCH, _C),
 )
 
 

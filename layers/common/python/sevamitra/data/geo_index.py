@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 from pynamodb.connection import Connection
 from pynamodb.transactions import TransactWrite
@@ -193,5 +194,5 @@ def nearest(
 
 
 def _payload(entry: geo.Entry) -> tuple[str, float | None]:
-    name, rating = entry.payload  # type: ignore[misc]
-    return str(name), rating
+    payload = cast(tuple[str, "float | None"], entry.payload)
+    return payload[0], payload[1]
