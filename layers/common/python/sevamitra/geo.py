@@ -254,6 +254,9 @@ class SearchPolicy:
     # measures the local density either way.
     probe_res: int = 6
     probe_factor: float = 2.5
+    # The probe starts at the point's ancestor at this resolution (within the probe cell), so a
+    # capped read measures the density next to the point, not at the probe cell's centre.
+    probe_start_res: int = 7
     # Then expand to the radius expected to hold ``target_factor * limit`` at the measured density.
     target_factor: float = 1.5
     # A Query under 4 KB costs the capacity of reading about this many entries; coverings and gap
@@ -389,7 +392,8 @@ def nearest(
     policy = policy or SearchPolicy()
     search = _Search(lat, lng, radius_m, read, trace if trace is not None else SearchTrace())
     probe = h3i.cell_to_parent(fine_cell(lat, lng), policy.probe_res)
-    lo, hi = cell_code_interval(probe)
+    lo = cell_code_interval(h3i.cell_to_parent(fine_cell(lat, lng), policy.probe_start_res))[0]
+    hi = cell_code_interval(probe)[1]
     search.read([KeyRange(cell_of_code(lo, PARTITION_RES), lo, hi)], math.ceil(policy.probe_factor * limit))
     safe = search.safe_radius(policy.probe_res + 2, min(radius_m, 2 * _centre_and_reach(probe)[2]))
     search.trace.radii.append(safe)
