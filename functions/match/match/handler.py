@@ -8,10 +8,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from match.models import HealthOut, ServicesOut
+from match import logic
+from match.models import HealthOut, MatchOut, ServicesOut
 from sevamitra import openapi, ratecard
 from sevamitra.api import make_resolver
+from sevamitra.auth import caller_from_event
 from sevamitra.observability import logger, metrics, tracer
+from sevamitra.types import LatLng, ServiceId
 
 app = make_resolver()
 
@@ -29,6 +32,17 @@ def openapi_document() -> dict[str, Any]:
 @app.get("/services")
 def list_services(q: Annotated[str | None, Query(max_length=100)] = None) -> ServicesOut:
     return ServicesOut(services=ratecard.search(q))
+
+
+@app.get("/match")
+def match(
+    service: Annotated[ServiceId, Query()],
+    lat: Annotated[float, Query(allow_inf_nan=False)],
+    lng: Annotated[float, Query(allow_inf_nan=False)],
+    limit: Annotated[int, Query(ge=1, le=50)] = 20,
+) -> MatchOut:
+    caller_from_event(app.current_event.raw_event)
+    return logic.find_nearest(service, LatLng(lat=lat, lng=lng), limit)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

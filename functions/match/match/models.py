@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from sevamitra.ratecard import Service
+from sevamitra.types import Metres, Paise
 
 
 class HealthOut(BaseModel):
@@ -13,3 +14,17 @@ class HealthOut(BaseModel):
 
 class ServicesOut(BaseModel):
     services: list[Service]
+
+
+class MatchResult(BaseModel):
+    professional_id: str
+    name: str
+    distance_m: Metres = Field(description="Great-circle distance, whole metres (rounded)")
+    rating: float | None = Field(description="Mean stars (1-5) to one decimal; null before any rating")
+    fee_paise: Paise
+    duration_minutes: int
+
+
+class MatchOut(BaseModel):
+    radius_m: int = 3000
+    results: list[MatchResult] = Field(description="Nearest first; equal distances by professional_id")

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from register import logic
+from register import availability, logic
 from register.models import (
     AgencyIn,
     AgencyOut,
@@ -135,3 +135,10 @@ def submit(professional_id: PathId) -> Response[SubmitOut]:
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     idempotency.CONFIG.register_lambda_context(context)
     return app.resolve(event, context)
+
+
+@app.put("/professionals/<professional_id>/availability")
+def put_availability(
+    professional_id: PathId, body: availability.AvailabilityIn
+) -> availability.AvailabilityOut:
+    return availability.set_availability(professional_id, _caller(), body)

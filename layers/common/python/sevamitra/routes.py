@@ -45,6 +45,8 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/professionals/{professional_id}/submit", _REG, _C),
     Route("GET", "/verification/requests", _VERIFY, _C),
     Route("POST", "/verification/callback", _VERIFY, _S),
+    Route("PUT", "/professionals/{professional_id}/availability", _REG, _C),
+    Route("GET", "/match", _MATCH, _C),
 )
 
 

@@ -1,0 +1,82 @@
+"""``PUT /professionals/{id}/availability``: a verified professional goes online or offline, or
+moves; their geo index entries move with them in the same transaction.
+
+Request/response models live here with their logic (not in ``models.py``) so this route stays
+independent of the registration routes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, StrictBool
+
+from sevamitra.auth import Caller
+from sevamitra.clock import Clock, iso, utc_now
+from sevamitra.data import availability as repository
+from sevamitra.data.availability import ProfessionalAvailability
+from sevamitra.data.geo_index import IndexSubject, eligible
+from sevamitra.errors import Conflict, Forbidden, NotFound
+from sevamitra.types import LatLng
+
+BANNED = "banned"
+VERIFIED = "verified"
+MAX_ATTEMPTS = 3
+
+
+class AvailabilityIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    online: StrictBool
+    location: LatLng | None = None
+
+
+class AvailabilityOut(BaseModel):
+    professional_id: str
+    online: bool
+    location: LatLng
+    findable: bool  # online, verified and not on an active booking: /match can return them
+
+
+class Repository(Protocol):
+    def load(self, professional_id: str) -> ProfessionalAvailability | None: ...
+
+    def commit(self, current: ProfessionalAvailability, after: IndexSubject, updated_at: str) -> bool: ...
+
+
+def may_manage(professional: ProfessionalAvailability, caller: Caller) -> bool:
+    """The professional's own account; for an assisted registration (no account of their own),
+    the account that registered them."""
+    if professional.account_sub:
+        return professional.account_sub == caller.sub
+    return professional.registered_by == caller.sub
+
+
+def set_availability(
+    professional_id: str,
+    caller: Caller,
+    request: AvailabilityIn,
+    *,
+    repo: Repository = repository,
+    now: Clock = utc_now,
+) -> AvailabilityOut:
+    for _ in range(MAX_ATTEMPTS):
+        current = repo.load(professional_id)
+        if current is None:
+            raise NotFound()
+        if not may_manage(current, caller):
+            raise Forbidden(message="Only the professional (or who registered them) may change this.")
+        if current.subject.status == BANNED:
+            raise Forbidden("banned")
+        if current.subject.status != VERIFIED:
+            raise Conflict("invalid_transition", "Availability can be set once police verification is clear.")
+        location = request.location or LatLng(lat=current.subject.lat, lng=current.subject.lng)
+        after = replace(current.subject, online=request.online, lat=location.lat, lng=location.lng)
+        if repo.commit(current, after, iso(now())):
+            return AvailabilityOut(
+                professional_id=professional_id,
+                online=after.online,
+                location=location,
+                findable=eligible(after),
+            )
+    raise Conflict(message="The professional changed at the same time; retry.")

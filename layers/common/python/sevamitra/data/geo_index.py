@@ -1,0 +1,198 @@
+"""The geo index: the only code that writes or reads ``GeoEntryModel``.
+
+Invariant: a professional has one entry per service they offer iff ``eligible(...)`` (verified,
+online, not banned, no active booking), at the location on their record. Every write path that
+changes one of those facts (availability, verification, bookings, bans, profile edits of name or
+services, ratings) puts the index change into the SAME ``TransactWrite`` as the professional's
+conditional update, with ``stage_index_changes(tx, before, after)``:
+
+    before = geo_index.IndexSubject.from_model(item)          # as read, with its version
+    after = dataclasses.replace(before, active_booking_id=booking_id)
+    with TransactWrite(connection=geo_index.connection()) as tx:
+        tx.update(item, actions=[...], condition=...)           # the state change (versioned)
+        geo_index.stage_index_changes(tx, before, after)        # entries follow it
+
+If the professional's update loses a race, the whole transaction (index included) is cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import cast
+
+from pynamodb.connection import Connection
+from pynamodb.transactions import TransactWrite
+
+from sevamitra import geo
+from sevamitra.data.errors import dependency_errors
+from sevamitra.data.models import GeoEntryModel, ProfessionalModel
+from sevamitra.settings import settings
+
+VERIFIED = "verified"
+
+
+@dataclass(frozen=True)
+class IndexSubject:
+    """The facts about a professional that decide their index entries."""
+
+    id: str
+    name: str
+    services: tuple[str, ...]
+    lat: float
+    lng: float
+    status: str
+    online: bool
+    active_booking_id: str | None = None
+    rating_sum: float = 0
+    rating_count: int = 0
+
+    @classmethod
+    def from_model(cls, item: ProfessionalModel) -> IndexSubject:
+        return cls(
+            id=item.id,
+            name=item.name,
+            services=tuple(str(s) for s in item.services or ()),
+            lat=float(item.lat),
+            lng=float(item.lng),
+            status=item.status,
+            online=bool(item.online),
+            active_booking_id=item.active_booking_id,
+            rating_sum=float(item.rating_sum or 0),
+            rating_count=int(item.rating_count or 0),
+        )
+
+    @property
+    def rating(self) -> float | None:
+        """Mean stars to one decimal; ``None`` until the first rating."""
+        return round(self.rating_sum / self.rating_count, 1) if self.rating_count else None
+
+
+def eligible(subject: IndexSubject) -> bool:
+    """Findable by ``/match``: verified (a banned professional's status is ``banned``), online and
+    not on an active booking."""
+    return subject.status == VERIFIED and subject.online and not subject.active_booking_id
+
+
+def entries_for(subject: IndexSubject) -> list[GeoEntryModel]:
+    """The entries ``subject`` has when eligible: one per service offered."""
+    cell = geo.fine_cell(subject.lat, subject.lng)
+    partition = geo.partition_cell(cell)
+    return [
+        GeoEntryModel(
+            pk=geo.partition_key(service, partition),
+            sk=geo.sort_key(cell, subject.id),
+            professional_id=subject.id,
+            name=subject.name,
+            lat=subject.lat,
+            lng=subject.lng,
+            rating=subject.rating,
+        )
+        for service in sorted(set(subject.services))
+    ]
+
+
+def _indexed(subject: IndexSubject | None) -> dict[tuple[str, str], GeoEntryModel]:
+    if subject is None or not eligible(subject):
+        return {}
+    return {(e.pk, e.sk): e for e in entries_for(subject)}
+
+
+def stage_index_changes(tx: TransactWrite, before: IndexSubject | None, after: IndexSubject | None) -> int:
+    """Add to ``tx`` the deletes and puts that take the index from ``before`` to ``after``
+    (``None``: no such professional). Returns how many items it added (a transaction holds 100)."""
+    old, new = _indexed(before), _indexed(after)
+    removed = sorted(old.keys() - new.keys())
+    changed = [
+        entry for key, entry in sorted(new.items()) if key not in old or _content(old[key]) != _content(entry)
+    ]
+    for pk, sk in removed:
+        tx.delete(GeoEntryModel(pk, sk))
+    for entry in changed:
+        tx.save(entry)
+    return len(removed) + len(changed)
+
+
+def _content(entry: GeoEntryModel) -> tuple[object, ...]:
+    return (entry.name, entry.lat, entry.lng, entry.rating)
+
+
+@cache
+def connection() -> Connection:
+    """The connection for ``TransactWrite`` (pynamodb needs one passed in)."""
+    return Connection(region=settings().aws_region)
+
+
+def bulk_load(subjects: Iterable[IndexSubject]) -> int:
+    """Backfill: put the entries of every eligible subject with batch writes (not transactional:
+    for rebuilding the index and for the benchmark, never for a state change)."""
+    count = 0
+    with dependency_errors("Index backfill"), GeoEntryModel.batch_write() as batch:
+        for subject in subjects:
+            for entry in _indexed(subject).values():
+                batch.save(entry)
+                count += 1
+    return count
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Nearby:
+    professional_id: str
+    name: str
+    distance_m: int
+    rating: float | None
+
+
+_PROJECTION = ["sk", "lat", "lng", "name", "rating"]
+
+
+def _reader(service_id: str) -> geo.Reader:
+    def read(key_range: geo.KeyRange, cap: int | None) -> geo.Page:
+        results = GeoEntryModel.query(
+            key_range.pk(service_id),
+            GeoEntryModel.sk.between(key_range.sk_low, key_range.sk_high),
+            limit=cap,
+            attributes_to_get=_PROJECTION,
+        )
+        entries = [
+            geo.Entry(
+                sk=item.sk,
+                professional_id=item.sk.split("#", 1)[1],
+                lat=float(item.lat),
+                lng=float(item.lng),
+                payload=(item.name, None if item.rating is None else float(item.rating)),
+            )
+            for item in results
+        ]
+        complete = cap is None or len(entries) < cap or results.last_evaluated_key is None
+        return geo.Page(entries, complete)
+
+    return read
+
+
+def nearest(
+    service_id: str,
+    lat: float,
+    lng: float,
+    limit: int,
+    *,
+    policy: geo.SearchPolicy | None = None,
+    trace: geo.SearchTrace | None = None,
+) -> list[Nearby]:
+    """The ``limit`` nearest indexed professionals offering ``service_id`` within 3 km."""
+    with dependency_errors("Search"):
+        hits = geo.nearest(lat, lng, limit, _reader(service_id), policy=policy, trace=trace)
+    out = []
+    for hit in hits:
+        name, rating = _payload(hit.entry)
+        out.append(Nearby(hit.entry.professional_id, name, hit.distance_m, rating))
+    return out
+
+
+def _payload(entry: geo.Entry) -> tuple[str, float | None]:
+    payload = cast(tuple[str, "float | None"], entry.payload)
+    return payload[0], payload[1]
