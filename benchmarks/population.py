@@ -71,15 +71,15 @@ def villages(seed: int, count: int = 1500) -> list[tuple[float, float]]:
 
 
 def population(seed: int, professionals: int) -> list[Person]:
-    """60% in the Lucknow core, 25% in towns, 15% in villages; one or two services each."""
+    """70% in the Lucknow core, 18% in towns, 12% in villages; one or two services each."""
     rng = random.Random(seed)
     village_points = villages(seed)
     people = []
     for i in range(professionals):
         share = i / professionals
-        if share < 0.60:
-            lat, lng = _around(rng, LUCKNOW, 6_000) if rng.random() < 0.5 else _gauss(rng, LUCKNOW, 2_500)
-        elif share < 0.85:
+        if share < 0.70:
+            lat, lng = _around(rng, LUCKNOW, 5_000) if rng.random() < 0.5 else _gauss(rng, LUCKNOW, 2_000)
+        elif share < 0.88:
             lat, lng = _gauss(rng, rng.choice(TOWNS), 1_500)
         else:
             lat, lng = _around(rng, rng.choice(village_points), 800)
