@@ -53,6 +53,7 @@ def test_clear_police_answer_verifies_the_professional(verification_workflow: st
     assert finished(execution) == "SUCCEEDED"
     assert professional().status == "verified"
     assert stages() == [
+        ("registered", None),
         ("submitted", None),
         ("document_check", "passed"),
         ("police_requested", None),

@@ -11,11 +11,19 @@ from typing import Any, TypeVar
 
 import boto3
 
-from sevamitra.clock import utc_now
+from sevamitra.clock import iso, utc_now
+from sevamitra.data import professionals as professionals_repo
 from sevamitra.data.models import ProfessionalModel
-from sevamitra.documents import StoredDocument, document_key
+from sevamitra.documents import DocumentContentType, DocumentKind, DocumentRecord, document_key
+from sevamitra.professionals import (
+    Professional,
+    ProfessionalStatus,
+    Verification,
+    VerificationEvent,
+    VerificationStage,
+    history_entry,
+)
 from sevamitra.settings import settings
-from sevamitra.verification import submitted
 from tests.integration.conftest import POLICE_KEY, Api, ApiResponse
 from verify import signature
 
@@ -41,38 +49,52 @@ def seed_professional(
     professional_id: str = "pro_test",
     district: str = "Lucknow",
 ) -> str:
-    """A professional as registration leaves it after submit: ``verification_pending`` with a
-    ``documents`` map (kind -> document_id, key, content_type) and the uploaded objects (``None``
-    bytes: recorded but never uploaded)."""
+    """A professional as registration leaves it after submit, written by registration's own
+    repository (the record shapes the workflow reads): registered, one ``DocumentRecord`` per
+    kind with its object uploaded (``None`` bytes: requested but never uploaded), submitted as
+    submission 1 (``verification_pending``, stage ``submitted``)."""
     documents = {"id_proof": ("application/pdf", PDF)} if documents is None else documents
-    s3 = boto3.client("s3", region_name=settings().aws_region)
-    stored = {}
-    for kind, (content_type, body) in documents.items():
-        document_id = f"doc_{kind}"
-        key = document_key(professional_id, document_id)
-        if body is not None:
-            s3.put_object(Bucket=settings().documents_bucket, Key=key, Body=body, ContentType=content_type)
-        stored[kind] = StoredDocument(document_id, key, content_type).to_item()
-    now = utc_now()
-    ProfessionalModel(
+    now = iso(utc_now())
+    professional = Professional(
         id=professional_id,
-        status="verification_pending",
+        status=ProfessionalStatus.PENDING_DOCUMENTS,
         name="Ramesh Kumar",
-        registered_by="sub-ramesh",
-        account_sub="sub-ramesh",
-        aadhaar_hash="hash",
+        account_sub=f"sub-{professional_id}",
+        registered_by=f"sub-{professional_id}",
+        aadhaar_hash=f"aadhaar-{professional_id}",
         aadhaar_last4="1234",
-        mobile_hash="mhash",
+        mobile_hash=f"mobile-{professional_id}",
         mobile_last4="3210",
         services=services or [PLAIN_SERVICE],
         lat=26.85,
         lng=80.95,
         district=district,
-        documents=stored,
-        verification=submitted(None, now),
-        created_at="2026-11-27T10:00:00Z",
-        updated_at="2026-11-27T10:00:00Z",
-    ).save()
+        verification=Verification(
+            stage=VerificationStage.REGISTERED,
+            history=[VerificationEvent.model_validate(history_entry(VerificationStage.REGISTERED, now))],
+        ),
+        created_at=now,
+        updated_at=now,
+    )
+    professionals_repo.create_professional(professional)
+    s3 = boto3.client("s3", region_name=settings().aws_region)
+    records: dict[DocumentKind, DocumentRecord] = {}
+    for kind, (content_type, body) in documents.items():
+        document_kind = DocumentKind(kind)
+        record = DocumentRecord(
+            document_id=f"doc_{kind}",
+            key=document_key(professional_id, document_kind, f"doc_{kind}"),
+            content_type=DocumentContentType(content_type),
+            size_bytes=len(body or b"x"),
+            requested_at=now,
+        )
+        professional = professionals_repo.record_document_request(professional_id, record, document_kind)
+        if body is not None:
+            s3.put_object(
+                Bucket=settings().documents_bucket, Key=record.key, Body=body, ContentType=content_type
+            )
+        records[document_kind] = record
+    professionals_repo.begin_submission(professional, 1, records, now)
     return professional_id
 
 
