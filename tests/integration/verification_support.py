@@ -11,18 +11,15 @@ from typing import Any, TypeVar
 
 import boto3
 
+from register import logic
+from register.logic import Registration
+from register.models import DocumentRequestIn
+from sevamitra import pii
+from sevamitra.auth import Caller
 from sevamitra.clock import iso, utc_now
 from sevamitra.data import professionals as professionals_repo
 from sevamitra.data.models import ProfessionalModel
-from sevamitra.documents import DocumentContentType, DocumentKind, DocumentRecord, document_key
-from sevamitra.professionals import (
-    Professional,
-    ProfessionalStatus,
-    Verification,
-    VerificationEvent,
-    VerificationStage,
-    history_entry,
-)
+from sevamitra.documents import MAX_DOCUMENT_BYTES
 from sevamitra.settings import settings
 from tests.integration.conftest import POLICE_KEY, Api, ApiResponse
 from verify import signature
@@ -49,52 +46,44 @@ def seed_professional(
     professional_id: str = "pro_test",
     district: str = "Lucknow",
 ) -> str:
-    """A professional as registration leaves it after submit, written by registration's own
-    repository (the record shapes the workflow reads): registered, one ``DocumentRecord`` per
-    kind with its object uploaded (``None`` bytes: requested but never uploaded), submitted as
-    submission 1 (``verification_pending``, stage ``submitted``)."""
+    """A professional as registration leaves it after submit, made by registration's own logic
+    (so the workflow reads exactly the records registration writes): registered, one upload
+    requested per kind with its object stored (``None`` bytes: requested but never uploaded),
+    submitted as submission 1 (``verification_pending``, stage ``submitted``) with submit's own
+    write. The execution is not started: tests start it (``start``) on the state machine they want."""
     documents = {"id_proof": ("application/pdf", PDF)} if documents is None else documents
-    now = iso(utc_now())
-    professional = Professional(
-        id=professional_id,
-        status=ProfessionalStatus.PENDING_DOCUMENTS,
-        name="Ramesh Kumar",
-        account_sub=f"sub-{professional_id}",
-        registered_by=f"sub-{professional_id}",
-        aadhaar_hash=f"aadhaar-{professional_id}",
-        aadhaar_last4="1234",
-        mobile_hash=f"mobile-{professional_id}",
-        mobile_last4="3210",
-        services=services or [PLAIN_SERVICE],
-        lat=26.85,
-        lng=80.95,
-        district=district,
-        verification=Verification(
-            stage=VerificationStage.REGISTERED,
-            history=[VerificationEvent.model_validate(history_entry(VerificationStage.REGISTERED, now))],
-        ),
-        created_at=now,
-        updated_at=now,
+    caller = Caller(sub=f"sub-{professional_id}", groups=frozenset())
+    registration = Registration(
+        request={
+            "name": "Ramesh Kumar",
+            "services": services or [PLAIN_SERVICE],
+            "location": {"lat": 26.85, "lng": 80.95},
+            "district": district,
+            "qualification": {"kind": "iti", "title": "Electrician"},
+        },
+        aadhaar=pii.Identity(f"aadhaar-{professional_id}", "1234"),
+        mobile=pii.Identity(f"mobile-{professional_id}", "3210"),
     )
-    professionals_repo.create_professional(professional)
+    logic.register_professional(caller, registration, ids=lambda _: professional_id)
     s3 = boto3.client("s3", region_name=settings().aws_region)
-    records: dict[DocumentKind, DocumentRecord] = {}
     for kind, (content_type, body) in documents.items():
-        document_kind = DocumentKind(kind)
-        record = DocumentRecord(
-            document_id=f"doc_{kind}",
-            key=document_key(professional_id, document_kind, f"doc_{kind}"),
-            content_type=DocumentContentType(content_type),
-            size_bytes=len(body or b"x"),
-            requested_at=now,
+        request = DocumentRequestIn.model_validate(
+            {
+                "kind": kind,
+                "content_type": content_type,
+                "size_bytes": min(len(body or b"x"), MAX_DOCUMENT_BYTES),
+            }
         )
-        professional = professionals_repo.record_document_request(professional_id, record, document_kind)
+        upload = logic.request_document_upload(
+            caller, professional_id, request, ids=lambda _, kind=kind: f"doc_{kind}"
+        )
         if body is not None:
             s3.put_object(
-                Bucket=settings().documents_bucket, Key=record.key, Body=body, ContentType=content_type
+                Bucket=settings().documents_bucket, Key=upload.record.key, Body=body, ContentType=content_type
             )
-        records[document_kind] = record
-    professionals_repo.begin_submission(professional, 1, records, now)
+    # Submit's own write, without its checks: the workflow must catch what submit would refuse.
+    registered = professionals_repo.load_professional(professional_id)
+    professionals_repo.begin_submission(registered, 1, registered.documents, iso(utc_now()))
     return professional_id
 
 

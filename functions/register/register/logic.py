@@ -14,7 +14,7 @@ from register.settings import register_settings
 from sevamitra import access, pii
 from sevamitra.auth import Caller
 from sevamitra.clock import Clock, IdFactory, iso, new_id, utc_now
-from sevamitra.data import agencies, documents, workflows
+from sevamitra.data import accounts, agencies, documents, workflows
 from sevamitra.data import professionals as repo
 from sevamitra.documents import DocumentKind, DocumentRecord, document_key, required_kinds
 from sevamitra.errors import Conflict, DomainError
@@ -62,7 +62,7 @@ def _acting_agency(caller: Caller, agency_id: str | None, agency_of: access.Agen
     if agency_id is None:
         if caller.is_officer:
             return None
-        agency_id = agencies.owned_agency_id(caller.sub)
+        agency_id = accounts.agency_id_of(caller.sub)
     agency = agency_of(agency_id) if agency_id else None
     if caller.is_officer and agency is not None and agency.is_approved:
         return agency.id

@@ -50,14 +50,6 @@ def load_professional(professional_id: str) -> Professional:
     return professional
 
 
-def professional_id_of_account(account_sub: str) -> str | None:
-    """The professional an account registered itself as (the sparse ``by_account`` index)."""
-    with dependency_errors("Professional look-up"):
-        for item in ProfessionalModel.by_account.query(account_sub, limit=1):
-            return str(item.id)
-    return None
-
-
 def create_professional(professional: Professional) -> None:
     """Store a new professional and claim its identities, all or nothing, in ONE transaction:
 
