@@ -27,7 +27,13 @@ from sevamitra.documents import (
     bytes_match,
     required_kinds,
 )
-from sevamitra.events import publish
+from sevamitra.events import (
+    POLICE_VERIFICATION_ESCALATED,
+    POLICE_VERIFICATION_REQUESTED,
+    PROFESSIONAL_VERIFICATION_DECIDED,
+    VERIFICATION_SOURCE,
+    publish,
+)
 from sevamitra.observability import logger
 from sevamitra.professionals import Professional, ProfessionalStatus, VerificationStage, history_entry
 from verify import aws
@@ -40,9 +46,6 @@ from verify.models import (
     PoliceAnswer,
     RequestPolice,
 )
-
-EVENT_SOURCE = "sevamitra.verification"
-
 
 class UnexpectedState(Exception):
     """The professional or request is not in a state this step can act on; not retried."""
@@ -159,8 +162,8 @@ def request_police(step: RequestPolice, *, now: Clock = utc_now) -> dict:
         ):
             raise UnexpectedState(f"police request: professional became {professional.status}")
     publish(
-        EVENT_SOURCE,
-        "PoliceVerificationRequested",
+        VERIFICATION_SOURCE,
+        POLICE_VERIFICATION_REQUESTED,
         {
             "request_id": request.request_id,
             "professional_id": professional.id,
@@ -203,8 +206,8 @@ def escalate(step: Escalate, *, now: Clock = utc_now) -> dict:
             f"escalation: professional is {professional.status}/{professional.verification.stage}"
         )
     publish(
-        EVENT_SOURCE,
-        "PoliceVerificationEscalated",
+        VERIFICATION_SOURCE,
+        POLICE_VERIFICATION_ESCALATED,
         {
             "request_id": request.request_id,
             "professional_id": request.professional_id,
@@ -271,8 +274,8 @@ def decide(step: Decide, *, now: Clock = utc_now) -> dict:
             f"decision: professional is {professional.status}/{professional.verification.stage}"
         )
     publish(
-        EVENT_SOURCE,
-        "ProfessionalVerificationDecided",
+        VERIFICATION_SOURCE,
+        PROFESSIONAL_VERIFICATION_DECIDED,
         {"professional_id": professional.id, "request_id": step.request_id, "status": status.value},
     )
     logger.info("verification decided", extra={"request_id": step.request_id, "status": status.value})
