@@ -31,7 +31,7 @@ from constructs import Construct
 from infra import constants
 from infra.constants import StageSettings
 from infra.nag import acknowledge
-from infra.verification_workflow import ASL_PATH, substitutions
+from infra.verification_workflow import ASL_PATH, state_machine_name, substitutions
 from sevamitra.events import POLICE_EVENT_TYPES, VERIFICATION_SOURCE
 from sevamitra.routes import Entry
 
@@ -92,7 +92,7 @@ class VerificationWorkflow(Construct):
     def _state_machine(
         self, stage: StageSettings, steps: Mapping[Entry, lambda_.IFunction], police_timeout_s: int
     ) -> sfn.StateMachine:
-        name = stage.function_name("verification")
+        name = state_machine_name(stage.prefix)
         log_group = logs.LogGroup(
             self,
             "Logs",
