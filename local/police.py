@@ -24,7 +24,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from local.token import outputs_path
+from local.token import read_outputs
 from verify.signature import HEADER, sign
 
 
@@ -74,11 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outputs", type=Path, help="outputs.json (default: $LOCAL_STATE_DIR/outputs.json)")
     args = parser.parse_args(argv)
 
-    path = args.outputs or outputs_path()
-    try:
-        outputs = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        print(f"{path} not found: is `make dev` running?", file=sys.stderr)
+    outputs = read_outputs(args.outputs)
+    if outputs is None:
         return 1
     try:
         key = police_key(outputs)

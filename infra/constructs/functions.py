@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aws_cdk import ArnFormat, Duration, Stack
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -26,6 +25,7 @@ from infra import access as acl
 from infra import constants
 from infra.access import Access, Documents, Secret
 from infra.constants import StageSettings
+from infra.constructs.monitoring import alarm
 from infra.nag import acknowledge
 from sevamitra.documents import DOCUMENTS_PREFIX
 from sevamitra.routes import Entry, Function
@@ -310,16 +310,7 @@ class Functions(Construct):
             ("Errors", function.metric_errors(period=constants.ALARM_PERIOD, statistic="Sum")),
             ("Throttles", function.metric_throttles(period=constants.ALARM_PERIOD, statistic="Sum")),
         ):
-            cloudwatch.Alarm(
-                scope,
-                f"{name}Alarm",
-                alarm_description=f"{function_name}: {name.lower()} in the last 5 minutes",
-                metric=metric,
-                threshold=1,
-                evaluation_periods=1,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            )
+            alarm(scope, f"{name}Alarm", f"{function_name}: {name.lower()} in the last 5 minutes", metric)
 
 
 def _logical_id(construct: IConstruct) -> str:

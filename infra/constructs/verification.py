@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from aws_cdk import CfnParameter, SecretValue
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -30,25 +29,11 @@ from constructs import Construct
 
 from infra import constants
 from infra.constants import StageSettings
+from infra.constructs.monitoring import alarm, dead_letter_queue
 from infra.nag import acknowledge
 from infra.verification_workflow import ASL_PATH, state_machine_name, substitutions
 from sevamitra.events import POLICE_EVENT_TYPES, VERIFICATION_SOURCE
 from sevamitra.routes import Entry
-
-
-def _alarm(
-    scope: Construct, construct_id: str, description: str, metric: cloudwatch.IMetric
-) -> cloudwatch.Alarm:
-    return cloudwatch.Alarm(
-        scope,
-        construct_id,
-        alarm_description=description,
-        metric=metric,
-        threshold=1,
-        evaluation_periods=1,
-        comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-    )
 
 
 class VerificationWorkflow(Construct):
@@ -66,28 +51,18 @@ class VerificationWorkflow(Construct):
         self.state_machine = self._state_machine(stage, steps, police_timeout_s)
         self.police_rule, self.police_dead_letters = self._police_link(event_bus)
         period = constants.ALARM_PERIOD
-        self.alarms = {
-            "ExecutionsFailed": _alarm(
-                self,
-                "ExecutionsFailedAlarm",
-                "A verification execution failed (a professional was sent back, or needs an operator)",
-                self.state_machine.metric_failed(period=period, statistic="Sum"),
-            ),
-            "ExecutionsTimedOut": _alarm(
-                self,
-                "ExecutionsTimedOutAlarm",
-                "A verification execution timed out",
-                self.state_machine.metric_timed_out(period=period, statistic="Sum"),
-            ),
-            "PoliceDeadLetters": _alarm(
-                self,
-                "PoliceDeadLettersAlarm",
-                "A police notification could not be delivered after its retries",
-                self.police_dead_letters.metric_approximate_number_of_messages_visible(
-                    period=period, statistic="Maximum"
-                ),
-            ),
-        }
+        alarm(
+            self,
+            "ExecutionsFailedAlarm",
+            "A verification execution failed (a professional was sent back, or needs an operator)",
+            self.state_machine.metric_failed(period=period, statistic="Sum"),
+        )
+        alarm(
+            self,
+            "ExecutionsTimedOutAlarm",
+            "A verification execution timed out",
+            self.state_machine.metric_timed_out(period=period, statistic="Sum"),
+        )
 
     def _state_machine(
         self, stage: StageSettings, steps: Mapping[Entry, lambda_.IFunction], police_timeout_s: int
@@ -173,18 +148,7 @@ class VerificationWorkflow(Construct):
             rate_limit_per_second=constants.POLICE_RATE_LIMIT_PER_SECOND,
             description="Police verification requests and escalations",
         )
-        dead_letters = sqs.Queue(
-            self,
-            "PoliceDeadLetters",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=constants.DLQ_RETENTION,
-        )
-        acknowledge(
-            dead_letters,
-            "AwsSolutions-SQS3",
-            "This queue is the dead-letter queue of the police notification rule.",
-        )
+        dead_letters = dead_letter_queue(self, "PoliceDeadLetters", of="the police notification rule")
         rule = events.Rule(
             self,
             "PoliceRule",

@@ -47,6 +47,7 @@ from verify.models import (
     RequestPolice,
 )
 
+
 class UnexpectedState(Exception):
     """The professional or request is not in a state this step can act on; not retried."""
 
@@ -129,6 +130,9 @@ def check_documents(
 
 
 def request_police(step: RequestPolice, *, now: Clock = utc_now) -> dict:
+    """The professional becomes ``police_pending`` first, and only then is the request (with
+    this task's token) stored, listed for officers and announced: an answer can only arrive
+    once the decision step will find the professional waiting for it."""
     professional = _professional(step.professional_id)
     expect = Expect((ProfessionalStatus.VERIFICATION_PENDING,), stage=VerificationStage.DOCUMENT_CHECK)
     already = (
@@ -140,9 +144,6 @@ def request_police(step: RequestPolice, *, now: Clock = utc_now) -> dict:
             f"police request: professional is {professional.status}/{professional.verification.stage}"
         )
     at = now()
-    request = repo.open_request(
-        step.request_id, professional.id, professional.district, step.task_token, step.execution, at
-    )
     if not already:
         repo.advance(
             professional.id,
@@ -161,6 +162,9 @@ def request_police(step: RequestPolice, *, now: Clock = utc_now) -> dict:
             and professional.verification.request_id == step.request_id
         ):
             raise UnexpectedState(f"police request: professional became {professional.status}")
+    request = repo.open_request(
+        step.request_id, professional.id, professional.district, step.task_token, step.execution, at
+    )
     publish(
         VERIFICATION_SOURCE,
         POLICE_VERIFICATION_REQUESTED,
