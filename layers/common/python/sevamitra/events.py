@@ -13,7 +13,6 @@ from sevamitra.data.errors import dependency_errors
 from sevamitra.errors import DependencyFailed
 from sevamitra.settings import settings
 
-
 # The verification workflow's events: the police department system subscribes to the first two
 # (the CDK stack's rule sends them to its endpoint); consumers de-duplicate by request id.
 VERIFICATION_SOURCE = "sevamitra.verification"
