@@ -1,18 +1,21 @@
 """Least privilege, declared in one place: what each function may touch.
 
 The functions construct grants exactly this and nothing else: DynamoDB actions on the named
-tables and their indexes, S3 object actions on the documents bucket, secret reads, event bus puts,
-starting the verification state machine. ``tests/infra`` reads the roles back from the template.
-Workflow steps and scheduled jobs (``sevamitra.routes.Entry``) get their function's access unless
-``ENTRY_ACCESS`` names them.
+tables (and, for queries, their indexes), S3 object actions on the documents prefix of the
+bucket, secret reads, event bus puts, starting the verification state machine and answering its
+waiting tasks. ``tests/infra`` reads the roles back from the template. Workflow steps and
+scheduled jobs (``sevamitra.routes.Entry``) get their function's access unless ``ENTRY_ACCESS``
+names them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from types import MappingProxyType
 
-from sevamitra.routes import Entry, Function
+from sevamitra.routes import VERIFY_STEPS, Entry, Function
 
 
 class Secret(Enum):
@@ -38,13 +41,19 @@ TABLE_WRITE_ACTIONS = (
     "dynamodb:DeleteItem",
     "dynamodb:BatchWriteItem",
 )
-# HeadObject is authorised by s3:GetObject; ListBucket makes a missing object a 404, not a 403.
+TABLE_QUERY_ACTIONS = frozenset({"dynamodb:Query", "dynamodb:Scan"})
+# HeadObject is authorised by s3:GetObject; ListBucket (on the documents prefix only) makes a
+# missing object a 404, not a 403.
 DOCUMENT_READ_ACTIONS = ("s3:GetObject",)
 DOCUMENT_WRITE_ACTIONS = ("s3:PutObject",)
 DOCUMENT_BUCKET_ACTIONS = ("s3:ListBucket",)
 SECRET_READ_ACTIONS = ("secretsmanager:GetSecretValue",)
 EVENT_PUT_ACTIONS = ("events:PutEvents",)
 STATE_MACHINE_START_ACTIONS = ("states:StartExecution",)
+# On the state machine's executions: a retried submit checks whether its execution exists.
+EXECUTION_DESCRIBE_ACTIONS = ("states:DescribeExecution",)
+# The police callback resumes the waiting task; it never fails or heartbeats one.
+TASK_ANSWER_ACTIONS = ("states:SendTaskSuccess",)
 
 
 @dataclass(frozen=True)
@@ -54,29 +63,44 @@ class Access:
     documents: Documents | None = None
     secrets: frozenset[Secret] = field(default_factory=frozenset)
     puts_events: bool = False
-    starts_verification: bool = False
+    starts_verification: bool = False  # states:StartExecution (+ DescribeExecution)
+    answers_verification: bool = False  # states:SendTaskSuccess on the state machine
+    # Where the read/write levels would give more: exactly these DynamoDB actions on the table.
+    exact: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def tables(self) -> frozenset[str]:
         return self.reads | self.writes
+
+    def table_actions(self, logical: str) -> tuple[str, ...]:
+        if logical in self.exact:
+            return self.exact[logical]
+        return TABLE_READ_ACTIONS + (TABLE_WRITE_ACTIONS if logical in self.writes else ())
 
 
 def _access(
     *,
     reads: tuple[str, ...] = (),
     writes: tuple[str, ...] = (),
+    exact: Mapping[str, tuple[str, ...]] | None = None,
     documents: Documents | None = None,
     secrets: tuple[Secret, ...] = (),
     puts_events: bool = False,
     starts_verification: bool = False,
+    answers_verification: bool = False,
 ) -> Access:
+    exact = dict(exact or {})
+    exact_writes = {logical for logical, actions in exact.items() if set(actions) & set(TABLE_WRITE_ACTIONS)}
+    all_writes = frozenset(writes) | exact_writes
     return Access(
-        reads=frozenset(reads) - frozenset(writes),
-        writes=frozenset(writes),
+        reads=(frozenset(reads) | frozenset(exact)) - all_writes,
+        writes=all_writes,
         documents=documents,
         secrets=frozenset(secrets),
         puts_events=puts_events,
         starts_verification=starts_verification,
+        answers_verification=answers_verification,
+        exact=MappingProxyType(exact),
     )
 
 
@@ -93,17 +117,29 @@ ACCESS: dict[Function, Access] = {
         writes=("complaints", "bookings", "professionals", "geo", "identities", "audit"),
         puts_events=True,
     ),
+    # The police callback and the officers' list: requests only (the workflow's steps move the
+    # professional on), the callback key, and resuming the waiting task.
     Function.VERIFY: _access(
-        writes=("verifications", "professionals", "audit"),
-        documents=Documents.READ,
+        exact={"verifications": ("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query")},
         secrets=(Secret.POLICE_CALLBACK,),
-        puts_events=True,
+        answers_verification=True,
     ),
 }
 
 # Workflow steps and scheduled jobs that need less (or other) access than their function,
 # keyed by ``Entry.name`` (``book-expiry``).
-ENTRY_ACCESS: dict[str, Access] = {}
+ENTRY_ACCESS: dict[str, Access] = {
+    # The verification steps: read and conditionally update the professional, open and update
+    # the police request, read the stored documents, announce requests and escalations.
+    VERIFY_STEPS.name: _access(
+        exact={
+            "professionals": ("dynamodb:GetItem", "dynamodb:UpdateItem"),
+            "verifications": ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+        },
+        documents=Documents.READ,
+        puts_events=True,
+    ),
+}
 
 
 def access_of(entry: Function | Entry) -> Access:

@@ -37,6 +37,20 @@ SCHEDULE_RETRY_ATTEMPTS = 2
 SCHEDULE_MAX_EVENT_AGE = Duration.hours(1)
 DLQ_RETENTION = Duration.days(14)
 
+# Verification workflow: an unanswered police request is escalated after this (the ASL gets it as
+# a substitution). Police notifications (``sevamitra.events.POLICE_EVENT_TYPES``) go to the police
+# department system's HTTPS endpoint through an EventBridge API destination: retried, then parked
+# in a dead-letter queue with an alarm.
+POLICE_VERIFICATION_TIMEOUT_S = 7 * 24 * 3600
+POLICE_RETRY_ATTEMPTS = 20
+POLICE_MAX_EVENT_AGE = Duration.hours(24)
+POLICE_RATE_LIMIT_PER_SECOND = 10
+# CloudFormation parameters of the police system link, set at deploy time (docs/deploy.md).
+POLICE_ENDPOINT_PARAMETER = "PoliceSystemEndpoint"
+POLICE_API_KEY_PARAMETER = "PoliceSystemApiKey"
+POLICE_API_KEY_HEADER = "X-Api-Key"
+POLICE_ENDPOINT_PLACEHOLDER = "https://police-system.invalid/seva-mitra/verification-events"
+
 # Documents bucket.
 NONCURRENT_VERSION_EXPIRY = Duration.days(90)
 ABORT_INCOMPLETE_UPLOAD_AFTER = Duration.days(1)
@@ -62,6 +76,8 @@ class StageSettings:
     throttle_burst_limit: int
     # Cognito Plus feature plan: adaptive threat protection, billed per monthly active user.
     cognito_threat_protection: bool
+    # An unanswered police request is escalated after this many seconds (and waited for again).
+    police_verification_timeout_s: int = POLICE_VERIFICATION_TIMEOUT_S
 
     @property
     def prefix(self) -> str:

@@ -19,6 +19,7 @@ from infra.constructs.events import Events
 from infra.constructs.functions import Functions, Resources
 from infra.constructs.schedules import Schedules
 from infra.constructs.secrets import Secrets
+from infra.constructs.verification import VerificationWorkflow
 from sevamitra.routes import (
     ROUTES,
     SCHEDULED_JOBS,
@@ -32,12 +33,13 @@ from sevamitra.routes import (
 
 class SevaMitraStack(Stack):
     """Tables, documents bucket, user pool, secrets, event bus, the five API functions, the
-    workflow steps (``verification_steps``) and the scheduled jobs.
+    workflow steps (``verification_steps``), the verification workflow and the scheduled jobs.
 
     The verification workflow (Step Functions, its ASL a file in ``infra/``) is built from
     ``verification_steps`` (``Entry`` -> function) and handed to
     ``functions.allow_verification_start(state_machine)``, which grants ``states:StartExecution``
-    and sets ``VERIFICATION_STATE_MACHINE_ARN`` on every function whose access asks for it.
+    and sets ``VERIFICATION_STATE_MACHINE_ARN`` on every function whose access asks for it, and
+    ``states:SendTaskSuccess`` to those that answer it (the police callback).
     """
 
     def __init__(
@@ -78,6 +80,15 @@ class SevaMitraStack(Stack):
         self.verification_steps: dict[Entry, lambda_.Function] = {
             entry: self.functions.entry(entry) for entry in workflow_entries
         }
+        self.verification = VerificationWorkflow(
+            self,
+            "Verification",
+            stage=stage,
+            steps=self.verification_steps,
+            event_bus=self.events.bus,
+            police_timeout_s=stage.police_verification_timeout_s,
+        )
+        self.functions.allow_verification_start(self.verification.state_machine)
         self.schedules = Schedules(self, "Schedules", jobs=scheduled_jobs, function_for=self.functions.entry)
         self.api = Api(
             self,

@@ -16,8 +16,18 @@ from pathlib import Path
 from sevamitra.routes import WORKFLOW_ENTRIES, Entry
 
 ASL_PATH = Path(__file__).with_name("verification.asl.json")
+# The state machine is ``<resource prefix>verification`` in both stacks (sevamitra-dev-verification).
+STATE_MACHINE_SUFFIX = "verification"
 TIMEOUT_PLACEHOLDER = "PoliceVerificationTimeoutSeconds"
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
+
+
+def state_machine_name(resource_prefix: str) -> str:
+    return f"{resource_prefix}{STATE_MACHINE_SUFFIX}"
+
+
+def state_machine_arn(region: str, account: str, resource_prefix: str) -> str:
+    return f"arn:aws:states:{region}:{account}:stateMachine:{state_machine_name(resource_prefix)}"
 
 
 def function_arn_placeholder(entry: Entry) -> str:

@@ -10,16 +10,12 @@ from typing import Any
 
 import boto3
 
-from infra.verification_workflow import render, substitutions
+from infra.verification_workflow import render, state_machine_name, substitutions
 from local.lambdas import deployed_name
 from sevamitra.data.models import table_name
 from sevamitra.data.schema import TABLES
 from sevamitra.routes import WORKFLOW_ENTRIES, Entry
 from sevamitra.settings import CommonSettings
-
-# moto's default account: resources get the same ARNs in every run, so the environment can name
-# them before they exist (VERIFICATION_STATE_MACHINE_ARN).
-LOCAL_ACCOUNT_ID = "123456789012"
 
 
 @dataclass
@@ -80,8 +76,8 @@ def provision(
     police = secrets.create_secret(Name=config.police_secret_arn, SecretString=police_key)["ARN"]
     identity = secrets.create_secret(Name=config.identity_key_secret_arn, SecretString=identity_key)["ARN"]
     boto3.client("events", region_name=region).create_event_bus(Name=config.event_bus_name)
-    pool_id, client_id = create_user_pool(region, config.table_prefix)
-    state_machine_arn = create_verification_workflow(config) if workflow else ""
+    pool_id, client_id = create_user_pool(region, config.resource_prefix)
+    workflow_arn = create_verification_workflow(config) if workflow else ""
     return LocalResources(
         user_pool_id=pool_id,
         user_pool_client_id=client_id,
@@ -89,22 +85,11 @@ def provision(
         identity_key_secret_arn=identity,
         documents_bucket=config.documents_bucket,
         event_bus_name=config.event_bus_name,
-        verification_state_machine_arn=state_machine_arn,
+        verification_state_machine_arn=workflow_arn,
     )
 
 
 # --- the verification workflow -----------------------------------------------------------------
-
-
-def verification_state_machine_name(config: CommonSettings) -> str:
-    return f"{config.resource_prefix}verification"
-
-
-def verification_state_machine_arn(config: CommonSettings, name: str | None = None) -> str:
-    """The ARN the local stack gives the state machine: set it as VERIFICATION_STATE_MACHINE_ARN
-    before the functions read their settings."""
-    name = name or verification_state_machine_name(config)
-    return f"arn:aws:states:{config.aws_region}:{LOCAL_ACCOUNT_ID}:stateMachine:{name}"
 
 
 def _role(region: str, name: str, service: str) -> str:
@@ -165,7 +150,7 @@ def create_verification_workflow(
     definition = render(substitutions(function_arns, timeout))
     role = _role(region, f"{config.resource_prefix}verification-workflow", "states.amazonaws.com")
     created = boto3.client("stepfunctions", region_name=region).create_state_machine(
-        name=name or verification_state_machine_name(config),
+        name=name or state_machine_name(config.resource_prefix),
         definition=definition,
         roleArn=role,
         type="STANDARD",

@@ -1,11 +1,13 @@
 """``make dev``: the whole stack in one process, on an in-process AWS emulator.
 
 Order matters: the moto server starts first and the SDK environment (endpoint, fake credentials,
-region) is set before anything creates a boto3 client or imports the pynamodb models, which read
-their settings at import. Then moto is configured (Step Functions executes ASL, Lambda without
-Docker, Lambda invocations routed to the in-process handlers), the resources are provisioned from
-the shared definitions, demo data is seeded, ``outputs.json`` is written, and the API Gateway
-emulation and the scheduler start. Ctrl-C or SIGTERM stops everything in reverse; exit code 0.
+region) and ``VERIFICATION_STATE_MACHINE_ARN`` (moto's ARNs are predictable) are set before
+anything creates a boto3 client, reads the functions' settings or imports the pynamodb models,
+which read their settings at import. Then moto is configured (Step Functions executes ASL, Lambda
+without Docker, Lambda invocations of ``<resource prefix><function>-<module>`` routed to the
+in-process handlers), the resources and the verification workflow are provisioned from the shared
+definitions, demo data is seeded, ``outputs.json`` is written, and the API Gateway emulation and
+the scheduler start. Ctrl-C or SIGTERM stops everything in reverse; exit code 0.
 """
 
 from __future__ import annotations
@@ -107,6 +109,7 @@ class LocalStack:
         moto_host, moto_port = self.moto.get_host_and_port()
         endpoint_url = f"http://{moto_host}:{moto_port}"
         point_sdk_at_emulator(endpoint_url, moto_port)
+        os.environ["VERIFICATION_STATE_MACHINE_ARN"] = LocalSettings().local_state_machine_arn
 
         # Only now: these create SDK clients or read settings at import.
         from local.demo import seed
@@ -117,10 +120,12 @@ class LocalStack:
 
         config = self.config = LocalSettings()
         configure_moto(endpoint_url)
-        install_lambda_router(config.table_prefix)
+        install_lambda_router(config.resource_prefix)
         police_key = secrets.token_hex(32)
         resources = provision(config, police_key=police_key, identity_key=secrets.token_hex(32))
-        self.demo = seed(resources, config.aws_region)
+        if resources.verification_state_machine_arn != config.verification_state_machine_arn:
+            raise RuntimeError("the verification state machine is not where the functions look for it")
+        self.demo = seed(resources, config.aws_region, police_key=police_key)
 
         verifier = cognito_verifier(
             endpoint_url, config.aws_region, resources.user_pool_id, resources.user_pool_client_id
@@ -136,13 +141,15 @@ class LocalStack:
             # Local only: a deployed stack never exports these.
             "Region": config.aws_region,
             "PoliceSecretValue": police_key,
+            "VerificationStateMachineArn": resources.verification_state_machine_arn,
             "DemoAccounts": {role: a.as_output() for role, a in self.demo.accounts.items()},
+            "DemoProfessionals": dict(self.demo.professionals),
         }
         self.outputs_path = config.outputs_path
         write_outputs(self.outputs_path, self.outputs)
         self.gateway.start()
         self.scheduler = Scheduler(
-            config.schedule_interval_s, region=config.aws_region, prefix=config.table_prefix
+            config.schedule_interval_s, region=config.aws_region, prefix=config.resource_prefix
         )
         self.scheduler.start()
 
@@ -169,13 +176,16 @@ class LocalStack:
             f"scheduler every {config.schedule_interval_s:g}s",
             "  demo accounts (username / password):",
             *(
-                f"    {a.role:<9} {a.username} / {a.password}" + (f"  [{a.group}]" if a.group else "")
+                f"    {a.role:<12} {a.username} / {a.password}" + (f"  [{a.group}]" if a.group else "")
                 for a in self.demo.accounts.values()
             ),
             *(
                 f"  ID token: python -m local.token {a.username} '{a.password}'   (see docs/local.md)"
                 for a in list(self.demo.accounts.values())[:1]
             ),
+            "  demo professionals:",
+            *(f"    {story:<14} {pid}" for story, pid in self.demo.professionals.items()),
+            "  answer a police request: python -m local.police <request_id> clear",
             "Ctrl-C to stop.",
             "",
         ]

@@ -6,7 +6,12 @@ from pathlib import Path
 
 from pydantic import Field
 
+from infra.verification_workflow import state_machine_arn
 from sevamitra.settings import CommonSettings
+
+# moto's default account: resources get the same ARNs in every run, so the environment can name
+# them before they exist (VERIFICATION_STATE_MACHINE_ARN).
+LOCAL_ACCOUNT_ID = "123456789012"
 
 
 class LocalSettings(CommonSettings):
@@ -20,3 +25,9 @@ class LocalSettings(CommonSettings):
     @property
     def outputs_path(self) -> Path:
         return self.local_state_dir / "outputs.json"
+
+    @property
+    def local_state_machine_arn(self) -> str:
+        """The ARN the local stack gives the verification state machine: set as
+        VERIFICATION_STATE_MACHINE_ARN before any function reads its settings."""
+        return state_machine_arn(self.aws_region, LOCAL_ACCOUNT_ID, self.resource_prefix)

@@ -23,6 +23,16 @@ def outputs_path() -> Path:
     return Path(os.environ.get("LOCAL_STATE_DIR", ".local")) / "outputs.json"
 
 
+def read_outputs(path: Path | None) -> dict[str, Any] | None:
+    """``outputs.json`` (default ``outputs_path()``), or None after saying it is missing."""
+    path = path or outputs_path()
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        print(f"{path} not found: is `make dev` running?", file=sys.stderr)
+        return None
+
+
 def id_token(outputs: dict[str, Any], username: str, password: str) -> str:
     idp = boto3.client(
         "cognito-idp",
@@ -45,11 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("password")
     parser.add_argument("--outputs", type=Path, help="outputs.json (default: $LOCAL_STATE_DIR/outputs.json)")
     args = parser.parse_args(argv)
-    path = args.outputs or outputs_path()
-    try:
-        outputs = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        print(f"{path} not found: is `make dev` running?", file=sys.stderr)
+    outputs = read_outputs(args.outputs)
+    if outputs is None:
         return 1
     try:
         print(id_token(outputs, args.username, args.password))

@@ -10,8 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from aws_cdk import Duration, Stack
-from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import ArnFormat, Duration, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -20,13 +19,15 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_stepfunctions as sfn
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from infra import access as acl
 from infra import constants
 from infra.access import Access, Documents, Secret
 from infra.constants import StageSettings
+from infra.constructs.monitoring import alarm
 from infra.nag import acknowledge
+from sevamitra.documents import DOCUMENTS_PREFIX
 from sevamitra.routes import Entry, Function
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
@@ -150,15 +151,45 @@ class Functions(Construct):
             )
         )
 
-    def allow_verification_start(self, state_machine: sfn.IStateMachine) -> None:
-        """Let every function whose access says so start ``state_machine``, and tell it the ARN."""
+    def allow_verification_start(self, state_machine: sfn.StateMachine) -> None:
+        """Let every function whose access says so start ``state_machine`` (and look up its
+        executions), and tell it the ARN; let those that answer it resume its waiting tasks."""
+        executions = Stack.of(self).format_arn(
+            service="states",
+            resource="execution",
+            resource_name=f"{state_machine.state_machine_name}:*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
         for construct_id, function in self.built.items():
-            if self._access[construct_id].starts_verification:
+            access = self._access[construct_id]
+            if access.starts_verification:
                 function.add_environment("VERIFICATION_STATE_MACHINE_ARN", state_machine.state_machine_arn)
                 function.add_to_role_policy(
                     iam.PolicyStatement(
                         sid="StartVerification",
                         actions=list(acl.STATE_MACHINE_START_ACTIONS),
+                        resources=[state_machine.state_machine_arn],
+                    )
+                )
+                function.add_to_role_policy(
+                    iam.PolicyStatement(
+                        sid="DescribeVerification",
+                        actions=list(acl.EXECUTION_DESCRIBE_ACTIONS),
+                        resources=[executions],
+                    )
+                )
+                acknowledge(
+                    function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+                    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:"
+                    f"<AWS::AccountId>:execution:<{_logical_id(state_machine)}.Name>:*]",
+                    "Executions are named per submission (<professional_id>-<n>); DescribeExecution "
+                    "is limited to this one state machine's executions.",
+                )
+            if access.answers_verification:
+                function.add_to_role_policy(
+                    iam.PolicyStatement(
+                        sid="AnswerVerification",
+                        actions=list(acl.TASK_ANSWER_ACTIONS),
                         resources=[state_machine.state_machine_arn],
                     )
                 )
@@ -219,10 +250,12 @@ class Functions(Construct):
         resources = self._resources
         for logical in sorted(access.tables):
             table = resources.tables[logical]
-            actions: tuple[str, ...] = acl.TABLE_READ_ACTIONS
-            if logical in access.writes:
-                actions += acl.TABLE_WRITE_ACTIONS
-            index_arns = [f"{table.table_arn}/index/{name}" for name in resources.table_indexes[logical]]
+            actions = access.table_actions(logical)
+            index_arns = (
+                [f"{table.table_arn}/index/{name}" for name in resources.table_indexes[logical]]
+                if acl.TABLE_QUERY_ACTIONS & set(actions)
+                else []
+            )
             role.add_to_principal_policy(
                 iam.PolicyStatement(
                     sid=f"Table{_pascal(logical)}",
@@ -238,7 +271,7 @@ class Functions(Construct):
                 iam.PolicyStatement(
                     sid="DocumentObjects",
                     actions=list(object_actions),
-                    resources=[resources.bucket.arn_for_objects("*")],
+                    resources=[resources.bucket.arn_for_objects(f"{DOCUMENTS_PREFIX}*")],
                 )
             )
             role.add_to_principal_policy(
@@ -246,14 +279,14 @@ class Functions(Construct):
                     sid="DocumentBucket",
                     actions=list(acl.DOCUMENT_BUCKET_ACTIONS),
                     resources=[resources.bucket.bucket_arn],
+                    conditions={"StringLike": {"s3:prefix": [f"{DOCUMENTS_PREFIX}*"]}},
                 )
             )
-            bucket_id = Stack.of(self).get_logical_id(resources.bucket.node.default_child)  # type: ignore[arg-type]
             acknowledge(
                 role.node.find_child("DefaultPolicy"),
-                f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/*]",
+                f"AwsSolutions-IAM5[Resource::<{_logical_id(resources.bucket)}.Arn>/{DOCUMENTS_PREFIX}*]",
                 "Object keys are generated per document at upload time; object actions are limited "
-                "to this one bucket's objects.",
+                "to the documents prefix of this one bucket.",
             )
         for secret in sorted(access.secrets, key=lambda s: s.value):
             role.add_to_principal_policy(
@@ -277,16 +310,11 @@ class Functions(Construct):
             ("Errors", function.metric_errors(period=constants.ALARM_PERIOD, statistic="Sum")),
             ("Throttles", function.metric_throttles(period=constants.ALARM_PERIOD, statistic="Sum")),
         ):
-            cloudwatch.Alarm(
-                scope,
-                f"{name}Alarm",
-                alarm_description=f"{function_name}: {name.lower()} in the last 5 minutes",
-                metric=metric,
-                threshold=1,
-                evaluation_periods=1,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            )
+            alarm(scope, f"{name}Alarm", f"{function_name}: {name.lower()} in the last 5 minutes", metric)
+
+
+def _logical_id(construct: IConstruct) -> str:
+    return Stack.of(construct).get_logical_id(construct.node.default_child)  # type: ignore[arg-type]
 
 
 def _pascal(name: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from aws_cdk import Duration
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
@@ -16,7 +15,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import constants
-from infra.nag import acknowledge
+from infra.constructs.monitoring import dead_letter_queue
 from sevamitra.routes import Entry, ScheduledJob
 
 
@@ -34,28 +33,7 @@ class Schedules(Construct):
         self.dead_letters: sqs.Queue | None = None
         if not jobs:
             return
-        self.dead_letters = sqs.Queue(
-            self,
-            "DeadLetters",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=constants.DLQ_RETENTION,
-        )
-        acknowledge(
-            self.dead_letters,
-            "AwsSolutions-SQS3",
-            "This queue is the dead-letter queue of the scheduled jobs.",
-        )
-        cloudwatch.Alarm(
-            self,
-            "DeadLettersAlarm",
-            alarm_description="A scheduled job's event failed after its retries",
-            metric=self.dead_letters.metric_approximate_number_of_messages_visible(),
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-        )
+        self.dead_letters = dead_letter_queue(self, "DeadLetters", of="the scheduled jobs")
         for job in jobs:
             self.rules[job.entry.name] = events.Rule(
                 self,

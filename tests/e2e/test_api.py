@@ -179,7 +179,7 @@ def test_wrong_method_on_a_known_path_is_405_in_error_shape(local_only: Stack) -
 
 
 def test_body_over_64_kib_is_413_in_error_shape(stack: Stack) -> None:
-    # No POST route exists yet: a GET with a body takes the same path through the gateway.
+    # A public route: on a deployed stack too the body reaches the function without a token.
     response = stack.request("GET", "/health", data=b"{" + b" " * (64 * 1024 + 1) + b"}")
     assert_error(response, 413, "payload_too_large")
 

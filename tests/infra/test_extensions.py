@@ -1,35 +1,22 @@
-"""Scheduled jobs and workflow steps declared later (``SCHEDULED_JOBS``, ``WORKFLOW_ENTRIES``), and
-the verification state machine slot, with fake entries."""
+"""Scheduled jobs declared later (``SCHEDULED_JOBS``), with a fake entry, and workflow entries."""
 
 from __future__ import annotations
 
 import pytest
-from aws_cdk import aws_stepfunctions as sfn
 
-from infra.nag import acknowledge
 from sevamitra.routes import Entry, Function, ScheduledJob
 
 EXPIRY = ScheduledJob(Entry(Function.BOOK, "expiry"), every_minutes=5)
 STEPS = Entry(Function.VERIFY, "steps")
 
 
-def _add_state_machine(stack) -> None:
-    machine = sfn.StateMachine(
-        stack,
-        "FakeVerification",
-        definition_body=sfn.DefinitionBody.from_chainable(sfn.Pass(stack, "Done")),
-    )
-    for rule in ("AwsSolutions-SF1", "AwsSolutions-SF2"):
-        acknowledge(machine, rule, "test double of the verification workflow")
-    stack.functions.allow_verification_start(machine)
-    stack.fake_state_machine = machine
-
-
 @pytest.fixture(scope="module")
 def extended(synthesize):
-    return synthesize(
-        "dev", customize=_add_state_machine, scheduled_jobs=(EXPIRY,), workflow_entries=(STEPS,)
-    )
+    return synthesize("dev", scheduled_jobs=(EXPIRY,), workflow_entries=(STEPS,))
+
+
+def _schedule_queue_id(synth) -> str:
+    return synth.logical_id(synth.stack.schedules.dead_letters)
 
 
 def _function(synth, name: str) -> tuple[str, dict]:
@@ -41,9 +28,13 @@ def _function(synth, name: str) -> tuple[str, dict]:
     return match
 
 
-def test_without_scheduled_jobs_there_are_no_rules_or_queues(dev):
-    assert dev.of_type("AWS::Events::Rule") == {}
-    assert dev.of_type("AWS::SQS::Queue") == {}
+def test_without_scheduled_jobs_there_are_no_schedule_rules_or_queues(dev):
+    police = {dev.logical_id(dev.stack.verification.police_rule)}
+    police_queue = {dev.logical_id(dev.stack.verification.police_dead_letters)}
+    assert dev.stack.schedules.rules == {}
+    assert dev.stack.schedules.dead_letters is None
+    assert set(dev.of_type("AWS::Events::Rule")) == police
+    assert set(dev.of_type("AWS::SQS::Queue")) == police_queue
 
 
 def test_entries_are_functions_from_their_functions_asset_with_their_own_handler(extended):
@@ -60,8 +51,8 @@ def test_entries_are_functions_from_their_functions_asset_with_their_own_handler
 
 def test_a_scheduled_job_fires_its_function_with_retries_and_a_dead_letter_queue(extended):
     expiry_id, _ = _function(extended, "book-expiry")
-    (rule,) = extended.of_type("AWS::Events::Rule").values()
-    (queue_id,) = extended.of_type("AWS::SQS::Queue")
+    rule = extended.resources[extended.logical_id(extended.stack.schedules.rules["book-expiry"])]
+    queue_id = _schedule_queue_id(extended)
     assert rule["Properties"]["ScheduleExpression"] == "rate(5 minutes)"
     (target,) = rule["Properties"]["Targets"]
     assert target["Arn"] == {"Fn::GetAtt": [expiry_id, "Arn"]}
@@ -72,13 +63,13 @@ def test_a_scheduled_job_fires_its_function_with_retries_and_a_dead_letter_queue
 
 
 def test_the_dead_letter_queue_has_an_alarm(extended):
-    (queue_id,) = extended.of_type("AWS::SQS::Queue")
+    queue_id = _schedule_queue_id(extended)
     alarms = [
         alarm["Properties"]
         for alarm in extended.of_type("AWS::CloudWatch::Alarm").values()
         if alarm["Properties"]["Namespace"] == "AWS/SQS"
     ]
-    assert [alarm["Dimensions"][0]["Value"] for alarm in alarms] == [{"Fn::GetAtt": [queue_id, "QueueName"]}]
+    assert {"Fn::GetAtt": [queue_id, "QueueName"]} in [alarm["Dimensions"][0]["Value"] for alarm in alarms]
 
 
 def test_a_scheduled_entry_gets_its_functions_access(extended):
@@ -95,22 +86,6 @@ def test_a_scheduled_entry_gets_its_functions_access(extended):
         ]
 
     assert statements(expiry_role) == statements(book_role)
-
-
-def test_only_functions_that_start_verification_get_the_state_machine(extended):
-    machine_ref = {"Ref": extended.logical_id(extended.stack.fake_state_machine)}
-    starters = {}
-    for key, res in extended.of_type("AWS::IAM::Policy").items():
-        for statement in res["Properties"]["PolicyDocument"]["Statement"]:
-            if statement["Action"] == "states:StartExecution":
-                assert statement["Resource"] == machine_ref
-                starters[key] = res["Properties"]["Roles"]
-    register = extended.stack.api_functions[Function.REGISTER]
-    assert list(starters.values()) == [[{"Ref": extended.logical_id(register.role)}]]
-    _, props = _function(extended, "register")
-    assert props["Environment"]["Variables"]["VERIFICATION_STATE_MACHINE_ARN"] == machine_ref
-    _, match = _function(extended, "match")
-    assert "VERIFICATION_STATE_MACHINE_ARN" not in match["Environment"]["Variables"]
 
 
 def test_schedules_and_entries_add_no_unacknowledged_cdk_nag_finding(extended):

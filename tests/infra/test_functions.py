@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from infra.access import ACCESS
 from sevamitra.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
 
 EXPECTED_ENV = {
@@ -75,7 +76,8 @@ def test_each_function_has_a_log_group_of_its_own(dev):
 def test_api_function_gets_the_typed_environment(dev, function):
     _, props = _function(dev, function.value)
     env = props["Environment"]["Variables"]
-    assert set(env) == EXPECTED_ENV
+    starts = {"VERIFICATION_STATE_MACHINE_ARN"} if ACCESS[function].starts_verification else set()
+    assert set(env) == EXPECTED_ENV | starts
     assert env["STAGE"] == "dev"
     assert env["TABLE_PREFIX"] == "sevamitra-dev-"
     assert env["EVENT_BUS_NAME"] == {"Ref": dev.logical_id(dev.stack.events.bus)}

@@ -6,20 +6,28 @@ import json
 
 import pytest
 
-from infra.access import ACCESS, TABLE_WRITE_ACTIONS, Documents, Secret
+from infra.access import TABLE_WRITE_ACTIONS, Documents, Secret, access_of
 from sevamitra.data.schema import TABLES
-from sevamitra.routes import Function
+from sevamitra.routes import VERIFY_STEPS, Entry, Function
 
 # No resource-level permissions exist for these: the only statements allowed on "*".
 RESOURCE_STAR_ALLOWED = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 _INDEXES = {spec.logical_name: {index.name for index in spec.indexes} for spec in TABLES}
 
 
-def _statements(synth, function: Function) -> list[dict]:
+# The API functions and the workflow steps, each with its own role and access row.
+SUBJECTS = [*Function, VERIFY_STEPS]
+
+
+def _name(subject: Function | Entry) -> str:
+    return subject.name if isinstance(subject, Entry) else subject.value
+
+
+def _statements(synth, function: Function | Entry) -> list[dict]:
     function_props = next(
         res["Properties"]
         for res in synth.of_type("AWS::Lambda::Function").values()
-        if res["Properties"]["FunctionName"] == f"sevamitra-{synth.stack.stage.name}-{function.value}"
+        if res["Properties"]["FunctionName"] == f"sevamitra-{synth.stack.stage.name}-{_name(function)}"
     )
     role_id = function_props["Role"]["Fn::GetAtt"][0]
     policies = [
@@ -38,7 +46,7 @@ def _table_ids(synth) -> dict[str, str]:
     return {logical: synth.logical_id(table) for logical, table in synth.stack.data.tables.items()}
 
 
-def _grants_by_table(synth, function: Function) -> dict[str, set[str]]:
+def _grants_by_table(synth, function: Function | Entry) -> dict[str, set[str]]:
     """logical table name -> dynamodb actions, checking every resource is the table or a named index."""
     by_id = {table_id: logical for logical, table_id in _table_ids(synth).items()}
     grants: dict[str, set[str]] = {}
@@ -57,7 +65,7 @@ def _grants_by_table(synth, function: Function) -> dict[str, set[str]]:
     return grants
 
 
-@pytest.mark.parametrize("function", list(Function), ids=lambda f: f.value)
+@pytest.mark.parametrize("function", SUBJECTS, ids=_name)
 def test_no_function_has_a_data_plane_action_on_every_resource(dev, function):
     for statement in _statements(dev, function):
         assert statement["Effect"] == "Allow"
@@ -67,20 +75,21 @@ def test_no_function_has_a_data_plane_action_on_every_resource(dev, function):
             assert not action.endswith("*"), statement
 
 
-@pytest.mark.parametrize("function", list(Function), ids=lambda f: f.value)
+@pytest.mark.parametrize("function", SUBJECTS, ids=_name)
 def test_function_reaches_exactly_its_tables_with_exactly_its_access(dev, function):
-    access = ACCESS[function]
+    access = access_of(function)
     grants = _grants_by_table(dev, function)
     assert set(grants) == access.tables
     for logical, actions in grants.items():
         writes = actions & set(TABLE_WRITE_ACTIONS)
         assert bool(writes) == (logical in access.writes), (logical, actions)
+        assert actions == set(access.table_actions(logical)), logical
         assert "dynamodb:Scan" not in actions
 
 
-@pytest.mark.parametrize("function", list(Function), ids=lambda f: f.value)
+@pytest.mark.parametrize("function", SUBJECTS, ids=_name)
 def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, function):
-    access = ACCESS[function]
+    access = access_of(function)
     bucket_id = dev.logical_id(dev.stack.documents.bucket)
     secret_ids = {
         Secret.IDENTITY_KEY: dev.logical_id(dev.stack.secrets.identity_key),
@@ -89,6 +98,7 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
     s3_actions: set[str] = set()
     secrets: set[Secret] = set()
     puts_events = False
+    states_actions: set[str] = set()
     for statement in _statements(dev, function):
         actions = set(_as_list(statement["Action"]))
         resources = _as_list(statement["Resource"])
@@ -96,9 +106,11 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
             s3_actions |= actions
             for resource in resources:
                 text = json.dumps(resource)
-                assert resource == {"Fn::GetAtt": [bucket_id, "Arn"]} or (
-                    bucket_id in text and resource["Fn::Join"][1][1] == "/*"
-                ), resource
+                if resource == {"Fn::GetAtt": [bucket_id, "Arn"]}:  # listing: the documents prefix only
+                    assert statement["Condition"] == {"StringLike": {"s3:prefix": ["professionals/*"]}}
+                else:
+                    assert bucket_id in text, resource
+                    assert resource["Fn::Join"][1][1] == "/professionals/*", resource
         if any(action.startswith("secretsmanager:") for action in actions):
             assert actions == {"secretsmanager:GetSecretValue"}
             by_id = {secret_id: secret for secret, secret_id in secret_ids.items()}
@@ -106,7 +118,13 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
         if "events:PutEvents" in actions:
             assert resources == [{"Fn::GetAtt": [dev.logical_id(dev.stack.events.bus), "Arn"]}]
             puts_events = True
-        assert not any(action.startswith("states:") for action in actions)
+        states_actions |= {action for action in actions if action.startswith("states:")}
+    expected_states = (
+        {"states:StartExecution", "states:DescribeExecution"} if access.starts_verification else set()
+    )
+    if access.answers_verification:
+        expected_states.add("states:SendTaskSuccess")
+    assert states_actions == expected_states
     expected_s3 = {
         None: set(),
         Documents.READ: {"s3:GetObject", "s3:ListBucket"},
@@ -143,3 +161,22 @@ def test_function_roles_carry_no_managed_policies(dev):
     for function in dev.stack.api_functions.values():
         role_id = dev.logical_id(function.role)
         assert "ManagedPolicyArns" not in dev.resources[role_id]["Properties"]
+
+
+def test_verification_roles_hold_exactly_what_the_steps_and_the_callback_call(dev):
+    assert _grants_by_table(dev, VERIFY_STEPS) == {
+        "professionals": {"dynamodb:GetItem", "dynamodb:UpdateItem"},
+        "verifications": {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"},
+    }
+    assert _grants_by_table(dev, Function.VERIFY) == {
+        "verifications": {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"}
+    }
+    (table_statement,) = [
+        s for s in _statements(dev, Function.VERIFY) if s.get("Sid") == "TableVerifications"
+    ]
+    index = table_statement["Resource"][1]["Fn::Join"][1][1]
+    assert index == "/index/pending"  # the officers' list; no other index
+    steps_s3 = {
+        a for s in _statements(dev, VERIFY_STEPS) for a in _as_list(s["Action"]) if a.startswith("s3:")
+    }
+    assert steps_s3 == {"s3:GetObject", "s3:ListBucket"}

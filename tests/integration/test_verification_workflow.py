@@ -27,6 +27,7 @@ from tests.integration.verification_support import (
     tap_events,
     waiting_request,
 )
+from tests.stories import CLEARED_HISTORY
 from verify import workflow
 
 
@@ -52,13 +53,7 @@ def test_clear_police_answer_verifies_the_professional(verification_workflow: st
     assert response.status == 200, response.body
     assert finished(execution) == "SUCCEEDED"
     assert professional().status == "verified"
-    assert stages() == [
-        ("submitted", None),
-        ("document_check", "passed"),
-        ("police_requested", None),
-        ("police_answered", "clear"),
-        ("decision", "verified"),
-    ]
+    assert stages() == CLEARED_HISTORY
     assert all(entry["at"].endswith("Z") for entry in history())
     published = events.detail_types()
     requested = [detail for kind, detail in published if kind == "PoliceVerificationRequested"]

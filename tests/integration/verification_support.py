@@ -11,11 +11,16 @@ from typing import Any, TypeVar
 
 import boto3
 
-from sevamitra.clock import utc_now
+from register import logic
+from register.logic import Registration
+from register.models import DocumentRequestIn
+from sevamitra import pii
+from sevamitra.auth import Caller
+from sevamitra.clock import iso, utc_now
+from sevamitra.data import professionals as professionals_repo
 from sevamitra.data.models import ProfessionalModel
-from sevamitra.documents import StoredDocument, document_key
+from sevamitra.documents import MAX_DOCUMENT_BYTES
 from sevamitra.settings import settings
-from sevamitra.verification import submitted
 from tests.integration.conftest import POLICE_KEY, Api, ApiResponse
 from verify import signature
 
@@ -41,38 +46,44 @@ def seed_professional(
     professional_id: str = "pro_test",
     district: str = "Lucknow",
 ) -> str:
-    """A professional as registration leaves it after submit: ``verification_pending`` with a
-    ``documents`` map (kind -> document_id, key, content_type) and the uploaded objects (``None``
-    bytes: recorded but never uploaded)."""
+    """A professional as registration leaves it after submit, made by registration's own logic
+    (so the workflow reads exactly the records registration writes): registered, one upload
+    requested per kind with its object stored (``None`` bytes: requested but never uploaded),
+    submitted as submission 1 (``verification_pending``, stage ``submitted``) with submit's own
+    write. The execution is not started: tests start it (``start``) on the state machine they want."""
     documents = {"id_proof": ("application/pdf", PDF)} if documents is None else documents
+    caller = Caller(sub=f"sub-{professional_id}", groups=frozenset())
+    registration = Registration(
+        request={
+            "name": "Ramesh Kumar",
+            "services": services or [PLAIN_SERVICE],
+            "location": {"lat": 26.85, "lng": 80.95},
+            "district": district,
+            "qualification": {"kind": "iti", "title": "Electrician"},
+        },
+        aadhaar=pii.Identity(f"aadhaar-{professional_id}", "1234"),
+        mobile=pii.Identity(f"mobile-{professional_id}", "3210"),
+    )
+    logic.register_professional(caller, registration, ids=lambda _: professional_id)
     s3 = boto3.client("s3", region_name=settings().aws_region)
-    stored = {}
     for kind, (content_type, body) in documents.items():
-        document_id = f"doc_{kind}"
-        key = document_key(professional_id, document_id)
+        request = DocumentRequestIn.model_validate(
+            {
+                "kind": kind,
+                "content_type": content_type,
+                "size_bytes": min(len(body or b"x"), MAX_DOCUMENT_BYTES),
+            }
+        )
+        upload = logic.request_document_upload(
+            caller, professional_id, request, ids=lambda _, kind=kind: f"doc_{kind}"
+        )
         if body is not None:
-            s3.put_object(Bucket=settings().documents_bucket, Key=key, Body=body, ContentType=content_type)
-        stored[kind] = StoredDocument(document_id, key, content_type).to_item()
-    now = utc_now()
-    ProfessionalModel(
-        id=professional_id,
-        status="verification_pending",
-        name="Ramesh Kumar",
-        registered_by="sub-ramesh",
-        account_sub="sub-ramesh",
-        aadhaar_hash="hash",
-        aadhaar_last4="1234",
-        mobile_hash="mhash",
-        mobile_last4="3210",
-        services=services or [PLAIN_SERVICE],
-        lat=26.85,
-        lng=80.95,
-        district=district,
-        documents=stored,
-        verification=submitted(None, now),
-        created_at="2026-11-27T10:00:00Z",
-        updated_at="2026-11-27T10:00:00Z",
-    ).save()
+            s3.put_object(
+                Bucket=settings().documents_bucket, Key=upload.record.key, Body=body, ContentType=content_type
+            )
+    # Submit's own write, without its checks: the workflow must catch what submit would refuse.
+    registered = professionals_repo.load_professional(professional_id)
+    professionals_repo.begin_submission(registered, 1, registered.documents, iso(utc_now()))
     return professional_id
 
 

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from sevamitra.data.verifications import ProfessionalView
-from sevamitra.documents import MAX_DOCUMENT_BYTES, StoredDocument, bytes_match, required_kinds
+from sevamitra.data.documents import StoredObject
+from sevamitra.documents import (
+    MAX_DOCUMENT_BYTES,
+    DocumentContentType,
+    DocumentKind,
+    DocumentRecord,
+    FailedDocument,
+    bytes_match,
+    required_kinds,
+)
+from sevamitra.professionals import Professional, ProfessionalStatus, Verification
 from sevamitra.ratecard import rate_card
-from verify.workflow import StoredObject, document_problems, judge
+from verify.workflow import document_problems, judge
+
+NOW = "2026-11-27T10:00:00Z"
 
 PDF = b"%PDF-1.4\n"
 JPEG = b"\xff\xd8\xff\xdb"
@@ -48,17 +59,34 @@ def test_judge_names_why_a_document_fails(stored: StoredObject | None, reason: s
     assert judge("application/pdf", stored) == reason
 
 
-def _professional(services: list[str], documents: dict[str, str]) -> ProfessionalView:
-    return ProfessionalView(
+def _professional(services: list[str], documents: dict[str, str]) -> Professional:
+    """A submitted professional whose ``documents`` map names these keys (PDFs, as recorded)."""
+    return Professional(
         id="pro_1",
-        status="verification_pending",
+        status=ProfessionalStatus.VERIFICATION_PENDING,
         name="A",
-        district="Agra",
+        registered_by="self",
+        aadhaar_hash="a",
+        aadhaar_last4="1234",
+        mobile_hash="m",
+        mobile_last4="3210",
         services=services,
+        lat=27.18,
+        lng=78.0,
+        district="Agra",
         documents={
-            kind: StoredDocument(f"doc_{kind}", key, "application/pdf") for kind, key in documents.items()
+            DocumentKind(kind): DocumentRecord(
+                document_id=f"doc_{kind}",
+                key=key,
+                content_type=DocumentContentType.PDF,
+                size_bytes=10,
+                requested_at=NOW,
+            )
+            for kind, key in documents.items()
         },
-        verification={},
+        verification=Verification(stage="submitted"),
+        created_at=NOW,
+        updated_at=NOW,
     )
 
 
@@ -71,8 +99,8 @@ def _plain() -> str:
 
 
 def test_qualification_is_required_only_for_services_that_need_one() -> None:
-    assert required_kinds([_plain()]) == {"id_proof"}
-    assert required_kinds([_plain(), _qualified()]) == {"id_proof", "qualification"}
+    assert required_kinds([_plain()]) == ["id_proof"]
+    assert required_kinds([_plain(), _qualified()]) == ["id_proof", "qualification"]
 
 
 def test_missing_required_document_and_bad_upload_are_both_named() -> None:
@@ -82,8 +110,8 @@ def test_missing_required_document_and_bad_upload_are_both_named() -> None:
     problems = document_problems(professional, stored.get)
 
     assert problems == [
-        {"kind": "qualification", "reason": "missing"},
-        {"kind": "id_proof", "reason": "wrong_type"},
+        FailedDocument(kind=DocumentKind.QUALIFICATION, reason="missing"),
+        FailedDocument(kind=DocumentKind.ID_PROOF, reason="wrong_type"),
     ]
 
 

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from sevamitra.data import documents
-from sevamitra.professionals import MAX_DOCUMENT_BYTES
+from sevamitra.documents import DOCUMENTS_PREFIX, MAX_DOCUMENT_BYTES, DocumentKind, document_key
 
 KEY = "professionals/pro_1/id_proof/doc_1"
 
@@ -47,4 +47,5 @@ def test_policy_expires_after_the_configured_time() -> None:
 
 
 def test_every_document_lives_under_its_professionals_prefix() -> None:
-    assert documents.document_key("pro_9", "photo", "doc_3") == "professionals/pro_9/photo/doc_3"
+    assert document_key("pro_9", DocumentKind.PHOTO, "doc_3") == "professionals/pro_9/photo/doc_3"
+    assert document_key("pro_9", DocumentKind.PHOTO, "doc_3").startswith(DOCUMENTS_PREFIX)

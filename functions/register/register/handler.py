@@ -96,7 +96,9 @@ def register_professional(body: RegisterProfessionalIn) -> Response[Professional
 
 @app.get("/professionals/<professional_id>")
 def get_professional(professional_id: PathId) -> ProfessionalOut:
-    return ProfessionalOut.of(logic.professional_for_viewer(_caller(), professional_id))
+    caller = _caller()
+    professional = logic.professional_for_viewer(caller, professional_id)
+    return ProfessionalOut.of(professional, for_officer=caller.is_officer)
 
 
 @app.post(

@@ -14,22 +14,22 @@ from register.settings import register_settings
 from sevamitra import access, pii
 from sevamitra.auth import Caller
 from sevamitra.clock import Clock, IdFactory, iso, new_id, utc_now
-from sevamitra.data import agencies, documents, workflows
+from sevamitra.data import accounts, agencies, documents, workflows
 from sevamitra.data import professionals as repo
+from sevamitra.documents import DocumentKind, DocumentRecord, document_key, required_kinds
 from sevamitra.errors import Conflict, DomainError
 from sevamitra.observability import logger
 from sevamitra.professionals import (
     Agency,
     AgencyStatus,
-    DocumentKind,
-    DocumentRecord,
     Professional,
     ProfessionalStatus,
     Qualification,
     Verification,
     VerificationEvent,
+    VerificationStage,
+    history_entry,
 )
-from sevamitra.ratecard import rate_card
 
 # --- registration -----------------------------------------------------------------------------
 
@@ -62,7 +62,7 @@ def _acting_agency(caller: Caller, agency_id: str | None, agency_of: access.Agen
     if agency_id is None:
         if caller.is_officer:
             return None
-        agency_id = agencies.owned_agency_id(caller.sub)
+        agency_id = accounts.agency_id_of(caller.sub)
     agency = agency_of(agency_id) if agency_id else None
     if caller.is_officer and agency is not None and agency.is_approved:
         return agency.id
@@ -103,7 +103,8 @@ def register_professional(
         district=request["district"],
         qualification=Qualification.model_validate(qualification) if qualification else None,
         verification=Verification(
-            stage="registered", history=[VerificationEvent(stage="registered", at=now)]
+            stage=VerificationStage.REGISTERED,
+            history=[VerificationEvent.model_validate(history_entry(VerificationStage.REGISTERED, now))],
         ),
         created_at=now,
         updated_at=now,
@@ -182,7 +183,7 @@ def request_document_upload(
     config = register_settings()
     moment = clock()
     document_id = ids("doc")
-    key = documents.document_key(professional.id, body.kind.value, document_id)
+    key = document_key(professional.id, body.kind, document_id)
     post = presign(
         key, body.content_type.value, expires_in_s=config.upload_expiry_s, sse=config.documents_sse
     )
@@ -198,13 +199,6 @@ def request_document_upload(
 
 
 # --- submission -------------------------------------------------------------------------------
-
-
-def required_documents(professional: Professional) -> list[DocumentKind]:
-    required = [DocumentKind.ID_PROOF]
-    if any(rate_card()[s].requires_qualification for s in professional.services if s in rate_card()):
-        required.append(DocumentKind.QUALIFICATION)
-    return required
 
 
 def submit_for_verification(
@@ -234,7 +228,7 @@ def submit_for_verification(
         raise Conflict("invalid_transition")
 
     uploaded = {kind: record for kind, record in professional.documents.items() if exists(record.key)}
-    missing = [kind for kind in required_documents(professional) if kind not in uploaded]
+    missing = [kind for kind in required_kinds(professional.services) if kind not in uploaded]
     if missing:
         raise Conflict("documents_missing", details=[{"kind": kind.value} for kind in missing])
 

@@ -15,15 +15,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from sevamitra.documents import MAX_DOCUMENT_BYTES, DocumentContentType, DocumentKind, FailedDocument
 from sevamitra.professionals import (
-    MAX_DOCUMENT_BYTES,
     AgencyStatus,
-    DocumentContentType,
-    DocumentKind,
     Professional,
     ProfessionalStatus,
     Qualification,
     QualificationKind,
+    Verification,
 )
 from sevamitra.ratecard import rate_card
 from sevamitra.types import Aadhaar, EntityId, LatLng, Mobile, ServiceId, ShortText
@@ -123,8 +122,28 @@ class VerificationEventOut(BaseModel):
 
 
 class VerificationOut(BaseModel):
+    """Where verification stands. ``failed_documents``: what the last document check refused
+    (upload those kinds again, then submit). ``case_refs``: the police case references of an
+    adverse result, shown to officers only."""
+
     stage: str
     history: list[VerificationEventOut]
+    failed_documents: list[FailedDocument] = Field(default_factory=list)
+    # Absent (not null) for anyone but an officer.
+    case_refs: list[str] | None = Field(
+        default=None, description="Officers only", exclude_if=lambda v: v is None
+    )
+
+    @classmethod
+    def of(cls, verification: Verification, *, for_officer: bool) -> VerificationOut:
+        return cls(
+            stage=verification.stage,
+            history=[
+                VerificationEventOut.model_validate(event.model_dump()) for event in verification.history
+            ],
+            failed_documents=list(verification.failed_documents),
+            case_refs=list(verification.case_refs) if for_officer else None,
+        )
 
 
 class DocumentOut(BaseModel):
@@ -156,7 +175,7 @@ class ProfessionalOut(BaseModel):
     created_at: str
 
     @classmethod
-    def of(cls, professional: Professional) -> ProfessionalOut:
+    def of(cls, professional: Professional, *, for_officer: bool = False) -> ProfessionalOut:
         return cls(
             id=professional.id,
             status=professional.status,
@@ -169,7 +188,7 @@ class ProfessionalOut(BaseModel):
                 kind: DocumentOut.model_validate(record.model_dump())
                 for kind, record in professional.documents.items()
             },
-            verification=VerificationOut.model_validate(professional.verification.model_dump()),
+            verification=VerificationOut.of(professional.verification, for_officer=for_officer),
             aadhaar_last4=professional.aadhaar_last4,
             mobile_last4=professional.mobile_last4,
             agency_id=professional.agency_id,

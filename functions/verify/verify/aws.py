@@ -17,11 +17,6 @@ _key_cache: dict[str, tuple[float, bytes]] = {}
 
 
 @cache
-def s3() -> Any:
-    return boto3.client("s3", region_name=settings().aws_region)
-
-
-@cache
 def sfn() -> Any:
     return boto3.client("stepfunctions", region_name=settings().aws_region)
 

@@ -11,21 +11,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from sevamitra.clock import Clock, iso, parse_iso, utc_now
+from sevamitra.data import documents as storage
 from sevamitra.data import verifications as repo
-from sevamitra.data.errors import dependency_errors
-from sevamitra.data.verifications import Change, Expect, ProfessionalView, RequestState
-from sevamitra.documents import MAX_DOCUMENT_BYTES, SNIFF_BYTES, bytes_match, required_kinds
-from sevamitra.events import publish
+from sevamitra.data.documents import StoredObject
+from sevamitra.data.professionals import get_professional
+from sevamitra.data.verifications import Change, Expect, RequestState
+from sevamitra.documents import (
+    MAX_DOCUMENT_BYTES,
+    DocumentFault,
+    FailedDocument,
+    bytes_match,
+    required_kinds,
+)
+from sevamitra.events import (
+    POLICE_VERIFICATION_ESCALATED,
+    POLICE_VERIFICATION_REQUESTED,
+    PROFESSIONAL_VERIFICATION_DECIDED,
+    VERIFICATION_SOURCE,
+    publish,
+)
 from sevamitra.observability import logger
-from sevamitra.settings import settings
-from sevamitra.verification import Stage, Status, history_entry
+from sevamitra.professionals import Professional, ProfessionalStatus, VerificationStage, history_entry
 from verify import aws
 from verify.models import (
     AwaitAnswer,
@@ -37,8 +47,6 @@ from verify.models import (
     RequestPolice,
 )
 
-EVENT_SOURCE = "sevamitra.verification"
-
 
 class UnexpectedState(Exception):
     """The professional or request is not in a state this step can act on; not retried."""
@@ -46,33 +54,10 @@ class UnexpectedState(Exception):
 
 # --- document check ----------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class StoredObject:
-    size: int
-    head: bytes
-
-
 ObjectReader = Callable[[str], StoredObject | None]
 
 
-def read_object(key: str) -> StoredObject | None:
-    """Size and first bytes of a stored document, or None when nothing was uploaded."""
-    bucket = settings().documents_bucket
-    with dependency_errors("Reading a document"):
-        try:
-            size = int(aws.s3().head_object(Bucket=bucket, Key=key)["ContentLength"])
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
-                return None
-            raise
-        if size == 0:
-            return StoredObject(0, b"")
-        body = aws.s3().get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{SNIFF_BYTES - 1}")["Body"]
-        return StoredObject(size, body.read(SNIFF_BYTES))
-
-
-def judge(content_type: str, stored: StoredObject | None) -> str | None:
+def judge(content_type: str, stored: StoredObject | None) -> DocumentFault | None:
     """Why a stored document fails the check (``missing``, ``too_large``, ``wrong_type``), or None."""
     if stored is None:
         return "missing"
@@ -83,12 +68,12 @@ def judge(content_type: str, stored: StoredObject | None) -> str | None:
     return None
 
 
-def document_problems(professional: ProfessionalView, read: ObjectReader) -> list[dict[str, str]]:
+def document_problems(professional: Professional, read: ObjectReader) -> list[FailedDocument]:
     """Every required document must be stored and sound; optional ones (a photo) are checked
-    when they were uploaded."""
+    when they were uploaded. Reads exactly the objects registration recorded (latest per kind)."""
     required = required_kinds(professional.services)
     problems = [
-        {"kind": kind, "reason": "missing"} for kind in sorted(required - set(professional.documents))
+        FailedDocument(kind=kind, reason="missing") for kind in required if kind not in professional.documents
     ]
     for kind, document in sorted(professional.documents.items()):
         stored = read(document.key)
@@ -96,76 +81,93 @@ def document_problems(professional: ProfessionalView, read: ObjectReader) -> lis
             continue
         reason = judge(document.content_type, stored)
         if reason is not None:
-            problems.append({"kind": kind, "reason": reason})
+            problems.append(FailedDocument(kind=kind, reason=reason))
     return problems
 
 
-def check_documents(step: CheckDocuments, *, now: Clock = utc_now, read: ObjectReader = read_object) -> dict:
+def check_documents(
+    step: CheckDocuments, *, now: Clock = utc_now, read: ObjectReader = storage.stored_object
+) -> dict:
     professional = _professional(step.professional_id)
-    expect = Expect((Status.VERIFICATION_PENDING,), stage=Stage.SUBMITTED)
+    expect = Expect((ProfessionalStatus.VERIFICATION_PENDING,), stage=VerificationStage.SUBMITTED)
     if expect.holds(professional):
-        problems = document_problems(professional, read)
+        problems = [problem.model_dump(mode="json") for problem in document_problems(professional, read)]
         at = now()
         if problems:
             change = Change(
-                stage=Stage.DOCUMENT_CHECK,
-                status=Status.PENDING_DOCUMENTS,
+                stage=VerificationStage.DOCUMENT_CHECK,
+                status=ProfessionalStatus.PENDING_DOCUMENTS,
                 entries=[
                     history_entry(
-                        Stage.DOCUMENT_CHECK, at, "failed", documents=sorted({p["kind"] for p in problems})
+                        VerificationStage.DOCUMENT_CHECK,
+                        at,
+                        "failed",
+                        documents=sorted({p["kind"] for p in problems}),
                     )
                 ],
                 fields={"failed_documents": problems},
             )
         else:
             change = Change(
-                stage=Stage.DOCUMENT_CHECK,
-                entries=[history_entry(Stage.DOCUMENT_CHECK, at, "passed")],
+                stage=VerificationStage.DOCUMENT_CHECK,
+                entries=[history_entry(VerificationStage.DOCUMENT_CHECK, at, "passed")],
                 fields={"failed_documents": []},
             )
         repo.advance(step.professional_id, expect, change, at)
         professional = _professional(step.professional_id)
     # Applied now or by an earlier attempt of this step: report what is recorded.
-    if professional.stage == Stage.DOCUMENT_CHECK and professional.status in (
-        Status.VERIFICATION_PENDING,
-        Status.PENDING_DOCUMENTS,
+    verification = professional.verification
+    if verification.stage == VerificationStage.DOCUMENT_CHECK and professional.status in (
+        ProfessionalStatus.VERIFICATION_PENDING,
+        ProfessionalStatus.PENDING_DOCUMENTS,
     ):
-        failed = list(professional.verification.get("failed_documents") or [])
-        return {"passed": professional.status == Status.VERIFICATION_PENDING, "failed": failed}
-    raise UnexpectedState(f"document check: professional is {professional.status}/{professional.stage}")
+        failed = [problem.model_dump(mode="json") for problem in verification.failed_documents]
+        return {"passed": professional.status == ProfessionalStatus.VERIFICATION_PENDING, "failed": failed}
+    raise UnexpectedState(f"document check: professional is {professional.status}/{verification.stage}")
 
 
 # --- police request, escalation, waiting again ---------------------------------------------------
 
 
 def request_police(step: RequestPolice, *, now: Clock = utc_now) -> dict:
+    """The professional becomes ``police_pending`` first, and only then is the request (with
+    this task's token) stored, listed for officers and announced: an answer can only arrive
+    once the decision step will find the professional waiting for it."""
     professional = _professional(step.professional_id)
-    expect = Expect((Status.VERIFICATION_PENDING,), stage=Stage.DOCUMENT_CHECK)
-    already = professional.status == Status.POLICE_PENDING and professional.request_id == step.request_id
-    if not (already or expect.holds(professional)):
-        raise UnexpectedState(f"police request: professional is {professional.status}/{professional.stage}")
-    at = now()
-    request = repo.open_request(
-        step.request_id, professional.id, professional.district, step.task_token, step.execution, at
+    expect = Expect((ProfessionalStatus.VERIFICATION_PENDING,), stage=VerificationStage.DOCUMENT_CHECK)
+    already = (
+        professional.status == ProfessionalStatus.POLICE_PENDING
+        and professional.verification.request_id == step.request_id
     )
+    if not (already or expect.holds(professional)):
+        raise UnexpectedState(
+            f"police request: professional is {professional.status}/{professional.verification.stage}"
+        )
+    at = now()
     if not already:
         repo.advance(
             professional.id,
             expect,
             Change(
-                stage=Stage.POLICE_REQUESTED,
-                status=Status.POLICE_PENDING,
-                entries=[history_entry(Stage.POLICE_REQUESTED, at, request_id=step.request_id)],
+                stage=VerificationStage.POLICE_REQUESTED,
+                status=ProfessionalStatus.POLICE_PENDING,
+                entries=[history_entry(VerificationStage.POLICE_REQUESTED, at, request_id=step.request_id)],
                 fields={"request_id": step.request_id, "escalations": 0},
             ),
             at,
         )
         professional = _professional(step.professional_id)
-        if not (professional.status == Status.POLICE_PENDING and professional.request_id == step.request_id):
+        if not (
+            professional.status == ProfessionalStatus.POLICE_PENDING
+            and professional.verification.request_id == step.request_id
+        ):
             raise UnexpectedState(f"police request: professional became {professional.status}")
+    request = repo.open_request(
+        step.request_id, professional.id, professional.district, step.task_token, step.execution, at
+    )
     publish(
-        EVENT_SOURCE,
-        "PoliceVerificationRequested",
+        VERIFICATION_SOURCE,
+        POLICE_VERIFICATION_REQUESTED,
         {
             "request_id": request.request_id,
             "professional_id": professional.id,
@@ -186,24 +188,30 @@ def escalate(step: Escalate, *, now: Clock = utc_now) -> dict:
     repo.record_escalation(step.request_id, step.escalation, at)
     repo.advance(
         step.professional_id,
-        Expect((Status.POLICE_PENDING,), request_id=step.request_id, escalations_below=step.escalation),
+        Expect(
+            (ProfessionalStatus.POLICE_PENDING,),
+            request_id=step.request_id,
+            escalations_below=step.escalation,
+        ),
         Change(
-            stage=Stage.ESCALATED,
-            entries=[history_entry(Stage.ESCALATED, at, escalation=step.escalation)],
+            stage=VerificationStage.ESCALATED,
+            entries=[history_entry(VerificationStage.ESCALATED, at, escalation=step.escalation)],
             fields={"escalations": step.escalation},
         ),
         at,
     )
     professional = _professional(step.professional_id)
     if not (
-        professional.status == Status.POLICE_PENDING
-        and professional.request_id == step.request_id
-        and professional.escalations >= step.escalation
+        professional.status == ProfessionalStatus.POLICE_PENDING
+        and professional.verification.request_id == step.request_id
+        and professional.verification.escalations >= step.escalation
     ):
-        raise UnexpectedState(f"escalation: professional is {professional.status}/{professional.stage}")
+        raise UnexpectedState(
+            f"escalation: professional is {professional.status}/{professional.verification.stage}"
+        )
     publish(
-        EVENT_SOURCE,
-        "PoliceVerificationEscalated",
+        VERIFICATION_SOURCE,
+        POLICE_VERIFICATION_ESCALATED,
         {
             "request_id": request.request_id,
             "professional_id": request.professional_id,
@@ -241,20 +249,20 @@ def send_answer(task_token: str, answer: PoliceAnswer) -> None:
 def decide(step: Decide, *, now: Clock = utc_now) -> dict:
     answer = step.answer
     repo.record_answer(step.request_id, answer.result, answer.case_refs, answer.remarks, answer.answered_at)
-    status = Status.VERIFIED if answer.result == "clear" else Status.REJECTED
+    status = ProfessionalStatus.VERIFIED if answer.result == "clear" else ProfessionalStatus.REJECTED
     fields: dict[str, Any] = {"result": answer.result}
     if answer.case_refs:
         fields["case_refs"] = answer.case_refs
     at = now()
     repo.advance(
         step.professional_id,
-        Expect((Status.POLICE_PENDING,), request_id=step.request_id),
+        Expect((ProfessionalStatus.POLICE_PENDING,), request_id=step.request_id),
         Change(
-            stage=Stage.DECISION,
+            stage=VerificationStage.DECISION,
             status=status,
             entries=[
-                history_entry(Stage.POLICE_ANSWERED, _answered_at(answer, at), answer.result),
-                history_entry(Stage.DECISION, at, status.value),
+                history_entry(VerificationStage.POLICE_ANSWERED, _answered_at(answer, at), answer.result),
+                history_entry(VerificationStage.DECISION, at, status.value),
             ],
             fields=fields,
         ),
@@ -263,13 +271,15 @@ def decide(step: Decide, *, now: Clock = utc_now) -> dict:
     professional = _professional(step.professional_id)
     if not (
         professional.status == status
-        and professional.stage == Stage.DECISION
-        and professional.request_id == step.request_id
+        and professional.verification.stage == VerificationStage.DECISION
+        and professional.verification.request_id == step.request_id
     ):
-        raise UnexpectedState(f"decision: professional is {professional.status}/{professional.stage}")
+        raise UnexpectedState(
+            f"decision: professional is {professional.status}/{professional.verification.stage}"
+        )
     publish(
-        EVENT_SOURCE,
-        "ProfessionalVerificationDecided",
+        VERIFICATION_SOURCE,
+        PROFESSIONAL_VERIFICATION_DECIDED,
         {"professional_id": professional.id, "request_id": step.request_id, "status": status.value},
     )
     logger.info("verification decided", extra={"request_id": step.request_id, "status": status.value})
@@ -296,11 +306,11 @@ def handle_failure(step: HandleFailure, *, now: Clock = utc_now) -> dict:
         repo.close_request(step.request_id, error, at)
     returned = repo.advance(
         step.professional_id,
-        Expect((Status.VERIFICATION_PENDING, Status.POLICE_PENDING)),
+        Expect((ProfessionalStatus.VERIFICATION_PENDING, ProfessionalStatus.POLICE_PENDING)),
         Change(
-            stage=Stage.VERIFICATION_FAILED,
-            status=Status.PENDING_DOCUMENTS,
-            entries=[history_entry(Stage.VERIFICATION_FAILED, at, error)],
+            stage=VerificationStage.VERIFICATION_FAILED,
+            status=ProfessionalStatus.PENDING_DOCUMENTS,
+            entries=[history_entry(VerificationStage.VERIFICATION_FAILED, at, error)],
         ),
         at,
     )
@@ -311,8 +321,8 @@ def handle_failure(step: HandleFailure, *, now: Clock = utc_now) -> dict:
     return {"returned_to_pending_documents": returned}
 
 
-def _professional(professional_id: str) -> ProfessionalView:
-    professional = repo.get_professional(professional_id)
+def _professional(professional_id: str) -> Professional:
+    professional = get_professional(professional_id)
     if professional is None:
         raise UnexpectedState(f"no professional {professional_id}")
     return professional

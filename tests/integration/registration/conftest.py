@@ -17,7 +17,8 @@ from sevamitra.settings import settings
 from sevamitra.types import verhoeff_check_digit
 from tests.integration.conftest import Api, ApiResponse, claims_for
 
-# A one-Pass-state stand-in for the verification workflow (the real ASL is infra's, next issue).
+# A one-Pass-state stand-in for the verification workflow: these tests are about submit itself
+# (execution naming, compensation); test_verification_chain.py runs submit on the real ASL.
 _MINIMAL_ASL = {"StartAt": "Accepted", "States": {"Accepted": {"Type": "Pass", "End": True}}}
 
 _serial = itertools.count(1)

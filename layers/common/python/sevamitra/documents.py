@@ -1,29 +1,45 @@
-"""Professionals' documents: the kinds, the accepted file types and the 5 MiB limit, in one place.
+"""Professionals' documents, in one place: the kinds, the accepted file types and the 5 MiB limit,
+where the objects live, the record registration keeps of each, and what makes one sound.
 
-Registration records each uploaded document in the professional's ``documents`` map
-(kind -> ``StoredDocument.to_item()``) and signs the S3 POST policy with these limits; the
-verification workflow's document check reads the stored objects and checks them against the same
-limits, because the policy alone is not proof (moto, for one, enforces none of it).
+Registration records the latest requested upload of each kind in the professional's
+``documents`` map (kind -> ``DocumentRecord``) and signs the S3 POST policy with these limits;
+the verification workflow's document check reads the objects those records name and checks them
+against the same limits, because the policy alone is not proof (moto, for one, enforces none of it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from sevamitra.ratecard import get_service
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
-DocumentKind = Literal["id_proof", "qualification", "photo"]
-ContentType = Literal["application/pdf", "image/jpeg", "image/png"]
+# Every document object's key starts with this (``document_key``); IAM grants are scoped to it.
+DOCUMENTS_PREFIX = "professionals/"
+
+
+class DocumentKind(StrEnum):
+    ID_PROOF = "id_proof"
+    QUALIFICATION = "qualification"
+    PHOTO = "photo"
+
+
+class DocumentContentType(StrEnum):
+    PDF = "application/pdf"
+    JPEG = "image/jpeg"
+    PNG = "image/png"
+
 
 # The first bytes every file of the declared type starts with.
 MAGIC_BYTES: dict[str, bytes] = {
-    "application/pdf": b"%PDF-",
-    "image/jpeg": b"\xff\xd8\xff",
-    "image/png": b"\x89PNG\r\n\x1a\n",
+    DocumentContentType.PDF: b"%PDF-",
+    DocumentContentType.JPEG: b"\xff\xd8\xff",
+    DocumentContentType.PNG: b"\x89PNG\r\n\x1a\n",
 }
 SNIFF_BYTES = max(len(magic) for magic in MAGIC_BYTES.values())
 
@@ -34,32 +50,40 @@ def bytes_match(content_type: str, head: bytes) -> bool:
     return magic is not None and head.startswith(magic)
 
 
-def required_kinds(service_ids: Iterable[str]) -> set[str]:
+def required_kinds(service_ids: Iterable[str]) -> list[DocumentKind]:
     """An ID proof always; a qualification when any chosen service requires one."""
-    kinds = {"id_proof"}
+    kinds = [DocumentKind.ID_PROOF]
     if any(get_service(service_id).requires_qualification for service_id in service_ids):
-        kinds.add("qualification")
+        kinds.append(DocumentKind.QUALIFICATION)
     return kinds
 
 
-def document_key(professional_id: str, document_id: str) -> str:
-    """The S3 key of an uploaded document (private bucket, never shown to clients)."""
-    return f"professionals/{professional_id}/documents/{document_id}"
+def document_key(professional_id: str, kind: str, document_id: str) -> str:
+    """The S3 key of an uploaded document: private, under the professional's own prefix."""
+    return f"{DOCUMENTS_PREFIX}{professional_id}/{kind}/{document_id}"
 
 
-@dataclass(frozen=True)
-class StoredDocument:
-    """One entry of a professional's ``documents`` map, keyed by kind."""
+class DocumentRecord(BaseModel):
+    """The latest requested upload of one kind: the object at ``key`` is the document, once
+    uploaded. ``uploaded_at`` is set when submission found the object in the bucket."""
+
+    model_config = ConfigDict(frozen=True)
 
     document_id: str
     key: str
-    content_type: str
+    content_type: DocumentContentType
+    size_bytes: int
+    requested_at: str
+    uploaded_at: str | None = None
 
-    def to_item(self) -> dict[str, str]:
-        return {"document_id": self.document_id, "key": self.key, "content_type": self.content_type}
 
-    @classmethod
-    def from_item(cls, item: Mapping[str, Any]) -> StoredDocument:
-        return cls(
-            document_id=str(item["document_id"]), key=str(item["key"]), content_type=str(item["content_type"])
-        )
+DocumentFault = Literal["missing", "too_large", "wrong_type"]
+
+
+class FailedDocument(BaseModel):
+    """A document the check refused, and why: the professional uploads that kind again."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: DocumentKind
+    reason: DocumentFault

@@ -13,6 +13,14 @@ from sevamitra.data.errors import dependency_errors
 from sevamitra.errors import DependencyFailed
 from sevamitra.settings import settings
 
+# The verification workflow's events: the police department system subscribes to the first two
+# (the CDK stack's rule sends them to its endpoint); consumers de-duplicate by request id.
+VERIFICATION_SOURCE = "sevamitra.verification"
+POLICE_VERIFICATION_REQUESTED = "PoliceVerificationRequested"
+POLICE_VERIFICATION_ESCALATED = "PoliceVerificationEscalated"
+PROFESSIONAL_VERIFICATION_DECIDED = "ProfessionalVerificationDecided"
+POLICE_EVENT_TYPES = (POLICE_VERIFICATION_REQUESTED, POLICE_VERIFICATION_ESCALATED)
+
 
 @cache
 def _client() -> Any:

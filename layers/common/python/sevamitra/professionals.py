@@ -1,15 +1,20 @@
 """Professionals and agencies as the domain sees them: statuses, documents, verification.
 
 Every function that reads or changes a professional uses these names; the pynamodb items behind
-them stay in ``sevamitra.data``.
+them stay in ``sevamitra.data``. Registration writes the ``verification`` map when a professional
+registers and submits; the verification workflow moves it on; ``GET /professionals/{id}`` shows it.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from sevamitra.clock import iso
+from sevamitra.documents import DocumentKind, DocumentRecord, FailedDocument
 
 
 class ProfessionalStatus(StrEnum):
@@ -26,27 +31,12 @@ class AgencyStatus(StrEnum):
     APPROVED = "approved"
 
 
-class DocumentKind(StrEnum):
-    ID_PROOF = "id_proof"
-    QUALIFICATION = "qualification"
-    PHOTO = "photo"
-
-
-class DocumentContentType(StrEnum):
-    PDF = "application/pdf"
-    JPEG = "image/jpeg"
-    PNG = "image/png"
-
-
 class QualificationKind(StrEnum):
     DIPLOMA = "diploma"
     DEGREE = "degree"
     ITI = "iti"
     CERTIFICATE = "certificate"
     NONE = "none"
-
-
-MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
 
 class Qualification(BaseModel):
@@ -56,37 +46,56 @@ class Qualification(BaseModel):
     title: str | None = None
 
 
-class DocumentRecord(BaseModel):
-    """The latest requested upload of one kind: the object at ``key`` is the document, once
-    uploaded. ``uploaded_at`` is set when submission found the object in the bucket."""
-
-    model_config = ConfigDict(frozen=True)
-
-    document_id: str
-    key: str
-    content_type: DocumentContentType
-    size_bytes: int
-    requested_at: str
-    uploaded_at: str | None = None
+class VerificationStage(StrEnum):
+    REGISTERED = "registered"  # registration created the professional
+    SUBMITTED = "submitted"  # registration's submit; the workflow's execution started
+    DOCUMENT_CHECK = "document_check"  # outcome passed | failed (with the failed kinds)
+    POLICE_REQUESTED = "police_requested"
+    ESCALATED = "escalated"  # the police did not answer in time; still waiting
+    POLICE_ANSWERED = "police_answered"  # outcome clear | adverse
+    DECISION = "decision"  # outcome verified | rejected
+    VERIFICATION_FAILED = "verification_failed"  # a step failed; outcome is the error name
 
 
 class VerificationEvent(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    """One ``history`` entry. Stages may add their own keys (the failed document kinds, the
+    request id, the escalation number): kept in storage, not shown by the API."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
 
     stage: str
     at: str
     outcome: str | None = None
 
 
+def history_entry(
+    stage: VerificationStage, at: datetime | str, outcome: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """A history entry as stored (``{"stage", "at", "outcome"?, ...}``): every writer uses this."""
+    moment = at if isinstance(at, str) else iso(at)
+    event = VerificationEvent.model_validate(
+        {**extra, "stage": stage.value, "at": moment, "outcome": outcome}
+    )
+    return event.model_dump(mode="json", exclude_none=True)
+
+
 class Verification(BaseModel):
-    """Where the professional is in verification. ``submissions`` counts submits: the Step
-    Functions execution of submission ``n`` is named ``<professional_id>-<n>``."""
+    """The professional's ``verification`` map: where they are in verification and how they got
+    there. ``submissions`` counts submits: the Step Functions execution of submission ``n`` is
+    named ``<professional_id>-<n>``. The workflow adds the police request it waits on, its
+    escalations, the documents a failed check refused, and the police result (with any case
+    references, shown to officers only)."""
 
     model_config = ConfigDict(frozen=True)
 
     stage: str
     history: list[VerificationEvent] = Field(default_factory=list)
     submissions: int = 0
+    request_id: str | None = None
+    escalations: int = 0
+    failed_documents: list[FailedDocument] = Field(default_factory=list)
+    result: str | None = None
+    case_refs: list[str] = Field(default_factory=list)
 
 
 class Professional(BaseModel):

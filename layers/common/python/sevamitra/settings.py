@@ -20,8 +20,9 @@ class CommonSettings(BaseSettings):
 
     stage: str = Field(default="local", alias="STAGE")
     aws_region: str = Field(default="ap-south-1", alias="AWS_REGION")
-    # Every table is named "<TABLE_PREFIX><logical name>" (see data/tables.py).
-    table_prefix: str = Field(default="sevamitra-local-", alias="TABLE_PREFIX")
+    # Every table is named "<table_prefix><logical name>" (data/models.py). Unset: the stage's
+    # resource prefix, which is what the CDK stack sets TABLE_PREFIX to (docs/decisions.md).
+    table_prefix_setting: str = Field(default="", alias="TABLE_PREFIX")
     documents_bucket: str = Field(default="sevamitra-local-documents", alias="DOCUMENTS_BUCKET")
     event_bus_name: str = Field(default="sevamitra-local", alias="EVENT_BUS_NAME")
     identity_key_secret_arn: str = Field(
@@ -38,9 +39,14 @@ class CommonSettings(BaseSettings):
 
     @property
     def resource_prefix(self) -> str:
-        """``sevamitra-<stage>-``: the prefix of every named resource of a stage (Lambda
-        functions, the state machine), as the CDK stack and the local stack name them."""
+        """``sevamitra-<stage>-``: the prefix of every named resource of a stage (tables, Lambda
+        functions, the state machine, the user pool), as the CDK stack and the local stack name
+        them."""
         return f"sevamitra-{self.stage}-"
+
+    @property
+    def table_prefix(self) -> str:
+        return self.table_prefix_setting or self.resource_prefix
 
 
 @cache

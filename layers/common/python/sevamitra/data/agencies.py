@@ -38,13 +38,6 @@ def get_agency(agency_id: str) -> Agency | None:
             return None
 
 
-def owned_agency_id(owner_sub: str) -> str | None:
-    with dependency_errors("Agency look-up"):
-        for item in AgencyModel.by_owner.query(owner_sub, limit=1):
-            return str(item.id)
-    return None
-
-
 def approve_agency(agency_id: str, officer_sub: str, now: str) -> Agency:
     """pending_approval -> approved, once: a second approval is 409 ``already_approved``."""
     item = AgencyModel(id=agency_id)

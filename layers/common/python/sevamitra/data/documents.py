@@ -1,18 +1,22 @@
-"""Documents in S3: presigned POST uploads whose policy fixes key, type and size, and existence
-checks of the stored objects. Objects are private; the bucket denies public access."""
+"""Documents in S3: presigned POST uploads whose policy fixes key, type and size (registration),
+and what is really stored under a key (registration's submit, the workflow's document check).
+Objects are private; the bucket denies public access."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
-from sevamitra.errors import DependencyFailed
-from sevamitra.professionals import MAX_DOCUMENT_BYTES
+from sevamitra.data.errors import dependency_errors
+from sevamitra.documents import MAX_DOCUMENT_BYTES, SNIFF_BYTES
 from sevamitra.settings import settings
+
+_NOT_FOUND = frozenset({"404", "NoSuchKey", "NotFound"})
 
 
 @cache
@@ -20,9 +24,8 @@ def _s3() -> Any:
     return boto3.client("s3", region_name=settings().aws_region, config=Config(signature_version="s3v4"))
 
 
-def document_key(professional_id: str, kind: str, document_id: str) -> str:
-    """Every document of a professional lives under ``professionals/<id>/``."""
-    return f"professionals/{professional_id}/{kind}/{document_id}"
+def _not_found(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") in _NOT_FOUND
 
 
 def upload_form(key: str, content_type: str, sse: str) -> tuple[dict[str, str], list[Any]]:
@@ -40,7 +43,7 @@ def upload_form(key: str, content_type: str, sse: str) -> tuple[dict[str, str], 
 def presigned_upload(key: str, content_type: str, *, expires_in_s: int, sse: str) -> dict[str, Any]:
     """``{"url", "fields"}`` for an HTML-form POST straight to the bucket. Signing is local: no call."""
     fields, conditions = upload_form(key, content_type, sse)
-    try:
+    with dependency_errors("Document storage"):
         post: dict[str, Any] = _s3().generate_presigned_post(
             Bucket=settings().documents_bucket,
             Key=key,
@@ -48,19 +51,44 @@ def presigned_upload(key: str, content_type: str, *, expires_in_s: int, sse: str
             Conditions=conditions,
             ExpiresIn=expires_in_s,
         )
-    except (ClientError, BotoCoreError) as exc:
-        raise DependencyFailed(message="Document storage is unavailable; it is safe to retry.") from exc
     return post
+
+
+def _size(key: str) -> int | None:
+    """The stored object's size, or None when nothing is stored under ``key``."""
+    with dependency_errors("Document storage"):
+        try:
+            response = _s3().head_object(Bucket=settings().documents_bucket, Key=key)
+        except ClientError as exc:
+            if _not_found(exc):
+                return None
+            raise
+    return int(response["ContentLength"])
 
 
 def object_exists(key: str) -> bool:
     """True when the object has been uploaded (content checks are the verification workflow's)."""
-    try:
-        _s3().head_object(Bucket=settings().documents_bucket, Key=key)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-            return False
-        raise DependencyFailed(message="Document storage is unavailable; it is safe to retry.") from exc
-    except BotoCoreError as exc:
-        raise DependencyFailed(message="Document storage is unavailable; it is safe to retry.") from exc
-    return True
+    return _size(key) is not None
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """What the document check needs of a stored object: its size and its first bytes."""
+
+    size: int
+    head: bytes
+
+
+def stored_object(key: str) -> StoredObject | None:
+    """Size and first ``SNIFF_BYTES`` bytes of the object at ``key``, or None when nothing was
+    uploaded. Only the head is read, whatever the object's size."""
+    size = _size(key)
+    if size is None:
+        return None
+    if size == 0:
+        return StoredObject(0, b"")
+    with dependency_errors("Document storage"):
+        body = _s3().get_object(
+            Bucket=settings().documents_bucket, Key=key, Range=f"bytes=0-{SNIFF_BYTES - 1}"
+        )["Body"]
+        return StoredObject(size, body.read(SNIFF_BYTES))

@@ -13,14 +13,9 @@ from pynamodb.transactions import TransactWrite
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity_pk
 from sevamitra.data.models import IdentityModel, ProfessionalModel
+from sevamitra.documents import DocumentKind, DocumentRecord
 from sevamitra.errors import Conflict, Forbidden, NotFound
-from sevamitra.professionals import (
-    DocumentKind,
-    DocumentRecord,
-    Professional,
-    ProfessionalStatus,
-    VerificationEvent,
-)
+from sevamitra.professionals import Professional, ProfessionalStatus, VerificationStage, history_entry
 from sevamitra.settings import settings
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -53,14 +48,6 @@ def load_professional(professional_id: str) -> Professional:
     if professional is None:
         raise NotFound(message="No professional with that id.")
     return professional
-
-
-def professional_id_of_account(account_sub: str) -> str | None:
-    """The professional an account registered itself as (the sparse ``by_account`` index)."""
-    with dependency_errors("Professional look-up"):
-        for item in ProfessionalModel.by_account.query(account_sub, limit=1):
-            return str(item.id)
-    return None
 
 
 def create_professional(professional: Professional) -> None:
@@ -178,15 +165,18 @@ def begin_submission(
     professional: Professional, submission: int, uploaded: dict[DocumentKind, DocumentRecord], now: str
 ) -> Professional:
     """pending_documents -> verification_pending for submission number ``submission``, recording
-    which documents were found and a ``submitted`` history entry. Conditional on the status and
-    on the submission counter, so two racing submits cannot both pass."""
-    event = VerificationEvent(stage="submitted", at=now).model_dump(mode="json", exclude_none=True)
-    history = ProfessionalModel.verification["history"]
+    which documents were found and a ``submitted`` history entry (the stage the workflow's
+    document check expects); an earlier check's refused documents are forgotten. Conditional on
+    the status and on the submission counter, so two racing submits cannot both pass."""
+    verification = ProfessionalModel.verification
     actions: list[Any] = [
         ProfessionalModel.status.set(ProfessionalStatus.VERIFICATION_PENDING.value),
-        ProfessionalModel.verification["stage"].set("submitted"),
-        ProfessionalModel.verification["submissions"].set(submission),
-        history.set(history.append([event])),
+        verification["stage"].set(VerificationStage.SUBMITTED.value),
+        verification["submissions"].set(submission),
+        verification["history"].set(
+            verification["history"].append([history_entry(VerificationStage.SUBMITTED, now)])
+        ),
+        verification["failed_documents"].set([]),
         ProfessionalModel.updated_at.set(now),
     ]
     actions += [

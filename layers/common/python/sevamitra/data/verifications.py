@@ -1,6 +1,8 @@
-"""Data access for police verification: the professional's verification state and the police
-requests. Every change is conditional on the state it expects, so a retried workflow step or a
-repeated callback never applies twice; each function says what happens when the condition fails.
+"""Data access for police verification: moving the professional's ``verification`` map on, and
+the police requests. Every change is conditional on the state it expects, so a retried workflow
+step or a repeated callback never applies twice; each function says what happens when the
+condition fails. Professionals are read through ``sevamitra.data.professionals``: one shape for
+registration and the workflow.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from pynamodb.expressions.condition import Condition
 from sevamitra.clock import iso
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import ProfessionalModel, VerificationRequestModel
-from sevamitra.documents import StoredDocument
+from sevamitra.data.professionals import get_professional
+from sevamitra.professionals import Professional
 
 PENDING = "pending"
 
@@ -28,31 +31,6 @@ class RequestState:
 
 
 @dataclass(frozen=True)
-class ProfessionalView:
-    id: str
-    status: str
-    name: str
-    district: str
-    services: list[str]
-    documents: dict[str, StoredDocument]
-    verification: dict[str, Any]
-
-    @property
-    def stage(self) -> str | None:
-        stage = self.verification.get("stage")
-        return str(stage) if stage is not None else None
-
-    @property
-    def request_id(self) -> str | None:
-        request_id = self.verification.get("request_id")
-        return str(request_id) if request_id is not None else None
-
-    @property
-    def escalations(self) -> int:
-        return int(self.verification.get("escalations") or 0)
-
-
-@dataclass(frozen=True)
 class Expect:
     """The state a professional must be in for a change to apply."""
 
@@ -61,12 +39,13 @@ class Expect:
     request_id: str | None = None
     escalations_below: int | None = None
 
-    def holds(self, professional: ProfessionalView) -> bool:
+    def holds(self, professional: Professional) -> bool:
+        verification = professional.verification
         return (
             professional.status in self.statuses
-            and (self.stage is None or professional.stage == self.stage)
-            and (self.request_id is None or professional.request_id == self.request_id)
-            and (self.escalations_below is None or professional.escalations < self.escalations_below)
+            and (self.stage is None or verification.stage == self.stage)
+            and (self.request_id is None or verification.request_id == self.request_id)
+            and (self.escalations_below is None or verification.escalations < self.escalations_below)
         )
 
     def condition(self) -> Condition:
@@ -87,39 +66,13 @@ class Expect:
 @dataclass(frozen=True)
 class Change:
     """What a verification stage writes: a status (or none), the new stage, history entries to
-    append, and other keys of the ``verification`` map to set."""
+    append (``sevamitra.professionals.history_entry``), and other keys of the ``verification``
+    map to set (plain JSON values)."""
 
     stage: str
     entries: list[dict[str, Any]]
     status: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)
-
-
-def _view(item: ProfessionalModel) -> ProfessionalView:
-    documents = item.documents.as_dict() if item.documents is not None else {}
-    verification = item.verification.as_dict() if item.verification is not None else {}
-    return ProfessionalView(
-        id=item.id,
-        status=item.status,
-        name=item.name,
-        district=item.district,
-        services=[str(service) for service in item.services or []],
-        documents={kind: StoredDocument.from_item(doc) for kind, doc in documents.items()},
-        verification=verification,
-    )
-
-
-def _get_item(professional_id: str) -> ProfessionalModel | None:
-    with dependency_errors("Reading the professional"):
-        try:
-            return ProfessionalModel.get(professional_id, consistent_read=True)
-        except DoesNotExist:
-            return None
-
-
-def get_professional(professional_id: str) -> ProfessionalView | None:
-    item = _get_item(professional_id)
-    return _view(item) if item is not None else None
 
 
 def _condition_failed(exc: PutError | UpdateError) -> bool:
@@ -132,8 +85,8 @@ def advance(professional_id: str, expect: Expect, change: Change, now: datetime)
     a concurrent edit is re-read and re-judged rather than overwritten."""
     verification = ProfessionalModel.verification
     for _ in range(5):
-        item = _get_item(professional_id)
-        if item is None or not expect.holds(_view(item)):
+        professional = get_professional(professional_id)
+        if professional is None or not expect.holds(professional):
             return False
         actions: list[Any] = [
             verification["stage"].set(str(change.stage)),
@@ -143,6 +96,8 @@ def advance(professional_id: str, expect: Expect, change: Change, now: datetime)
         if change.status is not None:
             actions.append(ProfessionalModel.status.set(str(change.status)))
         actions.extend(verification[key].set(value) for key, value in change.fields.items())
+        item = ProfessionalModel(id=professional_id)
+        item.version = professional.version  # pynamodb adds ``version = <this>`` to the condition
         with dependency_errors("Updating the professional"):
             try:
                 item.update(actions=actions, condition=expect.condition())

@@ -9,8 +9,9 @@ from functools import cache
 from typing import Any
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
+from sevamitra.data.errors import dependency_errors
 from sevamitra.errors import DependencyFailed
 from sevamitra.settings import settings
 
@@ -37,38 +38,32 @@ def execution_arn(professional_id: str, submission: int) -> str:
     return f"{prefix}:{execution_name(professional_id, submission)}"
 
 
+def _error_code(exc: ClientError) -> str | None:
+    return exc.response.get("Error", {}).get("Code")
+
+
 def start_verification(professional_id: str, submission: int) -> str:
     """Start (or find already started) the execution of this submission; its ARN."""
-    try:
-        response = _sfn().start_execution(
-            stateMachineArn=_state_machine_arn(),
-            name=execution_name(professional_id, submission),
-            input=json.dumps({"professional_id": professional_id}),
-        )
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "ExecutionAlreadyExists":
-            return execution_arn(professional_id, submission)
-        raise DependencyFailed(
-            message="The verification workflow is unavailable; it is safe to retry."
-        ) from exc
-    except BotoCoreError as exc:
-        raise DependencyFailed(
-            message="The verification workflow is unavailable; it is safe to retry."
-        ) from exc
+    with dependency_errors("The verification workflow"):
+        try:
+            response = _sfn().start_execution(
+                stateMachineArn=_state_machine_arn(),
+                name=execution_name(professional_id, submission),
+                input=json.dumps({"professional_id": professional_id}),
+            )
+        except ClientError as exc:
+            if _error_code(exc) == "ExecutionAlreadyExists":
+                return execution_arn(professional_id, submission)
+            raise
     return str(response["executionArn"])
 
 
 def verification_started(professional_id: str, submission: int) -> bool:
-    try:
-        _sfn().describe_execution(executionArn=execution_arn(professional_id, submission))
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "ExecutionDoesNotExist":
-            return False
-        raise DependencyFailed(
-            message="The verification workflow is unavailable; it is safe to retry."
-        ) from exc
-    except BotoCoreError as exc:
-        raise DependencyFailed(
-            message="The verification workflow is unavailable; it is safe to retry."
-        ) from exc
+    with dependency_errors("The verification workflow"):
+        try:
+            _sfn().describe_execution(executionArn=execution_arn(professional_id, submission))
+        except ClientError as exc:
+            if _error_code(exc) == "ExecutionDoesNotExist":
+                return False
+            raise
     return True
