@@ -17,7 +17,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from sevamitra.audit import POLICE, AuditAction
 from sevamitra.clock import Clock, iso, parse_iso, utc_now
+from sevamitra.data import audit as audit_repo
 from sevamitra.data import verifications as repo
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.verifications import Change, Expect, ProfessionalView, RequestState
@@ -267,6 +269,7 @@ def decide(step: Decide, *, now: Clock = utc_now) -> dict:
         and professional.request_id == step.request_id
     ):
         raise UnexpectedState(f"decision: professional is {professional.status}/{professional.stage}")
+    record_outcome(professional.id, status, step.request_id, answer, at)
     publish(
         EVENT_SOURCE,
         "ProfessionalVerificationDecided",
@@ -274,6 +277,34 @@ def decide(step: Decide, *, now: Clock = utc_now) -> dict:
     )
     logger.info("verification decided", extra={"request_id": step.request_id, "status": status.value})
     return {"status": status.value}
+
+
+def record_outcome(
+    professional_id: str, status: Status, request_id: str, answer: PoliceAnswer, at: datetime
+) -> None:
+    """The outcome on the professional's audit trail, once per request (a retried decision step
+    finds its entry). Written right after the decision: a failure here fails the step, which is
+    retried and appends the missing entry."""
+    action = AuditAction.VERIFIED if status == Status.VERIFIED else AuditAction.REJECTED
+    evidence: dict[str, Any] = {
+        "request_id": request_id,
+        "result": answer.result,
+        "case_refs": list(answer.case_refs),
+        "answered_at": answer.answered_at,
+    }
+    if answer.remarks:
+        evidence["remarks"] = answer.remarks
+    audit_repo.append(
+        professional_id,
+        at=iso(at),
+        actor=POLICE,
+        action=action,
+        evidence=evidence,
+        already=lambda entry: (
+            entry.action in (AuditAction.VERIFIED, AuditAction.REJECTED)
+            and entry.evidence.get("request_id") == request_id
+        ),
+    )
 
 
 def _answered_at(answer: PoliceAnswer, fallback: datetime) -> datetime:
