@@ -23,6 +23,7 @@ class Secret(Enum):
 class Documents(Enum):
     READ = "read"  # get/head stored documents (the document check)
     READ_WRITE = "read_write"  # also sign presigned POSTs (put)
+    EVIDENCE_UPLOAD = "evidence_upload"  # only sign presigned POSTs under complaints/ (put)
 
 
 # Exact IAM actions per access level.
@@ -42,6 +43,8 @@ TABLE_WRITE_ACTIONS = (
 DOCUMENT_READ_ACTIONS = ("s3:GetObject",)
 DOCUMENT_WRITE_ACTIONS = ("s3:PutObject",)
 DOCUMENT_BUCKET_ACTIONS = ("s3:ListBucket",)
+# Complaint evidence lives under this prefix of the documents bucket.
+EVIDENCE_PREFIX = "complaints/"
 SECRET_READ_ACTIONS = ("secretsmanager:GetSecretValue",)
 EVENT_PUT_ACTIONS = ("events:PutEvents",)
 STATE_MACHINE_START_ACTIONS = ("states:StartExecution",)
@@ -89,9 +92,13 @@ ACCESS: dict[Function, Access] = {
     ),
     Function.MATCH: _access(reads=("geo", "professionals")),
     Function.BOOK: _access(writes=("bookings", "professionals", "geo", "complaints", "idempotency")),
+    # Opening a complaint adds it to the booking's complaint_ids; an upheld overcharge bans
+    # (professional, geo index, ban registry) and every decision appends to the audit trail.
+    # The ban check hashes numbers with the identity key. No events: the escalation job emits.
     Function.COMPLAINT: _access(
-        writes=("complaints", "bookings", "professionals", "geo", "identities", "audit"),
-        puts_events=True,
+        writes=("complaints", "bookings", "professionals", "geo", "identities", "audit", "idempotency"),
+        documents=Documents.EVIDENCE_UPLOAD,
+        secrets=(Secret.IDENTITY_KEY,),
     ),
     Function.VERIFY: _access(
         writes=("verifications", "professionals", "audit"),
@@ -103,7 +110,10 @@ ACCESS: dict[Function, Access] = {
 
 # Workflow steps and scheduled jobs that need less (or other) access than their function,
 # keyed by ``Entry.name`` (``book-expiry``).
-ENTRY_ACCESS: dict[str, Access] = {}
+ENTRY_ACCESS: dict[str, Access] = {
+    # Finds overdue complaints through open_by_due, escalates them and emits IGRSEscalation.
+    "complaint-escalation": _access(writes=("complaints",), puts_events=True),
+}
 
 
 def access_of(entry: Function | Entry) -> Access:

@@ -94,10 +94,11 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
         resources = _as_list(statement["Resource"])
         if any(action.startswith("s3:") for action in actions):
             s3_actions |= actions
+            objects = "/complaints/*" if access.documents is Documents.EVIDENCE_UPLOAD else "/*"
             for resource in resources:
                 text = json.dumps(resource)
                 assert resource == {"Fn::GetAtt": [bucket_id, "Arn"]} or (
-                    bucket_id in text and resource["Fn::Join"][1][1] == "/*"
+                    bucket_id in text and resource["Fn::Join"][1][1] == objects
                 ), resource
         if any(action.startswith("secretsmanager:") for action in actions):
             assert actions == {"secretsmanager:GetSecretValue"}
@@ -111,6 +112,7 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
         None: set(),
         Documents.READ: {"s3:GetObject", "s3:ListBucket"},
         Documents.READ_WRITE: {"s3:GetObject", "s3:PutObject", "s3:ListBucket"},
+        Documents.EVIDENCE_UPLOAD: {"s3:PutObject"},
     }[access.documents]
     assert s3_actions == expected_s3
     assert secrets == set(access.secrets)
@@ -123,13 +125,15 @@ def test_match_only_reads(dev):
     assert all(not actions & set(TABLE_WRITE_ACTIONS) for actions in grants.values())
 
 
-def test_only_register_can_write_documents_and_only_verify_reads_the_police_key(dev):
+def test_only_register_writes_documents_complaint_only_evidence_and_only_verify_reads_the_police_key(dev):
     writers = {
         function
         for function in Function
         if any("s3:PutObject" in _as_list(s["Action"]) for s in _statements(dev, function))
     }
-    assert writers == {Function.REGISTER}
+    assert writers == {Function.REGISTER, Function.COMPLAINT}
+    (evidence,) = [s for s in _statements(dev, Function.COMPLAINT) if s["Action"] == "s3:PutObject"]
+    assert evidence["Resource"]["Fn::Join"][1][1] == "/complaints/*"
     police_id = dev.logical_id(dev.stack.secrets.police_key)
     readers = {
         function
@@ -143,3 +147,32 @@ def test_function_roles_carry_no_managed_policies(dev):
     for function in dev.stack.api_functions.values():
         role_id = dev.logical_id(function.role)
         assert "ManagedPolicyArns" not in dev.resources[role_id]["Properties"]
+
+
+def _entry_statements(synth, name: str) -> list[dict]:
+    function_props = next(
+        res["Properties"]
+        for res in synth.of_type("AWS::Lambda::Function").values()
+        if res["Properties"]["FunctionName"] == f"sevamitra-{synth.stack.stage.name}-{name}"
+    )
+    role_id = function_props["Role"]["Fn::GetAtt"][0]
+    return [
+        statement
+        for res in synth.of_type("AWS::IAM::Policy").values()
+        if {"Ref": role_id} in res["Properties"]["Roles"]
+        for statement in res["Properties"]["PolicyDocument"]["Statement"]
+        if "Sid" in statement
+    ]
+
+
+def test_escalation_job_reaches_only_complaints_and_their_index_and_puts_on_the_bus(dev):
+    statements = {s["Sid"]: s for s in _entry_statements(dev, "complaint-escalation")}
+    assert set(statements) == {"TableComplaints", "PutEvents"}
+    complaints_id = _table_ids(dev)["complaints"]
+    resources = statements["TableComplaints"]["Resource"]
+    assert resources[0] == {"Fn::GetAtt": [complaints_id, "Arn"]}
+    assert [r["Fn::Join"][1][1] for r in resources[1:]] == ["/index/open_by_due"]
+    assert statements["PutEvents"]["Action"] == "events:PutEvents"
+    assert statements["PutEvents"]["Resource"] == {
+        "Fn::GetAtt": [dev.logical_id(dev.stack.events.bus), "Arn"]
+    }
