@@ -74,7 +74,7 @@ def main() -> int:
             samples[name].append(import_ms(module))
 
     boto3_ms = statistics.median(samples["boto3"])
-    rows = {
+    rows: dict[str, dict[str, float | str]] = {
         name: {
             "module": module,
             "median_ms": round(statistics.median(samples[name]), 1),
@@ -92,7 +92,7 @@ def main() -> int:
         "boto3_median_ms": round(boto3_ms, 1),
         "target_ratio": 2.0,
         "functions": rows,
-        "all_within_target": all(row["ratio_to_boto3"] <= 2.0 for row in rows.values()),
+        "all_within_target": all(float(row["ratio_to_boto3"]) <= 2.0 for row in rows.values()),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -26,6 +26,7 @@ class Secret(Enum):
 class Documents(Enum):
     READ = "read"  # get/head stored documents (the document check)
     READ_WRITE = "read_write"  # also sign presigned POSTs (put)
+    EVIDENCE_UPLOAD = "evidence_upload"  # only sign presigned POSTs under complaints/ (put)
 
 
 # Exact IAM actions per access level.
@@ -47,6 +48,8 @@ TABLE_QUERY_ACTIONS = frozenset({"dynamodb:Query", "dynamodb:Scan"})
 DOCUMENT_READ_ACTIONS = ("s3:GetObject",)
 DOCUMENT_WRITE_ACTIONS = ("s3:PutObject",)
 DOCUMENT_BUCKET_ACTIONS = ("s3:ListBucket",)
+# Complaint evidence lives under this prefix of the documents bucket.
+EVIDENCE_PREFIX = "complaints/"
 SECRET_READ_ACTIONS = ("secretsmanager:GetSecretValue",)
 EVENT_PUT_ACTIONS = ("events:PutEvents",)
 STATE_MACHINE_START_ACTIONS = ("states:StartExecution",)
@@ -113,9 +116,13 @@ ACCESS: dict[Function, Access] = {
     ),
     Function.MATCH: _access(reads=("geo", "professionals")),
     Function.BOOK: _access(writes=("bookings", "professionals", "geo", "complaints", "idempotency")),
+    # Opening a complaint adds it to the booking's complaint_ids; an upheld overcharge bans
+    # (professional, geo index, ban registry) and every decision appends to the audit trail.
+    # The ban check hashes numbers with the identity key. No events: the escalation job emits.
     Function.COMPLAINT: _access(
-        writes=("complaints", "bookings", "professionals", "geo", "identities", "audit"),
-        puts_events=True,
+        writes=("complaints", "bookings", "professionals", "geo", "identities", "audit", "idempotency"),
+        documents=Documents.EVIDENCE_UPLOAD,
+        secrets=(Secret.IDENTITY_KEY,),
     ),
     # The police callback and the officers' list: requests only (the workflow's steps move the
     # professional on), the callback key, and resuming the waiting task.
@@ -135,10 +142,14 @@ ENTRY_ACCESS: dict[str, Access] = {
         exact={
             "professionals": ("dynamodb:GetItem", "dynamodb:UpdateItem"),
             "verifications": ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+            # The decision's entry on the audit trail: read the chain's head, append after it.
+            "audit": ("dynamodb:Query", "dynamodb:PutItem"),
         },
         documents=Documents.READ,
         puts_events=True,
     ),
+    # Finds overdue complaints through open_by_due, escalates them and emits IGRSEscalation.
+    "complaint-escalation": _access(writes=("complaints",), puts_events=True),
 }
 
 

@@ -51,6 +51,15 @@ POLICE_API_KEY_PARAMETER = "PoliceSystemApiKey"
 POLICE_API_KEY_HEADER = "X-Api-Key"
 POLICE_ENDPOINT_PLACEHOLDER = "https://police-system.invalid/seva-mitra/verification-events"
 
+# IGRS delivery (EventBridge API destination): placeholders until IGRS issues the real ones
+# (stack parameters IgrsEndpoint / IgrsApiKey, docs/deploy.md). EventBridge retries a failed
+# delivery for up to a day, then parks it in the dead-letter queue.
+IGRS_PLACEHOLDER_ENDPOINT = "https://igrs.example.invalid/sevamitra/escalations"
+IGRS_PLACEHOLDER_API_KEY = "placeholder-set-IgrsApiKey-at-deploy"
+IGRS_RATE_LIMIT_PER_SECOND = 5
+IGRS_RETRY_ATTEMPTS = 20
+IGRS_MAX_EVENT_AGE_HOURS = 24
+
 # Documents bucket.
 NONCURRENT_VERSION_EXPIRY = Duration.days(90)
 ABORT_INCOMPLETE_UPLOAD_AFTER = Duration.days(1)

@@ -17,6 +17,7 @@ from infra.constructs.data import Data
 from infra.constructs.documents import DocumentStore
 from infra.constructs.events import Events
 from infra.constructs.functions import Functions, Resources
+from infra.constructs.igrs import Igrs
 from infra.constructs.schedules import Schedules
 from infra.constructs.secrets import Secrets
 from infra.constructs.verification import VerificationWorkflow
@@ -61,6 +62,7 @@ class SevaMitraStack(Stack):
         self.accounts = Accounts(self, "Accounts", stage=stage)
         self.secrets = Secrets(self, "Secrets", stage=stage)
         self.events = Events(self, "Events", stage=stage)
+        self.igrs = Igrs(self, "Igrs", stage=stage, bus=self.events.bus)
         self.functions = Functions(
             self,
             "Functions",

@@ -263,7 +263,22 @@ class Functions(Construct):
                     resources=[table.table_arn, *index_arns],
                 )
             )
-        if access.documents is not None:
+        if access.documents is Documents.EVIDENCE_UPLOAD:
+            role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    sid="EvidenceObjects",
+                    actions=list(acl.DOCUMENT_WRITE_ACTIONS),
+                    resources=[resources.bucket.arn_for_objects(f"{acl.EVIDENCE_PREFIX}*")],
+                )
+            )
+            bucket_id = Stack.of(self).get_logical_id(resources.bucket.node.default_child)  # type: ignore[arg-type]
+            acknowledge(
+                role.node.find_child("DefaultPolicy"),
+                f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{acl.EVIDENCE_PREFIX}*]",
+                "Evidence keys are generated per upload under complaints/<id>/; signing the upload "
+                "form needs PutObject on them, and nothing else in the bucket.",
+            )
+        elif access.documents is not None:
             object_actions: tuple[str, ...] = acl.DOCUMENT_READ_ACTIONS
             if access.documents is Documents.READ_WRITE:
                 object_actions += acl.DOCUMENT_WRITE_ACTIONS

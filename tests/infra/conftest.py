@@ -43,7 +43,9 @@ class Synthesized:
         return {key: res for key, res in self.resources.items() if res["Type"] == resource_type}
 
     def logical_id(self, construct: Any) -> str:
-        return self.stack.get_logical_id(construct.node.default_child)
+        # Some L2s (ApiDestination) name their resource "Resource" without marking it default.
+        child = construct.node.default_child or construct.node.try_find_child("Resource")
+        return self.stack.get_logical_id(child)
 
     def nag_violations(self) -> list[str]:
         """Every finding of the cdk-nag validation plugin (CDK writes the report only when there are some)."""

@@ -28,13 +28,29 @@ def _function(synth, name: str) -> tuple[str, dict]:
     return match
 
 
-def test_without_scheduled_jobs_there_are_no_schedule_rules_or_queues(dev):
-    police = {dev.logical_id(dev.stack.verification.police_rule)}
-    police_queue = {dev.logical_id(dev.stack.verification.police_dead_letters)}
-    assert dev.stack.schedules.rules == {}
-    assert dev.stack.schedules.dead_letters is None
-    assert set(dev.of_type("AWS::Events::Rule")) == police
-    assert set(dev.of_type("AWS::SQS::Queue")) == police_queue
+def _schedule_rules(synth) -> list[dict]:
+    return [
+        rule["Properties"]
+        for rule in synth.of_type("AWS::Events::Rule").values()
+        if "ScheduleExpression" in rule["Properties"]
+    ]
+
+
+def test_each_scheduled_job_of_the_app_has_exactly_one_schedule_rule(dev):
+    from sevamitra.routes import SCHEDULED_JOBS
+
+    rules = _schedule_rules(dev)
+    assert len(rules) == len(SCHEDULED_JOBS)
+    for job in SCHEDULED_JOBS:
+        function_id, _ = _function(dev, job.entry.name)
+        (rule,) = [r for r in rules if r["Targets"][0]["Arn"] == {"Fn::GetAtt": [function_id, "Arn"]}]
+        assert rule["ScheduleExpression"] == f"rate({job.every_minutes} minutes)"
+
+
+def test_without_scheduled_jobs_there_are_no_schedule_rules_or_their_queue(synthesize):
+    bare = synthesize("dev", scheduled_jobs=())
+    assert _schedule_rules(bare) == []
+    assert bare.stack.schedules.dead_letters is None
 
 
 def test_entries_are_functions_from_their_functions_asset_with_their_own_handler(extended):
@@ -51,10 +67,10 @@ def test_entries_are_functions_from_their_functions_asset_with_their_own_handler
 
 def test_a_scheduled_job_fires_its_function_with_retries_and_a_dead_letter_queue(extended):
     expiry_id, _ = _function(extended, "book-expiry")
-    rule = extended.resources[extended.logical_id(extended.stack.schedules.rules["book-expiry"])]
-    queue_id = _schedule_queue_id(extended)
-    assert rule["Properties"]["ScheduleExpression"] == "rate(5 minutes)"
-    (target,) = rule["Properties"]["Targets"]
+    (rule,) = _schedule_rules(extended)
+    queue_id = extended.logical_id(extended.stack.schedules.dead_letters)
+    assert rule["ScheduleExpression"] == "rate(5 minutes)"
+    (target,) = rule["Targets"]
     assert target["Arn"] == {"Fn::GetAtt": [expiry_id, "Arn"]}
     assert target["RetryPolicy"]["MaximumRetryAttempts"] == 2
     assert target["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
@@ -62,14 +78,15 @@ def test_a_scheduled_job_fires_its_function_with_retries_and_a_dead_letter_queue
     assert queue["SqsManagedSseEnabled"] is True
 
 
-def test_the_dead_letter_queue_has_an_alarm(extended):
-    queue_id = _schedule_queue_id(extended)
-    alarms = [
-        alarm["Properties"]
+def test_every_dead_letter_queue_has_an_alarm(extended):
+    queue_ids = set(extended.of_type("AWS::SQS::Queue"))
+    assert extended.logical_id(extended.stack.schedules.dead_letters) in queue_ids
+    alarmed = [
+        alarm["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
         for alarm in extended.of_type("AWS::CloudWatch::Alarm").values()
         if alarm["Properties"]["Namespace"] == "AWS/SQS"
     ]
-    assert {"Fn::GetAtt": [queue_id, "QueueName"]} in [alarm["Dimensions"][0]["Value"] for alarm in alarms]
+    assert sorted(alarmed) == sorted(queue_ids)
 
 
 def test_a_scheduled_entry_gets_its_functions_access(extended):

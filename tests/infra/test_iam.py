@@ -104,13 +104,14 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
         resources = _as_list(statement["Resource"])
         if any(action.startswith("s3:") for action in actions):
             s3_actions |= actions
+            objects = "/complaints/*" if access.documents is Documents.EVIDENCE_UPLOAD else "/professionals/*"
             for resource in resources:
                 text = json.dumps(resource)
                 if resource == {"Fn::GetAtt": [bucket_id, "Arn"]}:  # listing: the documents prefix only
-                    assert statement["Condition"] == {"StringLike": {"s3:prefix": ["professionals/*"]}}
+                    assert statement["Condition"] == {"StringLike": {"s3:prefix": [objects.lstrip("/")]}}
                 else:
                     assert bucket_id in text, resource
-                    assert resource["Fn::Join"][1][1] == "/professionals/*", resource
+                    assert resource["Fn::Join"][1][1] == objects, resource
         if any(action.startswith("secretsmanager:") for action in actions):
             assert actions == {"secretsmanager:GetSecretValue"}
             by_id = {secret_id: secret for secret, secret_id in secret_ids.items()}
@@ -129,6 +130,7 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
         None: set(),
         Documents.READ: {"s3:GetObject", "s3:ListBucket"},
         Documents.READ_WRITE: {"s3:GetObject", "s3:PutObject", "s3:ListBucket"},
+        Documents.EVIDENCE_UPLOAD: {"s3:PutObject"},
     }[access.documents]
     assert s3_actions == expected_s3
     assert secrets == set(access.secrets)
@@ -141,13 +143,15 @@ def test_match_only_reads(dev):
     assert all(not actions & set(TABLE_WRITE_ACTIONS) for actions in grants.values())
 
 
-def test_only_register_can_write_documents_and_only_verify_reads_the_police_key(dev):
+def test_only_register_writes_documents_complaint_only_evidence_and_only_verify_reads_the_police_key(dev):
     writers = {
         function
         for function in Function
         if any("s3:PutObject" in _as_list(s["Action"]) for s in _statements(dev, function))
     }
-    assert writers == {Function.REGISTER}
+    assert writers == {Function.REGISTER, Function.COMPLAINT}
+    (evidence,) = [s for s in _statements(dev, Function.COMPLAINT) if s["Action"] == "s3:PutObject"]
+    assert evidence["Resource"]["Fn::Join"][1][1] == "/complaints/*"
     police_id = dev.logical_id(dev.stack.secrets.police_key)
     readers = {
         function
@@ -167,6 +171,7 @@ def test_verification_roles_hold_exactly_what_the_steps_and_the_callback_call(de
     assert _grants_by_table(dev, VERIFY_STEPS) == {
         "professionals": {"dynamodb:GetItem", "dynamodb:UpdateItem"},
         "verifications": {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"},
+        "audit": {"dynamodb:Query", "dynamodb:PutItem"},
     }
     assert _grants_by_table(dev, Function.VERIFY) == {
         "verifications": {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"}
@@ -180,3 +185,32 @@ def test_verification_roles_hold_exactly_what_the_steps_and_the_callback_call(de
         a for s in _statements(dev, VERIFY_STEPS) for a in _as_list(s["Action"]) if a.startswith("s3:")
     }
     assert steps_s3 == {"s3:GetObject", "s3:ListBucket"}
+
+
+def _entry_statements(synth, name: str) -> list[dict]:
+    function_props = next(
+        res["Properties"]
+        for res in synth.of_type("AWS::Lambda::Function").values()
+        if res["Properties"]["FunctionName"] == f"sevamitra-{synth.stack.stage.name}-{name}"
+    )
+    role_id = function_props["Role"]["Fn::GetAtt"][0]
+    return [
+        statement
+        for res in synth.of_type("AWS::IAM::Policy").values()
+        if {"Ref": role_id} in res["Properties"]["Roles"]
+        for statement in res["Properties"]["PolicyDocument"]["Statement"]
+        if "Sid" in statement
+    ]
+
+
+def test_escalation_job_reaches_only_complaints_and_their_index_and_puts_on_the_bus(dev):
+    statements = {s["Sid"]: s for s in _entry_statements(dev, "complaint-escalation")}
+    assert set(statements) == {"TableComplaints", "PutEvents"}
+    complaints_id = _table_ids(dev)["complaints"]
+    resources = statements["TableComplaints"]["Resource"]
+    assert resources[0] == {"Fn::GetAtt": [complaints_id, "Arn"]}
+    assert [r["Fn::Join"][1][1] for r in resources[1:]] == ["/index/open_by_due"]
+    assert statements["PutEvents"]["Action"] == "events:PutEvents"
+    assert statements["PutEvents"]["Resource"] == {
+        "Fn::GetAtt": [dev.logical_id(dev.stack.events.bus), "Arn"]
+    }

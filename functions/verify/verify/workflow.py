@@ -14,7 +14,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sevamitra.audit import POLICE, AuditAction
 from sevamitra.clock import Clock, iso, parse_iso, utc_now
+from sevamitra.data import audit as audit_repo
 from sevamitra.data import documents as storage
 from sevamitra.data import verifications as repo
 from sevamitra.data.documents import StoredObject
@@ -277,6 +279,7 @@ def decide(step: Decide, *, now: Clock = utc_now) -> dict:
         raise UnexpectedState(
             f"decision: professional is {professional.status}/{professional.verification.stage}"
         )
+    record_outcome(professional.id, status, step.request_id, answer, at)
     publish(
         VERIFICATION_SOURCE,
         PROFESSIONAL_VERIFICATION_DECIDED,
@@ -284,6 +287,34 @@ def decide(step: Decide, *, now: Clock = utc_now) -> dict:
     )
     logger.info("verification decided", extra={"request_id": step.request_id, "status": status.value})
     return {"status": status.value}
+
+
+def record_outcome(
+    professional_id: str, status: ProfessionalStatus, request_id: str, answer: PoliceAnswer, at: datetime
+) -> None:
+    """The outcome on the professional's audit trail, once per request (a retried decision step
+    finds its entry). Written right after the decision: a failure here fails the step, which is
+    retried and appends the missing entry."""
+    action = AuditAction.VERIFIED if status == ProfessionalStatus.VERIFIED else AuditAction.REJECTED
+    evidence: dict[str, Any] = {
+        "request_id": request_id,
+        "result": answer.result,
+        "case_refs": list(answer.case_refs),
+        "answered_at": answer.answered_at,
+    }
+    if answer.remarks:
+        evidence["remarks"] = answer.remarks
+    audit_repo.append(
+        professional_id,
+        at=iso(at),
+        actor=POLICE,
+        action=action,
+        evidence=evidence,
+        already=lambda entry: (
+            entry.action in (AuditAction.VERIFIED, AuditAction.REJECTED)
+            and entry.evidence.get("request_id") == request_id
+        ),
+    )
 
 
 def _answered_at(answer: PoliceAnswer, fallback: datetime) -> datetime:

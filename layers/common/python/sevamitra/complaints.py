@@ -35,7 +35,11 @@ class OpenedBy(StrEnum):
     SYSTEM = "system"
 
 
+# ``open_flag``, the hash key of the sparse ``open_by_due`` index: ``open`` while the complaint
+# is open (the escalation job finds it by ``due_by``), then ``igrs_pending`` from its escalation
+# until its IGRS event is confirmed emitted (the job's outbox: a failed emit is retried).
 OPEN_FLAG = "open"
+IGRS_OUTBOX_FLAG = "igrs_pending"
 
 
 class Complaint(BaseModel):

@@ -117,6 +117,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "इस बुकिंग पर इस प्रकार की शिकायत पहले से खुली है।",
     ),
     "already_decided": ("This has already been decided.", "इस पर पहले ही निर्णय हो चुका है।"),
+    "complaint_not_allowed": (
+        "A complaint of this kind cannot be made about a booking in its current state.",
+        "इस स्थिति वाली बुकिंग पर इस प्रकार की शिकायत नहीं की जा सकती।",
+    ),
+    "already_responded": (
+        "A response to this complaint has already been given.",
+        "इस शिकायत का उत्तर पहले ही दिया जा चुका है।",
+    ),
+    "response_window_closed": (
+        "The time to respond to this complaint has passed.",
+        "इस शिकायत का उत्तर देने का समय समाप्त हो गया है।",
+    ),
     "unknown_request": ("There is no such verification request.", "ऐसा कोई सत्यापन अनुरोध नहीं है।"),
     "request_closed": (
         "This verification request is closed; the professional must resubmit.",

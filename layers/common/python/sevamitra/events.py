@@ -27,8 +27,9 @@ def _client() -> Any:
     return boto3.client("events", region_name=settings().aws_region)
 
 
-def publish(source: str, detail_type: str, detail: dict[str, Any]) -> None:
-    """Put one event on the bus; ``DependencyFailed`` if EventBridge does not take it."""
+def publish(source: str, detail_type: str, detail: dict[str, Any]) -> str | None:
+    """Put one event on the bus and return its EventBridge id; ``DependencyFailed`` if
+    EventBridge does not take it."""
     with dependency_errors("Publishing an event"):
         response = _client().put_events(
             Entries=[
@@ -42,3 +43,6 @@ def publish(source: str, detail_type: str, detail: dict[str, Any]) -> None:
         )
     if response.get("FailedEntryCount"):
         raise DependencyFailed(message=f"EventBridge rejected the {detail_type} event; it is safe to retry.")
+    entries = response.get("Entries") or [{}]
+    event_id = entries[0].get("EventId")
+    return str(event_id) if event_id else None

@@ -30,7 +30,7 @@ class Route:
 
 
 _P, _C, _S = Auth.PUBLIC, Auth.COGNITO, Auth.POLICE_SIGNATURE
-_REG, _MATCH, _VERIFY = Function.REGISTER, Function.MATCH, Function.VERIFY
+_REG, _MATCH, _VERIFY, _CMP = Function.REGISTER, Function.MATCH, Function.VERIFY, Function.COMPLAINT
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/health", _MATCH, _P),
@@ -47,6 +47,15 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/verification/callback", _VERIFY, _S),
     Route("PUT", "/professionals/{professional_id}/availability", _REG, _C),
     Route("GET", "/match", _MATCH, _C),
+    Route("POST", "/complaints", _CMP, _C),
+    Route("GET", "/complaints/{complaint_id}", _CMP, _C),
+    Route("POST", "/complaints/{complaint_id}/evidence", _CMP, _C),
+    Route("POST", "/complaints/{complaint_id}/response", _CMP, _C),
+    Route("POST", "/complaints/{complaint_id}/resolve", _CMP, _C),
+    Route("GET", "/bans/check", _CMP, _C),
+    # Under /professionals, served by the complaint function (API Gateway maps each resource's
+    # method to its own function): the trail is written by complaint decisions and bans.
+    Route("GET", "/professionals/{professional_id}/audit", _CMP, _C),
 )
 
 
@@ -80,7 +89,9 @@ class ScheduledJob:
 VERIFY_STEPS = Entry(Function.VERIFY, "steps")
 WORKFLOW_ENTRIES: tuple[Entry, ...] = (VERIFY_STEPS,)
 
-SCHEDULED_JOBS: tuple[ScheduledJob, ...] = ()
+# Complaints still open at due_by go to IGRS.
+COMPLAINT_ESCALATION = ScheduledJob(Entry(Function.COMPLAINT, "escalation"), every_minutes=5)
+SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (COMPLAINT_ESCALATION,)
 
 
 def routes_of(function: Function) -> list[Route]:

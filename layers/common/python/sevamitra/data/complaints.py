@@ -11,15 +11,22 @@ Other write paths (a booking's completion) stage the same writes into THEIR tran
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.complaints import OPEN_FLAG, Complaint, ComplaintKind
+from sevamitra.complaints import IGRS_OUTBOX_FLAG, OPEN_FLAG, Complaint, ComplaintKind, ComplaintStatus
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import BookingModel, ComplaintModel
 from sevamitra.errors import Conflict, NotFound
 from sevamitra.settings import settings
+
+_CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 def lock_id(booking_id: str, kind: ComplaintKind | str) -> str:
@@ -104,3 +111,171 @@ def load_complaint(complaint_id: str) -> Complaint:
     if complaint is None:
         raise NotFound(message="No complaint with that id.")
     return complaint
+
+
+# --- the booking a complaint is about -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BookingFacts:
+    """What a complaint needs to know about its booking."""
+
+    id: str
+    status: str
+    citizen_sub: str
+    professional_id: str
+    service_id: str
+    fee_paise: int
+
+
+def get_booking(booking_id: str) -> BookingFacts | None:
+    with dependency_errors("Booking look-up"):
+        try:
+            item = BookingModel.get(booking_id, consistent_read=True)
+        except BookingModel.DoesNotExist:
+            return None
+    return BookingFacts(
+        id=item.id,
+        status=item.status,
+        citizen_sub=item.citizen_sub,
+        professional_id=item.professional_id,
+        service_id=item.service_id,
+        fee_paise=int(item.fee_paise),
+    )
+
+
+# --- changes to an open complaint ---------------------------------------------------------------
+
+
+def _detached(complaint_id: str) -> ComplaintModel:
+    """A handle for a conditional update by key that increments the stored version (ADD 1)."""
+    item = ComplaintModel(id=complaint_id)
+    item.version = 0
+    return item
+
+
+def _update(complaint_id: str, actions: list[Any], condition: Condition, what: str) -> bool:
+    """True when applied, False when ``condition`` did not hold."""
+    with dependency_errors(what):
+        try:
+            _detached(complaint_id).update(actions=actions, condition=condition, add_version_condition=False)
+        except UpdateError as exc:
+            if exc.cause_response_code != _CONDITION_FAILED:
+                raise
+            return False
+    return True
+
+
+def record_response(complaint: Complaint, response: dict[str, Any], now: str) -> bool:
+    """The professional's one response, only while the complaint is open and not yet due."""
+    return _update(
+        complaint.id,
+        [ComplaintModel.response.set(response), ComplaintModel.updated_at.set(now)],
+        (ComplaintModel.status == ComplaintStatus.OPEN.value)
+        & ComplaintModel.response.does_not_exist()
+        & (ComplaintModel.due_by > now),
+        "Recording the response",
+    )
+
+
+def record_evidence(complaint: Complaint, evidence_id: str, record: dict[str, Any], now: str) -> bool:
+    """Remember a requested evidence upload, while the complaint is undecided."""
+    undecided = ComplaintModel.status.is_in(ComplaintStatus.OPEN.value, ComplaintStatus.ESCALATED.value)
+    if _update(
+        complaint.id,
+        [ComplaintModel.evidence[evidence_id].set(record), ComplaintModel.updated_at.set(now)],
+        undecided & ComplaintModel.evidence.exists(),
+        "Recording the evidence",
+    ):
+        return True
+    # The first upload creates the map (a nested SET needs its parent).
+    return _update(
+        complaint.id,
+        [ComplaintModel.evidence.set({evidence_id: record}), ComplaintModel.updated_at.set(now)],
+        undecided & ComplaintModel.evidence.does_not_exist(),
+        "Recording the evidence",
+    )
+
+
+def stage_decision(
+    tx: TransactWrite, complaint: Complaint, decision: dict[str, Any], *, condition: Condition | None = None
+) -> None:
+    """Decide ``complaint`` in ``tx``: conditional on the status it was read with (so a decision
+    and an escalation, or two decisions, cannot both apply) and ``condition``; its lock is deleted
+    in the same transaction so a new complaint of that kind may open. A complaint whose IGRS event
+    is still to be emitted keeps its place in the outbox (``escalation.emitted`` false)."""
+    actions: list[Any] = [
+        ComplaintModel.status.set(str(decision["outcome"])),
+        ComplaintModel.decision.set(decision),
+        ComplaintModel.updated_at.set(str(decision["at"])),
+    ]
+    if not pending_emit(complaint):
+        actions.append(ComplaintModel.open_flag.remove())
+    expected = ComplaintModel.status == complaint.status.value
+    tx.update(
+        _detached(complaint.id),
+        actions=actions,
+        condition=expected if condition is None else expected & condition,
+        add_version_condition=False,
+    )
+    tx.delete(
+        ComplaintModel(id=lock_id(complaint.booking_id, complaint.kind)),
+        condition=(ComplaintModel.complaint_id == complaint.id) | ComplaintModel.id.does_not_exist(),
+        add_version_condition=False,
+    )
+
+
+# --- escalation to IGRS ---------------------------------------------------------------------------
+
+
+def pending_emit(complaint: Complaint) -> bool:
+    return bool(complaint.escalation) and not (complaint.escalation or {}).get("emitted")
+
+
+def overdue_ids(now: str) -> Iterator[str]:
+    """Open complaints with ``due_by <= now`` (the sparse ``open_by_due`` index; pynamodb pages)."""
+    with dependency_errors("Listing overdue complaints"):
+        for item in ComplaintModel.open_by_due.query(OPEN_FLAG, ComplaintModel.due_by <= now):
+            yield str(item.id)
+
+
+def unemitted_ids() -> Iterator[str]:
+    """Escalated complaints whose IGRS event has not been confirmed yet (the outbox partition)."""
+    with dependency_errors("Listing pending escalations"):
+        for item in ComplaintModel.open_by_due.query(IGRS_OUTBOX_FLAG):
+            yield str(item.id)
+
+
+def record_escalation(complaint: Complaint, escalation: dict[str, Any], now: str) -> bool:
+    """open -> escalated, once: the complaint leaves the open partition for the outbox partition
+    of ``open_by_due`` until its event is confirmed. False if it is no longer open."""
+    return _update(
+        complaint.id,
+        [
+            ComplaintModel.status.set(ComplaintStatus.ESCALATED.value),
+            ComplaintModel.escalation.set(escalation),
+            ComplaintModel.open_flag.set(IGRS_OUTBOX_FLAG),
+            ComplaintModel.updated_at.set(now),
+        ],
+        (ComplaintModel.status == ComplaintStatus.OPEN.value)
+        & (ComplaintModel.open_flag == OPEN_FLAG)
+        & (ComplaintModel.due_by <= now),
+        "Escalating the complaint",
+    )
+
+
+def record_emitted(complaint_id: str, event_id: str | None, now: str) -> bool:
+    """The IGRS event went out: mark it and leave the outbox. False if already marked."""
+    actions: list[Any] = [
+        ComplaintModel.escalation["emitted"].set(True),
+        ComplaintModel.escalation["emitted_at"].set(now),
+        ComplaintModel.open_flag.remove(),
+    ]
+    if event_id:
+        actions.append(ComplaintModel.escalation["igrs_event_id"].set(event_id))
+    return _update(
+        complaint_id,
+        actions,
+        (ComplaintModel.open_flag == IGRS_OUTBOX_FLAG) & (ComplaintModel.escalation["emitted"] == False),  # noqa: E712
+        "Recording the IGRS event",
+    )

@@ -316,6 +316,12 @@ class AuditEntryModel(BaseModel):
 
     subject = UnicodeAttribute(hash_key=True)
     seq = NumberAttribute(range_key=True)
+    at = UnicodeAttribute(null=True)
+    actor = UnicodeAttribute(null=True)
+    action = UnicodeAttribute(null=True)
+    evidence: MapAttribute[str, Any] = MapAttribute(null=True)
+    prev_hash = UnicodeAttribute(null=True)
+    hash = UnicodeAttribute(null=True)
 
 
 # --- idempotency (Powertools' persistence layer owns the item shape) ---------------------------

@@ -1,0 +1,294 @@
+"""Complaint rules: who may complain about which booking, respond, see and decide a complaint;
+what a decision does (an upheld overcharge bans, see ``sevamitra.data.bans``); the ban check and
+the audit trail. Handlers call exactly one of these per route."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from complaint.models import ComplaintIn, EvidenceIn
+from complaint.settings import complaint_settings
+from sevamitra import access, pii
+from sevamitra.audit import AuditAction, AuditEntry, ChainCheck, next_entry, verify_chain
+from sevamitra.auth import Caller
+from sevamitra.clock import Clock, IdFactory, iso, new_id, utc_now
+from sevamitra.complaints import Complaint, ComplaintKind, ComplaintStatus, new_complaint
+from sevamitra.data import audit, bans, decisions, documents, identities
+from sevamitra.data import complaints as repo
+from sevamitra.data import professionals as professionals_repo
+from sevamitra.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unprocessable
+from sevamitra.observability import logger
+from sevamitra.settings import settings
+
+# The booking statuses in which a complaint of each kind makes sense (docs/decisions.md).
+ALLOWED_BOOKING_STATUSES: dict[ComplaintKind, frozenset[str]] = {
+    ComplaintKind.OVERCHARGE: frozenset({"in_progress", "completed"}),
+    ComplaintKind.NO_SHOW: frozenset({"accepted", "cancelled"}),
+    ComplaintKind.MISCONDUCT: frozenset({"accepted", "in_progress", "completed", "cancelled"}),
+    ComplaintKind.QUALITY: frozenset({"in_progress", "completed"}),
+    ComplaintKind.OTHER: frozenset({"accepted", "in_progress", "completed", "cancelled"}),
+}
+UNDECIDED = (ComplaintStatus.OPEN, ComplaintStatus.ESCALATED)
+DECIDE_ATTEMPTS = 5
+
+
+# --- opening ------------------------------------------------------------------------------------
+
+
+def open_complaint(
+    caller: Caller, body: ComplaintIn, *, clock: Clock = utc_now, ids: IdFactory = new_id
+) -> Complaint:
+    """404 unknown booking; 403 unless the caller is the booking's citizen; 409
+    ``complaint_not_allowed`` in a booking status where the kind makes no sense; 422 for an
+    overcharge whose amount is not above the fee; 409 ``complaint_exists`` (the core's lock)."""
+    booking = repo.get_booking(body.booking_id)
+    if booking is None:
+        raise NotFound(message="No booking with that id.")
+    if caller.sub != booking.citizen_sub:
+        raise Forbidden(message="Only the citizen who made the booking may complain about it.")
+    kind = ComplaintKind(body.kind)
+    if booking.status not in ALLOWED_BOOKING_STATUSES[kind]:
+        raise Conflict(
+            "complaint_not_allowed", details=[{"booking_status": booking.status, "kind": kind.value}]
+        )
+    if kind is ComplaintKind.OVERCHARGE and (
+        body.amount_paid_paise is None or body.amount_paid_paise <= booking.fee_paise
+    ):
+        raise Unprocessable(
+            details=[
+                {
+                    "loc": ["body", "amount_paid_paise"],
+                    "msg": "An overcharge complaint needs the amount paid, above the fee of "
+                    f"{booking.fee_paise} paise.",
+                }
+            ]
+        )
+    professional = professionals_repo.get_professional(booking.professional_id)
+    complaint = new_complaint(
+        booking_id=booking.id,
+        professional_id=booking.professional_id,
+        complainant_sub=caller.sub,
+        kind=kind,
+        description=body.description,
+        fee_paise=booking.fee_paise,
+        sla_s=settings().complaint_sla_s,
+        now=clock(),
+        amount_paid_paise=body.amount_paid_paise,
+        district=professional.district if professional else None,
+        complaint_id=ids("cmp"),
+    )
+    repo.open_complaint(complaint)
+    logger.info("complaint opened", extra={"complaint_id": complaint.id, "kind": kind.value})
+    return complaint
+
+
+# --- who may see and act ----------------------------------------------------------------------------
+
+
+def _is_professional_side(caller: Caller, complaint: Complaint) -> bool:
+    professional = professionals_repo.get_professional(complaint.professional_id)
+    if professional is None:
+        return False
+    try:
+        access.require_manager(caller, professional)
+    except Forbidden:
+        return False
+    return True
+
+
+def complaint_for_viewer(caller: Caller, complaint_id: str) -> Complaint:
+    """The complainant, the professional concerned (its account and managers) and officers."""
+    complaint = repo.load_complaint(complaint_id)
+    if (
+        caller.is_officer
+        or caller.sub == complaint.complainant_sub
+        or _is_professional_side(caller, complaint)
+    ):
+        return complaint
+    raise Forbidden(
+        message="Only the complainant, the professional concerned and officers may see this complaint."
+    )
+
+
+# --- the professional's response ----------------------------------------------------------------------
+
+
+def _why_no_response(complaint: Complaint, now: str) -> Conflict:
+    if complaint.status not in UNDECIDED:
+        return Conflict("already_decided")
+    if complaint.response is not None:
+        return Conflict("already_responded")
+    return Conflict("response_window_closed", details=[{"due_by": complaint.due_by}])
+
+
+def respond(caller: Caller, complaint_id: str, text: str, *, clock: Clock = utc_now) -> Complaint:
+    """One response, by the professional concerned, while the complaint is open and before
+    ``due_by`` (an escalated complaint is past its SLA; the case has gone to IGRS)."""
+    complaint = repo.load_complaint(complaint_id)
+    if not _is_professional_side(caller, complaint):
+        raise Forbidden(message="Only the professional concerned may respond to this complaint.")
+    now = iso(clock())
+    if (
+        complaint.status is not ComplaintStatus.OPEN
+        or complaint.response is not None
+        or now >= complaint.due_by
+    ):
+        raise _why_no_response(complaint, now)
+    response = {"text": text, "at": now, "by": caller.sub}
+    if not repo.record_response(complaint, response, now):
+        raise _why_no_response(repo.load_complaint(complaint_id), now)
+    return repo.load_complaint(complaint_id)
+
+
+# --- evidence -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceUpload:
+    evidence_id: str
+    post: dict[str, Any]
+    expires_at: str
+
+
+def evidence_key(complaint_id: str, evidence_id: str) -> str:
+    return f"complaints/{complaint_id}/{evidence_id}"
+
+
+def request_evidence_upload(
+    caller: Caller,
+    complaint_id: str,
+    body: EvidenceIn,
+    *,
+    clock: Clock = utc_now,
+    ids: IdFactory = new_id,
+    presign: Callable[..., dict[str, Any]] = documents.presigned_upload,
+) -> EvidenceUpload:
+    """A presigned POST (the documents' policy: exact key, type, SSE, 1 B..5 MiB) under
+    ``complaints/<id>/``, for the complainant while the complaint is undecided."""
+    complaint = repo.load_complaint(complaint_id)
+    if caller.sub != complaint.complainant_sub:
+        raise Forbidden(message="Only the complainant may add evidence.")
+    if complaint.status not in UNDECIDED:
+        raise Conflict("already_decided")
+    config = complaint_settings()
+    moment = clock()
+    evidence_id = ids("evd")
+    key = evidence_key(complaint.id, evidence_id)
+    post = presign(
+        key, body.content_type.value, expires_in_s=config.upload_expiry_s, sse=config.documents_sse
+    )
+    record = {
+        "key": key,
+        "content_type": body.content_type.value,
+        "size_bytes": body.size_bytes,
+        "requested_at": iso(moment),
+    }
+    if not repo.record_evidence(complaint, evidence_id, record, iso(moment)):
+        raise Conflict("already_decided")
+    return EvidenceUpload(evidence_id, post, iso(moment + timedelta(seconds=config.upload_expiry_s)))
+
+
+# --- decisions -----------------------------------------------------------------------------------------
+
+
+def _decision_evidence(complaint: Complaint, remarks: str) -> dict[str, Any]:
+    evidence: dict[str, Any] = {
+        "complaint_id": complaint.id,
+        "booking_id": complaint.booking_id,
+        "kind": complaint.kind.value,
+        "fee_paise": complaint.fee_paise,
+        "remarks": remarks,
+    }
+    if complaint.amount_paid_paise is not None:
+        evidence["amount_paid_paise"] = complaint.amount_paid_paise
+    return evidence
+
+
+def _entries(
+    head: AuditEntry | None, complaint: Complaint, decision: dict[str, Any], banned: bool
+) -> list[AuditEntry]:
+    subject, at, actor = complaint.professional_id, str(decision["at"]), str(decision["by"])
+    evidence = _decision_evidence(complaint, str(decision["remarks"]))
+    action = (
+        AuditAction.COMPLAINT_UPHELD if decision["outcome"] == "upheld" else AuditAction.COMPLAINT_DISMISSED
+    )
+    first = next_entry(head, subject=subject, at=at, actor=actor, action=action, evidence=evidence)
+    if not banned:
+        return [first]
+    ban = next_entry(
+        first,
+        subject=subject,
+        at=at,
+        actor=actor,
+        action=AuditAction.BANNED,
+        evidence={"complaint_id": complaint.id, "registry": ["aadhaar", "mobile"], "permanent": True},
+    )
+    return [first, ban]
+
+
+def resolve(
+    caller: Caller, complaint_id: str, outcome: str, remarks: str, *, clock: Clock = utc_now
+) -> Complaint:
+    """An officer's decision, once (409 ``already_decided``). Upheld overcharge: the professional
+    is banned in the same transaction (``bans.stage_ban``). Other upheld kinds are recorded on
+    the complaint and in the professional's audit trail, without a ban. Dismissed: only the
+    complaint and the trail change. A lost race (an escalation, the professional's record, the
+    audit ``seq``) re-reads and decides again."""
+    caller.require_officer()
+    for _ in range(DECIDE_ATTEMPTS):
+        complaint = repo.load_complaint(complaint_id)
+        if complaint.status not in UNDECIDED:
+            raise Conflict("already_decided", details=[{"status": complaint.status.value}])
+        decision: dict[str, Any] = {
+            "outcome": outcome,
+            "remarks": remarks,
+            "by": caller.sub,
+            "at": iso(clock()),
+        }
+        target = None
+        if outcome == ComplaintStatus.UPHELD and complaint.kind is ComplaintKind.OVERCHARGE:
+            target = bans.load_target(complaint.professional_id)
+            if target is not None and target.already_banned:
+                decision["already_banned"] = True
+                target = None
+        decision["ban"] = target is not None
+        entries = _entries(
+            audit.head(complaint.professional_id), complaint, decision, banned=target is not None
+        )
+        if decisions.commit(complaint, decision, entries, target):
+            logger.info(
+                "complaint decided",
+                extra={"complaint_id": complaint.id, "outcome": outcome, "ban": target is not None},
+            )
+            return repo.load_complaint(complaint_id)
+    raise DependencyFailed(message="The complaint is changing too often to decide now; it is safe to retry.")
+
+
+# --- the ban registry ----------------------------------------------------------------------------------
+
+
+def ban_check(caller: Caller, *, aadhaar: str | None, mobile: str | None) -> bool:
+    """Officers and employers; exactly one of the two numbers (already validated). The number is
+    reduced to its keyed hash here and goes no further (not into logs either)."""
+    if not (caller.is_officer or caller.is_employer):
+        raise Forbidden(message="Only officers and employers may check the ban registry.")
+    if (aadhaar is None) == (mobile is None):
+        raise Unprocessable(details=[{"loc": ["query"], "msg": "Give exactly one of aadhaar or mobile."}])
+    if aadhaar is not None:
+        return identities.is_banned(identities.IdentityKind.AADHAAR, pii.aadhaar_identity(aadhaar).hash)
+    assert mobile is not None
+    return identities.is_banned(identities.IdentityKind.MOBILE, pii.mobile_identity(mobile).hash)
+
+
+# --- the audit trail -----------------------------------------------------------------------------------
+
+
+def audit_trail(caller: Caller, professional_id: str) -> tuple[list[AuditEntry], ChainCheck]:
+    caller.require_officer()
+    entries = audit.trail(professional_id)
+    if not entries and professionals_repo.get_professional(professional_id) is None:
+        raise NotFound(message="No professional with that id.")
+    return entries, verify_chain(entries)

@@ -1,0 +1,105 @@
+"""Request and response models of the complaint function."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sevamitra.audit import AuditEntry
+from sevamitra.complaints import Complaint, ComplaintKind, ComplaintStatus, OpenedBy
+from sevamitra.documents import MAX_DOCUMENT_BYTES, DocumentContentType
+from sevamitra.types import EntityId, LongText, Paise
+
+ComplaintKindIn = Literal["overcharge", "no_show", "misconduct", "quality", "other"]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ComplaintIn(_In):
+    booking_id: EntityId
+    kind: ComplaintKindIn
+    amount_paid_paise: Paise | None = Field(
+        default=None, description="Required for `overcharge`: what was paid, above the booking's fee."
+    )
+    description: LongText
+
+
+class ComplaintCreatedOut(BaseModel):
+    id: str
+    status: ComplaintStatus
+    due_by: str
+    booking_id: str
+    kind: ComplaintKind
+
+
+class ResponseIn(_In):
+    text: LongText
+
+
+class ResponseOut(BaseModel):
+    complaint_id: str
+    response: dict[str, Any]
+
+
+class ResolveIn(_In):
+    decision: Literal["upheld", "dismissed"]
+    remarks: LongText
+
+
+class EvidenceIn(_In):
+    content_type: DocumentContentType
+    size_bytes: int = Field(ge=1, le=MAX_DOCUMENT_BYTES)
+
+
+class PresignedPost(BaseModel):
+    url: str
+    fields: dict[str, str]
+
+
+class EvidenceUploadOut(BaseModel):
+    evidence_id: str
+    upload: PresignedPost
+    expires_at: str
+
+
+class ComplaintOut(BaseModel):
+    id: str
+    status: ComplaintStatus
+    kind: ComplaintKind
+    booking_id: str
+    professional_id: str
+    opened_by: OpenedBy
+    description: str
+    amount_paid_paise: int | None = None
+    fee_paise: int
+    district: str | None = None
+    due_by: str
+    created_at: str
+    updated_at: str
+    response: dict[str, Any] | None = None
+    decision: dict[str, Any] | None = None
+    escalation: dict[str, Any] | None = None
+    evidence: list[dict[str, Any]] = Field(default_factory=list)
+
+    @classmethod
+    def of(cls, complaint: Complaint) -> ComplaintOut:
+        values = complaint.model_dump(mode="json", exclude={"complainant_sub", "version", "evidence"})
+        evidence = [
+            {"evidence_id": evidence_id, **{k: v for k, v in record.items() if k != "key"}}
+            for evidence_id, record in sorted((complaint.evidence or {}).items())
+        ]
+        return cls.model_validate({**values, "evidence": evidence})
+
+
+class BanCheckOut(BaseModel):
+    banned: bool
+
+
+class AuditOut(BaseModel):
+    professional_id: str
+    entries: list[AuditEntry]
+    chain_valid: bool
+    broken_at: int | None = None

@@ -1,0 +1,18 @@
+"""The complaint function's configuration (validated once per cold start)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sevamitra.settings import CommonSettings, settings_for
+
+
+class ComplaintSettings(CommonSettings):
+    # How long a presigned evidence upload form stays valid.
+    upload_expiry_s: int = Field(default=900, ge=60, le=3600, alias="UPLOAD_EXPIRY_S")
+    # Server-side encryption every uploaded file must request (the policy enforces it).
+    documents_sse: str = Field(default="AES256", alias="DOCUMENTS_SSE")
+
+
+def complaint_settings() -> ComplaintSettings:
+    return settings_for(ComplaintSettings)

@@ -1,0 +1,101 @@
+"""The permanent ban: the only code that makes a professional ``banned``.
+
+``stage_ban`` adds to a transaction everything a ban is, and it cannot be staged without the
+upheld overcharge complaint that justifies it, because the complaint's decision is part of it:
+
+- the complaint becomes ``upheld`` (conditional: still in the status it was read with, kind
+  ``overcharge``, about this professional) and its lock is deleted;
+- the professional becomes ``banned`` and offline (conditional: the version read, not already
+  banned); an active booking is left as it is (the booking's lifecycle ends it);
+- the professional's geo index entries are deleted (``stage_index_changes``);
+- ``ban#aadhaar#<hash>`` and ``ban#mobile#<hash>`` go on the ban registry, which registration
+  checks in its own transaction.
+
+If any condition fails nothing is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactWrite
+
+from sevamitra.complaints import Complaint, ComplaintKind, ComplaintStatus
+from sevamitra.data import geo_index
+from sevamitra.data.complaints import stage_decision
+from sevamitra.data.errors import dependency_errors
+from sevamitra.data.geo_index import IndexSubject
+from sevamitra.data.identities import IdentityKind, ban_pk
+from sevamitra.data.models import ComplaintModel, IdentityModel, ProfessionalModel
+from sevamitra.professionals import ProfessionalStatus
+
+
+@dataclass(frozen=True)
+class BanTarget:
+    """The professional as read for a ban: index facts, identity hashes and the version."""
+
+    subject: IndexSubject
+    aadhaar_hash: str
+    mobile_hash: str
+    version: int
+
+    @property
+    def already_banned(self) -> bool:
+        return self.subject.status == ProfessionalStatus.BANNED.value
+
+
+def load_target(professional_id: str) -> BanTarget | None:
+    with dependency_errors("Professional look-up"):
+        try:
+            item = ProfessionalModel.get(professional_id, consistent_read=True)
+        except DoesNotExist:
+            return None
+    return BanTarget(
+        subject=IndexSubject.from_model(item),
+        aadhaar_hash=item.aadhaar_hash,
+        mobile_hash=item.mobile_hash,
+        version=int(item.version or 0),
+    )
+
+
+def stage_ban(tx: TransactWrite, complaint: Complaint, decision: dict[str, Any], target: BanTarget) -> None:
+    """Decide ``complaint`` upheld and ban ``target`` in ``tx`` (see the module docstring)."""
+    if complaint.kind is not ComplaintKind.OVERCHARGE or decision.get("outcome") != ComplaintStatus.UPHELD:
+        raise ValueError("only an upheld overcharge complaint bans")
+    if complaint.professional_id != target.subject.id:
+        raise ValueError("the complaint is about another professional")
+    at = str(decision["at"])
+    stage_decision(
+        tx,
+        complaint,
+        decision,
+        condition=(ComplaintModel.kind == ComplaintKind.OVERCHARGE.value)
+        & (ComplaintModel.professional_id == target.subject.id),
+    )
+    professional = ProfessionalModel(target.subject.id, version=target.version)
+    tx.update(
+        professional,
+        actions=[
+            ProfessionalModel.status.set(ProfessionalStatus.BANNED.value),
+            ProfessionalModel.online.set(False),
+            ProfessionalModel.updated_at.set(at),
+        ],
+        condition=ProfessionalModel.status != ProfessionalStatus.BANNED.value,
+    )
+    after = dataclasses.replace(target.subject, status=ProfessionalStatus.BANNED.value, online=False)
+    geo_index.stage_index_changes(tx, target.subject, after)
+    for kind, digest in (
+        (IdentityKind.AADHAAR, target.aadhaar_hash),
+        (IdentityKind.MOBILE, target.mobile_hash),
+    ):
+        tx.save(
+            IdentityModel(
+                pk=ban_pk(kind, digest),
+                professional_id=target.subject.id,
+                created_at=at,
+                reason=f"complaint:{complaint.id}",
+            )
+        )

@@ -1,0 +1,152 @@
+"""Helpers for the complaint tests: professionals registered through the API (real identity
+hashes, so bans and re-registration can be checked), made verified and online; bookings seeded
+as the bookings function writes them; complaints opened and decided through the API."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from sevamitra.data.models import BookingModel, ProfessionalModel, table_name
+from sevamitra.settings import settings
+from sevamitra.types import verhoeff_check_digit
+from tests.integration.conftest import Api, ApiResponse, claims_for
+
+SERVICE = "plumber_tap_leak_repair"
+FEE = 20_000
+LUCKNOW = {"lat": 26.8467, "lng": 80.9462}
+CITIZEN = "citizen-1"
+OFFICER = claims_for("officer-1", "officers")
+EMPLOYER = claims_for("employer-1", "employers")
+
+_serial = itertools.count(1)
+
+
+def make_aadhaar(seed: int) -> str:
+    body = f"{5000_0000_000 + seed:011d}"
+    return body + verhoeff_check_digit(body)
+
+
+def make_mobile(seed: int) -> str:
+    return f"8{600_000_000 + seed:09d}"
+
+
+@dataclass(frozen=True)
+class Pro:
+    id: str
+    sub: str
+    aadhaar: str
+    mobile: str
+
+
+def registration_body(aadhaar: str, mobile: str) -> dict[str, Any]:
+    return {
+        "name": "Suresh Yadav",
+        "mobile": mobile,
+        "aadhaar": aadhaar,
+        "services": [SERVICE],
+        "location": LUCKNOW,
+        "district": "Lucknow",
+        "qualification": {"kind": "none"},
+    }
+
+
+def register(api: Api, sub: str, aadhaar: str, mobile: str) -> ApiResponse:
+    return api("POST", "/professionals", body=registration_body(aadhaar, mobile), claims=claims_for(sub))
+
+
+def online_professional(api: Api) -> Pro:
+    """Registered through the API, verified (as the workflow would leave them) and online."""
+    seed = next(_serial)
+    pro_sub = f"pro-sub-{seed}"
+    aadhaar, mobile = make_aadhaar(seed), make_mobile(seed)
+    registered = register(api, pro_sub, aadhaar, mobile)
+    assert registered.status == 201, registered.body
+    pid = registered.body["id"]
+    item = ProfessionalModel.get(pid)
+    item.update(actions=[ProfessionalModel.status.set("verified")])
+    online = api(
+        "PUT",
+        f"/professionals/{pid}/availability",
+        body={"online": True, "location": LUCKNOW},
+        claims=claims_for(pro_sub),
+    )
+    assert online.status == 200, online.body
+    assert online.body["findable"]
+    return Pro(pid, pro_sub, aadhaar, mobile)
+
+
+def seed_booking(
+    professional_id: str,
+    *,
+    booking_id: str | None = None,
+    status: str = "completed",
+    citizen_sub: str = CITIZEN,
+    fee_paise: int = FEE,
+) -> str:
+    booking_id = booking_id or f"bkg_{next(_serial)}"
+    BookingModel(
+        booking_id,
+        status=status,
+        citizen_sub=citizen_sub,
+        professional_id=professional_id,
+        service_id=SERVICE,
+        fee_paise=fee_paise,
+        duration_minutes=60,
+        lat=LUCKNOW["lat"],
+        lng=LUCKNOW["lng"],
+        expires_at="2026-11-27T10:30:00Z",
+        created_at="2026-11-27T09:00:00Z",
+        updated_at="2026-11-27T09:00:00Z",
+    ).save()
+    return booking_id
+
+
+def complain(
+    api: Api,
+    booking_id: str,
+    *,
+    kind: str = "overcharge",
+    amount: int | None = FEE + 10_000,
+    sub: str = CITIZEN,
+    headers: dict[str, str] | None = None,
+) -> ApiResponse:
+    body: dict[str, Any] = {"booking_id": booking_id, "kind": kind, "description": "Asked for 300 rupees"}
+    if amount is not None:
+        body["amount_paid_paise"] = amount
+    return api("POST", "/complaints", body=body, claims=claims_for(sub), headers=headers)
+
+
+def resolve(api: Api, complaint_id: str, decision: str = "upheld", claims: dict | None = None) -> ApiResponse:
+    return api(
+        "POST",
+        f"/complaints/{complaint_id}/resolve",
+        body={"decision": decision, "remarks": "Receipt shows 300 rupees against a 200 rupee fee."},
+        claims=claims or OFFICER,
+    )
+
+
+def match_ids(api: Api) -> list[str]:
+    response = api(
+        "GET",
+        "/match",
+        claims=claims_for("someone"),
+        query={"service": SERVICE, "lat": str(LUCKNOW["lat"]), "lng": str(LUCKNOW["lng"])},
+    )
+    assert response.status == 200, response.body
+    return [r["professional_id"] for r in response.body["results"]]
+
+
+def table_items(logical: str) -> list[dict[str, Any]]:
+    client = boto3.client("dynamodb", region_name=settings().aws_region)
+    items: list[dict[str, Any]] = []
+    for page in client.get_paginator("scan").paginate(TableName=table_name(logical)):
+        items.extend(page["Items"])
+    return items
+
+
+def ban_check(api: Api, claims: dict | None = None, **query: str) -> ApiResponse:
+    return api("GET", "/bans/check", claims=claims or OFFICER, query=query)
