@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import App
+from aws_cdk import App, CfnElement
 from aws_cdk.assertions import Template
 
 from infra.app import build_app
@@ -43,8 +43,11 @@ class Synthesized:
         return {key: res for key, res in self.resources.items() if res["Type"] == resource_type}
 
     def logical_id(self, construct: Any) -> str:
-        # Some L2s (ApiDestination) name their resource "Resource" without marking it default.
-        child = construct.node.default_child or construct.node.try_find_child("Resource")
+        # Some L2s (ApiDestination, Connection) name their one resource after themselves
+        # without marking it the default child.
+        child = construct.node.default_child
+        if child is None:
+            (child,) = [c for c in construct.node.children if isinstance(c, CfnElement)]
         return self.stack.get_logical_id(child)
 
     def nag_violations(self) -> list[str]:

@@ -122,8 +122,8 @@ def test_police_requests_and_escalations_go_to_the_police_system_with_retries_an
         "detail-type": ["PoliceVerificationRequested", "PoliceVerificationEscalated"],
     }
     (target,) = rule["Targets"]
-    (destination_id,) = dev.of_type("AWS::Events::ApiDestination")
-    assert target["Arn"] == {"Fn::GetAtt": [destination_id, "Arn"]}
+    destination_id = target["Arn"]["Fn::GetAtt"][0]
+    assert destination_id in dev.of_type("AWS::Events::ApiDestination")
     assert target["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": [queue_id, "Arn"]}
     assert target["RetryPolicy"]["MaximumRetryAttempts"] >= 1
     assert target["RetryPolicy"]["MaximumEventAgeInSeconds"] == 24 * 3600
@@ -133,8 +133,10 @@ def test_police_requests_and_escalations_go_to_the_police_system_with_retries_an
 
 def test_the_police_endpoint_and_its_api_key_are_deploy_time_parameters(dev):
     parameters = dev.json["Parameters"]
-    (destination,) = dev.of_type("AWS::Events::ApiDestination").values()
-    (connection_id, connection), *_ = dev.of_type("AWS::Events::Connection").items()
+    (target,) = dev.resources[dev.logical_id(dev.stack.verification.police_rule)]["Properties"]["Targets"]
+    destination = dev.resources[target["Arn"]["Fn::GetAtt"][0]]
+    connection_id = destination["Properties"]["ConnectionArn"]["Fn::GetAtt"][0]
+    connection = dev.resources[connection_id]
     assert destination["Properties"]["InvocationEndpoint"] == {"Ref": "PoliceSystemEndpoint"}
     assert destination["Properties"]["ConnectionArn"] == {"Fn::GetAtt": [connection_id, "Arn"]}
     assert destination["Properties"]["HttpMethod"] == "POST"
