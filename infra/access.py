@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from sevamitra.routes import Entry, Function
+from sevamitra.routes import BOOKING_EXPIRY, Entry, Function
 
 
 class Secret(Enum):
@@ -88,7 +88,11 @@ ACCESS: dict[Function, Access] = {
         starts_verification=True,
     ),
     Function.MATCH: _access(reads=("geo", "professionals")),
-    Function.BOOK: _access(writes=("bookings", "professionals", "geo", "complaints", "idempotency")),
+    # Agencies are read to tell whether a caller manages the booked professional (access.py).
+    Function.BOOK: _access(
+        reads=("agencies",),
+        writes=("bookings", "professionals", "geo", "complaints", "idempotency"),
+    ),
     Function.COMPLAINT: _access(
         writes=("complaints", "bookings", "professionals", "geo", "identities", "audit"),
         puts_events=True,
@@ -103,7 +107,10 @@ ACCESS: dict[Function, Access] = {
 
 # Workflow steps and scheduled jobs that need less (or other) access than their function,
 # keyed by ``Entry.name`` (``book-expiry``).
-ENTRY_ACCESS: dict[str, Access] = {}
+ENTRY_ACCESS: dict[str, Access] = {
+    # The expiry sweep: the awaiting_accept index, the booking, its professional and their entries.
+    BOOKING_EXPIRY.entry.name: _access(writes=("bookings", "professionals", "geo")),
+}
 
 
 def access_of(entry: Function | Entry) -> Access:

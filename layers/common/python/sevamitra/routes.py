@@ -30,7 +30,7 @@ class Route:
 
 
 _P, _C, _S = Auth.PUBLIC, Auth.COGNITO, Auth.POLICE_SIGNATURE
-_REG, _MATCH, _VERIFY = Function.REGISTER, Function.MATCH, Function.VERIFY
+_REG, _MATCH, _VERIFY, _BOOK = Function.REGISTER, Function.MATCH, Function.VERIFY, Function.BOOK
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/health", _MATCH, _P),
@@ -47,6 +47,13 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/verification/callback", _VERIFY, _S),
     Route("PUT", "/professionals/{professional_id}/availability", _REG, _C),
     Route("GET", "/match", _MATCH, _C),
+    Route("POST", "/bookings", _BOOK, _C),
+    Route("GET", "/bookings/{booking_id}", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/accept", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/start", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/complete", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/cancel", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/rating", _BOOK, _C),
 )
 
 
@@ -80,7 +87,9 @@ class ScheduledJob:
 VERIFY_STEPS = Entry(Function.VERIFY, "steps")
 WORKFLOW_ENTRIES: tuple[Entry, ...] = (VERIFY_STEPS,)
 
-SCHEDULED_JOBS: tuple[ScheduledJob, ...] = ()
+# Bookings not accepted in time expire (book/expiry.py).
+BOOKING_EXPIRY = ScheduledJob(Entry(Function.BOOK, "expiry"), every_minutes=1)
+SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (BOOKING_EXPIRY,)
 
 
 def routes_of(function: Function) -> list[Route]:
