@@ -43,7 +43,7 @@ def race(attempts: list[Callable[[], T]], *, timeout_s: float = 60) -> list[T | 
     def run(index: int) -> None:
         try:
             outcomes[index] = attempts[index]()
-        except BaseException as exc:  # noqa: BLE001 - reported to the test, which asserts on it
+        except BaseException as exc:
             outcomes[index] = exc
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(attempts))]

@@ -40,7 +40,9 @@ def _created(body: dict) -> Response:
 
 @app.post(
     "/bookings",
-    responses={201: {"description": "Created", "content": {"application/json": {"model": BookingCreatedOut}}}},
+    responses={
+        201: {"description": "Created", "content": {"application/json": {"model": BookingCreatedOut}}}
+    },
 )
 def create_booking(body: BookingIn) -> Response[BookingCreatedOut]:
     caller = _caller()

@@ -56,7 +56,7 @@ CodeFactory = Callable[[], str]
 
 
 def _pause(attempt: int, sleep: Sleep) -> None:
-    sleep(BACKOFF_S * (2**attempt) * random.uniform(0.5, 1.5))  # noqa: S311 - jitter, not crypto
+    sleep(BACKOFF_S * (2**attempt) * random.uniform(0.5, 1.5))
 
 
 # --- creating a booking -----------------------------------------------------------------------
@@ -68,7 +68,9 @@ class Created:
     start_code: str
 
 
-def unavailable_reason(caller: Caller, state: ProfessionalState, service_id: str, point: LatLng) -> str | None:
+def unavailable_reason(
+    caller: Caller, state: ProfessionalState, service_id: str, point: LatLng
+) -> str | None:
     """Why this professional cannot take this booking now, or None."""
     subject = state.subject
     if not geo_index.eligible(subject):
@@ -129,7 +131,9 @@ def create_booking(
             return Created(claimed, code)
         busy = busy or claimed is _BUSY
     if busy:
-        raise DependencyFailed(message="Professionals nearby are being booked right now; it is safe to retry.")
+        raise DependencyFailed(
+            message="Professionals nearby are being booked right now; it is safe to retry."
+        )
     raise Conflict("professional_unavailable", "No professional is available within 3 km right now.")
 
 
@@ -144,7 +148,9 @@ class _Draft:
     timeout_s: int
 
 
-def _claim(draft: _Draft, professional_id: str, *, named: bool, now: Clock, sleep: Sleep) -> Booking | _Busy | None:
+def _claim(
+    draft: _Draft, professional_id: str, *, named: bool, now: Clock, sleep: Sleep
+) -> Booking | _Busy | None:
     """The booking once ``professional_id`` is claimed; None when they are not available (for a
     named professional: 404/409 instead); ``_BUSY`` when every attempt met a conflict."""
     for attempt in range(MAX_COMMITS):
@@ -161,7 +167,9 @@ def _claim(draft: _Draft, professional_id: str, *, named: bool, now: Clock, slee
         booking = _new_booking(draft, professional_id, now())
         outcome = repo.create(booking, state)
         if outcome is Commit.DONE:
-            logger.info("booking requested", extra={"booking_id": booking.id, "professional_id": professional_id})
+            logger.info(
+                "booking requested", extra={"booking_id": booking.id, "professional_id": professional_id}
+            )
             return booking
         if outcome is Commit.CONFLICT:
             _pause(attempt, sleep)
@@ -280,7 +288,9 @@ def start_booking(caller: Caller, booking_id: str, start_code: str, *, now: Cloc
                 details=[{"loc": ["body", "start_code"], "attempts_left": MAX_START_ATTEMPTS - attempts}],
             )
         if repo.start(booking, MAX_START_ATTEMPTS, at):
-            return booking.model_copy(update={"status": BookingStatus.IN_PROGRESS, "started_at": at, "updated_at": at})
+            return booking.model_copy(
+                update={"status": BookingStatus.IN_PROGRESS, "started_at": at, "updated_at": at}
+            )
     raise _invalid()
 
 
@@ -352,7 +362,9 @@ def complete_booking(
     raise _gave_up()
 
 
-def cancel_booking(caller: Caller, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep) -> Booking:
+def cancel_booking(
+    caller: Caller, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep
+) -> Booking:
     """Either participant, before work starts; the professional is free again."""
     for attempt in range(MAX_COMMITS):
         ctx = _context(caller, booking_id)
@@ -365,7 +377,12 @@ def cancel_booking(caller: Caller, booking_id: str, *, now: Clock = utc_now, sle
         outcome = repo.finish(booking, BookingStatus.CANCELLED, at, ctx.professional, cancelled_by=by)
         if outcome is Commit.DONE:
             return booking.model_copy(
-                update={"status": BookingStatus.CANCELLED, "cancelled_at": at, "cancelled_by": by, "updated_at": at}
+                update={
+                    "status": BookingStatus.CANCELLED,
+                    "cancelled_at": at,
+                    "cancelled_by": by,
+                    "updated_at": at,
+                }
             )
         if outcome is Commit.CONFLICT:
             _pause(attempt, sleep)
@@ -437,5 +454,7 @@ def _expire(booking_id: str, at: str, sleep: Sleep) -> bool:
             return True
         if outcome is Commit.CONFLICT:
             _pause(attempt, sleep)
-    logger.warning("booking not expired in this sweep; the next one retries", extra={"booking_id": booking_id})
+    logger.warning(
+        "booking not expired in this sweep; the next one retries", extra={"booking_id": booking_id}
+    )
     return False

@@ -40,9 +40,13 @@ def _provisioned() -> Iterator[LocalResources]:
 def aws(_provisioned: LocalResources) -> LocalResources:
     dynamodb = boto3.client("dynamodb", region_name=settings().aws_region)
     for model in ALL_MODELS:
-        keys = [attr.attr_name for attr in (model._hash_key_attribute(), model._range_key_attribute()) if attr]
+        keys = [
+            attr.attr_name for attr in (model._hash_key_attribute(), model._range_key_attribute()) if attr
+        ]
         table = model.Meta.table_name
-        for page in dynamodb.get_paginator("scan").paginate(TableName=table, ProjectionExpression=", ".join(keys)):
+        for page in dynamodb.get_paginator("scan").paginate(
+            TableName=table, ProjectionExpression=", ".join(keys)
+        ):
             for item in page["Items"]:
                 dynamodb.delete_item(TableName=table, Key=item)
     return _provisioned

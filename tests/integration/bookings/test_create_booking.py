@@ -260,4 +260,4 @@ def test_booking_leaves_the_citizen_a_requested_booking_to_see(api: Api, pro: st
     assert got.body["status"] == "requested"
     assert "start_code" not in got.body
     assert got.body["complaint_ids"] == []
-    assert SERVICE == got.body["service_id"]
+    assert got.body["service_id"] == SERVICE

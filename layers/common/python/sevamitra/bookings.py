@@ -89,7 +89,9 @@ class Engagement(BaseModel):
         return self.unit_duration_minutes * self.units
 
 
-def price(service: Service, kind: EngagementKind = EngagementKind.TASK, days: int | None = None) -> Engagement:
+def price(
+    service: Service, kind: EngagementKind = EngagementKind.TASK, days: int | None = None
+) -> Engagement:
     """The engagement priced from the rate card, never from the client: the service's fee and
     duration once, or per day for day-based engagements (integer paise, no rounding)."""
     return Engagement(
@@ -149,7 +151,9 @@ _START_CODE_ITERATIONS = 20_000
 def hash_start_code(booking_id: str, code: str) -> str:
     """PBKDF2-SHA256 of the code salted with the booking id. Only this is stored: a six-digit
     code is guessable offline from a fast hash, so the hash is deliberately slow."""
-    digest = hashlib.pbkdf2_hmac("sha256", code.encode(), f"start:{booking_id}".encode(), _START_CODE_ITERATIONS)
+    digest = hashlib.pbkdf2_hmac(
+        "sha256", code.encode(), f"start:{booking_id}".encode(), _START_CODE_ITERATIONS
+    )
     return digest.hex()
 
 

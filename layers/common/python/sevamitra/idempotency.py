@@ -69,7 +69,9 @@ def run_once(
 
     try:
         fixed = {name: value for name, value in scope.items() if name != "body"}
-        result: dict[str, Any] = _once(request={"idempotency_key": key, "scope": fixed, "body": scope.get("body")})
+        result: dict[str, Any] = _once(
+            request={"idempotency_key": key, "scope": fixed, "body": scope.get("body")}
+        )
     except IdempotencyValidationError as exc:
         raise Unprocessable("idempotency_key_reused") from exc
     except IdempotencyAlreadyInProgressError as exc:

@@ -51,14 +51,17 @@ class ProfessionalState:
 def _to_item(booking: Booking) -> BookingModel:
     values = booking.model_dump(mode="json", exclude_none=True)
     values["complaint_ids"] = set(values.pop("complaint_ids", ())) or None
-    return BookingModel(**values, awaiting=AWAITING_ACCEPT if booking.status is BookingStatus.REQUESTED else None)
+    return BookingModel(
+        **values, awaiting=AWAITING_ACCEPT if booking.status is BookingStatus.REQUESTED else None
+    )
 
 
 def _to_domain(item: BookingModel) -> Booking:
+    complaint_ids = frozenset(item.complaint_ids or ())
+    item.complaint_ids = None  # to_simple_dict cannot render string sets
     values = item.to_simple_dict()
     values.pop("awaiting", None)
-    values["complaint_ids"] = frozenset(values.get("complaint_ids") or ())
-    return Booking.model_validate(values)
+    return Booking.model_validate({**values, "complaint_ids": complaint_ids})
 
 
 def get_booking(booking_id: str) -> Booking | None:
@@ -153,7 +156,8 @@ def accept(booking: Booking, now: str) -> bool:
                     BookingModel.accepted_at.set(now),
                     BookingModel.updated_at.set(now),
                 ],
-                condition=(BookingModel.status == BookingStatus.REQUESTED.value) & (BookingModel.expires_at > now),
+                condition=(BookingModel.status == BookingStatus.REQUESTED.value)
+                & (BookingModel.expires_at > now),
             )
         except UpdateError as exc:
             if exc.cause_response_code == "ConditionalCheckFailedException":
@@ -237,7 +241,9 @@ def finish(
     holds = state is not None and state.subject.active_booking_id == booking.id
 
     def stage(tx: TransactWrite) -> None:
-        tx.update(BookingModel(booking.id), actions=actions, condition=BookingModel.status == booking.status.value)
+        tx.update(
+            BookingModel(booking.id), actions=actions, condition=BookingModel.status == booking.status.value
+        )
         if state is not None and holds:
             tx.update(
                 _versioned(state),
@@ -262,7 +268,8 @@ def rate(booking: Booking, rating: Rating, state: ProfessionalState | None, now:
                 BookingModel.rating.set(rating.model_dump(mode="json", exclude_none=True)),
                 BookingModel.updated_at.set(now),
             ],
-            condition=(BookingModel.status == BookingStatus.COMPLETED.value) & BookingModel.rating.does_not_exist(),
+            condition=(BookingModel.status == BookingStatus.COMPLETED.value)
+            & BookingModel.rating.does_not_exist(),
         )
         if state is not None:
             tx.update(
