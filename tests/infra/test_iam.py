@@ -15,11 +15,13 @@ RESOURCE_STAR_ALLOWED = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 _INDEXES = {spec.logical_name: {index.name for index in spec.indexes} for spec in TABLES}
 
 
-def _statements(synth, function: Function) -> list[dict]:
+def _statements(synth, function: Function | str) -> list[dict]:
+    """The role statements of an API function, or of an entry by its name (``book-expiry``)."""
+    name = function.value if isinstance(function, Function) else function
     function_props = next(
         res["Properties"]
         for res in synth.of_type("AWS::Lambda::Function").values()
-        if res["Properties"]["FunctionName"] == f"sevamitra-{synth.stack.stage.name}-{function.value}"
+        if res["Properties"]["FunctionName"] == f"sevamitra-{synth.stack.stage.name}-{name}"
     )
     role_id = function_props["Role"]["Fn::GetAtt"][0]
     policies = [
@@ -38,7 +40,7 @@ def _table_ids(synth) -> dict[str, str]:
     return {logical: synth.logical_id(table) for logical, table in synth.stack.data.tables.items()}
 
 
-def _grants_by_table(synth, function: Function) -> dict[str, set[str]]:
+def _grants_by_table(synth, function: Function | str) -> dict[str, set[str]]:
     """logical table name -> dynamodb actions, checking every resource is the table or a named index."""
     by_id = {table_id: logical for logical, table_id in _table_ids(synth).items()}
     grants: dict[str, set[str]] = {}
@@ -143,3 +145,33 @@ def test_function_roles_carry_no_managed_policies(dev):
     for function in dev.stack.api_functions.values():
         role_id = dev.logical_id(function.role)
         assert "ManagedPolicyArns" not in dev.resources[role_id]["Properties"]
+
+
+def _index_arns(synth, function: Function | str, logical: str) -> set[str]:
+    table_id = _table_ids(synth)[logical]
+    found = set()
+    for statement in _statements(synth, function):
+        for resource in _as_list(statement["Resource"]):
+            if "Fn::Join" in resource and resource["Fn::Join"][1][0] == {"Fn::GetAtt": [table_id, "Arn"]}:
+                found.add(resource["Fn::Join"][1][1])
+    return found
+
+
+def test_book_writes_bookings_professionals_index_complaints_idempotency_and_reads_agencies(dev):
+    grants = _grants_by_table(dev, Function.BOOK)
+    writers = {logical for logical, actions in grants.items() if actions & set(TABLE_WRITE_ACTIONS)}
+    assert writers == {"bookings", "professionals", "geo", "complaints", "idempotency"}
+    assert set(grants) - writers == {"agencies"}
+    assert grants["bookings"] >= {"dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"}
+    assert _index_arns(dev, Function.BOOK, "bookings") == {"/index/awaiting_accept"}
+
+
+def test_the_expiry_job_reaches_only_bookings_professionals_and_the_index(dev):
+    grants = _grants_by_table(dev, "book-expiry")
+    assert set(grants) == {"bookings", "professionals", "geo"}
+    assert all(actions & set(TABLE_WRITE_ACTIONS) for actions in grants.values())
+    assert _index_arns(dev, "book-expiry", "bookings") == {"/index/awaiting_accept"}
+    statements = _statements(dev, "book-expiry")
+    assert not any(
+        a.startswith(("s3:", "secretsmanager:", "events:")) for s in statements for a in _as_list(s["Action"])
+    )
