@@ -36,7 +36,7 @@ dev: install ## serve the API locally on moto with demo data (PORT, default 3000
 	$(PY) -m local.server
 
 test: install ## run the whole test suite with the branch-coverage floor
-	$(PY) -m pytest --cov --cov-report=term
+	$(PY) -m pytest -n 2 --dist loadfile --cov --cov-report=term
 
 check: lint typecheck test ## lint, types and tests: green before you stop
 

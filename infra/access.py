@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
 
-from sevamitra.routes import VERIFY_STEPS, Entry, Function
+from sevamitra.routes import BOOKING_EXPIRY, VERIFY_STEPS, Entry, Function
 
 
 class Secret(Enum):
@@ -115,7 +115,11 @@ ACCESS: dict[Function, Access] = {
         starts_verification=True,
     ),
     Function.MATCH: _access(reads=("geo", "professionals")),
-    Function.BOOK: _access(writes=("bookings", "professionals", "geo", "complaints", "idempotency")),
+    # Agencies are read to tell whether a caller manages the booked professional (access.py).
+    Function.BOOK: _access(
+        reads=("agencies",),
+        writes=("bookings", "professionals", "geo", "complaints", "idempotency"),
+    ),
     # Opening a complaint adds it to the booking's complaint_ids; an upheld overcharge bans
     # (professional, geo index, ban registry) and every decision appends to the audit trail.
     # The ban check hashes numbers with the identity key. No events: the escalation job emits.
@@ -150,6 +154,8 @@ ENTRY_ACCESS: dict[str, Access] = {
     ),
     # Finds overdue complaints through open_by_due, escalates them and emits IGRSEscalation.
     "complaint-escalation": _access(writes=("complaints",), puts_events=True),
+    # The expiry sweep: the awaiting_accept index, the booking, its professional and their entries.
+    BOOKING_EXPIRY.entry.name: _access(writes=("bookings", "professionals", "geo")),
 }
 
 

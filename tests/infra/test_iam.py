@@ -19,11 +19,14 @@ _INDEXES = {spec.logical_name: {index.name for index in spec.indexes} for spec i
 SUBJECTS = [*Function, VERIFY_STEPS]
 
 
-def _name(subject: Function | Entry) -> str:
-    return subject.name if isinstance(subject, Entry) else subject.value
+def _name(subject: Function | Entry | str) -> str:
+    """An API function, an entry, or an entry's name (``book-expiry``)."""
+    if isinstance(subject, Entry):
+        return subject.name
+    return subject.value if isinstance(subject, Function) else subject
 
 
-def _statements(synth, function: Function | Entry) -> list[dict]:
+def _statements(synth, function: Function | Entry | str) -> list[dict]:
     function_props = next(
         res["Properties"]
         for res in synth.of_type("AWS::Lambda::Function").values()
@@ -46,7 +49,7 @@ def _table_ids(synth) -> dict[str, str]:
     return {logical: synth.logical_id(table) for logical, table in synth.stack.data.tables.items()}
 
 
-def _grants_by_table(synth, function: Function | Entry) -> dict[str, set[str]]:
+def _grants_by_table(synth, function: Function | Entry | str) -> dict[str, set[str]]:
     """logical table name -> dynamodb actions, checking every resource is the table or a named index."""
     by_id = {table_id: logical for logical, table_id in _table_ids(synth).items()}
     grants: dict[str, set[str]] = {}

@@ -70,6 +70,7 @@ def seed_professional(
         active_booking_id=active_booking_id,
         rating_sum=ratings[0],
         rating_count=ratings[1],
+        verification={"stage": "decided", "history": [], "submissions": 1},
         created_at=NOW,
         updated_at=NOW,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -26,6 +25,7 @@ from tests.integration.complaints.support import (
     seed_booking,
     table_items,
 )
+from tests.integration.concurrency import atomic_transactions, race
 from tests.integration.conftest import Api, claims_for
 
 
@@ -123,27 +123,22 @@ def test_second_resolve_is_409_already_decided(api: Api) -> None:
     assert ProfessionalModel.get(pro.id, consistent_read=True).status == "verified"
 
 
-def test_of_two_concurrent_resolves_exactly_one_wins(api: Api) -> None:
+def test_of_two_concurrent_resolves_exactly_one_wins(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     pro = online_professional(api)
     opened = complain(api, seed_booking(pro.id))
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
+    atomic_transactions(monkeypatch, parties=2)
 
-    def decide(outcome: str) -> None:
-        barrier.wait()
+    def decide(outcome: str) -> str:
         try:
             logic.resolve(
                 Caller(f"officer-{outcome}", frozenset({"officers"})), opened.body["id"], outcome, "r"
             )
-            outcomes.append(f"won:{outcome}")
         except Conflict as exc:
-            outcomes.append(exc.code)
+            return exc.code
+        return f"won:{outcome}"
 
-    threads = [threading.Thread(target=decide, args=(o,)) for o in ("upheld", "dismissed")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race([lambda o=o: decide(o) for o in ("upheld", "dismissed")])
+    assert all(isinstance(o, str) for o in outcomes), outcomes
 
     assert sorted(o.split(":")[0] for o in outcomes) == ["already_decided", "won"]
     winner = next(o.split(":")[1] for o in outcomes if o.startswith("won"))

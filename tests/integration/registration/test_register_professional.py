@@ -8,7 +8,6 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto.dynamodb.models import DynamoDBBackend
 from pynamodb.connection.base import Connection
 from pynamodb.exceptions import TransactWriteError
 
@@ -21,6 +20,7 @@ from sevamitra.data.identities import IdentityKind
 from sevamitra.data.models import IdentityModel
 from sevamitra.errors import DomainError
 from sevamitra.settings import settings
+from tests.integration import concurrency
 from tests.integration.conftest import Api, claims_for
 from tests.integration.registration.conftest import (
     approved_agency,
@@ -271,21 +271,8 @@ def test_citizen_may_not_claim_someone_elses_agency(api: Api) -> None:
 
 @pytest.fixture
 def atomic_transactions(monkeypatch: pytest.MonkeyPatch) -> threading.Barrier:
-    """moto applies a transaction without a lock (and restores whole tables on failure), unlike
-    DynamoDB, whose transactions are atomic. Serialise them as DynamoDB does, and hold both racers
-    at a barrier first so that each has finished every read before either writes: an
-    implementation that checked-then-wrote would let both through."""
-    barrier = threading.Barrier(2, timeout=10)
-    lock = threading.Lock()
-    original = DynamoDBBackend.transact_write_items
-
-    def atomic(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
-        barrier.wait()
-        with lock:
-            original(self, transact_items)
-
-    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", atomic)
-    return barrier
+    """Two racers, transactions atomic as on DynamoDB (see tests/integration/concurrency.py)."""
+    return concurrency.atomic_transactions(monkeypatch, parties=2)
 
 
 def _race(bodies: list[dict[str, Any]]) -> list[str | int]:

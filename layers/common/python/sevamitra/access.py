@@ -52,6 +52,13 @@ def _agency_for(professional: Professional, agency_of: AgencyLoader | None) -> A
     return (agency_of or _default_agency_loader())(professional.agency_id)
 
 
+def is_manager(caller: Caller, professional: Professional, agency_of: AgencyLoader | None = None) -> bool:
+    """``may_manage``, loading the professional's agency only when the answer depends on it."""
+    if is_direct_manager(caller, professional):
+        return True
+    return may_manage(caller, professional, _agency_for(professional, agency_of))
+
+
 def require_manager(
     caller: Caller, professional: Professional, agency_of: AgencyLoader | None = None
 ) -> None:

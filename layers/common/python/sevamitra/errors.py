@@ -141,6 +141,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "यह स्थान उत्तर प्रदेश सेवा क्षेत्र से बाहर है।",
     ),
     "wrong_start_code": ("The start code is wrong.", "प्रारंभ कोड गलत है।"),
+    "start_code_locked": (
+        "Too many wrong start codes: this booking can no longer start. Cancel it and book again.",
+        "बहुत बार गलत प्रारंभ कोड डाला गया: यह बुकिंग अब शुरू नहीं हो सकती। इसे रद्द करके दोबारा बुक करें।",
+    ),
+    "unknown_service": ("There is no such service on the rate card.", "दर सूची में ऐसी कोई सेवा नहीं है।"),
+    "idempotency_key_reused": (
+        "This Idempotency-Key was already used with a different request.",
+        "यह Idempotency-Key पहले किसी दूसरे अनुरोध के साथ उपयोग हो चुकी है।",
+    ),
     "throttled": ("Too many requests. Try again shortly.", "बहुत अधिक अनुरोध। थोड़ी देर बाद प्रयास करें।"),
     "dependency_unavailable": (
         "A service is temporarily unavailable. It is safe to retry.",

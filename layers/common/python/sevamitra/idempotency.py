@@ -2,9 +2,11 @@
 
 ``run_once(key, operation, scope, produce)`` runs ``produce()`` the first time and returns the
 stored result for a retry with the same key, operation and ``scope`` (the caller and the request
-body, with PII already reduced to hashes: the idempotency key is a hash of it, and a hash of a raw
-Aadhaar would be brute-forceable). Without a key it just runs ``produce()``. A failed attempt
-(an exception) stores nothing, so a retry runs again.
+``body``, with PII already reduced to hashes: the idempotency key is a hash of it, and a hash of a
+raw Aadhaar would be brute-forceable). The record is keyed by the key and the scope without its
+``body``; the body is checked: the same key and caller with a different body is 422
+``idempotency_key_reused``, never a second operation. Without a key it just runs ``produce()``.
+A failed attempt (an exception) stores nothing, so a retry runs again.
 
 The handler calls ``CONFIG.register_lambda_context(context)`` so in-progress records expire with
 the invocation.
@@ -24,13 +26,19 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyPersistenceLayerError,
+    IdempotencyValidationError,
 )
 
 from sevamitra.data.models import IdempotencyModel
-from sevamitra.errors import Conflict, DependencyFailed
+from sevamitra.errors import Conflict, DependencyFailed, Unprocessable
 from sevamitra.settings import settings
 
-CONFIG = IdempotencyConfig(expires_after_seconds=settings().idempotency_ttl_s, hash_function="sha256")
+CONFIG = IdempotencyConfig(
+    expires_after_seconds=settings().idempotency_ttl_s,
+    hash_function="sha256",
+    event_key_jmespath="[idempotency_key, scope]",
+    payload_validation_jmespath="body",
+)
 
 
 @cache
@@ -60,7 +68,12 @@ def run_once(
         return produce()
 
     try:
-        result: dict[str, Any] = _once(request={"idempotency_key": key, **scope})
+        fixed = {name: value for name, value in scope.items() if name != "body"}
+        result: dict[str, Any] = _once(
+            request={"idempotency_key": key, "scope": fixed, "body": scope.get("body")}
+        )
+    except IdempotencyValidationError as exc:
+        raise Unprocessable("idempotency_key_reused") from exc
     except IdempotencyAlreadyInProgressError as exc:
         raise Conflict(
             "request_in_progress", message="A request with this Idempotency-Key is still in progress."

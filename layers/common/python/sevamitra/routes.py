@@ -30,7 +30,8 @@ class Route:
 
 
 _P, _C, _S = Auth.PUBLIC, Auth.COGNITO, Auth.POLICE_SIGNATURE
-_REG, _MATCH, _VERIFY, _CMP = Function.REGISTER, Function.MATCH, Function.VERIFY, Function.COMPLAINT
+_REG, _MATCH, _VERIFY = Function.REGISTER, Function.MATCH, Function.VERIFY
+_BOOK, _CMP = Function.BOOK, Function.COMPLAINT
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/health", _MATCH, _P),
@@ -47,6 +48,13 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/verification/callback", _VERIFY, _S),
     Route("PUT", "/professionals/{professional_id}/availability", _REG, _C),
     Route("GET", "/match", _MATCH, _C),
+    Route("POST", "/bookings", _BOOK, _C),
+    Route("GET", "/bookings/{booking_id}", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/accept", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/start", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/complete", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/cancel", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/rating", _BOOK, _C),
     Route("POST", "/complaints", _CMP, _C),
     Route("GET", "/complaints/{complaint_id}", _CMP, _C),
     Route("POST", "/complaints/{complaint_id}/evidence", _CMP, _C),
@@ -89,9 +97,11 @@ class ScheduledJob:
 VERIFY_STEPS = Entry(Function.VERIFY, "steps")
 WORKFLOW_ENTRIES: tuple[Entry, ...] = (VERIFY_STEPS,)
 
-# Complaints still open at due_by go to IGRS.
+# Bookings not accepted in time expire (book/expiry.py).
+BOOKING_EXPIRY = ScheduledJob(Entry(Function.BOOK, "expiry"), every_minutes=1)
+# Complaints still open at due_by go to IGRS (complaint/escalation.py).
 COMPLAINT_ESCALATION = ScheduledJob(Entry(Function.COMPLAINT, "escalation"), every_minutes=5)
-SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (COMPLAINT_ESCALATION,)
+SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (BOOKING_EXPIRY, COMPLAINT_ESCALATION)
 
 
 def routes_of(function: Function) -> list[Route]:

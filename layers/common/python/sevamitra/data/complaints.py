@@ -48,9 +48,18 @@ def _to_domain(item: ComplaintModel) -> Complaint:
     return Complaint.model_validate(values)
 
 
-def stage_open_complaint(tx: TransactWrite, complaint: Complaint) -> None:
+def booking_actions(complaint: Complaint) -> list[Any]:
+    """The update that lists ``complaint`` on its booking (``complaint_ids``)."""
+    return [BookingModel.complaint_ids.add({complaint.id})]
+
+
+def stage_open_complaint(tx: TransactWrite, complaint: Complaint, *, update_booking: bool = True) -> None:
     """Add the three writes that open ``complaint`` to ``tx`` (see the module docstring). The
-    lock's refusal surfaces as a cancelled transaction; ``open_complaint`` explains it."""
+    lock's refusal surfaces as a cancelled transaction; ``open_complaint`` explains it.
+
+    A transaction may touch an item only once: a caller that updates the booking in the same
+    transaction (completion) passes ``update_booking=False`` and adds ``booking_actions(...)`` to
+    its own update of the booking."""
     tx.save(_to_item(complaint), condition=ComplaintModel.id.does_not_exist())
     tx.save(
         ComplaintModel(
@@ -62,11 +71,12 @@ def stage_open_complaint(tx: TransactWrite, complaint: Complaint) -> None:
         ),
         condition=ComplaintModel.id.does_not_exist(),
     )
-    tx.update(
-        BookingModel(complaint.booking_id),
-        actions=[BookingModel.complaint_ids.add({complaint.id})],
-        condition=BookingModel.id.exists(),
-    )
+    if update_booking:
+        tx.update(
+            BookingModel(complaint.booking_id),
+            actions=booking_actions(complaint),
+            condition=BookingModel.id.exists(),
+        )
 
 
 def holder_of_lock(booking_id: str, kind: ComplaintKind | str) -> str | None:

@@ -204,8 +204,15 @@ class BookingModel(BaseModel):
     expires_at = UnicodeAttribute()
     complaint_ids = UnicodeSetAttribute(null=True)
     rating: MapAttribute[str, Any] = MapAttribute(null=True)
+    amount_collected_paise = NumberAttribute(null=True)
+    cancelled_by = UnicodeAttribute(null=True)  # "citizen" or "professional"
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
+    accepted_at = UnicodeAttribute(null=True)
+    started_at = UnicodeAttribute(null=True)
+    completed_at = UnicodeAttribute(null=True)
+    cancelled_at = UnicodeAttribute(null=True)
+    expired_at = UnicodeAttribute(null=True)
 
     awaiting_accept = AwaitingAcceptIndex()
 

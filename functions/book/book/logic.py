@@ -1,0 +1,460 @@
+"""Booking rules: who may book whom, the claim on the professional, the lifecycle, the rating
+and the expiry sweep. Handlers call exactly one of these per route; AWS access goes through
+``sevamitra.data.bookings``. Clocks, ids, codes, the search and the back-off sleep are passed in.
+
+Every write can lose a race. A lost conditional write is answered by reading again: the new
+state then decides (409 when the step no longer applies). A transaction conflict (another
+transaction on the same item at that instant) is retried after a short, jittered pause; only
+when that keeps happening is the answer 503 (retry-safe: nothing was written).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from book.models import BookingIn
+from sevamitra import access, geo, ratecard
+from sevamitra.auth import Caller
+from sevamitra.bookings import (
+    CANCELLABLE_STATUSES,
+    MAX_START_ATTEMPTS,
+    Booking,
+    BookingStatus,
+    Engagement,
+    Rating,
+    hash_start_code,
+    price,
+    start_code_matches,
+)
+from sevamitra.clock import Clock, IdFactory, iso, new_id, numeric_code, utc_now
+from sevamitra.complaints import ComplaintKind, OpenedBy, new_complaint
+from sevamitra.data import bookings as repo
+from sevamitra.data import complaints as complaint_repo
+from sevamitra.data import geo_index
+from sevamitra.data.bookings import Commit, ProfessionalState
+from sevamitra.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unprocessable
+from sevamitra.observability import logger
+from sevamitra.ratecard import Service
+from sevamitra.settings import settings
+from sevamitra.types import LatLng
+
+MAX_CANDIDATES = 5
+"""Nearest professionals tried, in order, when the nearest is taken between search and claim."""
+
+MAX_COMMITS = 4
+"""Writes tried per professional (or per transition) before giving up."""
+
+BACKOFF_S = 0.05
+
+Search = Callable[..., list[geo_index.Nearby]]
+Sleep = Callable[[float], None]
+CodeFactory = Callable[[], str]
+
+
+def _pause(attempt: int, sleep: Sleep) -> None:
+    sleep(BACKOFF_S * (2**attempt) * random.uniform(0.5, 1.5))
+
+
+# --- creating a booking -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Created:
+    booking: Booking
+    start_code: str
+
+
+def unavailable_reason(
+    caller: Caller, state: ProfessionalState, service_id: str, point: LatLng
+) -> str | None:
+    """Why this professional cannot take this booking now, or None."""
+    subject = state.subject
+    if not geo_index.eligible(subject):
+        return "The professional is not available now (offline, busy or not verified)."
+    if service_id not in subject.services:
+        return "The professional does not offer this service."
+    if geo.distance_m(point.lat, point.lng, subject.lat, subject.lng) > geo.SEARCH_RADIUS_M:
+        return "The professional is farther than 3 km from the location."
+    if access.is_manager(caller, state.professional):
+        return "You cannot book a professional you manage."
+    return None
+
+
+class _Busy:
+    """Every claim on one professional met a concurrent transaction."""
+
+
+_BUSY = _Busy()
+
+
+def create_booking(
+    caller: Caller,
+    request: BookingIn,
+    *,
+    now: Clock = utc_now,
+    ids: IdFactory = new_id,
+    codes: CodeFactory = numeric_code,
+    search: Search | None = None,
+    sleep: Sleep = time.sleep,
+    accept_timeout_s: int | None = None,
+) -> Created:
+    """A ``requested`` booking holding its professional: the named one (404 unknown; 409
+    ``professional_unavailable`` unless verified, online, free, offering the service and within
+    3 km), or else the nearest eligible one, trying the next nearest when one is taken first."""
+    service = ratecard.get_service(request.service_id)
+    engagement = price(service, request.engagement.kind, request.engagement.days)
+    booking_id = ids("bkg")
+    code = codes()
+    draft = _Draft(
+        caller=caller,
+        service=service,
+        engagement=engagement,
+        point=request.location,
+        booking_id=booking_id,
+        start_code_hash=hash_start_code(booking_id, code),
+        timeout_s=accept_timeout_s or settings().booking_accept_timeout_s,
+    )
+    if request.professional_id is not None:
+        claimed = _claim(draft, request.professional_id, named=True, now=now, sleep=sleep)
+        if isinstance(claimed, Booking):
+            return Created(claimed, code)
+        raise DependencyFailed(message="The professional is being booked right now; it is safe to retry.")
+    busy = False
+    point = request.location
+    for nearby in (search or geo_index.nearest)(service.id, point.lat, point.lng, MAX_CANDIDATES):
+        claimed = _claim(draft, nearby.professional_id, named=False, now=now, sleep=sleep)
+        if isinstance(claimed, Booking):
+            return Created(claimed, code)
+        busy = busy or claimed is _BUSY
+    if busy:
+        raise DependencyFailed(
+            message="Professionals nearby are being booked right now; it is safe to retry."
+        )
+    raise Conflict("professional_unavailable", "No professional is available within 3 km right now.")
+
+
+@dataclass(frozen=True)
+class _Draft:
+    caller: Caller
+    service: Service
+    engagement: Engagement
+    point: LatLng
+    booking_id: str
+    start_code_hash: str
+    timeout_s: int
+
+
+def _claim(
+    draft: _Draft, professional_id: str, *, named: bool, now: Clock, sleep: Sleep
+) -> Booking | _Busy | None:
+    """The booking once ``professional_id`` is claimed; None when they are not available (for a
+    named professional: 404/409 instead); ``_BUSY`` when every attempt met a conflict."""
+    for attempt in range(MAX_COMMITS):
+        state = repo.get_professional_state(professional_id)
+        if state is None:
+            if named:
+                raise NotFound(message="No professional with that id.")
+            return None
+        reason = unavailable_reason(draft.caller, state, draft.service.id, draft.point)
+        if reason is not None:
+            if named:
+                raise Conflict("professional_unavailable", reason)
+            return None
+        booking = _new_booking(draft, professional_id, now())
+        outcome = repo.create(booking, state)
+        if outcome is Commit.DONE:
+            logger.info(
+                "booking requested", extra={"booking_id": booking.id, "professional_id": professional_id}
+            )
+            return booking
+        if outcome is Commit.CONFLICT:
+            _pause(attempt, sleep)
+    return _BUSY
+
+
+def _new_booking(draft: _Draft, professional_id: str, moment: datetime) -> Booking:
+    at = iso(moment)
+    return Booking(
+        id=draft.booking_id,
+        status=BookingStatus.REQUESTED,
+        citizen_sub=draft.caller.sub,
+        professional_id=professional_id,
+        service_id=draft.service.id,
+        fee_paise=draft.engagement.fee_paise,
+        duration_minutes=draft.engagement.duration_minutes,
+        lat=draft.point.lat,
+        lng=draft.point.lng,
+        engagement=draft.engagement,
+        start_code_hash=draft.start_code_hash,
+        expires_at=iso(moment + timedelta(seconds=draft.timeout_s)),
+        created_at=at,
+        updated_at=at,
+    )
+
+
+# --- who may see and act ----------------------------------------------------------------------
+
+
+CITIZEN = "citizen"
+PROFESSIONAL = "professional"
+
+
+@dataclass(frozen=True)
+class _Context:
+    booking: Booking
+    professional: ProfessionalState | None
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+
+def _context(caller: Caller, booking_id: str) -> _Context:
+    """The booking, its professional as stored now, and the caller's part in it (404 unknown)."""
+    booking = repo.get_booking(booking_id)
+    if booking is None:
+        raise NotFound(message="No booking with that id.")
+    state = repo.get_professional_state(booking.professional_id)
+    roles = set()
+    if caller.sub == booking.citizen_sub:
+        roles.add(CITIZEN)
+    if state is not None and access.is_manager(caller, state.professional):
+        roles.add(PROFESSIONAL)
+    return _Context(booking, state, frozenset(roles))
+
+
+def _require(ctx: _Context, *roles: str) -> None:
+    if not ctx.roles.intersection(roles):
+        who = " or ".join(roles)
+        raise Forbidden(message=f"Only the booking's {who} may do this.")
+
+
+def _invalid(message: str | None = None) -> Conflict:
+    return Conflict("invalid_transition", message)
+
+
+def _attempts_left(booking: Booking) -> int | None:
+    if booking.status is not BookingStatus.ACCEPTED:
+        return None
+    return max(0, MAX_START_ATTEMPTS - booking.start_attempts)
+
+
+def view_booking(caller: Caller, booking_id: str) -> tuple[Booking, int | None]:
+    """The booking for its citizen, its professional and officers; 403 for anyone else."""
+    ctx = _context(caller, booking_id)
+    if not ctx.roles and not caller.is_officer:
+        raise Forbidden(message="Only the booking's participants and officers may see it.")
+    return ctx.booking, _attempts_left(ctx.booking)
+
+
+# --- transitions ------------------------------------------------------------------------------
+
+
+def accept_booking(caller: Caller, booking_id: str, *, now: Clock = utc_now) -> Booking:
+    for _ in range(MAX_COMMITS):
+        ctx = _context(caller, booking_id)
+        _require(ctx, PROFESSIONAL)
+        at = iso(now())
+        if ctx.booking.status is not BookingStatus.REQUESTED:
+            raise _invalid()
+        if at >= ctx.booking.expires_at:
+            raise _invalid("The booking was not accepted in time.")
+        if repo.accept(ctx.booking, at):
+            return ctx.booking.model_copy(
+                update={"status": BookingStatus.ACCEPTED, "accepted_at": at, "updated_at": at}
+            )
+    raise _invalid()
+
+
+def start_booking(caller: Caller, booking_id: str, start_code: str, *, now: Clock = utc_now) -> Booking:
+    """accepted -> in_progress with the citizen's code. A wrong code is 422 and counts; after
+    ``MAX_START_ATTEMPTS`` wrong codes the booking can no longer start (409 ``start_code_locked``)."""
+    for _ in range(MAX_COMMITS):
+        ctx = _context(caller, booking_id)
+        _require(ctx, PROFESSIONAL)
+        booking = ctx.booking
+        at = iso(now())
+        if booking.status is not BookingStatus.ACCEPTED:
+            raise _invalid()
+        if booking.start_attempts >= MAX_START_ATTEMPTS:
+            raise Conflict("start_code_locked")
+        if not start_code_matches(booking, start_code):
+            attempts = repo.record_wrong_start_code(booking, MAX_START_ATTEMPTS, at)
+            if attempts is None:
+                continue  # started, cancelled or locked meanwhile: read again
+            raise Unprocessable(
+                "wrong_start_code",
+                details=[{"loc": ["body", "start_code"], "attempts_left": MAX_START_ATTEMPTS - attempts}],
+            )
+        if repo.start(booking, MAX_START_ATTEMPTS, at):
+            return booking.model_copy(
+                update={"status": BookingStatus.IN_PROGRESS, "started_at": at, "updated_at": at}
+            )
+    raise _invalid()
+
+
+def complete_booking(
+    caller: Caller,
+    booking_id: str,
+    amount_collected_paise: int,
+    *,
+    now: Clock = utc_now,
+    sleep: Sleep = time.sleep,
+    complaint_sla_s: int | None = None,
+) -> Booking:
+    """in_progress -> completed, recording what was collected; the professional is free again.
+    Above the fee, an ``overcharge`` complaint for the citizen opens in the same transaction
+    (unless one is already open for this booking)."""
+    for attempt in range(MAX_COMMITS):
+        ctx = _context(caller, booking_id)
+        _require(ctx, PROFESSIONAL)
+        booking = ctx.booking
+        if booking.status is not BookingStatus.IN_PROGRESS:
+            raise _invalid()
+        moment = now()
+        at = iso(moment)
+        complaint = None
+        if amount_collected_paise > booking.fee_paise and not complaint_repo.holder_of_lock(
+            booking.id, ComplaintKind.OVERCHARGE
+        ):
+            complaint = new_complaint(
+                booking_id=booking.id,
+                professional_id=booking.professional_id,
+                complainant_sub=booking.citizen_sub,
+                kind=ComplaintKind.OVERCHARGE,
+                description=(
+                    f"Reported at completion: {amount_collected_paise} paise collected against the "
+                    f"fixed fee of {booking.fee_paise} paise."
+                ),
+                fee_paise=booking.fee_paise,
+                sla_s=complaint_sla_s or settings().complaint_sla_s,
+                now=moment,
+                opened_by=OpenedBy.SYSTEM,
+                amount_paid_paise=amount_collected_paise,
+                district=ctx.professional.professional.district if ctx.professional else None,
+            )
+        outcome = repo.finish(
+            booking,
+            BookingStatus.COMPLETED,
+            at,
+            ctx.professional,
+            amount_collected_paise=amount_collected_paise,
+            complaint=complaint,
+        )
+        if outcome is Commit.DONE:
+            if complaint is not None:
+                logger.info(
+                    "overcharge complaint opened at completion",
+                    extra={"booking_id": booking.id, "complaint_id": complaint.id},
+                )
+            return booking.model_copy(
+                update={
+                    "status": BookingStatus.COMPLETED,
+                    "amount_collected_paise": amount_collected_paise,
+                    "completed_at": at,
+                    "updated_at": at,
+                    "complaint_ids": booking.complaint_ids | ({complaint.id} if complaint else set()),
+                }
+            )
+        if outcome is Commit.CONFLICT:
+            _pause(attempt, sleep)
+    raise _gave_up()
+
+
+def cancel_booking(
+    caller: Caller, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep
+) -> Booking:
+    """Either participant, before work starts; the professional is free again."""
+    for attempt in range(MAX_COMMITS):
+        ctx = _context(caller, booking_id)
+        _require(ctx, CITIZEN, PROFESSIONAL)
+        booking = ctx.booking
+        if booking.status not in CANCELLABLE_STATUSES:
+            raise _invalid()
+        by = CITIZEN if CITIZEN in ctx.roles else PROFESSIONAL
+        at = iso(now())
+        outcome = repo.finish(booking, BookingStatus.CANCELLED, at, ctx.professional, cancelled_by=by)
+        if outcome is Commit.DONE:
+            return booking.model_copy(
+                update={
+                    "status": BookingStatus.CANCELLED,
+                    "cancelled_at": at,
+                    "cancelled_by": by,
+                    "updated_at": at,
+                }
+            )
+        if outcome is Commit.CONFLICT:
+            _pause(attempt, sleep)
+    raise _gave_up()
+
+
+def rate_booking(
+    caller: Caller,
+    booking_id: str,
+    stars: int,
+    comment: str | None,
+    *,
+    now: Clock = utc_now,
+    sleep: Sleep = time.sleep,
+) -> tuple[Booking, Rating]:
+    """The citizen's one rating of a completed booking, added to the professional's rating."""
+    for attempt in range(MAX_COMMITS):
+        ctx = _context(caller, booking_id)
+        _require(ctx, CITIZEN)
+        booking = ctx.booking
+        if booking.status is not BookingStatus.COMPLETED:
+            raise _invalid("Only a completed booking can be rated.")
+        if booking.rating is not None:
+            raise _invalid("This booking is already rated.")
+        rating = Rating(stars=stars, comment=comment, at=iso(now()))
+        outcome = repo.rate(booking, rating, ctx.professional, rating.at)
+        if outcome is Commit.DONE:
+            return booking.model_copy(update={"rating": rating, "updated_at": rating.at}), rating
+        if outcome is Commit.CONFLICT:
+            _pause(attempt, sleep)
+    raise _gave_up()
+
+
+def _gave_up() -> DependencyFailed:
+    return DependencyFailed(message="The booking is being changed right now; it is safe to retry.")
+
+
+# --- the expiry sweep -------------------------------------------------------------------------
+
+
+@dataclass
+class Sweep:
+    expired: int = 0
+    skipped: int = 0  # accepted or cancelled meanwhile, or still contended (the next sweep retries)
+
+
+def expire_due(now: datetime, *, sleep: Sleep = time.sleep) -> Sweep:
+    """Every booking still ``requested`` at its ``expires_at`` becomes ``expired`` and frees its
+    professional, one transaction each; found through the sparse ``awaiting_accept`` index.
+    Idempotent: a booking accepted (or already expired) meanwhile is skipped."""
+    at = iso(now)
+    sweep = Sweep()
+    for booking_id in repo.due_for_expiry(at):
+        if _expire(booking_id, at, sleep):
+            sweep.expired += 1
+        else:
+            sweep.skipped += 1
+    return sweep
+
+
+def _expire(booking_id: str, at: str, sleep: Sleep) -> bool:
+    for attempt in range(MAX_COMMITS):
+        booking = repo.get_booking(booking_id)
+        if booking is None or booking.status is not BookingStatus.REQUESTED or booking.expires_at > at:
+            return False
+        state = repo.get_professional_state(booking.professional_id)
+        outcome = repo.finish(booking, BookingStatus.EXPIRED, at, state)
+        if outcome is Commit.DONE:
+            return True
+        if outcome is Commit.CONFLICT:
+            _pause(attempt, sleep)
+    logger.warning(
+        "booking not expired in this sweep; the next one retries", extra={"booking_id": booking_id}
+    )
+    return False

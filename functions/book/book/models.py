@@ -1,0 +1,168 @@
+"""Request and response models of the book function."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
+
+from sevamitra.bookings import MAX_DAYS, Booking, BookingStatus, EngagementKind, Rating, engagement_days
+from sevamitra.types import EntityId, LatLng, Paise, ServiceId
+
+StartCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+Comment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+
+
+class EngagementIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: EngagementKind = EngagementKind.TASK
+    days: StrictInt | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_DAYS,
+        description="Days engaged: required for part_time, full_time and contract; daily_wage "
+        "defaults to 1; not allowed for task and piece_rate",
+    )
+
+    @model_validator(mode="after")
+    def _days_fit_the_kind(self) -> EngagementIn:
+        engagement_days(self.kind, self.days)
+        return self
+
+
+class BookingIn(BaseModel):
+    """No fee here on purpose: the fee comes from the rate card (an extra field is a 422)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    service_id: ServiceId
+    location: LatLng
+    professional_id: EntityId | None = Field(
+        default=None, description="A professional from /match; omitted: the nearest eligible one"
+    )
+    engagement: EngagementIn = Field(default_factory=EngagementIn)
+
+
+class StartIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start_code: StartCode = Field(description="The six-digit code the citizen was given at booking")
+
+
+class CompleteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount_collected_paise: Annotated[Paise, Field(strict=True)]
+
+
+class RatingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stars: StrictInt = Field(ge=1, le=5)
+    comment: Comment | None = None
+
+
+class EngagementOut(BaseModel):
+    kind: EngagementKind
+    days: int | None = None
+    unit_fee_paise: Paise = Field(description="The rate card's fee for one job, piece or day")
+    unit_duration_minutes: int
+
+
+class BookingCreatedOut(BaseModel):
+    id: str
+    status: BookingStatus
+    professional_id: str
+    service_id: str
+    fee_paise: Paise
+    duration_minutes: int
+    engagement: EngagementOut
+    expires_at: str
+    start_code: str = Field(description="Give this to the professional when the work starts; shown only now")
+
+    @classmethod
+    def of(cls, booking: Booking, start_code: str) -> BookingCreatedOut:
+        return cls(
+            id=booking.id,
+            status=booking.status,
+            professional_id=booking.professional_id,
+            service_id=booking.service_id,
+            fee_paise=booking.fee_paise,
+            duration_minutes=booking.duration_minutes,
+            engagement=EngagementOut.model_validate(booking.engagement.model_dump()),
+            expires_at=booking.expires_at,
+            start_code=start_code,
+        )
+
+
+class RatingOut(BaseModel):
+    stars: int
+    comment: str | None = None
+    at: str
+
+
+class BookingOut(BaseModel):
+    """A booking as participants and officers see it (never the start code)."""
+
+    id: str
+    status: BookingStatus
+    service_id: str
+    professional_id: str
+    fee_paise: Paise
+    duration_minutes: int
+    engagement: EngagementOut
+    location: LatLng
+    expires_at: str
+    complaint_ids: list[str]
+    amount_collected_paise: Paise | None = None
+    rating: RatingOut | None = None
+    start_attempts_left: int | None = Field(
+        default=None, description="Wrong start codes still tolerated while the booking is accepted"
+    )
+    created_at: str
+    accepted_at: str | None = None
+    started_at: str | None = None
+    completed_at: str | None = None
+    cancelled_at: str | None = None
+    cancelled_by: str | None = Field(default=None, description="citizen or professional")
+    expired_at: str | None = None
+
+    @classmethod
+    def of(cls, booking: Booking, *, attempts_left: int | None = None) -> BookingOut:
+        return cls(
+            id=booking.id,
+            status=booking.status,
+            service_id=booking.service_id,
+            professional_id=booking.professional_id,
+            fee_paise=booking.fee_paise,
+            duration_minutes=booking.duration_minutes,
+            engagement=EngagementOut.model_validate(booking.engagement.model_dump()),
+            location=LatLng(lat=booking.lat, lng=booking.lng),
+            expires_at=booking.expires_at,
+            complaint_ids=sorted(booking.complaint_ids),
+            amount_collected_paise=booking.amount_collected_paise,
+            rating=RatingOut.model_validate(booking.rating.model_dump()) if booking.rating else None,
+            start_attempts_left=attempts_left,
+            created_at=booking.created_at,
+            accepted_at=booking.accepted_at,
+            started_at=booking.started_at,
+            completed_at=booking.completed_at,
+            cancelled_at=booking.cancelled_at,
+            cancelled_by=booking.cancelled_by,
+            expired_at=booking.expired_at,
+        )
+
+
+class RatingCreatedOut(BaseModel):
+    booking_id: str
+    professional_id: str
+    rating: RatingOut
+
+    @classmethod
+    def of(cls, booking: Booking, rating: Rating) -> RatingCreatedOut:
+        return cls(
+            booking_id=booking.id,
+            professional_id=booking.professional_id,
+            rating=RatingOut.model_validate(rating.model_dump()),
+        )

@@ -1,0 +1,161 @@
+"""Bookings as the domain sees them: statuses, engagement kinds, pricing from the rate card, and
+the start code.
+
+A booking is ``requested`` (the professional is claimed), then ``accepted``, ``in_progress`` and
+``completed``; or ``cancelled`` (by either participant, before work starts) or ``expired`` (not
+accepted within ``BOOKING_ACCEPT_TIMEOUT_S``). The last three free the professional.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sevamitra.ratecard import Service
+
+
+class BookingStatus(StrEnum):
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+ACTIVE_STATUSES = frozenset({BookingStatus.REQUESTED, BookingStatus.ACCEPTED, BookingStatus.IN_PROGRESS})
+CANCELLABLE_STATUSES = frozenset({BookingStatus.REQUESTED, BookingStatus.ACCEPTED})
+
+# The value of ``awaiting`` while a booking waits for its professional: the hash key of the
+# sparse ``awaiting_accept`` index that the expiry job queries by ``expires_at``.
+AWAITING_ACCEPT = "requested"
+
+
+class EngagementKind(StrEnum):
+    TASK = "task"
+    DAILY_WAGE = "daily_wage"
+    PIECE_RATE = "piece_rate"
+    PART_TIME = "part_time"
+    FULL_TIME = "full_time"
+    CONTRACT = "contract"
+
+
+MAX_DAYS = 365
+# Billed once: the rate-card item is the whole job (a task) or the one piece (piece rate).
+SINGLE_UNIT_KINDS = frozenset({EngagementKind.TASK, EngagementKind.PIECE_RATE})
+# Billed per day: the rate-card item is one day's work, ``days`` of them (1..365).
+# Daily wage defaults to one day; the longer engagements must say how many.
+DAYS_REQUIRED_KINDS = frozenset({EngagementKind.PART_TIME, EngagementKind.FULL_TIME, EngagementKind.CONTRACT})
+
+
+def engagement_days(kind: EngagementKind, days: int | None) -> int | None:
+    """The days an engagement of ``kind`` covers, or ``ValueError`` explaining what is wrong."""
+    if kind in SINGLE_UNIT_KINDS:
+        if days is not None:
+            raise ValueError(f"days does not apply to a {kind.value} engagement")
+        return None
+    if days is None:
+        if kind in DAYS_REQUIRED_KINDS:
+            raise ValueError(f"a {kind.value} engagement needs days (1..{MAX_DAYS})")
+        return 1
+    if not 1 <= days <= MAX_DAYS:
+        raise ValueError(f"days must be 1..{MAX_DAYS}")
+    return days
+
+
+class Engagement(BaseModel):
+    """How the professional is engaged, and what the rate card charges for it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: EngagementKind = EngagementKind.TASK
+    days: int | None = None
+    unit_fee_paise: int
+    unit_duration_minutes: int
+
+    @property
+    def units(self) -> int:
+        return self.days or 1
+
+    @property
+    def fee_paise(self) -> int:
+        return self.unit_fee_paise * self.units
+
+    @property
+    def duration_minutes(self) -> int:
+        return self.unit_duration_minutes * self.units
+
+
+def price(
+    service: Service, kind: EngagementKind = EngagementKind.TASK, days: int | None = None
+) -> Engagement:
+    """The engagement priced from the rate card, never from the client: the service's fee and
+    duration once, or per day for day-based engagements (integer paise, no rounding)."""
+    return Engagement(
+        kind=kind,
+        days=engagement_days(kind, days),
+        unit_fee_paise=service.fee_paise,
+        unit_duration_minutes=service.duration_minutes,
+    )
+
+
+class Rating(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    stars: int = Field(ge=1, le=5)
+    comment: str | None = None
+    at: str
+
+
+class Booking(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    status: BookingStatus
+    citizen_sub: str
+    professional_id: str
+    service_id: str
+    fee_paise: int
+    duration_minutes: int
+    lat: float
+    lng: float
+    engagement: Engagement
+    start_code_hash: str
+    start_attempts: int = 0
+    expires_at: str
+    complaint_ids: frozenset[str] = frozenset()
+    rating: Rating | None = None
+    amount_collected_paise: int | None = None
+    cancelled_by: str | None = None
+    created_at: str
+    updated_at: str
+    accepted_at: str | None = None
+    started_at: str | None = None
+    completed_at: str | None = None
+    cancelled_at: str | None = None
+    expired_at: str | None = None
+
+
+# --- the start code ---------------------------------------------------------------------------
+
+MAX_START_ATTEMPTS = 5
+"""Wrong start codes a booking tolerates; after that ``start`` is refused for good (cancel and
+book again). Six digits and five tries: a guesser's chance is 1 in 200,000."""
+
+_START_CODE_ITERATIONS = 20_000
+
+
+def hash_start_code(booking_id: str, code: str) -> str:
+    """PBKDF2-SHA256 of the code salted with the booking id. Only this is stored: a six-digit
+    code is guessable offline from a fast hash, so the hash is deliberately slow."""
+    digest = hashlib.pbkdf2_hmac(
+        "sha256", code.encode(), f"start:{booking_id}".encode(), _START_CODE_ITERATIONS
+    )
+    return digest.hex()
+
+
+def start_code_matches(booking: Booking, code: str) -> bool:
+    return hmac.compare_digest(hash_start_code(booking.id, code), booking.start_code_hash)

@@ -1,0 +1,289 @@
+"""The bookings repository: every booking write is conditional, and every write that claims or
+frees a professional is ONE transaction with the professional's versioned update and its geo
+index entries (``geo_index.stage_index_changes``).
+
+Writes that can lose a race return a ``Commit``; the caller re-reads and decides (retry, 409).
+Nothing is ever half-written: a cancelled transaction wrote nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from sevamitra.bookings import AWAITING_ACCEPT, Booking, BookingStatus, Rating
+from sevamitra.complaints import Complaint
+from sevamitra.data import complaints as complaint_repo
+from sevamitra.data import geo_index
+from sevamitra.data.errors import dependency_errors
+from sevamitra.data.geo_index import IndexSubject
+from sevamitra.data.models import BookingModel, ProfessionalModel
+from sevamitra.professionals import Professional
+
+_CONDITION_FAILED = "ConditionalCheckFailed"
+_CONFLICTS = {"TransactionConflict", "TransactionConflictException"}
+
+
+class Commit(Enum):
+    DONE = "done"
+    CONDITION_FAILED = "condition_failed"  # state moved on: re-read
+    CONFLICT = "conflict"  # a concurrent transaction on the same item: back off, re-read
+
+
+@dataclass(frozen=True)
+class ProfessionalState:
+    """A professional as read for a booking write: who manages them, and the index facts with
+    the version that the write is conditional on."""
+
+    professional: Professional
+    subject: IndexSubject
+    version: int
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+def _to_item(booking: Booking) -> BookingModel:
+    values = booking.model_dump(mode="json", exclude_none=True)
+    values["complaint_ids"] = set(values.pop("complaint_ids", ())) or None
+    return BookingModel(
+        **values, awaiting=AWAITING_ACCEPT if booking.status is BookingStatus.REQUESTED else None
+    )
+
+
+def _to_domain(item: BookingModel) -> Booking:
+    complaint_ids = frozenset(item.complaint_ids or ())
+    item.complaint_ids = None  # to_simple_dict cannot render string sets
+    values = item.to_simple_dict()
+    values.pop("awaiting", None)
+    return Booking.model_validate({**values, "complaint_ids": complaint_ids})
+
+
+def get_booking(booking_id: str) -> Booking | None:
+    with dependency_errors("Booking look-up"):
+        try:
+            return _to_domain(BookingModel.get(booking_id, consistent_read=True))
+        except DoesNotExist:
+            return None
+
+
+def get_professional_state(professional_id: str) -> ProfessionalState | None:
+    with dependency_errors("Professional look-up"):
+        try:
+            item = ProfessionalModel.get(professional_id, consistent_read=True)
+        except DoesNotExist:
+            return None
+    return ProfessionalState(
+        professional=Professional.model_validate(item.to_simple_dict()),
+        subject=IndexSubject.from_model(item),
+        version=int(item.version or 0),
+    )
+
+
+def due_for_expiry(now: str) -> Iterator[str]:
+    """Ids of bookings still awaiting acceptance whose ``expires_at`` is at or before ``now``,
+    oldest first, from the sparse ``awaiting_accept`` index (paginated by pynamodb)."""
+    with dependency_errors("Listing expired bookings"):
+        for item in BookingModel.awaiting_accept.query(AWAITING_ACCEPT, BookingModel.expires_at <= now):
+            yield str(item.id)
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+def _outcome(exc: TransactWriteError) -> Commit:
+    """A cancelled transaction as a ``Commit``; anything else is re-raised (a dependency failure)."""
+    if exc.cause_response_code in _CONFLICTS:
+        return Commit.CONFLICT
+    if exc.cause_response_code == "TransactionCanceledException":
+        codes = {reason.code for reason in exc.cancellation_reasons if reason is not None}
+        if codes & _CONFLICTS:
+            return Commit.CONFLICT
+        if _CONDITION_FAILED in codes:
+            return Commit.CONDITION_FAILED
+    raise exc
+
+
+def _transact(what: str, stage: Any) -> Commit:
+    with dependency_errors(what):
+        try:
+            with TransactWrite(connection=geo_index.connection()) as tx:
+                stage(tx)
+        except TransactWriteError as exc:
+            return _outcome(exc)
+    return Commit.DONE
+
+
+def _versioned(state: ProfessionalState) -> ProfessionalModel:
+    """The professional for an update conditional on the version read (pynamodb adds the check
+    and the increment)."""
+    return ProfessionalModel(state.subject.id, version=state.version)
+
+
+def create(booking: Booking, state: ProfessionalState) -> Commit:
+    """Put the booking and claim the professional: only while verified, online, without an
+    active booking and unchanged since read; their index entries leave in the same transaction."""
+    after = replace(state.subject, active_booking_id=booking.id)
+
+    def stage(tx: TransactWrite) -> None:
+        tx.save(_to_item(booking), condition=BookingModel.id.does_not_exist())
+        tx.update(
+            _versioned(state),
+            actions=[ProfessionalModel.active_booking_id.set(booking.id)],
+            condition=(ProfessionalModel.status == geo_index.VERIFIED)
+            & (ProfessionalModel.online == True)  # noqa: E712 - a DynamoDB condition, not a test
+            & ProfessionalModel.active_booking_id.does_not_exist(),
+        )
+        geo_index.stage_index_changes(tx, state.subject, after)
+
+    return _transact("Booking", stage)
+
+
+def accept(booking: Booking, now: str) -> bool:
+    """requested -> accepted, only while still requested and not yet past ``expires_at``."""
+    item = BookingModel(booking.id)
+    with dependency_errors("Accepting the booking"):
+        try:
+            item.update(
+                actions=[
+                    BookingModel.status.set(BookingStatus.ACCEPTED.value),
+                    BookingModel.awaiting.remove(),
+                    BookingModel.accepted_at.set(now),
+                    BookingModel.updated_at.set(now),
+                ],
+                condition=(BookingModel.status == BookingStatus.REQUESTED.value)
+                & (BookingModel.expires_at > now),
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+    return True
+
+
+def record_wrong_start_code(booking: Booking, max_attempts: int, now: str) -> int | None:
+    """Count a wrong start code (``ADD``, while accepted and below ``max_attempts``): the new
+    count, or None when the booking is no longer accepted or already locked."""
+    item = BookingModel(booking.id)
+    with dependency_errors("Recording the attempt"):
+        try:
+            item.update(
+                actions=[BookingModel.start_attempts.add(1), BookingModel.updated_at.set(now)],
+                condition=(BookingModel.status == BookingStatus.ACCEPTED.value)
+                & (BookingModel.start_attempts < max_attempts),
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return None
+            raise
+    return int(item.start_attempts)
+
+
+def start(booking: Booking, max_attempts: int, now: str) -> bool:
+    """accepted -> in_progress, only while accepted, not locked, and with the code hash checked."""
+    item = BookingModel(booking.id)
+    with dependency_errors("Starting the booking"):
+        try:
+            item.update(
+                actions=[
+                    BookingModel.status.set(BookingStatus.IN_PROGRESS.value),
+                    BookingModel.started_at.set(now),
+                    BookingModel.updated_at.set(now),
+                ],
+                condition=(BookingModel.status == BookingStatus.ACCEPTED.value)
+                & (BookingModel.start_attempts < max_attempts)
+                & (BookingModel.start_code_hash == booking.start_code_hash),
+            )
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+    return True
+
+
+_ENDED_AT = {
+    BookingStatus.COMPLETED: BookingModel.completed_at,
+    BookingStatus.CANCELLED: BookingModel.cancelled_at,
+    BookingStatus.EXPIRED: BookingModel.expired_at,
+}
+
+
+def finish(
+    booking: Booking,
+    to: BookingStatus,
+    now: str,
+    state: ProfessionalState | None,
+    *,
+    amount_collected_paise: int | None = None,
+    cancelled_by: str | None = None,
+    complaint: Complaint | None = None,
+) -> Commit:
+    """End the booking (completed, cancelled or expired) from the status it was read in, and in
+    the same transaction free its professional (if they still hold this booking) and put them
+    back in the index when eligible, and open ``complaint`` (an automatic overcharge)."""
+    actions: list[Any] = [
+        BookingModel.status.set(to.value),
+        BookingModel.awaiting.remove(),
+        _ENDED_AT[to].set(now),
+        BookingModel.updated_at.set(now),
+    ]
+    if amount_collected_paise is not None:
+        actions.append(BookingModel.amount_collected_paise.set(amount_collected_paise))
+    if cancelled_by is not None:
+        actions.append(BookingModel.cancelled_by.set(cancelled_by))
+    if complaint is not None:
+        actions += complaint_repo.booking_actions(complaint)
+    holds = state is not None and state.subject.active_booking_id == booking.id
+
+    def stage(tx: TransactWrite) -> None:
+        tx.update(
+            BookingModel(booking.id), actions=actions, condition=BookingModel.status == booking.status.value
+        )
+        if state is not None and holds:
+            tx.update(
+                _versioned(state),
+                actions=[ProfessionalModel.active_booking_id.remove()],
+                condition=ProfessionalModel.active_booking_id == booking.id,
+            )
+            geo_index.stage_index_changes(tx, state.subject, replace(state.subject, active_booking_id=None))
+        if complaint is not None:
+            complaint_repo.stage_open_complaint(tx, complaint, update_booking=False)
+
+    return _transact("Updating the booking", stage)
+
+
+def rate(booking: Booking, rating: Rating, state: ProfessionalState | None, now: str) -> Commit:
+    """Record the booking's one rating (only while completed and unrated) and add it to the
+    professional's sum and count, refreshing the rating on their index entries."""
+
+    def stage(tx: TransactWrite) -> None:
+        tx.update(
+            BookingModel(booking.id),
+            actions=[
+                BookingModel.rating.set(rating.model_dump(mode="json", exclude_none=True)),
+                BookingModel.updated_at.set(now),
+            ],
+            condition=(BookingModel.status == BookingStatus.COMPLETED.value)
+            & BookingModel.rating.does_not_exist(),
+        )
+        if state is not None:
+            tx.update(
+                _versioned(state),
+                actions=[
+                    ProfessionalModel.rating_sum.add(rating.stars),
+                    ProfessionalModel.rating_count.add(1),
+                ],
+            )
+            after = replace(
+                state.subject,
+                rating_sum=state.subject.rating_sum + rating.stars,
+                rating_count=state.subject.rating_count + 1,
+            )
+            geo_index.stage_index_changes(tx, state.subject, after)
+
+    return _transact("Rating the booking", stage)
