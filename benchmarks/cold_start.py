@@ -35,6 +35,7 @@ LAMBDA_ENV = {
     "POWERTOOLS_SERVICE_NAME": "sevamitra",
     "POWERTOOLS_METRICS_NAMESPACE": "SevaMitra",
     "POWERTOOLS_LOG_LEVEL": "INFO",
+    "PYDANTIC_DISABLE_PLUGINS": "__all__",
 }
 _PROBE = "import time; t = time.perf_counter(); import {module}; print((time.perf_counter() - t) * 1000)"
 

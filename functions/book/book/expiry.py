@@ -10,12 +10,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from book import logic
 from sevamitra.clock import utc_now
-from sevamitra.observability import logger, metrics, tracer
+from sevamitra.observability import logger, metrics
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     sweep = logic.expire_due(utc_now())
     metrics.add_metric(name="BookingsExpired", unit=MetricUnit.Count, value=sweep.expired)

@@ -22,7 +22,7 @@ from book.models import (
 from sevamitra import idempotency
 from sevamitra.api import make_resolver
 from sevamitra.auth import Caller, caller_from_event
-from sevamitra.observability import logger, metrics, tracer
+from sevamitra.observability import logger, metrics
 from sevamitra.types import EntityId
 
 app = make_resolver()
@@ -93,7 +93,6 @@ def rate(booking_id: PathId, body: RatingIn) -> Response[RatingCreatedOut]:
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
-@tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     idempotency.CONFIG.register_lambda_context(context)
     return app.resolve(event, context)

@@ -30,7 +30,7 @@ from sevamitra.complaints import Complaint, ComplaintStatus
 from sevamitra.data import complaints as repo
 from sevamitra.errors import DependencyFailed, DomainError
 from sevamitra.events import publish
-from sevamitra.observability import logger, metrics, tracer
+from sevamitra.observability import logger, metrics
 
 EVENT_SOURCE = "sevamitra.complaints"
 DETAIL_TYPE = "IGRSEscalation"
@@ -121,7 +121,6 @@ def run(*, clock: Clock = utc_now, emit: Publisher | None = None) -> RunSummary:
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     summary = run()
     if summary.escalated or summary.failed:

@@ -27,7 +27,7 @@ from complaint.models import (
 from sevamitra import idempotency
 from sevamitra.api import make_resolver
 from sevamitra.auth import Caller, caller_from_event
-from sevamitra.observability import logger, metrics, tracer
+from sevamitra.observability import logger, metrics
 from sevamitra.types import Aadhaar, EntityId, Mobile
 
 app = make_resolver()
@@ -107,7 +107,6 @@ def audit_trail(professional_id: PathId) -> AuditOut:
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
-@tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     idempotency.CONFIG.register_lambda_context(context)
     return app.resolve(event, context)

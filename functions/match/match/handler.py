@@ -13,7 +13,7 @@ from match.models import HealthOut, MatchOut, ServicesOut
 from sevamitra import openapi, ratecard
 from sevamitra.api import make_resolver
 from sevamitra.auth import caller_from_event
-from sevamitra.observability import logger, metrics, tracer
+from sevamitra.observability import logger, metrics
 from sevamitra.types import LatLng, ServiceId
 
 app = make_resolver()
@@ -47,6 +47,5 @@ def match(
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
-@tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     return app.resolve(event, context)

@@ -25,7 +25,7 @@ from sevamitra import idempotency
 from sevamitra.api import make_resolver
 from sevamitra.auth import Caller, caller_from_event
 from sevamitra.data import accounts
-from sevamitra.observability import logger, metrics, tracer
+from sevamitra.observability import logger, metrics
 from sevamitra.types import EntityId
 
 app = make_resolver()
@@ -133,7 +133,6 @@ def submit(professional_id: PathId) -> Response[SubmitOut]:
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
-@tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     idempotency.CONFIG.register_lambda_context(context)
     return app.resolve(event, context)

@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from sevamitra.api import make_resolver
 from sevamitra.auth import caller_from_event
 from sevamitra.clock import Clock, utc_now
-from sevamitra.observability import logger, metrics, tracer
+from sevamitra.observability import logger, metrics
 from sevamitra.routes import Auth, Function, routes_of
 from verify import aws, logic, signature
 from verify.models import CallbackIn, CallbackOut, PendingRequestsOut
@@ -63,6 +63,5 @@ def pending_requests(status: Annotated[Literal["pending"], Query()] = "pending")
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
-@tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     return app.resolve(event, context)

@@ -11,7 +11,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import TypeAdapter, ValidationError
 
-from sevamitra.observability import logger, metrics, tracer
+from sevamitra.observability import logger, metrics
 from verify import workflow
 from verify.models import (
     AwaitAnswer,
@@ -53,6 +53,5 @@ def run(event: dict[str, Any]) -> dict[str, Any]:
 
 @logger.inject_lambda_context(correlation_id_path="execution")
 @metrics.log_metrics
-@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return run(event)

@@ -1,4 +1,7 @@
-"""Logger, Metrics and Tracer for every function, with PII redaction built into the log formatter.
+"""Logger and Metrics for every function, with PII redaction built into the log formatter.
+
+Tracing is Lambda's active tracing (plus API Gateway's and Step Functions'), not the X-Ray SDK:
+importing ``aws_xray_sdk`` costs about 190 ms of every cold start (docs/decisions.md).
 
 Every log line passes through ``redact``: anything shaped like an Aadhaar number is replaced and
 mobile numbers keep only their last four digits, whatever a caller put in the message or extras.
@@ -9,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 SERVICE = "sevamitra"
@@ -38,4 +41,3 @@ class RedactingFormatter(LambdaPowertoolsFormatter):
 
 logger = Logger(service=SERVICE, logger_formatter=RedactingFormatter())
 metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE)
-tracer = Tracer(service=SERVICE)
