@@ -377,3 +377,9 @@ def test_allowed_origins_and_alarm_email_context_override_the_stage_defaults():
     assert settings.alarm_email == "ops@example.gov.in"
     assert stage_settings("prod").allowed_origins == ("https://sevamitra.up.gov.in",)
     assert stage_settings("prod").alarm_email is None
+
+
+def test_prod_exports_the_outputs_of_api_md_and_no_emulator_endpoint(prod):
+    outputs = prod.json["Outputs"]
+    assert set(outputs) == {"ApiUrl", "UserPoolId", "UserPoolClientId", "DocumentsBucket", "PoliceSecretArn"}
+    assert "AwsEndpointUrl" not in outputs  # only the local stack has an emulator endpoint
