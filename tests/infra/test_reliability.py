@@ -231,3 +231,28 @@ def test_the_dashboard_shows_the_api_every_function_table_execution_metric_and_q
 def test_prod_with_scheduled_jobs_has_no_unacknowledged_cdk_nag_finding(prod_jobs):
     assert prod_jobs.nag_violations() == []
     assert prod_jobs.synth_error is None
+
+
+@pytest.mark.parametrize("stage", ["prod", "prod_jobs"])
+def test_no_function_role_in_prod_has_an_action_on_every_resource_or_a_wildcard_action(stage, request):
+    synth = request.getfixturevalue(stage)
+    xray_only = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}  # no resource-level permissions
+    roles = {
+        function["Properties"]["Role"]["Fn::GetAtt"][0]
+        for function in synth.of_type("AWS::Lambda::Function").values()
+    }
+    checked = set()
+    for policy in synth.of_type("AWS::IAM::Policy").values():
+        attached = {role["Ref"] for role in policy["Properties"]["Roles"]} & roles
+        if not attached:
+            continue
+        checked |= attached
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            resources = (
+                statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            )
+            if "*" in resources:
+                assert set(actions) <= xray_only, statement
+            assert not any(action.endswith("*") for action in actions), statement
+    assert checked == roles
