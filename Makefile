@@ -16,7 +16,7 @@ export POWERTOOLS_TRACE_DISABLED ?= true
 LAYER_DIR := build/layer
 LAYER_SOURCES := pyproject.toml infra/layer.py $(shell find layers/common/python/sevamitra data -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
 
-.PHONY: help install dev test check lint format typecheck openapi layer synth bench deploy clean
+.PHONY: help install dev test check lint format typecheck openapi layer synth bench deploy diff clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -68,8 +68,17 @@ synth: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## synthesize
 bench: install ## run the benchmarks (benchmarks/results/*.json)
 	$(PY) benchmarks/match_bench.py
 
-deploy: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## deploy the stage STAGE (default dev) to the current AWS account
-	npx cdk deploy --context stage=$(STAGE) --require-approval broadening
+# make deploy STAGE=prod [ALARM_EMAIL=a@b] [ALLOWED_ORIGINS=https://x,https://y] [PARAMETERS="Name=value ..."]
+DEPLOY_CONTEXT = --context stage=$(STAGE) $(if $(ALARM_EMAIL),--context alarm_email=$(ALARM_EMAIL)) \
+	$(if $(ALLOWED_ORIGINS),--context allowed_origins=$(ALLOWED_ORIGINS))
+
+deploy: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## deploy the stage STAGE (default dev) to the current AWS account (docs/deploy.md)
+	mkdir -p .local
+	npx cdk deploy SevaMitra-$(STAGE) $(DEPLOY_CONTEXT) $(foreach p,$(PARAMETERS),--parameters SevaMitra-$(STAGE):$(p)) \
+		--require-approval broadening --outputs-file .local/outputs-$(STAGE).json
+
+diff: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## what `make deploy` would change in the stage STAGE
+	npx cdk diff SevaMitra-$(STAGE) $(DEPLOY_CONTEXT)
 
 clean: ## remove build output (keeps .venv)
 	rm -rf cdk.out build .local .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -2,7 +2,8 @@
 
 Context: ``stage`` (``dev`` | ``prod``, default ``dev``), ``layer_dir`` (a built layer, default
 ``build/layer``: ``make layer``), ``allowed_origins`` (comma-separated, overrides the stage's
-CORS origins for document uploads). cdk-nag's AwsSolutions pack validates every synth.
+CORS origins of the API and of document uploads), ``alarm_email`` (subscribes an address to the
+alarm topic). cdk-nag's AwsSolutions pack validates every synth.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def build_app(app: App | None = None, **stack_kwargs: Any) -> tuple[App, SevaMit
     stage = constants.stage_settings(
         app.node.try_get_context(constants.CONTEXT_STAGE) or constants.DEFAULT_STAGE,
         app.node.try_get_context(constants.CONTEXT_ALLOWED_ORIGINS),
+        app.node.try_get_context(constants.CONTEXT_ALARM_EMAIL),
     )
     layer_dir = require_built(
         Path(app.node.try_get_context(constants.CONTEXT_LAYER_DIR) or constants.DEFAULT_LAYER_DIR)

@@ -15,6 +15,7 @@ DEFAULT_STAGE = "dev"
 CONTEXT_STAGE = "stage"
 CONTEXT_LAYER_DIR = "layer_dir"
 CONTEXT_ALLOWED_ORIGINS = "allowed_origins"
+CONTEXT_ALARM_EMAIL = "alarm_email"
 DEFAULT_LAYER_DIR = "build/layer"
 
 # Functions: sizes and timeouts. API Gateway gives up after 29 s; workflow and scheduled
@@ -68,6 +69,33 @@ ACCESS_LOG_EXPIRY = Duration.days(365)
 # Cognito groups (API.md: staff roles come from `cognito:groups`).
 USER_GROUPS = ("officers", "employers")
 
+# CORS (API Gateway preflight on every resource; the functions' responses: ALLOWED_ORIGINS).
+CORS_ALLOWED_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "Accept-Language")
+CORS_MAX_AGE = Duration.hours(1)
+
+# WAF (prod): requests per client IP in any 5-minute window before the rate rule blocks it. UP
+# offices and mobile carriers put many citizens behind one NAT address, hence generous.
+WAF_RATE_LIMIT_PER_5_MIN = 2000
+
+# KMS: customer-managed keys (prod) wait this long before deletion once scheduled.
+KEY_PENDING_WINDOW = Duration.days(30)
+DEV_KEY_PENDING_WINDOW = Duration.days(7)
+
+# Asynchronously invoked functions (EventBridge -> scheduled jobs): no Lambda retry (the next
+# tick is the retry), an event older than this is dropped to the on-failure queue.
+ASYNC_RETRY_ATTEMPTS = 0
+ASYNC_MAX_EVENT_AGE = Duration.minutes(10)
+
+# API alarms: 5xx share of requests and p99 latency, over the alarm period.
+API_5XX_RATE_THRESHOLD = 0.01
+API_P99_LATENCY_MS = 3000
+API_LATENCY_EVALUATION_PERIODS = 3
+
+# A police request unanswered within POLICE_VERIFICATION_TIMEOUT_S is escalated; the verify steps
+# count each escalation in this metric (Powertools EMF, namespace POWERTOOLS_METRICS_NAMESPACE,
+# dimension service=POWERTOOLS_SERVICE_NAME).
+POLICE_ESCALATED_METRIC = "PoliceVerificationEscalated"
+
 
 @dataclass(frozen=True)
 class StageSettings:
@@ -79,7 +107,7 @@ class StageSettings:
     # Tables and log groups: RETAIN (+ deletion protection) in prod, DESTROY in dev.
     removal_policy: RemovalPolicy
     deletion_protection: bool
-    # Browser origins allowed to POST documents to the bucket (presigned POST).
+    # Browser origins allowed to call the API (CORS) and to POST documents to the bucket.
     allowed_origins: tuple[str, ...]
     throttle_rate_limit: int
     throttle_burst_limit: int
@@ -87,6 +115,17 @@ class StageSettings:
     cognito_threat_protection: bool
     # An unanswered police request is escalated after this many seconds (and waited for again).
     police_verification_timeout_s: int = POLICE_VERIFICATION_TIMEOUT_S
+    # Tables and the documents bucket encrypted with customer-managed KMS keys (else AWS-owned /
+    # AWS-managed keys); the alarm topic always has its own key.
+    customer_managed_keys: bool = False
+    # A WAFv2 web ACL (rate rule + AWS managed rule groups) on the API stage.
+    web_acl: bool = False
+    # Reserved concurrency of each scheduled job (None: unreserved): 1 means two sweeps of one
+    # job never overlap. Reserving needs an account concurrency quota above the default of new
+    # accounts (docs/deploy.md), so dev leaves it unreserved.
+    scheduled_reserved_concurrency: int | None = None
+    # Where alarm notifications are e-mailed (context ``alarm_email``); None: the topic only.
+    alarm_email: str | None = None
 
     @property
     def prefix(self) -> str:
@@ -138,16 +177,24 @@ STAGES: dict[str, StageSettings] = {
         throttle_rate_limit=500,
         throttle_burst_limit=1000,
         cognito_threat_protection=True,
+        customer_managed_keys=True,
+        web_acl=True,
+        scheduled_reserved_concurrency=1,
     ),
 }
 
 
-def stage_settings(stage: str, allowed_origins: str | None = None) -> StageSettings:
-    """The settings of ``stage``; ``allowed_origins`` (comma-separated) overrides the CORS origins."""
+def stage_settings(
+    stage: str, allowed_origins: str | None = None, alarm_email: str | None = None
+) -> StageSettings:
+    """The settings of ``stage``; ``allowed_origins`` (comma-separated) overrides the CORS origins,
+    ``alarm_email`` subscribes an address to the alarm topic."""
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}: use one of {', '.join(sorted(STAGES))}")
     settings = STAGES[stage]
     if allowed_origins:
         origins = tuple(origin.strip() for origin in allowed_origins.split(",") if origin.strip())
         settings = replace(settings, allowed_origins=origins)
+    if alarm_email:
+        settings = replace(settings, alarm_email=alarm_email.strip())
     return settings

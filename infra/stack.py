@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import CfnOutput, Stack
+from aws_cdk import Aspects, CfnOutput, Stack
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.access import Documents
 from infra.constants import StageSettings
 from infra.constructs.api import Api
 from infra.constructs.auth import Accounts
@@ -18,6 +20,8 @@ from infra.constructs.documents import DocumentStore
 from infra.constructs.events import Events
 from infra.constructs.functions import Functions, Resources
 from infra.constructs.igrs import Igrs
+from infra.constructs.keys import Keys
+from infra.constructs.operations import NotifyAlarms, Operations
 from infra.constructs.schedules import Schedules
 from infra.constructs.secrets import Secrets
 from infra.constructs.verification import VerificationWorkflow
@@ -57,8 +61,9 @@ class SevaMitraStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.stage = stage
-        self.data = Data(self, "Data", stage=stage)
-        self.documents = DocumentStore(self, "Documents", stage=stage)
+        self.keys = Keys(self, "Keys", stage=stage)
+        self.data = Data(self, "Data", stage=stage, key=self.keys.tables)
+        self.documents = DocumentStore(self, "Documents", stage=stage, key=self.keys.documents)
         self.accounts = Accounts(self, "Accounts", stage=stage)
         self.secrets = Secrets(self, "Secrets", stage=stage)
         self.events = Events(self, "Events", stage=stage)
@@ -100,7 +105,34 @@ class SevaMitraStack(Stack):
             functions=self.api_functions,
             user_pool=self.accounts.user_pool,
         )
+        self._production_readiness(scheduled_jobs)
         self._outputs()
+
+    def _production_readiness(self, scheduled_jobs: Sequence[ScheduledJob]) -> None:
+        """Once every function exists: key grants and upload encryption, the API functions' CORS
+        origins, asynchronous failure handling, alarms to the topic, the dashboard."""
+        for function, access in self.functions.each():
+            self.keys.grant(function.role, access)  # type: ignore[arg-type]
+            writes_documents = access.documents is not None and access.documents is not Documents.READ
+            if self.keys.documents is not None and writes_documents:
+                # Presigned uploads must ask for SSE-KMS with the documents key (docs/deploy.md).
+                function.add_environment("DOCUMENTS_SSE", "aws:kms")
+                function.add_environment("DOCUMENTS_KMS_KEY_ID", self.keys.documents.key_arn)
+        origins = ",".join(self.stage.allowed_origins)
+        for function in self.api_functions.values():
+            function.add_environment("ALLOWED_ORIGINS", origins)
+        self.operations = Operations(self, "Operations", stage=self.stage, key=self.keys.alarms)
+        self.operations.invoked_asynchronously([self.functions.entry(job.entry) for job in scheduled_jobs])
+        self.operations.api_alarms(self.api.rest_api)
+        self.operations.police_escalation_alarm()
+        self.operations.build_dashboard(
+            rest_api=self.api.rest_api,
+            functions={function.node.scope.node.id: function for function, _ in self.functions.each()},  # type: ignore[union-attr]
+            tables=self.data.tables,
+            state_machine=self.verification.state_machine,
+            queues=[node for node in self.node.find_all() if isinstance(node, sqs.Queue)],
+        )
+        Aspects.of(self).add(NotifyAlarms(self.operations.topic))
 
     def _outputs(self) -> None:
         """Stable names: the keys of ``.local/outputs.json`` (API.md 'Local run')."""

@@ -2,8 +2,19 @@
 
 ``Auth.COGNITO`` routes get the Cognito user pool authorizer; ``PUBLIC`` and ``POLICE_SIGNATURE``
 routes get none (the verify function checks the police signature itself). API Gateway's own
-errors (401 from the authorizer, 429 throttling, unknown routes...) are rewritten into the
-contract's error shape."""
+errors (401 from the authorizer, 429 throttling, unknown routes, a body that is not a JSON
+object...) are rewritten into the contract's error shape.
+
+- Request validation: a route whose operation takes a body (the committed OpenAPI document) gets
+  the ``JsonObject`` model: API Gateway refuses anything but a JSON object with 400 before a
+  function runs; the function still validates every field (422 with details). Query parameters are
+  not declared required here: a missing one is the function's 422 with details, as in API.md.
+- CORS: an OPTIONS preflight (mock integration) on every resource with a route, for the stage's
+  allowed origins only; the functions add the same origins to their responses (ALLOWED_ORIGINS).
+- Access logs: JSON, one line per request, with the route template and never the path or query
+  string (``/bans/check?aadhaar=...``).
+- Throttling: the stage's rate and burst (``StageSettings``); in prod a WAF web ACL
+  (``firewall.py``) on the stage."""
 
 from __future__ import annotations
 
@@ -16,9 +27,12 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from infra import constants
 from infra.constants import StageSettings
+from infra.constructs.firewall import ApiFirewall
 from infra.nag import acknowledge
 from sevamitra.errors import error_body
+from sevamitra.openapi import document
 from sevamitra.routes import Auth, Function, Route
 
 # API Gateway's own responses, as (status to send, contract error code).
@@ -30,6 +44,12 @@ GATEWAY_RESPONSES: tuple[tuple[apigateway.ResponseType, str | None, str], ...] =
     (apigateway.ResponseType.THROTTLED, None, "throttled"),
     (apigateway.ResponseType.QUOTA_EXCEEDED, None, "throttled"),
     (apigateway.ResponseType.REQUEST_TOO_LARGE, None, "payload_too_large"),
+    # The JsonObject model refused the body: API Gateway cannot tell malformed JSON from a JSON
+    # value that is not an object, so both get the code that says what is required.
+    (apigateway.ResponseType.BAD_REQUEST_BODY, "400", "body_not_object"),
+    (apigateway.ResponseType.BAD_REQUEST_PARAMETERS, "400", "bad_request"),
+    # A managed rule of the prod web ACL blocked the request (its rate rule answers 429 itself).
+    (apigateway.ResponseType.WAF_FILTERED, "403", "forbidden"),
     (apigateway.ResponseType.DEFAULT_4_XX, None, "bad_request"),
     (apigateway.ResponseType.DEFAULT_5_XX, None, "internal_error"),
 )
@@ -41,9 +61,45 @@ _UNAUTHENTICATED_REASONS = {
 }
 
 
+# JSON Schema (draft 4, what API Gateway models use) of "a JSON object".
+JSON_OBJECT_SCHEMA = apigateway.JsonSchema(
+    schema=apigateway.JsonSchemaVersion.DRAFT4, title="JsonObject", type=apigateway.JsonSchemaType.OBJECT
+)
+
+# The access log line: who (request, IP, account sub), what (method, route template), how it went
+# (status, latencies, error type). Never $context.path or a query string: /bans/check carries an
+# Aadhaar or mobile number there.
+ACCESS_LOG_FIELDS = {
+    "requestId": "$context.requestId",
+    "requestTime": "$context.requestTimeEpoch",
+    "ip": "$context.identity.sourceIp",
+    "sub": "$context.authorizer.claims.sub",
+    "httpMethod": "$context.httpMethod",
+    "resourcePath": "$context.resourcePath",
+    "status": "$context.status",
+    "protocol": "$context.protocol",
+    "responseLength": "$context.responseLength",
+    "responseLatency": "$context.responseLatency",
+    "integrationLatency": "$context.integrationLatency",
+    "errorType": "$context.error.responseType",
+    "wafResponse": "$context.wafResponseCode",
+    "xrayTraceId": "$context.xrayTraceId",
+}
+
+
 def gateway_response_template(code: str) -> str:
     """The contract's error body for ``code`` (English: API Gateway cannot see Accept-Language)."""
     return json.dumps(error_body(code, "en"), ensure_ascii=False)
+
+
+def routes_with_body() -> frozenset[tuple[str, str]]:
+    """(method, path) of every operation that takes a request body, per the OpenAPI document."""
+    return frozenset(
+        (method.upper(), path)
+        for path, operations in document()["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    )
 
 
 class Api(Construct):
@@ -71,17 +127,7 @@ class Api(Construct):
             deploy_options=apigateway.StageOptions(
                 stage_name=stage.name,
                 access_log_destination=apigateway.LogGroupLogDestination(self.access_logs),
-                access_log_format=apigateway.AccessLogFormat.json_with_standard_fields(
-                    caller=False,
-                    http_method=True,
-                    ip=True,
-                    protocol=True,
-                    request_time=True,
-                    resource_path=True,
-                    response_length=True,
-                    status=True,
-                    user=True,
-                ),
+                access_log_format=apigateway.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FIELDS)),
                 tracing_enabled=True,
                 metrics_enabled=True,
                 logging_level=apigateway.MethodLoggingLevel.ERROR,
@@ -98,25 +144,51 @@ class Api(Construct):
             "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
             "The account-level API Gateway logging role uses AWS's documented managed policy.",
         )
-        acknowledge(
-            self.rest_api,
-            "AwsSolutions-APIG3",
-            "Stage throttling and the Cognito authorizer guard the API; a WAF web ACL is a separate "
-            "hardening step with its own cost.",
-        )
+        self.firewall: ApiFirewall | None = None
+        if stage.web_acl:
+            self.firewall = ApiFirewall(
+                self, "Firewall", stage=stage, stage_arn=self.rest_api.deployment_stage.stage_arn
+            )
+        else:
+            acknowledge(
+                self.rest_api.deployment_stage,
+                "AwsSolutions-APIG3",
+                f"Stage {stage.name} serves developers and tests only: stage throttling and the "
+                "Cognito authorizer guard it; the WAF web ACL (and its monthly cost) is prod's.",
+            )
         self.validator = self.rest_api.add_request_validator(
             "Validator", validate_request_body=True, validate_request_parameters=True
         )
+        self.json_object = self.rest_api.add_model(
+            "JsonObject",
+            content_type="application/json",
+            model_name="JsonObject",
+            description="Any JSON object: the functions validate the fields",
+            schema=JSON_OBJECT_SCHEMA,
+        )
+        self._with_body = routes_with_body()
         self.authorizer: apigateway.CognitoUserPoolsAuthorizer | None = None
         self._user_pool = user_pool
         self.methods: dict[tuple[str, str], apigateway.Method] = {}
+        self.preflights: dict[str, apigateway.Method] = {}
+        routes = tuple(routes)
         for route in routes:
             self._add_route(route, functions[route.function])
+        self._add_preflights(stage, routes)
+        # Browsers only show an error to the page when it carries the CORS header; API Gateway
+        # cannot choose among several origins in a gateway response, so only a one-origin stage
+        # (prod) gets it there.
+        cors_headers = (
+            {"Access-Control-Allow-Origin": f"'{stage.allowed_origins[0]}'"}
+            if len(stage.allowed_origins) == 1
+            else None
+        )
         for response_type, status, code in GATEWAY_RESPONSES:
             self.rest_api.add_gateway_response(
                 f"{code}-{response_type.response_type}",
                 type=response_type,
                 status_code=status,
+                response_headers=cors_headers,
                 templates={"application/json": gateway_response_template(code)},
             )
 
@@ -134,6 +206,9 @@ class Api(Construct):
     def _add_route(self, route: Route, function: lambda_.IFunction) -> None:
         resource = self.rest_api.root.resource_for_path(route.path)
         integration = apigateway.LambdaIntegration(function, proxy=True, allow_test_invoke=False)
+        models = (
+            {"application/json": self.json_object} if (route.method, route.path) in self._with_body else None
+        )
         if route.auth is Auth.COGNITO:
             method = resource.add_method(
                 route.method,
@@ -141,6 +216,7 @@ class Api(Construct):
                 authorizer=self._cognito(),
                 authorization_type=apigateway.AuthorizationType.COGNITO,
                 request_validator=self.validator,
+                request_models=models,
             )
         else:
             method = resource.add_method(
@@ -148,7 +224,29 @@ class Api(Construct):
                 integration,
                 authorization_type=apigateway.AuthorizationType.NONE,
                 request_validator=self.validator,
+                request_models=models,
             )
             for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
                 acknowledge(method, rule, _UNAUTHENTICATED_REASONS[route.auth])
         self.methods[(route.method, route.path)] = method
+
+    def _add_preflights(self, stage: StageSettings, routes: Iterable[Route]) -> None:
+        """An OPTIONS preflight on each resource that has routes, allowing exactly its methods."""
+        methods_by_path: dict[str, list[str]] = {}
+        for route in routes:
+            methods_by_path.setdefault(route.path, []).append(route.method)
+        for path, methods in methods_by_path.items():
+            preflight = self.rest_api.root.resource_for_path(path).add_cors_preflight(
+                allow_origins=list(stage.allowed_origins),
+                allow_methods=[*sorted(methods), "OPTIONS"],
+                allow_headers=list(constants.CORS_ALLOWED_HEADERS),
+                max_age=constants.CORS_MAX_AGE,
+            )
+            for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
+                acknowledge(
+                    preflight,
+                    rule,
+                    "A CORS preflight carries no credentials by definition (Fetch standard); it is "
+                    "answered by API Gateway itself (mock integration) and reaches no function.",
+                )
+            self.preflights[path] = preflight

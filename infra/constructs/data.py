@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from infra.constants import StageSettings
@@ -21,17 +22,26 @@ def _attribute(key: KeyAttr | None) -> dynamodb.Attribute | None:
 
 
 class Data(Construct):
-    """``tables[logical]`` is the table ``sevamitra-<stage>-<logical>``: on-demand, encrypted, with
+    """``tables[logical]`` is the table ``sevamitra-<stage>-<logical>``: on-demand, encrypted (with
+    ``key`` when given, a customer-managed key; else DynamoDB's AWS-managed key), with
     point-in-time recovery; retained and deletion-protected in prod, destroyed with a dev stack."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, stage: StageSettings) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, stage: StageSettings, key: kms.IKey | None = None
+    ) -> None:
         super().__init__(scope, construct_id)
+        self._key = key
         self.specs: dict[str, TableSpec] = {spec.logical_name: spec for spec in TABLES}
         self.tables: dict[str, dynamodb.Table] = {
             spec.logical_name: self._table(spec, stage) for spec in TABLES
         }
 
     def _table(self, spec: TableSpec, stage: StageSettings) -> dynamodb.Table:
+        encryption = (
+            {"encryption": dynamodb.TableEncryption.CUSTOMER_MANAGED, "encryption_key": self._key}
+            if self._key is not None
+            else {"encryption": dynamodb.TableEncryption.AWS_MANAGED}
+        )
         table = dynamodb.Table(
             self,
             spec.logical_name,
@@ -39,7 +49,7 @@ class Data(Construct):
             partition_key=_attribute(spec.hash_key),
             sort_key=_attribute(spec.range_key),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            encryption=dynamodb.TableEncryption.AWS_MANAGED,
+            **encryption,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True
             ),

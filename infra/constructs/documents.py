@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aws_cdk import RemovalPolicy
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
@@ -22,11 +23,15 @@ def _private_bucket_settings() -> dict:
 
 
 class DocumentStore(Construct):
-    """``bucket``: documents, uploaded by the client with a presigned POST from the allowed origins.
+    """``bucket``: documents, uploaded by the client with a presigned POST from the allowed origins,
+    encrypted with ``key`` (SSE-KMS, S3 Bucket Key on) when given, else SSE-S3.
 
-    Server access logs go to ``access_logs``, which keeps them for a year."""
+    Server access logs go to ``access_logs``, which keeps them for a year (SSE-S3: S3 delivers
+    server access logs only to SSE-S3 buckets)."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, stage: StageSettings) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, stage: StageSettings, key: kms.IKey | None = None
+    ) -> None:
         super().__init__(scope, construct_id)
         self.access_logs = s3.Bucket(
             self,
@@ -34,6 +39,9 @@ class DocumentStore(Construct):
             lifecycle_rules=[s3.LifecycleRule(expiration=constants.ACCESS_LOG_EXPIRY)],
             **_private_bucket_settings(),
         )
+        settings = _private_bucket_settings()
+        if key is not None:
+            settings.update(encryption=s3.BucketEncryption.KMS, encryption_key=key, bucket_key_enabled=True)
         self.bucket = s3.Bucket(
             self,
             "Bucket",
@@ -54,5 +62,5 @@ class DocumentStore(Construct):
                     max_age=3000,
                 )
             ],
-            **_private_bucket_settings(),
+            **settings,
         )

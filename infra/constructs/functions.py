@@ -197,6 +197,10 @@ class Functions(Construct):
                     )
                 )
 
+    def each(self) -> list[tuple[lambda_.Function, Access]]:
+        """Every function built so far, with its access (for grants made after all are built)."""
+        return [(function, self._access[construct_id]) for construct_id, function in self.built.items()]
+
     def _function(self, spec: _Spec) -> lambda_.Function:
         if spec.construct_id in self.built:
             return self.built[spec.construct_id]

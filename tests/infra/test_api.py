@@ -34,8 +34,9 @@ def _methods(dev) -> dict[tuple[str, str], dict]:
     return methods
 
 
-def test_the_api_has_exactly_one_method_per_route(dev):
-    assert set(_methods(dev)) == {(route.method, route.path) for route in ROUTES}
+def test_the_api_has_exactly_one_method_per_route_besides_cors_preflights(dev):
+    routed = {key for key in _methods(dev) if key[0] != "OPTIONS"}
+    assert routed == {(route.method, route.path) for route in ROUTES}
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")

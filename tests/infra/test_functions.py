@@ -18,6 +18,7 @@ EXPECTED_ENV = {
     "POWERTOOLS_METRICS_NAMESPACE",
     "POWERTOOLS_LOG_LEVEL",
     "PYDANTIC_DISABLE_PLUGINS",
+    "ALLOWED_ORIGINS",  # API functions: the CORS origins of their responses
 }
 
 
@@ -87,6 +88,7 @@ def test_api_function_gets_the_typed_environment(dev, function):
     assert env["POLICE_SECRET_ARN"] == {"Ref": dev.logical_id(dev.stack.secrets.police_key)}
     assert env["POWERTOOLS_SERVICE_NAME"] == "sevamitra"
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == "SevaMitra"
+    assert env["ALLOWED_ORIGINS"] == "http://localhost:3000,http://127.0.0.1:3000"
 
 
 @pytest.mark.parametrize("function", list(Function), ids=lambda f: f.value)
