@@ -8,6 +8,8 @@ from pathlib import Path
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_logs as logs
 
+from sevamitra import observability
+
 APP = "sevamitra"
 DEFAULT_STAGE = "dev"
 
@@ -94,7 +96,7 @@ API_LATENCY_EVALUATION_PERIODS = 3
 # A police request unanswered within POLICE_VERIFICATION_TIMEOUT_S is escalated; the verify steps
 # count each escalation in this metric (Powertools EMF, namespace POWERTOOLS_METRICS_NAMESPACE,
 # dimension service=POWERTOOLS_SERVICE_NAME).
-POLICE_ESCALATED_METRIC = "PoliceVerificationEscalated"
+POLICE_ESCALATED_METRIC = observability.POLICE_ESCALATED_METRIC
 
 
 @dataclass(frozen=True)

@@ -175,8 +175,16 @@ def test_sound_documents_of_every_type_pass(verification_workflow: str) -> None:
 
 
 def test_unanswered_request_is_escalated_and_a_late_answer_still_verifies(
-    verification_workflow: str, api: Api
+    verification_workflow: str, api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    counted: list[str] = []
+    real_add_metric = workflow.metrics.add_metric
+
+    def count(*, name: str, **kwargs: object) -> None:
+        counted.append(name)
+        real_add_metric(name=name, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workflow.metrics, "add_metric", count)
     fast = create_verification_workflow(
         settings(), police_timeout_s=1, name="sevamitra-test-verification-fast"
     )
@@ -192,6 +200,7 @@ def test_unanswered_request_is_escalated_and_a_late_answer_still_verifies(
     escalated = [d for kind, d in events.detail_types() if kind == "PoliceVerificationEscalated"]
     assert escalated[0]["request_id"] == request_id
     assert escalated[0]["escalation"] == 1
+    assert counted == ["PoliceVerificationEscalated"]  # the timed-out police request alarm's metric
 
     _answered(api, {"request_id": request_id, "result": "clear"})
 

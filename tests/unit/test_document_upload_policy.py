@@ -49,3 +49,23 @@ def test_policy_expires_after_the_configured_time() -> None:
 def test_every_document_lives_under_its_professionals_prefix() -> None:
     assert document_key("pro_9", DocumentKind.PHOTO, "doc_3") == "professionals/pro_9/photo/doc_3"
     assert document_key("pro_9", DocumentKind.PHOTO, "doc_3").startswith(DOCUMENTS_PREFIX)
+
+
+def test_kms_uploads_are_pinned_to_the_customer_managed_key() -> None:
+    key_arn = "arn:aws:kms:ap-south-1:123456789012:key/documents"
+    post = documents.presigned_upload(
+        KEY, "application/pdf", expires_in_s=900, sse="aws:kms", kms_key_id=key_arn
+    )
+    conditions = _policy(post)["conditions"]
+    assert {"x-amz-server-side-encryption": "aws:kms"} in conditions
+    assert {"x-amz-server-side-encryption-aws-kms-key-id": key_arn} in conditions
+    assert post["fields"]["x-amz-server-side-encryption-aws-kms-key-id"] == key_arn
+
+
+def test_without_a_kms_key_the_policy_names_none() -> None:
+    conditions = _policy(documents.presigned_upload(KEY, "image/png", expires_in_s=900, sse="AES256"))[
+        "conditions"
+    ]
+    assert not any(
+        "x-amz-server-side-encryption-aws-kms-key-id" in c for c in conditions if isinstance(c, dict)
+    )

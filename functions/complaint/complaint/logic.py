@@ -178,7 +178,11 @@ def request_evidence_upload(
     evidence_id = ids("evd")
     key = evidence_key(complaint.id, evidence_id)
     post = presign(
-        key, body.content_type.value, expires_in_s=config.upload_expiry_s, sse=config.documents_sse
+        key,
+        body.content_type.value,
+        expires_in_s=config.upload_expiry_s,
+        sse=config.documents_sse,
+        kms_key_id=config.documents_kms_key_id,
     )
     record = {
         "key": key,

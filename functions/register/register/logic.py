@@ -185,7 +185,11 @@ def request_document_upload(
     document_id = ids("doc")
     key = document_key(professional.id, body.kind, document_id)
     post = presign(
-        key, body.content_type.value, expires_in_s=config.upload_expiry_s, sse=config.documents_sse
+        key,
+        body.content_type.value,
+        expires_in_s=config.upload_expiry_s,
+        sse=config.documents_sse,
+        kms_key_id=config.documents_kms_key_id,
     )
     record = DocumentRecord(
         document_id=document_id,

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from sevamitra.audit import POLICE, AuditAction
 from sevamitra.clock import Clock, iso, parse_iso, utc_now
 from sevamitra.data import audit as audit_repo
@@ -36,7 +38,7 @@ from sevamitra.events import (
     VERIFICATION_SOURCE,
     publish,
 )
-from sevamitra.observability import logger
+from sevamitra.observability import POLICE_ESCALATED_METRIC, logger, metrics
 from sevamitra.professionals import Professional, ProfessionalStatus, VerificationStage, history_entry
 from verify import aws
 from verify.models import (
@@ -223,6 +225,7 @@ def escalate(step: Escalate, *, now: Clock = utc_now) -> dict:
             "escalated_at": iso(at),
         },
     )
+    metrics.add_metric(name=POLICE_ESCALATED_METRIC, unit=MetricUnit.Count, value=1)
     logger.warning(
         "police verification escalated",
         extra={"request_id": request.request_id, "escalation": step.escalation},

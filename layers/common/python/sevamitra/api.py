@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sevamitra.errors import DomainError, error_body
 from sevamitra.observability import logger
 from sevamitra.routes import ROUTES, Auth
+from sevamitra.settings import settings
 from sevamitra.types import OUT_OF_SERVICE_AREA
 
 # API Gateway allows 10 MB; no Seva Mitra request needs more than a few KiB.
@@ -108,9 +109,25 @@ class SevaResolver(APIGatewayRestResolver):
         )
 
 
+# Headers a browser client sends: the token, JSON, retries and the language of messages.
+CORS_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key", "Accept-Language"]
+
+
+def _cors(origins: list[str]) -> CORSConfig | None:
+    """CORS headers on every response for the configured origins (API Gateway answers the
+    preflight OPTIONS itself), or none."""
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origin=origins[0], extra_origins=origins[1:], allow_headers=CORS_HEADERS, max_age=3600
+    )
+
+
 def make_resolver(*, before_routing: BeforeRouting | None = None) -> SevaResolver:
     """A resolver with every domain exception mapped to its status, in one table for all functions."""
-    app = SevaResolver(enable_validation=True, before_routing=before_routing)
+    app = SevaResolver(
+        enable_validation=True, before_routing=before_routing, cors=_cors(settings().allowed_origins)
+    )
 
     @app.exception_handler(DomainError)
     def _domain_error(exc: DomainError) -> Response:

@@ -17,6 +17,8 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 SERVICE = "sevamitra"
 METRICS_NAMESPACE = "SevaMitra"
+# Emitted once per escalated police request; the stack's alarm on timed-out police requests watches it.
+POLICE_ESCALATED_METRIC = "PoliceVerificationEscalated"
 
 # Digit runs not touching other digits: 12 digits is an Aadhaar shape, 10 starting 6-9 a mobile.
 _AADHAAR_SHAPE = re.compile(r"(?<!\d)[2-9]\d{3}[ -]?\d{4}[ -]?\d{4}(?!\d)")

@@ -47,6 +47,13 @@ class CommonSettings(EnvironmentSettings):
         default=7 * 24 * 3600, ge=1, alias="POLICE_VERIFICATION_TIMEOUT_S"
     )
     idempotency_ttl_s: int = Field(default=3600, ge=60, alias="IDEMPOTENCY_TTL_S")
+    # Comma-separated origins allowed to call the API from a browser (the stack sets it from the
+    # stage's configuration); empty: no CORS headers.
+    allowed_origins_setting: str = Field(default="", alias="ALLOWED_ORIGINS")
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        return [origin.strip() for origin in self.allowed_origins_setting.split(",") if origin.strip()]
 
     @property
     def resource_prefix(self) -> str:

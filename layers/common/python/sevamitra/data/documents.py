@@ -28,21 +28,25 @@ def _not_found(exc: ClientError) -> bool:
     return exc.response.get("Error", {}).get("Code") in _NOT_FOUND
 
 
-def upload_form(key: str, content_type: str, sse: str) -> tuple[dict[str, str], list[Any]]:
+def upload_form(
+    key: str, content_type: str, sse: str, kms_key_id: str = ""
+) -> tuple[dict[str, str], list[Any]]:
     """Fields and policy conditions of an upload: exactly this key and content type, the server-
-    side encryption header, and 1 byte .. 5 MiB. (boto3 adds the bucket and key conditions too.)"""
+    side encryption header (and, with ``aws:kms``, the customer-managed key, else S3 would use
+    ``aws/s3``), and 1 byte .. 5 MiB. (boto3 adds the bucket and key conditions too.)"""
     fields = {"Content-Type": content_type, "x-amz-server-side-encryption": sse}
-    conditions: list[Any] = [
-        {"Content-Type": content_type},
-        {"x-amz-server-side-encryption": sse},
-        ["content-length-range", 1, MAX_DOCUMENT_BYTES],
-    ]
+    if kms_key_id:
+        fields["x-amz-server-side-encryption-aws-kms-key-id"] = kms_key_id
+    conditions: list[Any] = [{name: value} for name, value in fields.items()]
+    conditions.append(["content-length-range", 1, MAX_DOCUMENT_BYTES])
     return fields, conditions
 
 
-def presigned_upload(key: str, content_type: str, *, expires_in_s: int, sse: str) -> dict[str, Any]:
+def presigned_upload(
+    key: str, content_type: str, *, expires_in_s: int, sse: str, kms_key_id: str = ""
+) -> dict[str, Any]:
     """``{"url", "fields"}`` for an HTML-form POST straight to the bucket. Signing is local: no call."""
-    fields, conditions = upload_form(key, content_type, sse)
+    fields, conditions = upload_form(key, content_type, sse, kms_key_id)
     with dependency_errors("Document storage"):
         post: dict[str, Any] = _s3().generate_presigned_post(
             Bucket=settings().documents_bucket,
