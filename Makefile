@@ -65,8 +65,9 @@ synth: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## synthesize
 	npx cdk synth --quiet --context stage=$(STAGE)
 	$(VENV)/bin/cfn-lint --non-zero-exit-code error --ignore-checks W3005 -- cdk.out/*.template.json
 
-bench: install ## run the benchmarks (benchmarks/results/*.json)
+bench: install ## run the benchmarks: match cost and cold start (benchmarks/results/*.json)
 	$(PY) benchmarks/match_bench.py
+	$(PY) benchmarks/cold_start.py
 
 # make deploy STAGE=prod [ALARM_EMAIL=a@b] [ALLOWED_ORIGINS=https://x,https://y] [PARAMETERS="Name=value ..."]
 DEPLOY_CONTEXT = --context stage=$(STAGE) $(if $(ALARM_EMAIL),--context alarm_email=$(ALARM_EMAIL)) \
