@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import boto3
@@ -29,8 +30,15 @@ class LocalResources:
     verification_state_machine_arn: str = ""
 
 
+@cache
+def _client(service: str, region: str) -> Any:
+    """One client per service for the process: building a client loads its service model, which
+    cost a quarter of a second per provisioned test."""
+    return boto3.client(service, region_name=region)  # type: ignore[call-overload]
+
+
 def create_tables(region: str) -> None:
-    dynamodb = boto3.client("dynamodb", region_name=region)
+    dynamodb = _client("dynamodb", region)
     for spec in TABLES:
         name = table_name(spec.logical_name)
         dynamodb.create_table(**spec.create_table_params(name))
@@ -42,7 +50,7 @@ def create_tables(region: str) -> None:
 
 def create_user_pool(region: str, prefix: str) -> tuple[str, str]:
     """The user pool as the CDK auth construct defines it: phone sign-up, SRP and password auth."""
-    idp = boto3.client("cognito-idp", region_name=region)
+    idp = _client("cognito-idp", region)
     pool = idp.create_user_pool(
         PoolName=f"{prefix}users",
         UsernameAttributes=["phone_number"],
@@ -61,10 +69,16 @@ def create_user_pool(region: str, prefix: str) -> tuple[str, str]:
 
 
 def provision(
-    config: CommonSettings, *, police_key: str, identity_key: str, workflow: bool = True
+    config: CommonSettings,
+    *,
+    police_key: str,
+    identity_key: str,
+    workflow: bool = True,
+    user_pool: bool = True,
 ) -> LocalResources:
-    """Everything the functions use: tables, bucket, secrets, event bus, user pool and (unless
-    ``workflow`` is False: moto validates the definition slowly) the verification workflow."""
+    """Everything the functions use: tables, bucket, secrets, event bus, user pool and the
+    verification workflow. In-process tests skip the workflow (moto validates the definition
+    slowly) and the user pool (handlers get claims in the event; only the gateway reads tokens)."""
     region = config.aws_region
     create_tables(region)
     s3 = boto3.client("s3", region_name=region)
@@ -72,11 +86,11 @@ def provision(
     if region != "us-east-1":
         create_bucket["CreateBucketConfiguration"] = {"LocationConstraint": region}
     s3.create_bucket(**create_bucket)
-    secrets = boto3.client("secretsmanager", region_name=region)
+    secrets = _client("secretsmanager", region)
     police = secrets.create_secret(Name=config.police_secret_arn, SecretString=police_key)["ARN"]
     identity = secrets.create_secret(Name=config.identity_key_secret_arn, SecretString=identity_key)["ARN"]
-    boto3.client("events", region_name=region).create_event_bus(Name=config.event_bus_name)
-    pool_id, client_id = create_user_pool(region, config.resource_prefix)
+    _client("events", region).create_event_bus(Name=config.event_bus_name)
+    pool_id, client_id = create_user_pool(region, config.resource_prefix) if user_pool else ("", "")
     workflow_arn = create_verification_workflow(config) if workflow else ""
     return LocalResources(
         user_pool_id=pool_id,
@@ -93,7 +107,7 @@ def provision(
 
 
 def _role(region: str, name: str, service: str) -> str:
-    iam = boto3.client("iam", region_name=region)
+    iam = _client("iam", region)
     try:
         return str(iam.get_role(RoleName=name)["Role"]["Arn"])
     except iam.exceptions.NoSuchEntityException:
@@ -117,7 +131,7 @@ def create_workflow_functions(config: CommonSettings) -> dict[Entry, str]:
     """A moto Lambda function per workflow entry, named ``<resource_prefix><function>-<module>``
     as in the CDK stack; returns entry -> function ARN. Existing functions are reused."""
     region = config.aws_region
-    lambda_client = boto3.client("lambda", region_name=region)
+    lambda_client = _client("lambda", region)
     role = _role(region, f"{config.resource_prefix}workflow-functions", "lambda.amazonaws.com")
     arns: dict[Entry, str] = {}
     for entry in WORKFLOW_ENTRIES:
@@ -149,7 +163,7 @@ def create_verification_workflow(
     timeout = police_timeout_s or config.police_verification_timeout_s
     definition = render(substitutions(function_arns, timeout))
     role = _role(region, f"{config.resource_prefix}verification-workflow", "states.amazonaws.com")
-    created = boto3.client("stepfunctions", region_name=region).create_state_machine(
+    created = _client("stepfunctions", region).create_state_machine(
         name=name or state_machine_name(config.resource_prefix),
         definition=definition,
         roleArn=role,

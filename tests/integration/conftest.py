@@ -43,7 +43,9 @@ def aws() -> Iterator[LocalResources]:
     with mock_aws(config=MOTO_CONFIG):
         install_lambda_router(settings().resource_prefix)
         try:
-            yield provision(settings(), police_key=POLICE_KEY, identity_key=IDENTITY_KEY, workflow=False)
+            yield provision(
+                settings(), police_key=POLICE_KEY, identity_key=IDENTITY_KEY, workflow=False, user_pool=False
+            )
             _stop_running_executions()
         finally:
             uninstall_lambda_router()
