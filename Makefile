@@ -16,7 +16,7 @@ export POWERTOOLS_TRACE_DISABLED ?= true
 LAYER_DIR := build/layer
 LAYER_SOURCES := pyproject.toml infra/layer.py $(shell find layers/common/python/sevamitra data -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
 
-.PHONY: help install dev test check lint format typecheck openapi layer synth bench deploy diff clean
+.PHONY: help install dev test fuzz check lint format typecheck openapi layer synth bench deploy diff clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,11 @@ dev: install ## serve the API locally on moto with demo data (PORT, default 3000
 
 test: install ## run the whole test suite with the branch-coverage floor
 	$(PY) -m pytest -n 2 --dist loadfile --cov --cov-report=term
+
+FUZZ_EXAMPLES ?= 500
+
+fuzz: install ## schemathesis against a local stack: FUZZ_EXAMPLES (default 500) cases per operation
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/e2e/test_fuzz.py -q -o timeout=3600
 
 check: lint typecheck test ## lint, types and tests: green before you stop
 

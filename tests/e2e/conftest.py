@@ -2,8 +2,12 @@
 
 By default the session starts the local stack (``python -m local.server``, what ``make dev``
 runs) once, on free ports with its own state directory, and stops it with SIGTERM at the end.
-With ``SEVA_OUTPUTS=<outputs.json>`` the tests target that running or deployed stack instead;
-tests that need the emulator (demo accounts, forged tokens, admin confirmation) skip there.
+With ``SEVA_OUTPUTS=<outputs.json>`` the tests target that running or deployed stack instead.
+There, with administrator credentials for the stack's account in the environment, self sign-ups
+are confirmed and staff accounts made through the user pool's admin API (the staff accounts are
+deleted at the end), and the police key is read from Secrets Manager (``PoliceSecretArn``);
+without credentials those tests skip, saying so. Tests that need the emulator itself (forged
+tokens, the server log) skip there.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +32,7 @@ import pytest
 import requests
 from botocore import UNSIGNED
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHONPATH = [
@@ -50,9 +55,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+STAFF_GROUPS = {"officer": "officers", "employer": "employers"}
+
+
 @dataclass
 class Stack:
     outputs: dict[str, Any]
+    # Staff accounts made for these tests on a deployed stack: role -> (username, password).
+    made_accounts: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def api_url(self) -> str:
@@ -103,18 +113,62 @@ class Stack:
         return self.sign_in(username, password)["IdToken"]
 
     def demo_account(self, role: str) -> tuple[str, str]:
+        """The local stack's demo account for ``role``; on a deployed stack, a staff account made
+        for this session (``officer``, ``employer``) or a signed-up citizen."""
         account = (self.outputs.get("DemoAccounts") or {}).get(role)
-        if not account:
+        if account:
+            return account["username"], account["password"]
+        if self.is_local:
             pytest.skip(f"no demo {role} account in this stack's outputs")
-        return account["username"], account["password"]
+        if role not in self.made_accounts:
+            self.made_accounts[role] = (
+                self._make_staff_account(STAFF_GROUPS[role])
+                if role in STAFF_GROUPS
+                else self.sign_up_citizen()
+            )
+        return self.made_accounts[role]
 
     def demo_token(self, role: str) -> str:
         return self.id_token(*self.demo_account(role))
 
+    def _admin(self, what: str, call: Any, **kwargs: Any) -> Any:
+        try:
+            return call(UserPoolId=self.outputs["UserPoolId"], **kwargs)
+        except (BotoCoreError, ClientError) as exc:
+            if self.is_local:
+                raise
+            pytest.skip(
+                f"{what} on a deployed stack needs administrator credentials for its user pool: {exc}"
+            )
+
+    def _make_staff_account(self, group: str) -> tuple[str, str]:
+        username = f"+9196{uuid.uuid4().int % 10**8:08d}"
+        password = f"Staff#{uuid.uuid4().hex[:12]}1"
+        admin = self.cognito(signed=True)
+        self._admin(
+            "making a staff account",
+            admin.admin_create_user,
+            Username=username,
+            UserAttributes=[{"Name": "phone_number", "Value": username}],
+            MessageAction="SUPPRESS",
+        )
+        admin.admin_set_user_password(
+            UserPoolId=self.outputs["UserPoolId"], Username=username, Password=password, Permanent=True
+        )
+        admin.admin_add_user_to_group(
+            UserPoolId=self.outputs["UserPoolId"], Username=username, GroupName=group
+        )
+        return username, password
+
+    def delete_made_accounts(self) -> None:
+        admin = self.cognito(signed=True)
+        for role, (username, _) in self.made_accounts.items():
+            if role in STAFF_GROUPS:
+                admin.admin_delete_user(UserPoolId=self.outputs["UserPoolId"], Username=username)
+
     def sign_up_citizen(self) -> tuple[str, str]:
-        """A new citizen signs up with a phone number and is confirmed; (username, password)."""
-        if not self.is_local:
-            pytest.skip("confirming a self sign-up needs the emulator (no SMS code here)")
+        """A new citizen signs up with a phone number and is confirmed (by the administrator API:
+        no SMS code here); (username, password)."""
         username = f"+9197{uuid.uuid4().int % 10**8:08d}"
         password = f"Citizen#{uuid.uuid4().hex[:8]}1"
         self.cognito().sign_up(
@@ -123,10 +177,21 @@ class Stack:
             Password=password,
             UserAttributes=[{"Name": "phone_number", "Value": username}],
         )
-        self.cognito(signed=True).admin_confirm_sign_up(
-            UserPoolId=self.outputs["UserPoolId"], Username=username
+        self._admin(
+            "confirming a self sign-up", self.cognito(signed=True).admin_confirm_sign_up, Username=username
         )
         return username, password
+
+    def police_key(self) -> bytes:
+        """The police callback key: in the local outputs, or read from Secrets Manager."""
+        if self.outputs.get("PoliceSecretValue"):
+            return str(self.outputs["PoliceSecretValue"]).encode()
+        try:
+            secrets = boto3.client("secretsmanager", region_name=self.region)
+            value = secrets.get_secret_value(SecretId=self.outputs["PoliceSecretArn"])["SecretString"]
+        except (BotoCoreError, ClientError) as exc:
+            pytest.skip(f"signing the police callback needs read access to PoliceSecretArn: {exc}")
+        return str(value).encode()
 
 
 def _wait_until_healthy(process: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
@@ -178,12 +243,15 @@ def local_stack_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tu
 
 
 @pytest.fixture(scope="session")
-def stack(request: pytest.FixtureRequest) -> Stack:
+def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
     deployed = os.environ.get("SEVA_OUTPUTS")
     if deployed:
-        return Stack(json.loads(Path(deployed).read_text(encoding="utf-8")))
+        target = Stack(json.loads(Path(deployed).read_text(encoding="utf-8")))
+        yield target
+        target.delete_made_accounts()
+        return
     outputs, _ = request.getfixturevalue("local_stack_process")
-    return Stack(outputs)
+    yield Stack(outputs)
 
 
 @pytest.fixture

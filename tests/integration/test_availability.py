@@ -115,6 +115,35 @@ def test_assisted_registration_is_managed_by_the_registering_account(api: Api, a
     assert matched(api) == ["pro_1"]
 
 
+def test_the_agency_of_an_assisted_professional_puts_them_online_as_it_accepts_their_bookings(
+    api: Api, aws: LocalResources
+) -> None:
+    # An officer registered pro_1 on behalf of an approved agency: the agency's member manages
+    # them (documents, submission, bookings) and so also their availability.
+    created = api(
+        "POST",
+        "/agencies",
+        body={
+            "name": "Awadh Services",
+            "udyam_number": "UDYAM-UP-12-0001234",
+            "district": "Lucknow",
+            "contact_mobile": "9812345678",
+        },
+        claims=claims_for("agency-owner-1"),
+    )
+    agency_id = created.body["id"]
+    assert (
+        api("POST", f"/agencies/{agency_id}/approve", claims=claims_for("officer-1", "officers")).status
+        == 200
+    )
+    seed_professional("pro_1", *LUCKNOW, account_sub="", registered_by="officer-1", online=False)
+    ProfessionalModel.get("pro_1").update(actions=[ProfessionalModel.agency_id.set(agency_id)])
+
+    assert put(api, {"online": True}, claims=claims_for("agency-owner-1")).status == 200
+    assert matched(api) == ["pro_1"]
+    assert put(api, {"online": False}, claims=claims_for("agency-owner-2")).status == 403
+
+
 def test_self_registered_professional_is_not_managed_by_the_registering_account(
     api: Api, aws: LocalResources
 ) -> None:

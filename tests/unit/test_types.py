@@ -49,3 +49,20 @@ def test_point_outside_uttar_pradesh_is_out_of_service_area(lat: float, lng: flo
     with pytest.raises(ValidationError) as caught:
         LatLng(lat=lat, lng=lng)
     assert caught.value.errors()[0]["type"] == "out_of_service_area"
+
+
+def _in_devanagari(digits: str) -> str:
+    return "".join(chr(0x966 + int(d)) for d in digits)
+
+
+@pytest.mark.parametrize(
+    ("adapter", "number"),
+    [(aadhaar, "999941057058"), (mobile, "9876543210")],
+    ids=["aadhaar", "mobile"],
+)
+def test_numbers_with_non_ascii_digits_are_rejected(adapter: TypeAdapter[str], number: str) -> None:
+    # "9९४१..." is the same number to a reader but another string to the keyed hash: accepted, it
+    # would be a second identity for one person, past the duplicate and ban checks.
+    for mixed in (number[0] + _in_devanagari(number[1:]), number[:-1] + "\u0662"):
+        with pytest.raises(ValidationError):
+            adapter.validate_python(mixed)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints,
 from sevamitra.bookings import MAX_DAYS, Booking, BookingStatus, EngagementKind, Rating, engagement_days
 from sevamitra.types import EntityId, LatLng, Paise, ServiceId
 
-StartCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+StartCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 

@@ -14,7 +14,7 @@ from sevamitra import openapi, ratecard
 from sevamitra.api import make_resolver
 from sevamitra.auth import caller_from_event
 from sevamitra.observability import logger, metrics
-from sevamitra.types import LatLng, ServiceId
+from sevamitra.types import LAT_IN_SERVICE_AREA, LNG_IN_SERVICE_AREA, LatLng, ServiceId
 
 app = make_resolver()
 
@@ -37,8 +37,8 @@ def list_services(q: Annotated[str | None, Query(max_length=100)] = None) -> Ser
 @app.get("/match")
 def match(
     service: Annotated[ServiceId, Query()],
-    lat: Annotated[float, Query(allow_inf_nan=False)],
-    lng: Annotated[float, Query(allow_inf_nan=False)],
+    lat: Annotated[float, Query(allow_inf_nan=False, json_schema_extra=LAT_IN_SERVICE_AREA)],
+    lng: Annotated[float, Query(allow_inf_nan=False, json_schema_extra=LNG_IN_SERVICE_AREA)],
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> MatchOut:
     caller_from_event(app.current_event.raw_event)

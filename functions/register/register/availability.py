@@ -11,8 +11,10 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, StrictBool
 
+from sevamitra import access
 from sevamitra.auth import Caller
 from sevamitra.clock import Clock, iso, utc_now
+from sevamitra.data import agencies
 from sevamitra.data import availability as repository
 from sevamitra.data.availability import ProfessionalAvailability
 from sevamitra.data.geo_index import IndexSubject, eligible
@@ -44,12 +46,24 @@ class Repository(Protocol):
     def commit(self, current: ProfessionalAvailability, after: IndexSubject, updated_at: str) -> bool: ...
 
 
-def may_manage(professional: ProfessionalAvailability, caller: Caller) -> bool:
+def may_manage(
+    professional: ProfessionalAvailability,
+    caller: Caller,
+    agency_of: access.AgencyLoader = agencies.get_agency,
+) -> bool:
     """The professional's own account; for an assisted registration (no account of their own),
-    the account that registered them."""
+    the account that registered them or a member of their approved agency, as for their
+    documents and bookings (``sevamitra.access``)."""
     if professional.account_sub:
         return professional.account_sub == caller.sub
-    return professional.registered_by == caller.sub
+    if professional.registered_by == caller.sub:
+        return True
+    agency = agency_of(professional.agency_id) if professional.agency_id else None
+    return (
+        agency is not None
+        and agency.id == professional.agency_id
+        and access.may_act_for_agency(caller, agency)
+    )
 
 
 def set_availability(

@@ -9,11 +9,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
     ValidationInfo,
     field_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from sevamitra.documents import MAX_DOCUMENT_BYTES, DocumentContentType, DocumentKind, FailedDocument
 from sevamitra.professionals import (
@@ -25,7 +27,7 @@ from sevamitra.professionals import (
     Verification,
 )
 from sevamitra.ratecard import rate_card
-from sevamitra.types import Aadhaar, EntityId, LatLng, Mobile, ServiceId, ShortText
+from sevamitra.types import Aadhaar, EntityId, JsonSchemaExtra, LatLng, Mobile, ServiceId, ShortText
 
 
 class MeOut(BaseModel):
@@ -38,7 +40,11 @@ class MeOut(BaseModel):
 # --- agencies ---------------------------------------------------------------------------------
 
 UdyamNumber = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^UDYAM-[A-Z]{2}-\d{2}-\d{7}$")
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^UDYAM-[A-Z]{2}-[0-9]{2}-[0-9]{7}$"),
+    # The pattern applies after surrounding whitespace is stripped: the document shows what a client
+    # may send.
+    JsonSchemaExtra({"pattern": r"^\s*UDYAM-[A-Z]{2}-[0-9]{2}-[0-9]{7}\s*$"}),
 ]
 
 
@@ -67,7 +73,16 @@ def _on_rate_card(service_id: str) -> str:
     return service_id
 
 
-KnownServiceId = Annotated[ServiceId, AfterValidator(_on_rate_card)]
+class _OnTheRateCard:
+    """The document lists the rate card's ids (read when the schema is built, not at import)."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {**handler(core_schema), "enum": sorted(rate_card())}
+
+
+KnownServiceId = Annotated[ServiceId, AfterValidator(_on_rate_card), _OnTheRateCard()]
 
 
 class QualificationIn(BaseModel):

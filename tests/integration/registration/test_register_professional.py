@@ -99,6 +99,16 @@ def test_banned_identity_is_403_and_nothing_is_written(api: Api, kind: str) -> N
     assert len(table_items("identities")) == 1
 
 
+def test_a_banned_aadhaar_spelt_in_devanagari_digits_is_refused_not_registered_anew(api: Api) -> None:
+    body = registration_body(seed=521)
+    _ban("aadhaar", pii.aadhaar_identity(body["aadhaar"]).hash)
+    aadhaar = body["aadhaar"]
+    body["aadhaar"] = aadhaar[0] + "".join(chr(0x966 + int(d)) for d in aadhaar[1:])
+    response = api("POST", "/professionals", body=body, claims=claims_for("citizen-521"))
+    assert (response.status, response.error_code) == (422, "validation_error")
+    assert table_items("professionals") == []
+
+
 _INVALID = [
     ({"mobile": "5876543210"}, ["body", "mobile"], "validation_error"),
     ({"mobile": "98765"}, ["body", "mobile"], "validation_error"),

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 # Uttar Pradesh service area (API.md): a point outside this box is rejected with 422.
 UP_LAT_RANGE = (23.8, 30.5)
 UP_LNG_RANGE = (77.0, 84.7)
 OUT_OF_SERVICE_AREA = "out_of_service_area"
+# What the OpenAPI document shows for a latitude / longitude (validation accepts any point on Earth
+# and answers one outside the area with out_of_service_area).
+LAT_IN_SERVICE_AREA: dict[str, Any] = {"minimum": UP_LAT_RANGE[0], "maximum": UP_LAT_RANGE[1]}
+LNG_IN_SERVICE_AREA: dict[str, Any] = {"minimum": UP_LNG_RANGE[0], "maximum": UP_LNG_RANGE[1]}
 
 _VERHOEFF_D = (
     (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
@@ -37,8 +51,10 @@ _VERHOEFF_P = (
 )
 _VERHOEFF_INV = (0, 4, 3, 2, 1, 5, 6, 7, 8, 9)
 
-_AADHAAR_RE = re.compile(r"[2-9]\d{11}")
-_MOBILE_RE = re.compile(r"[6-9]\d{9}")
+# ASCII digits only: ``\d`` also matches Devanagari and other Unicode digits, which would give the
+# same number another spelling, another keyed hash, and a way past duplicate and ban checks.
+_AADHAAR_RE = re.compile(r"[2-9][0-9]{11}")
+_MOBILE_RE = re.compile(r"[6-9][0-9]{9}")
 
 
 def verhoeff_valid(digits: str) -> bool:
@@ -71,16 +87,47 @@ def _mobile(value: str) -> str:
     return value
 
 
-Aadhaar = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_aadhaar)]
+@dataclass(frozen=True)
+class JsonSchemaExtra:
+    """Keywords added to a type's JSON schema (the served OpenAPI document) where the validator is
+    code the schema cannot show: so that the document describes what the API really accepts."""
+
+    keywords: dict[str, Any]
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.keywords)))
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema.update(self.keywords)
+        return schema
+
+
+Aadhaar = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True),
+    AfterValidator(_aadhaar),
+    # "aadhaar": the last digit is the Verhoeff check digit of the first eleven.
+    JsonSchemaExtra({"pattern": r"^\s*[2-9][0-9]{11}\s*$", "format": "aadhaar"}),
+]
 """A raw Aadhaar number. Only ever held in memory: reduce it with ``pii.aadhaar_identity``."""
 
-Mobile = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_mobile)]
+Mobile = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True),
+    AfterValidator(_mobile),
+    JsonSchemaExtra({"pattern": r"^\s*[6-9][0-9]{9}\s*$"}),
+]
 Paise = Annotated[int, Field(ge=0, le=10_000_000_00, description="Money in integer paise")]
 ServiceId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
 EntityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 Metres = Annotated[int, Field(ge=0)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+# Surrounding whitespace is stripped before the length check: at least one other character.
+NOT_BLANK = JsonSchemaExtra({"pattern": r"\S"})
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NOT_BLANK]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), NOT_BLANK]
 
 
 class LatLng(BaseModel):
@@ -88,8 +135,9 @@ class LatLng(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
-    lng: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    # The document shows the service area; a point on Earth outside it is 422 out_of_service_area.
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False, json_schema_extra=LAT_IN_SERVICE_AREA)
+    lng: float = Field(ge=-180, le=180, allow_inf_nan=False, json_schema_extra=LNG_IN_SERVICE_AREA)
 
     @model_validator(mode="after")
     def _inside_uttar_pradesh(self) -> LatLng:

@@ -20,6 +20,7 @@ class ProfessionalAvailability:
     account_sub: str | None
     registered_by: str
     version: int
+    agency_id: str | None = None
 
 
 def load(professional_id: str) -> ProfessionalAvailability | None:
@@ -33,6 +34,7 @@ def load(professional_id: str) -> ProfessionalAvailability | None:
         account_sub=item.account_sub,
         registered_by=item.registered_by,
         version=int(item.version or 0),
+        agency_id=item.agency_id,
     )
 
 

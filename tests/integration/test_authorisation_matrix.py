@@ -1,0 +1,373 @@
+"""Who may call what: every route in ``ROUTES`` x every kind of caller, through API Gateway events.
+
+``ALLOWED`` is the matrix, read off API.md: for each route, the callers who may use it. An allowed
+caller gets a 2xx, or a domain answer that is not about who they are (a 404 for the police's
+unknown request, a 409 because an account registers itself once); every other caller is refused,
+before anything changes: 401 without credentials (no token, or a police signature where a token
+is needed, or a token where the police signature is), 403 when signed in but not allowed. A route
+added to ``ROUTES`` without a row here fails ``test_every_declared_route_has_a_row``.
+
+The callers, around one professional and their work:
+
+- ``citizen``: the booking's citizen, who complains about it;
+- ``professional``: the professional concerned (their own account);
+- ``agency_member``: a member of the approved agency the professional belongs to;
+- ``other_citizen``, ``other_professional`` (another professional's own account): strangers to it;
+- ``officer`` (group ``officers``), ``employer`` (group ``employers``);
+- ``police``: a request signed with the police key, without a token; ``anonymous``: neither.
+
+Routes that change state get fresh state for each caller (a booking at the stage the route needs,
+an open complaint), so each cell's answer depends only on who calls.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from local.dispatch import invoke
+from local.events import rest_event
+from local.provision import provision
+from sevamitra import pii
+from sevamitra.data.models import ProfessionalModel
+from sevamitra.routes import ROUTES, Route
+from sevamitra.settings import settings
+from tests.integration.conftest import IDENTITY_KEY, MOTO_CONFIG, POLICE_KEY, ApiResponse, claims_for
+from tests.integration.geo_seed import LUCKNOW, SERVICE, offset, seed_professional
+from tests.stories import identity
+from verify.signature import HEADER, sign
+
+ANONYMOUS, POLICE = "anonymous", "police"
+CITIZEN, OTHER_CITIZEN = "citizen", "other_citizen"
+PROFESSIONAL, OTHER_PROFESSIONAL = "professional", "other_professional"
+AGENCY_MEMBER, OFFICER, EMPLOYER = "agency_member", "officer", "employer"
+
+CLAIMS: dict[str, dict[str, Any] | None] = {
+    ANONYMOUS: None,
+    POLICE: None,
+    CITIZEN: claims_for("citizen-1"),
+    OTHER_CITIZEN: claims_for("citizen-2"),
+    PROFESSIONAL: claims_for("pro-1"),
+    OTHER_PROFESSIONAL: claims_for("pro-2"),
+    AGENCY_MEMBER: claims_for("member-1"),
+    OFFICER: claims_for("officer-1", "officers"),
+    EMPLOYER: claims_for("employer-1", "employers"),
+}
+PERSONAS = tuple(CLAIMS)
+
+EVERYONE = frozenset(PERSONAS)
+SIGNED_IN = EVERYONE - {ANONYMOUS, POLICE}  # any signed-in account is a citizen (API.md, Auth)
+PROFESSIONAL_SIDE = frozenset({PROFESSIONAL, AGENCY_MEMBER})  # "that professional", by ownership
+
+ALLOWED: dict[tuple[str, str], frozenset[str]] = {
+    ("GET", "/health"): EVERYONE,
+    ("GET", "/openapi.json"): EVERYONE,
+    ("GET", "/services"): EVERYONE,
+    ("GET", "/me"): SIGNED_IN,
+    ("POST", "/agencies"): SIGNED_IN,
+    ("POST", "/agencies/{agency_id}/approve"): frozenset({OFFICER}),
+    ("POST", "/professionals"): SIGNED_IN,
+    ("GET", "/professionals/{professional_id}"): PROFESSIONAL_SIDE | {OFFICER},
+    ("POST", "/professionals/{professional_id}/documents"): PROFESSIONAL_SIDE,
+    ("POST", "/professionals/{professional_id}/submit"): PROFESSIONAL_SIDE,
+    ("GET", "/verification/requests"): frozenset({OFFICER}),
+    ("POST", "/verification/callback"): frozenset({POLICE}),
+    # The professional's own account only: with an account of their own, going online is theirs.
+    ("PUT", "/professionals/{professional_id}/availability"): frozenset({PROFESSIONAL}),
+    ("GET", "/match"): SIGNED_IN,
+    ("POST", "/bookings"): SIGNED_IN,  # citizens (every account) and employers
+    ("GET", "/bookings/{booking_id}"): PROFESSIONAL_SIDE | {CITIZEN, OFFICER},
+    ("POST", "/bookings/{booking_id}/accept"): PROFESSIONAL_SIDE,
+    ("POST", "/bookings/{booking_id}/start"): PROFESSIONAL_SIDE,
+    ("POST", "/bookings/{booking_id}/complete"): PROFESSIONAL_SIDE,
+    ("POST", "/bookings/{booking_id}/cancel"): PROFESSIONAL_SIDE | {CITIZEN},
+    ("POST", "/bookings/{booking_id}/rating"): frozenset({CITIZEN}),
+    ("POST", "/complaints"): frozenset({CITIZEN}),
+    ("GET", "/complaints/{complaint_id}"): PROFESSIONAL_SIDE | {CITIZEN, OFFICER},
+    ("POST", "/complaints/{complaint_id}/evidence"): frozenset({CITIZEN}),
+    ("POST", "/complaints/{complaint_id}/response"): PROFESSIONAL_SIDE,
+    ("POST", "/complaints/{complaint_id}/resolve"): frozenset({OFFICER}),
+    ("GET", "/bans/check"): frozenset({OFFICER, EMPLOYER}),
+    ("GET", "/professionals/{professional_id}/audit"): frozenset({OFFICER}),
+}
+
+FEE = 15_000  # electrician_fan_installation on the rate card
+_serial = itertools.count(1)
+
+
+def call(
+    persona: str,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+    query: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> ApiResponse:
+    raw = json.dumps(body) if body is not None else None
+    headers = dict(headers or {})
+    if persona == POLICE:
+        headers[HEADER] = sign(POLICE_KEY.encode(), int(time.time()), (raw or "").encode())
+    event = rest_event(method, path, body=raw, query=query, headers=headers, claims=CLAIMS[persona])
+    route = next(r for r in ROUTES if r.path == event["resource"] and r.method == method)
+    response = invoke(route.function, event)
+    answer = response.get("body")
+    return ApiResponse(
+        response["statusCode"], json.loads(answer) if answer else None, response.get("headers") or {}
+    )
+
+
+def ok(persona: str, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    response = call(persona, method, path, body)
+    assert response.status in (200, 201, 202), (method, path, response.body)
+    return dict(response.body)
+
+
+# --- the world ----------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    agency_id: str
+    professional_id: str
+    booking_id: str
+    complaint_id: str
+
+
+def _agency(owner: str) -> str:
+    created = ok(
+        owner,
+        "POST",
+        "/agencies",
+        {"name": "Awadh Services", "udyam_number": "UDYAM-UP-12-0001234", "district": "Lucknow",
+         "contact_mobile": "9812345678"},
+    )  # fmt: skip
+    return str(created["id"])
+
+
+def new_professional(agency_id: str) -> str:
+    """A verified, online professional of the ``professional`` account, in the agency, free."""
+    pid = f"pro_m{next(_serial)}"
+    seed_professional(pid, *offset(*LUCKNOW, 100, 0), account_sub="pro-1")
+    ProfessionalModel.get(pid).update(actions=[ProfessionalModel.agency_id.set(agency_id)])
+    return pid
+
+
+def booking_at(world: World, stage: str) -> dict[str, Any]:
+    """A booking by ``citizen`` of a fresh professional, moved on to ``stage``."""
+    pid = new_professional(world.agency_id)
+    booked = ok(
+        CITIZEN,
+        "POST",
+        "/bookings",
+        {"service_id": SERVICE, "location": {"lat": LUCKNOW[0], "lng": LUCKNOW[1]}, "professional_id": pid},
+    )
+    steps = ["accept", "start", "complete"][
+        : ["requested", "accepted", "in_progress", "completed"].index(stage)
+    ]
+    bodies = {"start": {"start_code": booked["start_code"]}, "complete": {"amount_collected_paise": FEE}}
+    for action in steps:
+        ok(PROFESSIONAL, "POST", f"/bookings/{booked['id']}/{action}", bodies.get(action, {}))
+    return booked
+
+
+def open_complaint(world: World) -> str:
+    booking = booking_at(world, "completed")
+    opened = ok(
+        CITIZEN,
+        "POST",
+        "/complaints",
+        {"booking_id": booking["id"], "kind": "quality", "description": "The fan wobbles."},
+    )
+    return str(opened["id"])
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[World]:
+    with mock_aws(config=MOTO_CONFIG):
+        provision(settings(), police_key=POLICE_KEY, identity_key=IDENTITY_KEY, workflow=False)
+        pii.clear_key_cache()
+        agency_id = _agency(AGENCY_MEMBER)
+        ok(OFFICER, "POST", f"/agencies/{agency_id}/approve")
+        seed_professional("pro_other", *offset(*LUCKNOW, 5_000, 0), account_sub="pro-2")
+        placeholder = World(agency_id, "", "", "")
+        booking = booking_at(placeholder, "completed")
+        yield World(
+            agency_id=agency_id,
+            professional_id=booking["professional_id"],
+            booking_id=booking["id"],
+            complaint_id=open_complaint(placeholder),
+        )
+        pii.clear_key_cache()
+
+
+# --- one request per route, as an allowed caller would make it ------------------------------------
+
+Request = tuple[str, dict[str, Any] | None, dict[str, str] | None]  # path, body, query
+
+
+def _registration() -> dict[str, Any]:
+    aadhaar, mobile = identity(next(_serial), series=6)
+    return {
+        "name": "Ramesh Kumar", "mobile": mobile, "aadhaar": aadhaar, "services": [SERVICE],
+        "location": {"lat": LUCKNOW[0], "lng": LUCKNOW[1]}, "district": "Lucknow",
+        "qualification": {"kind": "none"},
+    }  # fmt: skip
+
+
+def _booking_request(
+    stage: str, action: str, body: Callable[[dict[str, Any]], Any]
+) -> Callable[[World], Request]:
+    def build(world: World) -> Request:
+        booking = booking_at(world, stage)
+        return f"/bookings/{booking['id']}/{action}", body(booking), None
+
+    return build
+
+
+REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
+    ("GET", "/health"): lambda w: ("/health", None, None),
+    ("GET", "/openapi.json"): lambda w: ("/openapi.json", None, None),
+    ("GET", "/services"): lambda w: ("/services", None, {"q": "fan"}),
+    ("GET", "/me"): lambda w: ("/me", None, None),
+    ("POST", "/agencies"): lambda w: (
+        "/agencies",
+        {
+            "name": "Gomti Works",
+            "udyam_number": "UDYAM-UP-12-0004321",
+            "district": "Lucknow",
+            "contact_mobile": "9812345679",
+        },
+        None,
+    ),
+    ("POST", "/agencies/{agency_id}/approve"): lambda w: (
+        f"/agencies/{_agency(OTHER_CITIZEN)}/approve",
+        None,
+        None,
+    ),
+    ("POST", "/professionals"): lambda w: ("/professionals", _registration(), None),
+    ("GET", "/professionals/{professional_id}"): lambda w: (
+        f"/professionals/{w.professional_id}",
+        None,
+        None,
+    ),
+    ("POST", "/professionals/{professional_id}/documents"): lambda w: (
+        f"/professionals/{w.professional_id}/documents",
+        {"kind": "id_proof", "content_type": "application/pdf", "size_bytes": 1000},
+        None,
+    ),
+    ("POST", "/professionals/{professional_id}/submit"): lambda w: (
+        f"/professionals/{w.professional_id}/submit",
+        None,
+        None,
+    ),
+    ("GET", "/verification/requests"): lambda w: ("/verification/requests", None, {"status": "pending"}),
+    ("POST", "/verification/callback"): lambda w: (
+        "/verification/callback",
+        {"request_id": "vrq_unknown", "result": "clear"},
+        None,
+    ),
+    ("PUT", "/professionals/{professional_id}/availability"): lambda w: (
+        f"/professionals/{new_professional(w.agency_id)}/availability",
+        {"online": False},
+        None,
+    ),
+    ("GET", "/match"): lambda w: ("/match", None, {"service": SERVICE, "lat": "26.85", "lng": "80.95"}),
+    ("POST", "/bookings"): lambda w: (
+        "/bookings",
+        {
+            "service_id": SERVICE,
+            "location": {"lat": LUCKNOW[0], "lng": LUCKNOW[1]},
+            "professional_id": new_professional(w.agency_id),
+        },
+        None,
+    ),
+    ("GET", "/bookings/{booking_id}"): lambda w: (f"/bookings/{w.booking_id}", None, None),
+    ("POST", "/bookings/{booking_id}/accept"): _booking_request("requested", "accept", lambda b: {}),
+    ("POST", "/bookings/{booking_id}/start"): _booking_request(
+        "accepted", "start", lambda b: {"start_code": b["start_code"]}
+    ),
+    ("POST", "/bookings/{booking_id}/complete"): _booking_request(
+        "in_progress", "complete", lambda b: {"amount_collected_paise": FEE}
+    ),
+    ("POST", "/bookings/{booking_id}/cancel"): _booking_request("accepted", "cancel", lambda b: {}),
+    ("POST", "/bookings/{booking_id}/rating"): _booking_request(
+        "completed", "rating", lambda b: {"stars": 4}
+    ),
+    ("POST", "/complaints"): lambda w: (
+        "/complaints",
+        {"booking_id": booking_at(w, "completed")["id"], "kind": "quality", "description": "Loose wiring."},
+        None,
+    ),
+    ("GET", "/complaints/{complaint_id}"): lambda w: (f"/complaints/{w.complaint_id}", None, None),
+    ("POST", "/complaints/{complaint_id}/evidence"): lambda w: (
+        f"/complaints/{w.complaint_id}/evidence",
+        {"content_type": "image/jpeg", "size_bytes": 2048},
+        None,
+    ),
+    ("POST", "/complaints/{complaint_id}/response"): lambda w: (
+        f"/complaints/{open_complaint(w)}/response",
+        {"text": "The fan was balanced on the day."},
+        None,
+    ),
+    ("POST", "/complaints/{complaint_id}/resolve"): lambda w: (
+        f"/complaints/{open_complaint(w)}/resolve",
+        {"decision": "dismissed", "remarks": "Works now."},
+        None,
+    ),
+    ("GET", "/bans/check"): lambda w: ("/bans/check", None, {"mobile": "9812345678"}),
+    ("GET", "/professionals/{professional_id}/audit"): lambda w: (
+        f"/professionals/{w.professional_id}/audit",
+        None,
+        None,
+    ),
+}
+
+
+def _label(route: Route) -> str:
+    return f"{route.method} {route.path}"
+
+
+def test_every_declared_route_has_a_row() -> None:
+    declared = {(r.method, r.path) for r in ROUTES}
+    assert set(ALLOWED) == declared, "add the route's row to ALLOWED (from API.md)"
+    assert set(REQUESTS) == declared, "add a request for the route to REQUESTS"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("route", ROUTES, ids=[_label(r) for r in ROUTES])
+def test_only_the_allowed_callers_get_through(world: World, route: Route, persona: str) -> None:
+    path, body, query = REQUESTS[(route.method, route.path)](world)
+    response = call(persona, route.method, path, body, query)
+    assert response.status < 500, response.body
+    if persona in ALLOWED[(route.method, route.path)]:
+        assert response.status not in (401, 403), response.body
+        assert response.status < 300 or _domain_answer(route, persona, response), response.body
+    else:
+        expected = (
+            401 if persona in (ANONYMOUS, POLICE) or _label(route) == "POST /verification/callback" else 403
+        )
+        assert response.status == expected, response.body
+
+
+def _domain_answer(route: Route, persona: str, response: ApiResponse) -> bool:
+    """The few allowed cells whose answer is about the state, not the caller."""
+    expected = {
+        # no such police request: the signature was accepted
+        ("POST /verification/callback", POLICE): (404, "unknown_request"),
+        # the world's professional is verified: documents and submission are over
+        ("POST /professionals/{professional_id}/documents", PROFESSIONAL): (409, "invalid_transition"),
+        ("POST /professionals/{professional_id}/documents", AGENCY_MEMBER): (409, "invalid_transition"),
+        ("POST /professionals/{professional_id}/submit", PROFESSIONAL): (409, "invalid_transition"),
+        ("POST /professionals/{professional_id}/submit", AGENCY_MEMBER): (409, "invalid_transition"),
+        # one manages the professional booked: nobody books a professional they manage
+        ("POST /bookings", PROFESSIONAL): (409, "professional_unavailable"),
+        ("POST /bookings", AGENCY_MEMBER): (409, "professional_unavailable"),
+    }.get((_label(route), persona))
+    return expected == (response.status, response.error_code)
