@@ -16,7 +16,7 @@ export POWERTOOLS_TRACE_DISABLED ?= true
 LAYER_DIR := build/layer
 LAYER_SOURCES := pyproject.toml infra/layer.py $(shell find layers/common/python/sevamitra data -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
 
-.PHONY: help install dev test check lint format typecheck openapi layer synth bench deploy clean
+.PHONY: help install dev demo test check lint format typecheck openapi layer synth bench load deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ synth: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## synthesize
 
 bench: install ## run the benchmarks (benchmarks/results/*.json)
 	$(PY) benchmarks/match_bench.py
+
+load: install ## load and races on loopback (own local stack), then the stored data's invariants
+	$(PY) benchmarks/load.py
 
 deploy: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## deploy the stage STAGE (default dev) to the current AWS account
 	npx cdk deploy --context stage=$(STAGE) --require-approval broadening
