@@ -35,6 +35,9 @@ node_modules/.package-lock.json: package.json
 dev: install ## serve the API locally on moto with demo data (PORT, default 3000)
 	$(PY) -m local.server
 
+demo: install ## the whole story, step by step, against a running `make dev` (DEMO_ARGS="--lang hi" for Hindi)
+	$(PY) -m local.walkthrough $(DEMO_ARGS)
+
 test: install ## run the whole test suite with the branch-coverage floor
 	$(PY) -m pytest -n 2 --dist loadfile --cov --cov-report=term
 
