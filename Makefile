@@ -16,7 +16,7 @@ export POWERTOOLS_TRACE_DISABLED ?= true
 LAYER_DIR := build/layer
 LAYER_SOURCES := pyproject.toml infra/layer.py $(shell find layers/common/python/sevamitra data -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
 
-.PHONY: help install dev test fuzz check lint format typecheck openapi layer synth bench deploy diff clean
+.PHONY: help install dev demo test fuzz check lint format typecheck openapi layer synth bench load deploy diff clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ node_modules/.package-lock.json: package.json
 
 dev: install ## serve the API locally on moto with demo data (PORT, default 3000)
 	$(PY) -m local.server
+
+demo: install ## the whole story, step by step, against a running `make dev` (DEMO_ARGS="--lang hi" for Hindi)
+	$(PY) -m local.walkthrough $(DEMO_ARGS)
 
 test: install ## run the whole test suite with the branch-coverage floor
 	$(PY) -m pytest -n 2 --dist loadfile --cov --cov-report=term
@@ -73,6 +76,9 @@ synth: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## synthesize
 bench: install ## run the benchmarks: match cost and cold start (benchmarks/results/*.json)
 	$(PY) benchmarks/match_bench.py
 	$(PY) benchmarks/cold_start.py
+
+load: install ## load and races on loopback (own local stack), then the stored data's invariants
+	$(PY) benchmarks/load.py
 
 # make deploy STAGE=prod [ALARM_EMAIL=a@b] [ALLOWED_ORIGINS=https://x,https://y] [PARAMETERS="Name=value ..."]
 DEPLOY_CONTEXT = --context stage=$(STAGE) $(if $(ALARM_EMAIL),--context alarm_email=$(ALARM_EMAIL)) \

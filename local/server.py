@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from moto.server import ThreadedMotoServer
 
+from local import atomic_dynamodb
+
 if TYPE_CHECKING:
     from local.demo import DemoContext
     from local.gateway import Gateway
@@ -104,6 +106,8 @@ class LocalStack:
 
         early = LocalSettings()
         _check_port_free(early.host, early.moto_port)
+        # Concurrent writers must not see moto's unlocked transactions (local/atomic_dynamodb.py).
+        atomic_dynamodb.install()
         self.moto = ThreadedMotoServer(ip_address=early.host, port=early.moto_port, verbose=False)
         self.moto.start()
         moto_host, moto_port = self.moto.get_host_and_port()

@@ -140,7 +140,9 @@ def respond(caller: Caller, complaint_id: str, text: str, *, clock: Clock = utc_
     response = {"text": text, "at": now, "by": caller.sub}
     if not repo.record_response(complaint, response, now):
         raise _why_no_response(repo.load_complaint(complaint_id), now)
-    return repo.load_complaint(complaint_id)
+    # What was written, not a re-read: a failed read now would turn a recorded response into a
+    # 503 that tells the client nothing was written.
+    return complaint.model_copy(update={"response": response, "updated_at": now})
 
 
 # --- evidence -------------------------------------------------------------------------------------------
@@ -267,7 +269,15 @@ def resolve(
                 "complaint decided",
                 extra={"complaint_id": complaint.id, "outcome": outcome, "ban": target is not None},
             )
-            return repo.load_complaint(complaint_id)
+            # The committed decision, not a re-read (a failed read would answer 503 for a decision
+            # that was recorded, and the retry would get 409).
+            return complaint.model_copy(
+                update={
+                    "status": ComplaintStatus(outcome),
+                    "decision": decision,
+                    "updated_at": decision["at"],
+                }
+            )
     raise DependencyFailed(message="The complaint is changing too often to decide now; it is safe to retry.")
 
 

@@ -23,7 +23,7 @@ from sevamitra.data import documents as storage
 from sevamitra.data import verifications as repo
 from sevamitra.data.documents import StoredObject
 from sevamitra.data.professionals import get_professional
-from sevamitra.data.verifications import Change, Expect, RequestState
+from sevamitra.data.verifications import AuditNote, Change, Expect, RequestState
 from sevamitra.documents import (
     MAX_DOCUMENT_BYTES,
     DocumentFault,
@@ -272,6 +272,7 @@ def decide(step: Decide, *, now: Clock = utc_now) -> dict:
             fields=fields,
         ),
         at,
+        note=AuditNote(POLICE, _outcome_action(status), _outcome_evidence(step.request_id, answer)),
     )
     professional = _professional(step.professional_id)
     if not (
@@ -295,18 +296,11 @@ def decide(step: Decide, *, now: Clock = utc_now) -> dict:
 def record_outcome(
     professional_id: str, status: ProfessionalStatus, request_id: str, answer: PoliceAnswer, at: datetime
 ) -> None:
-    """The outcome on the professional's audit trail, once per request (a retried decision step
-    finds its entry). Written right after the decision: a failure here fails the step, which is
-    retried and appends the missing entry."""
-    action = AuditAction.VERIFIED if status == ProfessionalStatus.VERIFIED else AuditAction.REJECTED
-    evidence: dict[str, Any] = {
-        "request_id": request_id,
-        "result": answer.result,
-        "case_refs": list(answer.case_refs),
-        "answered_at": answer.answered_at,
-    }
-    if answer.remarks:
-        evidence["remarks"] = answer.remarks
+    """The outcome on the professional's audit trail, once per request. The decision writes it in
+    its own transaction; this finds it there, and appends it for a professional decided without
+    one (a retried step, a record from before the entry was part of the decision)."""
+    action = _outcome_action(status)
+    evidence = _outcome_evidence(request_id, answer)
     audit_repo.append(
         professional_id,
         at=iso(at),
@@ -318,6 +312,22 @@ def record_outcome(
             and entry.evidence.get("request_id") == request_id
         ),
     )
+
+
+def _outcome_action(status: ProfessionalStatus) -> AuditAction:
+    return AuditAction.VERIFIED if status == ProfessionalStatus.VERIFIED else AuditAction.REJECTED
+
+
+def _outcome_evidence(request_id: str, answer: PoliceAnswer) -> dict[str, Any]:
+    evidence: dict[str, Any] = {
+        "request_id": request_id,
+        "result": answer.result,
+        "case_refs": list(answer.case_refs),
+        "answered_at": answer.answered_at,
+    }
+    if answer.remarks:
+        evidence["remarks"] = answer.remarks
+    return evidence
 
 
 def _answered_at(answer: PoliceAnswer, fallback: datetime) -> datetime:

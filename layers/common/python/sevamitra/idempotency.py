@@ -6,7 +6,9 @@ stored result for a retry with the same key, operation and ``scope`` (the caller
 raw Aadhaar would be brute-forceable). The record is keyed by the key and the scope without its
 ``body``; the body is checked: the same key and caller with a different body is 422
 ``idempotency_key_reused``, never a second operation. Without a key it just runs ``produce()``.
-A failed attempt (an exception) stores nothing, so a retry runs again.
+A failed attempt (an exception) stores nothing, so a retry runs again. When the store itself
+fails around ``produce()``, the client still hears what ``produce()`` did (its result, or its own
+error), never a 503 for an operation that happened; throttling of the store is 429.
 
 The handler calls ``CONFIG.register_lambda_context(context)`` so in-progress records expire with
 the invocation.
@@ -29,8 +31,10 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 
+from sevamitra.data.errors import is_throttling
 from sevamitra.data.models import IdempotencyModel
-from sevamitra.errors import Conflict, DependencyFailed, Unprocessable
+from sevamitra.errors import Conflict, DependencyFailed, DomainError, Throttled, Unprocessable
+from sevamitra.observability import logger
 from sevamitra.settings import settings
 
 CONFIG = IdempotencyConfig(
@@ -61,17 +65,25 @@ def run_once(
     if key is None:
         return produce()
 
+    # What ``produce`` did, seen from outside Powertools: when the store fails around a finished
+    # operation, the client must hear what happened, not a 503 that says nothing was written.
+    outcome: dict[str, Any] = {}
+
     @idempotent_function(
         data_keyword_argument="request", persistence_store=_store(), config=CONFIG, key_prefix=operation
     )
     def _once(request: dict[str, Any]) -> dict[str, Any]:
-        return produce()
+        try:
+            outcome["result"] = produce()
+        except Exception as exc:
+            outcome["error"] = exc
+            raise
+        return dict(outcome["result"])
 
+    fixed = {name: value for name, value in scope.items() if name != "body"}
+    request = {"idempotency_key": key, "scope": fixed, "body": scope.get("body")}
     try:
-        fixed = {name: value for name, value in scope.items() if name != "body"}
-        result: dict[str, Any] = _once(
-            request={"idempotency_key": key, "scope": fixed, "body": scope.get("body")}
-        )
+        result: dict[str, Any] = _once(request=request)
     except IdempotencyValidationError as exc:
         raise Unprocessable("idempotency_key_reused") from exc
     except IdempotencyAlreadyInProgressError as exc:
@@ -79,5 +91,32 @@ def run_once(
             "request_in_progress", message="A request with this Idempotency-Key is still in progress."
         ) from exc
     except IdempotencyPersistenceLayerError as exc:
+        if "result" in outcome:
+            return _settle_success(request, outcome["result"])
+        if "error" in outcome:
+            _settle_failure(request, outcome["error"])
+            if isinstance(outcome["error"], DomainError):
+                raise outcome["error"] from exc
+        if is_throttling(exc):
+            raise Throttled(message="The idempotency store is busy; retry shortly.") from exc
         raise DependencyFailed(message="The idempotency store is unavailable; it is safe to retry.") from exc
     return result
+
+
+def _settle_success(request: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """The operation completed but its record could not be marked done: try once more, and
+    answer with the result either way (a retry meanwhile gets 409 ``request_in_progress``)."""
+    try:
+        _store().save_success(data=request, result=result)
+    except Exception:
+        logger.warning("idempotency record left in progress after a completed operation", exc_info=True)
+    return result
+
+
+def _settle_failure(request: dict[str, Any], error: Exception) -> None:
+    """The operation failed and its in-progress record could not be removed: try once more, so
+    that a retry runs the operation again instead of waiting for the record to expire."""
+    try:
+        _store().delete_record(data=request, exception=error)
+    except Exception:
+        logger.warning("idempotency record left in progress after a failed operation", exc_info=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -33,7 +34,10 @@ def lock_id(booking_id: str, kind: ComplaintKind | str) -> str:
     return f"lock#{booking_id}#{ComplaintKind(kind).value}"
 
 
+@cache
 def _connection() -> Connection:
+    """One per process: each new Connection builds its own botocore session and client (about
+    100 ms), which every registration or complaint used to pay."""
     return Connection(region=settings().aws_region)
 
 

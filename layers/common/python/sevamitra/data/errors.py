@@ -27,6 +27,11 @@ def _error_code(exc: BaseException) -> str | None:
     return getattr(exc, "cause_response_code", None)
 
 
+def is_throttling(exc: BaseException) -> bool:
+    """Whether an SDK failure (or what it was raised from) is AWS throttling."""
+    return _error_code(exc) in _THROTTLING
+
+
 @contextmanager
 def dependency_errors(what: str) -> Iterator[None]:
     """Turn AWS SDK failures into ``Throttled`` (429) or ``DependencyFailed`` (503).

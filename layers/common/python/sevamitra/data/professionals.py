@@ -4,6 +4,7 @@ updates, and professionals handed out as domain objects."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -21,7 +22,10 @@ from sevamitra.settings import settings
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
+@cache
 def _connection() -> Connection:
+    """One per process: each new Connection builds its own botocore session and client (about
+    100 ms), which every registration or complaint used to pay."""
     return Connection(region=settings().aws_region)
 
 

@@ -10,16 +10,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
 
+from sevamitra.audit import next_entry
 from sevamitra.clock import iso
+from sevamitra.data import audit
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import ProfessionalModel, VerificationRequestModel
 from sevamitra.data.professionals import get_professional
 from sevamitra.professionals import Professional
+from sevamitra.settings import settings
 
 PENDING = "pending"
 
@@ -75,14 +81,32 @@ class Change:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class AuditNote:
+    """An entry for the professional's audit trail, written in the same transaction as the change
+    it records (a decision is never visible without its entry, nor the entry without it)."""
+
+    actor: str
+    action: str
+    evidence: dict[str, Any]
+
+
+@cache
+def _connection() -> Connection:
+    return Connection(region=settings().aws_region)
+
+
 def _condition_failed(exc: PutError | UpdateError) -> bool:
     return exc.cause_response_code == "ConditionalCheckFailedException"
 
 
-def advance(professional_id: str, expect: Expect, change: Change, now: datetime) -> bool:
+def advance(
+    professional_id: str, expect: Expect, change: Change, now: datetime, *, note: AuditNote | None = None
+) -> bool:
     """Apply ``change`` if the professional is as ``expect`` says: True when applied, False when
     the professional is not (or no longer) in that state. The item's version is checked too, so
-    a concurrent edit is re-read and re-judged rather than overwritten."""
+    a concurrent edit is re-read and re-judged rather than overwritten. With ``note``, the audit
+    entry is appended in the same transaction."""
     verification = ProfessionalModel.verification
     for _ in range(5):
         professional = get_professional(professional_id)
@@ -100,10 +124,27 @@ def advance(professional_id: str, expect: Expect, change: Change, now: datetime)
         item.version = professional.version  # pynamodb adds ``version = <this>`` to the condition
         with dependency_errors("Updating the professional"):
             try:
-                item.update(actions=actions, condition=expect.condition())
+                if note is None:
+                    item.update(actions=actions, condition=expect.condition())
+                    return True
+                entry = next_entry(
+                    audit.head(professional_id),
+                    subject=professional_id,
+                    at=iso(now),
+                    actor=note.actor,
+                    action=note.action,
+                    evidence=note.evidence,
+                )
+                with TransactWrite(connection=_connection()) as tx:
+                    tx.update(item, actions=actions, condition=expect.condition())
+                    audit.stage_append(tx, entry)
                 return True
             except UpdateError as exc:
                 if not _condition_failed(exc):
+                    raise
+            except TransactWriteError as exc:
+                # The professional moved on, or another writer took the audit seq: read again.
+                if exc.cause_response_code != "TransactionCanceledException":
                     raise
     return False
 

@@ -1,0 +1,372 @@
+"""The invariants of the stored data, checked by reading every table directly.
+
+What "a race can lose but never corrupt" and "nothing half-written" mean, item by item:
+
+- identities: every professional holds its ``aadhaar#`` and ``mobile#`` claims (and ``account#``
+  when self-registered), every claim points at a professional with that hash, and the ban
+  registry's ``ban#`` items exist exactly for banned professionals;
+- the geo index: a professional has entries iff eligible (verified, online, no active booking),
+  one per service, at their location, under their name and rating; no entry without one;
+- bookings: a valid status; ``awaiting`` (the expiry index) only while requested; at most one
+  active booking (requested, accepted, in_progress) per professional, and it is the one their
+  ``active_booking_id`` names (and that names an active booking of theirs);
+- complaints: a valid status, a decision exactly when decided and matching it, ``open_flag`` only
+  while open or waiting to be emitted; the lock ``lock#<booking>#<kind>`` exists iff an
+  undecided complaint of that booking and kind does, and names it; at most one undecided
+  complaint per booking and kind; every complaint listed on its booking and back; an upheld
+  overcharge bans its professional;
+- decisions: no complaint decided twice, no police request decided twice, no double ban on a
+  professional's audit trail, whose hash chain is intact; no more verification decisions in a
+  professional's history than submissions.
+
+Used by ``benchmarks/load.py`` (after the load), ``tests/e2e/test_load.py`` and the fault
+injection tests (after every injected fault). Scans are not snapshots: ``check`` scans again when
+it finds something, so that a write landing between two table scans is not reported; a real
+violation survives every rescan.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sevamitra import geo
+from sevamitra.audit import AuditEntry, verify_chain
+
+BOOKING_STATUSES = frozenset({"requested", "accepted", "in_progress", "completed", "cancelled", "expired"})
+ACTIVE = frozenset({"requested", "accepted", "in_progress"})
+COMPLAINT_STATUSES = frozenset({"open", "upheld", "dismissed", "escalated"})
+UNDECIDED = frozenset({"open", "escalated"})
+PROFESSIONAL_STATUSES = frozenset(
+    {"pending_documents", "verification_pending", "police_pending", "verified", "rejected", "banned"}
+)
+TABLES = ("professionals", "identities", "geo", "bookings", "complaints", "verifications", "audit")
+
+
+def plain(value: Any) -> Any:
+    """DynamoDB's Decimals as ints (when whole) or floats, sets as sorted lists, recursively."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted(plain(v) for v in value)
+    return value
+
+
+@dataclass
+class Snapshot:
+    professionals: dict[str, dict[str, Any]]
+    identities: dict[str, dict[str, Any]]
+    geo: dict[tuple[str, str], dict[str, Any]]
+    bookings: dict[str, dict[str, Any]]
+    complaints: dict[str, dict[str, Any]]
+    locks: dict[str, dict[str, Any]]
+    verifications: dict[str, dict[str, Any]]
+    audit: dict[str, list[dict[str, Any]]]
+
+
+def table_prefix(dynamodb: Any) -> str:
+    """The stage's table prefix, found from the table names (``<prefix>professionals``)."""
+    names = dynamodb.meta.client.list_tables()["TableNames"]
+    prefixes = {name[: -len("professionals")] for name in names if name.endswith("professionals")}
+    if len(prefixes) != 1:
+        raise RuntimeError(f"cannot tell the table prefix from {names}")
+    return prefixes.pop()
+
+
+def _scan(dynamodb: Any, name: str) -> list[dict[str, Any]]:
+    table = dynamodb.Table(name)
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"ConsistentRead": True}
+    while True:
+        page = table.scan(**kwargs)
+        items.extend(plain(item) for item in page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def snapshot(dynamodb: Any, prefix: str) -> Snapshot:
+    """Every table as stored (``dynamodb`` is a boto3 DynamoDB *resource*)."""
+    raw = {logical: _scan(dynamodb, f"{prefix}{logical}") for logical in TABLES}
+    complaints = {c["id"]: c for c in raw["complaints"]}
+    audit: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for entry in raw["audit"]:
+        audit[entry["subject"]].append(entry)
+    return Snapshot(
+        professionals={p["id"]: p for p in raw["professionals"]},
+        identities={i["pk"]: i for i in raw["identities"]},
+        geo={(g["pk"], g["sk"]): g for g in raw["geo"]},
+        bookings={b["id"]: b for b in raw["bookings"]},
+        complaints={k: v for k, v in complaints.items() if not k.startswith("lock#")},
+        locks={k: v for k, v in complaints.items() if k.startswith("lock#")},
+        verifications={v["request_id"]: v for v in raw["verifications"]},
+        audit=dict(audit),
+    )
+
+
+@dataclass
+class Acknowledged:
+    """What clients were told: bookings created (201) and transitions acknowledged (200). Every
+    acknowledged booking must exist, and an acknowledged step must not be undone."""
+
+    bookings: dict[str, str] = field(default_factory=dict)  # booking id -> professional id
+    steps: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # id -> statuses
+
+    def created(self, booking_id: str, professional_id: str) -> None:
+        self.bookings[booking_id] = professional_id
+
+    def moved(self, booking_id: str, status: str) -> None:
+        self.steps[booking_id].append(status)
+
+
+# Statuses a booking may still reach after an acknowledged one (the lifecycle's forward closure).
+_REACHABLE = {
+    "requested": {"requested", "accepted", "in_progress", "completed", "cancelled", "expired"},
+    "accepted": {"accepted", "in_progress", "completed", "cancelled"},
+    "in_progress": {"in_progress", "completed"},
+    "completed": {"completed"},
+    "cancelled": {"cancelled"},
+    "expired": {"expired"},
+}
+
+
+def violations(snap: Snapshot, acknowledged: Acknowledged | None = None) -> list[str]:
+    found: list[str] = []
+    found += _identities(snap)
+    found += _geo_index(snap)
+    found += _bookings(snap)
+    found += _complaints(snap)
+    found += _decisions(snap)
+    if acknowledged is not None:
+        found += _acknowledged(snap, acknowledged)
+    return found
+
+
+def check(
+    dynamodb: Any,
+    prefix: str | None = None,
+    acknowledged: Acknowledged | None = None,
+    *,
+    rescans: int = 3,
+    pause_s: float = 0.5,
+) -> list[str]:
+    """The violations that persist over ``rescans`` scans (empty: all invariants hold)."""
+    prefix = table_prefix(dynamodb) if prefix is None else prefix
+    found: list[str] = []
+    for attempt in range(rescans):
+        found = violations(snapshot(dynamodb, prefix), acknowledged)
+        if not found:
+            return []
+        if attempt + 1 < rescans:
+            time.sleep(pause_s)
+    return found
+
+
+# --- the checks ------------------------------------------------------------------------------
+
+
+def _identities(snap: Snapshot) -> list[str]:
+    found = []
+    for pid, pro in snap.professionals.items():
+        if pro.get("status") not in PROFESSIONAL_STATUSES:
+            found.append(f"professional {pid}: unknown status {pro.get('status')!r}")
+        claims = [f"aadhaar#{pro['aadhaar_hash']}", f"mobile#{pro['mobile_hash']}"]
+        if pro.get("account_sub"):
+            claims.append(f"account#{pro['account_sub']}")
+        for pk in claims:
+            holder = snap.identities.get(pk, {}).get("professional_id")
+            if holder != pid:
+                found.append(f"professional {pid}: identity {pk.split('#')[0]} held by {holder!r}")
+        banned = pro.get("status") == "banned"
+        for pk in (f"ban#aadhaar#{pro['aadhaar_hash']}", f"ban#mobile#{pro['mobile_hash']}"):
+            if banned and pk not in snap.identities:
+                found.append(f"professional {pid}: banned but {pk.split('#')[1]} not on the ban registry")
+    for pk, item in snap.identities.items():
+        kind, _, rest = pk.partition("#")
+        holder = snap.professionals.get(item.get("professional_id", ""))
+        if holder is None:
+            found.append(f"identity {kind}: names a missing professional {item.get('professional_id')!r}")
+        elif kind == "account" and holder.get("account_sub") != rest:
+            found.append(f"identity account: professional {holder['id']} has another account")
+        elif kind in ("aadhaar", "mobile") and holder.get(f"{kind}_hash") != rest:
+            found.append(f"identity {kind}: hash differs from professional {holder['id']}'s")
+        elif kind == "ban" and holder.get("status") != "banned":
+            found.append(f"ban registry: professional {holder['id']} is {holder.get('status')}, not banned")
+    return found
+
+
+def eligible(pro: Mapping[str, Any]) -> bool:
+    return pro.get("status") == "verified" and bool(pro.get("online")) and not pro.get("active_booking_id")
+
+
+def expected_entries(pro: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    if not eligible(pro):
+        return {}
+    lat, lng = float(pro["lat"]), float(pro["lng"])
+    cell = geo.fine_cell(lat, lng)
+    count = int(pro.get("rating_count") or 0)
+    rating = round(float(pro.get("rating_sum") or 0) / count, 1) if count else None
+    content = {"professional_id": pro["id"], "name": pro["name"], "lat": lat, "lng": lng, "rating": rating}
+    return {
+        (geo.partition_key(service, geo.partition_cell(cell)), geo.sort_key(cell, pro["id"])): content
+        for service in set(pro.get("services") or ())
+    }
+
+
+def _geo_index(snap: Snapshot) -> list[str]:
+    found = []
+    expected: dict[tuple[str, str], dict[str, Any]] = {}
+    for pro in snap.professionals.values():
+        expected.update(expected_entries(pro))
+    for key in snap.geo.keys() - expected.keys():
+        pid = snap.geo[key].get("professional_id")
+        owner = snap.professionals.get(pid or "")
+        why = "missing" if owner is None else _ineligible_reason(owner)
+        found.append(f"geo index: entry {key[0]} for professional {pid} who is {why}")
+    for key in expected.keys() - snap.geo.keys():
+        found.append(
+            f"geo index: eligible professional {expected[key]['professional_id']} has no {key[0]} entry"
+        )
+    for key in expected.keys() & snap.geo.keys():
+        stored, want = snap.geo[key], expected[key]
+        got = {
+            "professional_id": stored.get("professional_id"),
+            "name": stored.get("name"),
+            "lat": float(stored.get("lat", 0)),
+            "lng": float(stored.get("lng", 0)),
+            "rating": None if stored.get("rating") is None else float(stored["rating"]),
+        }
+        if got != want:
+            found.append(f"geo index: entry {key[0]} of {want['professional_id']} is {got}, expected {want}")
+    return found
+
+
+def _ineligible_reason(pro: Mapping[str, Any]) -> str:
+    if pro.get("status") != "verified":
+        return str(pro.get("status"))
+    if not pro.get("online"):
+        return "offline"
+    return f"on booking {pro.get('active_booking_id')}"
+
+
+def _bookings(snap: Snapshot) -> list[str]:
+    found = []
+    active: dict[str, list[str]] = defaultdict(list)
+    for bid, booking in snap.bookings.items():
+        status = booking.get("status")
+        if status not in BOOKING_STATUSES:
+            found.append(f"booking {bid}: unknown status {status!r}")
+        if (status == "requested") != bool(booking.get("awaiting")):
+            found.append(f"booking {bid}: {status} but awaiting={booking.get('awaiting')!r}")
+        if status in ACTIVE:
+            active[booking["professional_id"]].append(bid)
+        for cid in booking.get("complaint_ids") or ():
+            complaint = snap.complaints.get(cid)
+            if complaint is None or complaint.get("booking_id") != bid:
+                found.append(f"booking {bid}: lists complaint {cid}, which is not about it")
+    for pid, bids in active.items():
+        if len(bids) > 1:
+            found.append(f"professional {pid}: {len(bids)} active bookings {sorted(bids)}")
+        holder = snap.professionals.get(pid, {}).get("active_booking_id")
+        if holder not in bids:
+            found.append(f"professional {pid}: active booking {bids} but active_booking_id={holder!r}")
+    for pid, pro in snap.professionals.items():
+        holder = pro.get("active_booking_id")
+        if holder and holder not in active.get(pid, []):
+            status = snap.bookings.get(holder, {}).get("status", "missing")
+            found.append(f"professional {pid}: active_booking_id {holder} is {status}")
+    return found
+
+
+def _complaints(snap: Snapshot) -> list[str]:
+    found = []
+    undecided: dict[str, list[str]] = defaultdict(list)
+    for cid, complaint in snap.complaints.items():
+        status = complaint.get("status")
+        if status not in COMPLAINT_STATUSES:
+            found.append(f"complaint {cid}: unknown status {status!r}")
+        decision = complaint.get("decision")
+        if (status in ("upheld", "dismissed")) != bool(decision):
+            found.append(f"complaint {cid}: {status} with decision {decision!r}")
+        elif decision and decision.get("outcome") != status:
+            found.append(f"complaint {cid}: {status} but decided {decision.get('outcome')}")
+        flag = complaint.get("open_flag")
+        pending_emit = bool(complaint.get("escalation")) and not complaint["escalation"].get("emitted")
+        if (status == "open" and flag != "open") or (status != "open" and flag == "open"):
+            found.append(f"complaint {cid}: {status} with open_flag={flag!r}")
+        if flag == "igrs_pending" and not pending_emit:
+            found.append(f"complaint {cid}: in the IGRS outbox with nothing to emit")
+        booking = snap.bookings.get(complaint.get("booking_id", ""))
+        if booking is None:
+            found.append(f"complaint {cid}: booking {complaint.get('booking_id')} missing")
+        elif cid not in (booking.get("complaint_ids") or ()):
+            found.append(f"complaint {cid}: not listed on booking {booking['id']}")
+        if status in UNDECIDED:
+            undecided[f"lock#{complaint.get('booking_id')}#{complaint.get('kind')}"].append(cid)
+        if status == "upheld" and complaint.get("kind") == "overcharge" and (decision or {}).get("ban"):
+            pro = snap.professionals.get(complaint.get("professional_id", ""), {})
+            if pro.get("status") != "banned":
+                found.append(f"complaint {cid}: upheld with a ban, professional is {pro.get('status')}")
+    for lock, cids in undecided.items():
+        if len(cids) > 1:
+            found.append(f"{lock}: {len(cids)} undecided complaints {sorted(cids)}")
+        holder = snap.locks.get(lock, {}).get("complaint_id")
+        if holder not in cids:
+            found.append(f"{lock}: undecided {cids} but the lock names {holder!r}")
+    for lock, item in snap.locks.items():
+        if lock not in undecided:
+            status = snap.complaints.get(item.get("complaint_id", ""), {}).get("status", "missing")
+            found.append(f"{lock}: held by complaint {item.get('complaint_id')}, which is {status}")
+    return found
+
+
+def _decisions(snap: Snapshot) -> list[str]:
+    found = []
+    for subject, entries in snap.audit.items():
+        chain = verify_chain(AuditEntry.model_validate({"evidence": {}, **e}) for e in entries)
+        if not chain.valid:
+            found.append(f"audit trail of {subject}: chain broken at seq {chain.broken_at}")
+        counts = Counter(_decision_key(e) for e in entries)
+        for key, count in counts.items():
+            if key is not None and count > 1:
+                found.append(f"audit trail of {subject}: {key} recorded {count} times")
+    for pid, pro in snap.professionals.items():
+        verification = pro.get("verification") or {}
+        decided = sum(1 for h in verification.get("history") or () if h.get("stage") == "decision")
+        if decided > int(verification.get("submissions") or 0):
+            found.append(f"professional {pid}: {decided} verification decisions for fewer submissions")
+    return found
+
+
+def _decision_key(entry: Mapping[str, Any]) -> str | None:
+    action, evidence = entry.get("action"), entry.get("evidence") or {}
+    if action in ("complaint_upheld", "complaint_dismissed"):
+        return f"decision of complaint {evidence.get('complaint_id')}"
+    if action in ("verified", "rejected"):
+        return f"decision of police request {evidence.get('request_id')}"
+    if action == "banned":
+        return "ban"
+    return None
+
+
+def _acknowledged(snap: Snapshot, acknowledged: Acknowledged) -> list[str]:
+    found = []
+    for bid, pid in acknowledged.bookings.items():
+        booking = snap.bookings.get(bid)
+        if booking is None:
+            found.append(f"booking {bid}: created (201) but not stored")
+            continue
+        if booking.get("professional_id") != pid:
+            found.append(f"booking {bid}: created for {pid}, stored for {booking.get('professional_id')}")
+        for status in acknowledged.steps.get(bid, []):
+            if booking.get("status") not in _REACHABLE[status]:
+                found.append(f"booking {bid}: acknowledged {status}, stored {booking.get('status')}")
+    return found

@@ -1,0 +1,454 @@
+"""``make demo``: the whole Seva Mitra story against a running ``make dev``, told step by step.
+
+    make dev                      # in one terminal
+    make demo                     # in another (English)
+    make demo DEMO_ARGS="--lang hi"   # Hindi: the narration, and the API's messages
+
+A new electrician signs up, registers, uploads an ID proof and submits it; the verification
+workflow checks the document and asks the police; the police system answers "clear" with a
+signed callback; the electrician is verified and goes online. A citizen searches, finds them
+within 3 km, books; the electrician accepts, starts with the citizen's code and completes, but
+collects more than the fixed fee. That opens an overcharge complaint; an officer upholds it and
+the electrician is banned for good: gone from search, on the ban registry, and a new
+registration with the same Aadhaar is refused. Every step is a real API call over HTTP (sign-up
+and sign-in through the emulator's Cognito), as a client makes it.
+
+Reads ``$LOCAL_STATE_DIR/outputs.json`` (default ``.local/outputs.json``) or ``--outputs``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import boto3
+import requests
+from botocore import UNSIGNED
+from botocore.config import Config
+
+from local.token import id_token, outputs_path
+from sevamitra.types import verhoeff_check_digit
+from verify.signature import HEADER, sign
+
+SERVICE = "electrician_fan_installation"
+PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+WAIT_S = 30
+HTTP_TIMEOUT_S = 15
+
+# Each step's narration: (English, Hindi). Placeholders are filled from what the API answered.
+STEPS: dict[str, tuple[str, str]] = {
+    "intro": (
+        "Seva Mitra walkthrough against {url}",
+        "सेवा मित्र का पूरा सफ़र, {url} पर",
+    ),
+    "signup": (
+        "Sunil, an electrician, signs up with his phone number {phone}.",
+        "सुनील, एक इलेक्ट्रीशियन, अपने फ़ोन नंबर {phone} से साइन अप करते हैं।",
+    ),
+    "register": (
+        "He registers as a professional ({service}). Status: {status}. Only the last 4 digits of "
+        "his Aadhaar are kept: ...{last4}.",
+        "वे पेशेवर के रूप में पंजीकरण करते हैं ({service})। स्थिति: {status}। आधार के केवल अंतिम 4 अंक रखे जाते हैं: ...{last4}।",
+    ),
+    "upload": (
+        "He uploads his ID proof (a PDF) straight to the document store with the signed form.",
+        "वे अपना पहचान प्रमाण (PDF) हस्ताक्षरित फ़ॉर्म से सीधे दस्तावेज़ भंडार में अपलोड करते हैं।",
+    ),
+    "submit": (
+        "He submits for verification. Status: {status}.",
+        "वे सत्यापन के लिए जमा करते हैं। स्थिति: {status}।",
+    ),
+    "police_asked": (
+        "The workflow checked the document and asked the police. Status: {status}; the officer "
+        "sees request {request_id} waiting.",
+        "प्रक्रिया ने दस्तावेज़ जाँचा और पुलिस से सत्यापन माँगा। स्थिति: {status}; अधिकारी को अनुरोध "
+        "{request_id} प्रतीक्षा में दिखता है।",
+    ),
+    "police_clear": (
+        "The police system answers 'clear' with a signed callback (HTTP {code}).",
+        "पुलिस प्रणाली हस्ताक्षरित कॉलबैक से 'कोई आपराधिक मामला नहीं' का उत्तर देती है (HTTP {code})।",
+    ),
+    "verified": (
+        "Sunil is now {status}. Verification history: {history}.",
+        "सुनील अब {status} हैं। सत्यापन इतिहास: {history}।",
+    ),
+    "online": (
+        "He goes online at his shop. Findable: {findable}.",
+        "वे अपनी दुकान से ऑनलाइन होते हैं। खोज में दिखेंगे: {findable}।",
+    ),
+    "match": (
+        "A citizen nearby searches for '{service}': Sunil is {distance} m away, fixed fee Rs {fee}.",
+        "पास की एक नागरिक '{service}' खोजती हैं: सुनील {distance} मीटर दूर हैं, तय शुल्क ₹{fee}।",
+    ),
+    "book": (
+        "She books him. Booking {booking_id} is {status}; her start code is {code}.",
+        "वे उन्हें बुक करती हैं। बुकिंग {booking_id} की स्थिति {status}; उनका प्रारंभ कोड {code} है।",
+    ),
+    "accept": (
+        "Sunil accepts the booking: {status}.",
+        "सुनील बुकिंग स्वीकार करते हैं: {status}।",
+    ),
+    "start": (
+        "At her door he starts the job with her code: {status}.",
+        "उनके घर पहुँचकर वे उनके कोड से काम शुरू करते हैं: {status}।",
+    ),
+    "complete": (
+        "He completes the job but collects Rs {collected} against the fixed fee of Rs {fee}: {status}. "
+        "An overcharge complaint opened by itself: {complaint_id}.",
+        "वे काम पूरा करते हैं, पर तय शुल्क ₹{fee} की जगह ₹{collected} लेते हैं: {status}। "
+        "अधिक वसूली की शिकायत अपने आप दर्ज हुई: {complaint_id}।",
+    ),
+    "rate": (
+        "She rates the job {stars} star.",
+        "वे काम को {stars} स्टार देती हैं।",
+    ),
+    "complaint": (
+        'Her own overcharge complaint is not needed twice: HTTP {code} {error_code}, "{message}"',
+        'उनकी अपनी शिकायत दोबारा दर्ज नहीं होती: HTTP {code} {error_code}, "{message}"',
+    ),
+    "upheld": (
+        "An officer reviews the complaint and upholds it: {status}.",
+        "एक अधिकारी शिकायत की जाँच करके उसे सही पाते हैं: {status}।",
+    ),
+    "banned": (
+        "Sunil is now {status}, permanently. Ban registry check by an employer: banned = {banned}.",
+        "सुनील अब स्थायी रूप से {status} हैं। नियोक्ता द्वारा प्रतिबंध सूची की जाँच: प्रतिबंधित = {banned}।",
+    ),
+    "gone": (
+        "The same search no longer finds him ({count} other result(s)).",
+        "वही खोज अब उन्हें नहीं दिखाती ({count} अन्य परिणाम)।",
+    ),
+    "refused": (
+        "He tries to register again from a new account with the same Aadhaar: HTTP {code} "
+        '{error_code}, "{message}"',
+        'वे नए खाते से उसी आधार से फिर पंजीकरण का प्रयास करते हैं: HTTP {code} {error_code}, "{message}"',
+    ),
+    "done": (
+        "Done: verified by the police, booked at a fixed fee, banned for overcharging. ({seconds:.1f} s)",
+        "पूर्ण: पुलिस से सत्यापित, तय शुल्क पर बुक, अधिक वसूली पर प्रतिबंधित। ({seconds:.1f} सेकंड)",
+    ),
+}
+
+
+# Status codes stay as the API sends them; in Hindi they are explained beside the code.
+STATUS_HI = {
+    "pending_documents": "दस्तावेज़ बाकी",
+    "verification_pending": "सत्यापन जारी",
+    "police_pending": "पुलिस सत्यापन की प्रतीक्षा",
+    "verified": "सत्यापित",
+    "banned": "प्रतिबंधित",
+    "requested": "अनुरोधित",
+    "accepted": "स्वीकृत",
+    "in_progress": "काम जारी",
+    "completed": "पूर्ण",
+    "upheld": "शिकायत सही पाई गई",
+}
+
+
+class DemoFailed(Exception):
+    """A step did not answer as the API promises."""
+
+
+class Walkthrough:
+    def __init__(self, outputs: dict[str, Any], lang: str, out: Callable[[str], None] = print) -> None:
+        self.outputs = outputs
+        self.lang = lang
+        self.out = out
+        self.base = str(outputs["ApiUrl"]).rstrip("/")
+        self.region = str(outputs.get("Region") or str(outputs["UserPoolId"]).split("_")[0])
+        self.step_number = 0
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def say(self, step: str, **values: Any) -> None:
+        english, hindi = STEPS[step]
+        if self.lang == "hi":
+            values = {name: self._hindi(name, value) for name, value in values.items()}
+        text = (hindi if self.lang == "hi" else english).format(**values)
+        if step in ("intro", "done"):
+            self.out(text)
+            return
+        self.step_number += 1
+        self.out(f"{self.step_number:>2}. {text}")
+
+    @staticmethod
+    def _hindi(name: str, value: Any) -> Any:
+        if isinstance(value, bool):
+            return "हाँ" if value else "नहीं"
+        if name == "status" and value in STATUS_HI:
+            return f"{STATUS_HI[value]} ({value})"
+        return value
+
+    def call(
+        self, method: str, path: str, token: str | None = None, body: Any = None, *, expect: int | None = None
+    ) -> tuple[int, Any]:
+        headers = {"Accept-Language": self.lang}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        response = requests.request(
+            method, self.base + path, json=body, headers=headers, timeout=HTTP_TIMEOUT_S
+        )
+        payload = response.json() if response.content else None
+        if expect is not None and response.status_code != expect:
+            raise DemoFailed(f"{method} {path}: expected {expect}, got {response.status_code} {payload}")
+        return response.status_code, payload
+
+    def cognito(self, *, admin: bool = False) -> Any:
+        kwargs: dict[str, Any] = {"region_name": self.region, "endpoint_url": self.outputs["AwsEndpointUrl"]}
+        if admin:
+            kwargs.update(aws_access_key_id="local", aws_secret_access_key="local")  # noqa: S106 - emulator
+        else:
+            kwargs["config"] = Config(signature_version=UNSIGNED)
+        return boto3.client("cognito-idp", **kwargs)
+
+    def sign_up(self) -> tuple[str, str]:
+        """A new account (phone number as username), confirmed as the emulator's admin: (phone, token)."""
+        phone = f"+9195{uuid.uuid4().int % 10**8:08d}"
+        password = f"Demo#{uuid.uuid4().hex[:8]}1"
+        self.cognito().sign_up(
+            ClientId=self.outputs["UserPoolClientId"],
+            Username=phone,
+            Password=password,
+            UserAttributes=[{"Name": "phone_number", "Value": phone}],
+        )
+        self.cognito(admin=True).admin_confirm_sign_up(UserPoolId=self.outputs["UserPoolId"], Username=phone)
+        return phone, id_token(self.outputs, phone, password)
+
+    def demo_token(self, role: str) -> str:
+        account = self.outputs["DemoAccounts"][role]
+        return id_token(self.outputs, account["username"], account["password"])
+
+    def until(self, what: str, probe: Callable[[], Any]) -> Any:
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline:
+            found = probe()
+            if found:
+                return found
+            time.sleep(0.3)
+        raise DemoFailed(f"timed out waiting for {what}")
+
+    def police_key(self) -> bytes:
+        if self.outputs.get("PoliceSecretValue"):
+            return str(self.outputs["PoliceSecretValue"]).encode()
+        from local.police import police_key
+
+        return police_key(self.outputs)
+
+    # --- the story --------------------------------------------------------------------------
+
+    def run(self) -> None:
+        started = time.monotonic()
+        self.say("intro", url=self.base)
+        officer, employer = self.demo_token("officer"), self.demo_token("employer")
+        _, services = self.call("GET", f"/services?q={SERVICE.split('_')[0]}", expect=200)
+        service = next(s for s in services["services"] if s["id"] == SERVICE)
+        service_name = service["name"][self.lang if self.lang == "hi" else "en"]
+
+        phone, pro = self.sign_up()
+        self.say("signup", phone=phone)
+        seed = uuid.uuid4().int
+        aadhaar_body = f"{2 + seed % 8}{seed % 10**10:010d}"
+        aadhaar = aadhaar_body + verhoeff_check_digit(aadhaar_body)
+        # A shop of his own, a few hundred metres from Hazratganj, Lucknow.
+        shop = {
+            "lat": round(26.8467 + (seed % 700) / 100_000, 6),
+            "lng": round(80.9462 + (seed % 500) / 100_000, 6),
+        }
+        registration = {
+            "name": "Sunil Verma",
+            "mobile": f"9{seed % 10**9:09d}",
+            "aadhaar": aadhaar,
+            "services": [SERVICE],
+            "location": shop,
+            "district": "Lucknow",
+            "qualification": {"kind": "iti", "title": "Electrician"},
+        }
+        _, profile = self.call("POST", "/professionals", pro, registration, expect=201)
+        pid = profile["id"]
+        self.say("register", service=service_name, status=profile["status"], last4=profile["aadhaar_last4"])
+
+        _, form = self.call(
+            "POST",
+            f"/professionals/{pid}/documents",
+            pro,
+            {"kind": "id_proof", "content_type": "application/pdf", "size_bytes": len(PDF)},
+            expect=201,
+        )
+        upload = form["upload"]
+        stored = requests.post(
+            upload["url"],
+            data=upload["fields"],
+            files={"file": ("id-proof.pdf", PDF, "application/pdf")},
+            timeout=HTTP_TIMEOUT_S,
+        )
+        if stored.status_code not in (200, 201, 204):
+            raise DemoFailed(f"document upload: {stored.status_code} {stored.text}")
+        self.say("upload")
+
+        _, submitted = self.call("POST", f"/professionals/{pid}/submit", pro, expect=202)
+        self.say("submit", status=submitted["status"])
+
+        def police_request() -> str | None:
+            _, listed = self.call("GET", "/verification/requests?status=pending", officer, expect=200)
+            return next((r["request_id"] for r in listed["requests"] if r["professional_id"] == pid), None)
+
+        request_id = self.until("the police verification request", police_request)
+        _, profile = self.call("GET", f"/professionals/{pid}", pro, expect=200)
+        self.say("police_asked", status=profile["status"], request_id=request_id)
+
+        body = json.dumps({"request_id": request_id, "result": "clear"}).encode()
+        answered = requests.post(
+            self.base + "/verification/callback",
+            data=body,
+            headers={
+                "Content-Type": "application/json",
+                HEADER: sign(self.police_key(), int(time.time()), body),
+            },
+            timeout=HTTP_TIMEOUT_S,
+        )
+        if answered.status_code != 200:
+            raise DemoFailed(f"police callback: {answered.status_code} {answered.text}")
+        self.say("police_clear", code=answered.status_code)
+
+        def verified() -> dict[str, Any] | None:
+            _, seen = self.call("GET", f"/professionals/{pid}", pro, expect=200)
+            return seen if seen["status"] == "verified" else None
+
+        profile = self.until("the verification decision", verified)
+        history = " -> ".join(h["stage"] for h in profile["verification"]["history"])
+        self.say("verified", status=profile["status"], history=history)
+
+        _, online = self.call(
+            "PUT", f"/professionals/{pid}/availability", pro, {"online": True, "location": shop}, expect=200
+        )
+        self.say("online", findable=online["findable"])
+
+        _, citizen = self.sign_up()
+        home = {"lat": round(shop["lat"] + 0.004, 6), "lng": shop["lng"]}  # about 450 m north
+        query = f"/match?service={SERVICE}&lat={home['lat']}&lng={home['lng']}&limit=50"
+        _, found = self.call("GET", query, citizen, expect=200)
+        mine = next((r for r in found["results"] if r["professional_id"] == pid), None)
+        if mine is None:
+            raise DemoFailed(f"the search did not find {pid}: {found}")
+        self.say("match", service=service_name, distance=mine["distance_m"], fee=mine["fee_paise"] // 100)
+
+        _, booking = self.call(
+            "POST",
+            "/bookings",
+            citizen,
+            {"service_id": SERVICE, "location": home, "professional_id": pid},
+            expect=201,
+        )
+        bid = booking["id"]
+        self.say("book", booking_id=bid, status=booking["status"], code=booking["start_code"])
+        _, accepted = self.call("POST", f"/bookings/{bid}/accept", pro, expect=200)
+        self.say("accept", status=accepted["status"])
+        _, begun = self.call(
+            "POST", f"/bookings/{bid}/start", pro, {"start_code": booking["start_code"]}, expect=200
+        )
+        self.say("start", status=begun["status"])
+        collected = booking["fee_paise"] + 10_000
+        _, completed = self.call(
+            "POST", f"/bookings/{bid}/complete", pro, {"amount_collected_paise": collected}, expect=200
+        )
+        _, seen = self.call("GET", f"/bookings/{bid}", citizen, expect=200)
+        complaint_id = seen["complaint_ids"][0]
+        self.say(
+            "complete",
+            collected=collected // 100,
+            fee=booking["fee_paise"] // 100,
+            status=completed["status"],
+            complaint_id=complaint_id,
+        )
+        self.call(
+            "POST",
+            f"/bookings/{bid}/rating",
+            citizen,
+            {"stars": 1, "comment": "Asked for Rs 100 more."},
+            expect=201,
+        )
+        self.say("rate", stars=1)
+        code, refused = self.call(
+            "POST",
+            "/complaints",
+            citizen,
+            {
+                "booking_id": bid,
+                "kind": "overcharge",
+                "amount_paid_paise": collected,
+                "description": "He asked for Rs 100 more than the fixed fee.",
+            },
+            expect=409,
+        )
+        error = refused["error"]
+        self.say("complaint", code=code, error_code=error["code"], message=error["message"])
+
+        _, decided = self.call(
+            "POST",
+            f"/complaints/{complaint_id}/resolve",
+            officer,
+            {"decision": "upheld", "remarks": "The citizen's receipt shows Rs 100 above the fee."},
+            expect=200,
+        )
+        self.say("upheld", status=decided["status"])
+        _, profile = self.call("GET", f"/professionals/{pid}", pro, expect=200)
+        _, check = self.call("GET", f"/bans/check?aadhaar={aadhaar}", employer, expect=200)
+        self.say("banned", status=profile["status"], banned=check["banned"])
+        _, found = self.call("GET", query, citizen, expect=200)
+        if any(r["professional_id"] == pid for r in found["results"]):
+            raise DemoFailed(f"{pid} is banned but still found")
+        self.say("gone", count=len(found["results"]))
+
+        _, again = self.sign_up()
+        retry = {**registration, "mobile": f"8{seed % 10**9:09d}"}
+        code, refused = self.call("POST", "/professionals", again, retry, expect=403)
+        error = refused["error"]
+        self.say("refused", code=code, error_code=error["code"], message=error["message"])
+        self.say("done", seconds=time.monotonic() - started)
+
+
+def stack_is_up(outputs: dict[str, Any]) -> bool:
+    try:
+        url = str(outputs["ApiUrl"]).rstrip("/") + "/health"
+        with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 - the local stack
+            return bool(response.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError, KeyError, ValueError):
+        return False
+
+
+def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local.walkthrough", description=__doc__.split("\n")[0])
+    parser.add_argument("--lang", choices=["en", "hi"], default="en")
+    parser.add_argument("--outputs", type=Path, help="outputs.json (default: $LOCAL_STATE_DIR/outputs.json)")
+    args = parser.parse_args(argv)
+    path = args.outputs or outputs_path()
+    not_running = (
+        f"The local stack is not running ({path} {{}}). Start it with `make dev` in another terminal, "
+        "then run `make demo` again."
+    )
+    try:
+        outputs = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        print(not_running.format("not found"), file=sys.stderr)
+        return 1
+    if "AwsEndpointUrl" not in outputs or not stack_is_up(outputs):
+        print(not_running.format(f"names {outputs.get('ApiUrl')}, which does not answer"), file=sys.stderr)
+        return 1
+    try:
+        Walkthrough(outputs, args.lang, out).run()
+    except (DemoFailed, requests.RequestException) as exc:
+        print(f"The walkthrough stopped: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

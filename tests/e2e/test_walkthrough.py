@@ -1,0 +1,61 @@
+"""``make demo`` tells the whole story against the running stack, in English and in Hindi."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from local.walkthrough import main
+from tests.e2e.conftest import Stack
+
+pytestmark = pytest.mark.e2e
+
+
+def _run(stack: Stack, tmp_path: Path, *args: str) -> tuple[int, list[str]]:
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(json.dumps(stack.outputs), encoding="utf-8")
+    lines: list[str] = []
+    code = main(["--outputs", str(outputs), *args], out=lines.append)
+    return code, lines
+
+
+def test_the_walkthrough_tells_the_story_from_registration_to_refused_re_registration(
+    local_only: Stack, tmp_path: Path
+) -> None:
+    code, lines = _run(local_only, tmp_path)
+
+    assert code == 0, lines
+    text = "\n".join(lines)
+    assert "Status: pending_documents" in text
+    assert "Sunil is now verified" in text
+    assert "An overcharge complaint opened by itself" in text
+    assert "Sunil is now banned, permanently" in text
+    assert "banned = True" in text
+    assert "The same search no longer finds him" in text
+    assert "HTTP 403 banned" in text
+    assert "permanently banned from Seva Mitra" in text
+    assert lines[-1].startswith("Done:")
+
+
+def test_the_walkthrough_in_hindi_narrates_and_shows_the_apis_hindi_messages(
+    local_only: Stack, tmp_path: Path
+) -> None:
+    code, lines = _run(local_only, tmp_path, "--lang", "hi")
+
+    assert code == 0, lines
+    text = "\n".join(lines)
+    assert "पंजीकरण" in text
+    assert "बिजली फ़िटिंग: पंखा लगवाना" in text  # the service's Hindi name from /services
+    assert "यह पहचान सेवा मित्र से स्थायी रूप से प्रतिबंधित है।" in text  # the API's own Hindi message
+    assert lines[-1].startswith("पूर्ण:")
+
+
+def test_the_walkthrough_says_how_to_start_the_stack_when_it_is_not_running(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["--outputs", str(tmp_path / "missing.json")])
+
+    assert code == 1
+    assert "make dev" in capsys.readouterr().err
