@@ -21,11 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "layers/common/python"), str(ROOT)]
 
+from local.paths import pythonpath  # noqa: E402
 from sevamitra.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function  # noqa: E402
 
-PYTHONPATH = os.pathsep.join(
-    [str(ROOT / "layers/common/python"), *(str(ROOT / "functions" / f.value) for f in Function)]
-)
+PYTHONPATH = pythonpath()
 # What a deployed function's environment holds (infra/constructs/functions.py), minus endpoints.
 LAMBDA_ENV = {
     "AWS_REGION": "ap-south-1",

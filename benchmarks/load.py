@@ -66,16 +66,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-PYTHONPATH = [
-    "layers/common/python",
-    "functions/register",
-    "functions/match",
-    "functions/book",
-    "functions/complaint",
-    "functions/verify",
-    ".",
-]
-for _path in PYTHONPATH:
+sys.path.insert(0, str(ROOT))
+from local.paths import SOURCE_DIRS, pythonpath  # noqa: E402
+
+for _path in SOURCE_DIRS:
     if str(ROOT / _path) not in sys.path:
         sys.path.insert(0, str(ROOT / _path))
 
@@ -155,7 +149,7 @@ def local_stack(accept_timeout_s: int, log_path: Path | None = None) -> Iterator
             "PORT": str(port),
             "MOTO_PORT": str(free_port()),
             "LOCAL_STATE_DIR": state_dir,
-            "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in PYTHONPATH),
+            "PYTHONPATH": pythonpath(),
             "PYTHONUNBUFFERED": "1",
             "BOOKING_ACCEPT_TIMEOUT_S": str(accept_timeout_s),
             "SCHEDULE_INTERVAL_S": "1",

@@ -34,16 +34,8 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-ROOT = Path(__file__).resolve().parents[2]
-PYTHONPATH = [
-    "layers/common/python",
-    "functions/register",
-    "functions/match",
-    "functions/book",
-    "functions/complaint",
-    "functions/verify",
-    ".",
-]
+from local.paths import ROOT, pythonpath
+
 START_TIMEOUT_S = 30
 STOP_TIMEOUT_S = 10
 HTTP_TIMEOUT_S = 10
@@ -220,7 +212,7 @@ def local_stack_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tu
         "PORT": str(port),
         "MOTO_PORT": str(free_port()),
         "LOCAL_STATE_DIR": str(state_dir),
-        "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in PYTHONPATH),
+        "PYTHONPATH": pythonpath(),
         "PYTHONUNBUFFERED": "1",
     }
     with log_path.open("wb") as log:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import PYTHONPATH, ROOT, Stack
+from local.paths import ROOT, pythonpath
+from tests.e2e.conftest import Stack
 from tests.e2e.test_api import assert_error
 
 pytestmark = pytest.mark.e2e
@@ -57,7 +58,7 @@ def test_the_police_cli_signs_callbacks_the_api_accepts(local_only: Stack, serve
     """``python -m local.police`` against the running stack: its signature passes (an unknown
     request is then 404, where a bad signature would be 401)."""
     outputs = server_log.parent / "outputs.json"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in PYTHONPATH)}
+    env = {**os.environ, "PYTHONPATH": pythonpath()}
     for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         env.pop(name, None)  # the CLI must not depend on the shell's AWS settings
     ran = subprocess.run(
