@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from infra.access import ACCESS
+from sevamitra import idempotency
 from sevamitra.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
 
 EXPECTED_ENV = {
@@ -48,6 +49,14 @@ def test_api_function_runs_python313_on_arm64_with_the_layer_and_tracing(dev, fu
     assert props["Handler"] == f"{function.value}.handler.lambda_handler"
     assert props["Layers"] == [{"Ref": layer_id}]
     assert props["TracingConfig"] == {"Mode": "Active"}
+
+
+@pytest.mark.parametrize("function", list(Function), ids=lambda f: f.value)
+def test_an_idempotency_lease_outlasts_any_api_invocation(dev, function):
+    """A record still ``in_progress`` after ``LEASE_S`` belongs to an invocation that is over."""
+    _, props = _function(dev, function.value)
+    assert props["Timeout"] < idempotency.LEASE_S
+    assert idempotency.LEASE_S > 29  # API Gateway's integration timeout
 
 
 def test_the_layer_is_for_python313_on_arm64(dev):

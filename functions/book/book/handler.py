@@ -94,5 +94,4 @@ def rate(booking_id: PathId, body: RatingIn) -> Response[RatingCreatedOut]:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    idempotency.CONFIG.register_lambda_context(context)
     return app.resolve(event, context)

@@ -108,5 +108,4 @@ def audit_trail(professional_id: PathId) -> AuditOut:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    idempotency.CONFIG.register_lambda_context(context)
     return app.resolve(event, context)

@@ -4,11 +4,9 @@ callback key (Secrets Manager, cached for a few minutes so a rotated key is pick
 from __future__ import annotations
 
 import time
-from functools import cache
 from typing import Any
 
-import boto3
-
+from sevamitra import aws
 from sevamitra.data.errors import dependency_errors
 from sevamitra.settings import settings
 
@@ -16,14 +14,12 @@ KEY_CACHE_S = 300
 _key_cache: dict[str, tuple[float, bytes]] = {}
 
 
-@cache
 def sfn() -> Any:
-    return boto3.client("stepfunctions", region_name=settings().aws_region)
+    return aws.client("stepfunctions")
 
 
-@cache
 def _secrets() -> Any:
-    return boto3.client("secretsmanager", region_name=settings().aws_region)
+    return aws.client("secretsmanager")
 
 
 def police_key() -> bytes:

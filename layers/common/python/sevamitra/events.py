@@ -4,11 +4,9 @@ monitoring). Consumers must tolerate duplicates: a retried step may publish agai
 from __future__ import annotations
 
 import json
-from functools import cache
 from typing import Any
 
-import boto3
-
+from sevamitra import aws
 from sevamitra.data.errors import dependency_errors
 from sevamitra.errors import DependencyFailed
 from sevamitra.settings import settings
@@ -22,9 +20,8 @@ PROFESSIONAL_VERIFICATION_DECIDED = "ProfessionalVerificationDecided"
 POLICE_EVENT_TYPES = (POLICE_VERIFICATION_REQUESTED, POLICE_VERIFICATION_ESCALATED)
 
 
-@cache
 def _client() -> Any:
-    return boto3.client("events", region_name=settings().aws_region)
+    return aws.client("events")
 
 
 def publish(source: str, detail_type: str, detail: dict[str, Any]) -> str | None:

@@ -1,55 +1,41 @@
-"""``Idempotency-Key`` support for POSTs that create things (Powertools idempotency on DynamoDB).
+"""``Idempotency-Key`` support for POSTs that create things.
 
 ``run_once(key, operation, scope, produce)`` runs ``produce()`` the first time and returns the
 stored result for a retry with the same key, operation and ``scope`` (the caller and the request
-``body``, with PII already reduced to hashes: the idempotency key is a hash of it, and a hash of a
+``body``, with PII already reduced to hashes: only a hash of the body is stored, and a hash of a
 raw Aadhaar would be brute-forceable). The record is keyed by the key and the scope without its
 ``body``; the body is checked: the same key and caller with a different body is 422
 ``idempotency_key_reused``, never a second operation. Without a key it just runs ``produce()``.
-A failed attempt (an exception) stores nothing, so a retry runs again. When the store itself
-fails around ``produce()``, the client still hears what ``produce()`` did (its result, or its own
-error), never a 503 for an operation that happened; throttling of the store is 429.
 
-The handler calls ``CONFIG.register_lambda_context(context)`` so in-progress records expire with
-the invocation.
+A failed attempt (an exception) gives the key back, so a retry runs again. While an attempt runs,
+a retry is 409 ``request_in_progress``; an attempt's hold (``LEASE_S``) outlasts any invocation of
+an API function, so a record left behind by a crashed invocation is taken over after it. When the
+store fails after ``produce()``, the client still hears what ``produce()`` did (its result, or its
+own error), never a 503 for an operation that happened; throttling of the store is 429.
+
+Built on our own conditional writes, not Powertools' idempotency utility: that one imports boto3,
+which no function otherwise needs (see docs/decisions.md, "Cold starts").
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyPersistenceLayerError,
-    IdempotencyValidationError,
-)
-
-from sevamitra.data.errors import is_throttling
-from sevamitra.data.models import IdempotencyModel
-from sevamitra.errors import Conflict, DependencyFailed, DomainError, Throttled, Unprocessable
+from sevamitra.clock import Clock, utc_now
+from sevamitra.data import idempotency as records
+from sevamitra.data.idempotency import RecordStatus
+from sevamitra.errors import Conflict, DomainError, Unprocessable
 from sevamitra.observability import logger
 from sevamitra.settings import settings
 
-CONFIG = IdempotencyConfig(
-    expires_after_seconds=settings().idempotency_ttl_s,
-    hash_function="sha256",
-    event_key_jmespath="[idempotency_key, scope]",
-    payload_validation_jmespath="body",
-)
+LEASE_S = 60
+"""How long an attempt holds its key: more than API Gateway's 29 s and the API functions' timeout
+(``infra/constants.py``, asserted in ``tests/infra``)."""
 
-
-@cache
-def _store() -> DynamoDBPersistenceLayer:
-    return DynamoDBPersistenceLayer(
-        table_name=IdempotencyModel.Meta.table_name, key_attr="id", expiry_attr=IdempotencyModel.TTL_ATTRIBUTE
-    )
+_ATTEMPTS = 2  # marking a record done or giving it back is tried twice before it is left to expire
 
 
 def header_key(headers: dict[str, str] | None) -> str | None:
@@ -59,64 +45,55 @@ def header_key(headers: dict[str, str] | None) -> str | None:
     return None
 
 
+def _digest(value: Any) -> str:
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def record_id(operation: str, key: str, scope: dict[str, Any]) -> str:
+    fixed = {name: value for name, value in scope.items() if name != "body"}
+    return f"{operation}#{_digest({'key': key, 'scope': fixed})}"
+
+
 def run_once(
-    key: str | None, operation: str, scope: dict[str, Any], produce: Callable[[], dict[str, Any]]
+    key: str | None,
+    operation: str,
+    scope: dict[str, Any],
+    produce: Callable[[], dict[str, Any]],
+    clock: Clock = utc_now,
 ) -> dict[str, Any]:
     if key is None:
         return produce()
 
-    # What ``produce`` did, seen from outside Powertools: when the store fails around a finished
-    # operation, the client must hear what happened, not a 503 that says nothing was written.
-    outcome: dict[str, Any] = {}
-
-    @idempotent_function(
-        data_keyword_argument="request", persistence_store=_store(), config=CONFIG, key_prefix=operation
+    rid = record_id(operation, key, scope)
+    body_hash = _digest(scope.get("body"))
+    held = records.claim(
+        rid, body_hash, now_s=int(clock().timestamp()), lease_s=LEASE_S, ttl_s=settings().idempotency_ttl_s
     )
-    def _once(request: dict[str, Any]) -> dict[str, Any]:
-        try:
-            outcome["result"] = produce()
-        except Exception as exc:
-            outcome["error"] = exc
-            raise
-        return dict(outcome["result"])
-
-    fixed = {name: value for name, value in scope.items() if name != "body"}
-    request = {"idempotency_key": key, "scope": fixed, "body": scope.get("body")}
-    try:
-        result: dict[str, Any] = _once(request=request)
-    except IdempotencyValidationError as exc:
-        raise Unprocessable("idempotency_key_reused") from exc
-    except IdempotencyAlreadyInProgressError as exc:
+    if held is not None:
+        if held.body_hash != body_hash:
+            raise Unprocessable("idempotency_key_reused")
+        if held.status is RecordStatus.COMPLETED and held.result is not None:
+            return held.result
         raise Conflict(
             "request_in_progress", message="A request with this Idempotency-Key is still in progress."
-        ) from exc
-    except IdempotencyPersistenceLayerError as exc:
-        if "result" in outcome:
-            return _settle_success(request, outcome["result"])
-        if "error" in outcome:
-            _settle_failure(request, outcome["error"])
-            if isinstance(outcome["error"], DomainError):
-                raise outcome["error"] from exc
-        if is_throttling(exc):
-            raise Throttled(message="The idempotency store is busy; retry shortly.") from exc
-        raise DependencyFailed(message="The idempotency store is unavailable; it is safe to retry.") from exc
+        )
+
+    try:
+        result = produce()
+    except Exception:
+        _settle(lambda: records.release(rid), "after a failed operation")
+        raise
+    _settle(lambda: records.complete(rid, result), "after a completed operation")
     return result
 
 
-def _settle_success(request: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
-    """The operation completed but its record could not be marked done: try once more, and
-    answer with the result either way (a retry meanwhile gets 409 ``request_in_progress``)."""
-    try:
-        _store().save_success(data=request, result=result)
-    except Exception:
-        logger.warning("idempotency record left in progress after a completed operation", exc_info=True)
-    return result
-
-
-def _settle_failure(request: dict[str, Any], error: Exception) -> None:
-    """The operation failed and its in-progress record could not be removed: try once more, so
-    that a retry runs the operation again instead of waiting for the record to expire."""
-    try:
-        _store().delete_record(data=request, exception=error)
-    except Exception:
-        logger.warning("idempotency record left in progress after a failed operation", exc_info=True)
+def _settle(step: Callable[[], None], when: str) -> None:
+    """Mark the record done or give it back; if the store keeps failing, the lease ends the hold."""
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            step()
+            return
+        except DomainError:
+            if attempt == _ATTEMPTS:
+                logger.warning(f"idempotency record left in progress {when}", exc_info=True)

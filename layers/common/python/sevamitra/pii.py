@@ -14,9 +14,9 @@ import hmac
 import threading
 from typing import NamedTuple
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from sevamitra import aws
 from sevamitra.errors import DependencyFailed
 from sevamitra.settings import settings
 
@@ -49,7 +49,7 @@ class _KeyCache:
 
 def _fetch_key(secret_id: str) -> bytes:
     try:
-        client = boto3.client("secretsmanager", region_name=settings().aws_region)
+        client = aws.client("secretsmanager")
         secret = client.get_secret_value(SecretId=secret_id).get("SecretString")
     except (ClientError, BotoCoreError) as exc:
         raise DependencyFailed(message="The identity service is unavailable; it is safe to retry.") from exc

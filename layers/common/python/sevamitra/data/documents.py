@@ -5,13 +5,11 @@ Objects are private; the bucket denies public access."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from sevamitra import aws
 from sevamitra.data.errors import dependency_errors
 from sevamitra.documents import MAX_DOCUMENT_BYTES, SNIFF_BYTES
 from sevamitra.settings import settings
@@ -19,9 +17,8 @@ from sevamitra.settings import settings
 _NOT_FOUND = frozenset({"404", "NoSuchKey", "NotFound"})
 
 
-@cache
 def _s3() -> Any:
-    return boto3.client("s3", region_name=settings().aws_region, config=Config(signature_version="s3v4"))
+    return aws.client("s3")
 
 
 def _not_found(exc: ClientError) -> bool:
@@ -33,7 +30,7 @@ def upload_form(
 ) -> tuple[dict[str, str], list[Any]]:
     """Fields and policy conditions of an upload: exactly this key and content type, the server-
     side encryption header (and, with ``aws:kms``, the customer-managed key, else S3 would use
-    ``aws/s3``), and 1 byte .. 5 MiB. (boto3 adds the bucket and key conditions too.)"""
+    ``aws/s3``), and 1 byte .. 5 MiB. (botocore adds the bucket and key conditions too.)"""
     fields = {"Content-Type": content_type, "x-amz-server-side-encryption": sse}
     if kms_key_id:
         fields["x-amz-server-side-encryption-aws-kms-key-id"] = kms_key_id

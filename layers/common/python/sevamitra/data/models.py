@@ -331,17 +331,23 @@ class AuditEntryModel(BaseModel):
     hash = UnicodeAttribute(null=True)
 
 
-# --- idempotency (Powertools' persistence layer owns the item shape) ---------------------------
+# --- idempotency --------------------------------------------------------------------------------
 
 
 class IdempotencyModel(BaseModel):
+    """One record per operation, ``Idempotency-Key`` and caller (``sevamitra.data.idempotency``)."""
+
     LOGICAL_NAME = "idempotency"
 
     class Meta(_Meta):
         table_name = table_name("idempotency")
 
     id = UnicodeAttribute(hash_key=True)
-    expiration = NumberAttribute(null=True)
+    status = UnicodeAttribute()
+    body_hash = UnicodeAttribute()
+    lease_until = NumberAttribute()
+    expiration = NumberAttribute()
+    result = UnicodeAttribute(null=True)
 
     TTL_ATTRIBUTE = "expiration"
 

@@ -5,20 +5,18 @@ the name makes a retried start idempotent and lets a retried submit find the exe
 from __future__ import annotations
 
 import json
-from functools import cache
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
+from sevamitra import aws
 from sevamitra.data.errors import dependency_errors
 from sevamitra.errors import DependencyFailed
 from sevamitra.settings import settings
 
 
-@cache
 def _sfn() -> Any:
-    return boto3.client("stepfunctions", region_name=settings().aws_region)
+    return aws.client("stepfunctions")
 
 
 def _state_machine_arn() -> str:
