@@ -3,9 +3,12 @@ Lambda steps running in-process, driven to each outcome."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from local.provision import create_verification_workflow
+from sevamitra.data import verifications
 from sevamitra.data.verifications import get_request
 from sevamitra.documents import MAX_DOCUMENT_BYTES
 from sevamitra.errors import DependencyFailed
@@ -29,6 +32,7 @@ from tests.integration.verification_support import (
 )
 from tests.stories import CLEARED_HISTORY
 from verify import workflow
+from verify.models import AwaitAnswer
 
 
 def _answered(api: Api, body: dict, *, timeout: float = 8.0) -> None:
@@ -199,10 +203,11 @@ def test_unanswered_request_is_escalated_and_a_late_answer_still_verifies(
     assert professional().status == "police_pending"
     escalation = next(e for e in history() if e["stage"] == "escalated")
     assert escalation["escalation"] == 1
-    escalated = [d for kind, d in events.detail_types() if kind == "PoliceVerificationEscalated"]
+    escalated = events.wait_for("PoliceVerificationEscalated")
     assert escalated[0]["request_id"] == request_id
     assert escalated[0]["escalation"] == 1
-    assert counted[0] == "PoliceVerificationEscalated"  # the timed-out police request alarm's metric
+    # The timed-out police request alarm's metric, counted just after the event is published.
+    assert eventually(lambda: counted, what="the escalation metric")[0] == "PoliceVerificationEscalated"
 
     _answered(api, {"request_id": request_id, "result": "clear"})
 
@@ -279,3 +284,24 @@ def test_failure_before_an_answer_closes_the_request(
     assert api("GET", "/verification/requests?status=pending", claims=officers).body == {"requests": []}
     late = callback(api, {"request_id": request_id, "result": "clear"})
     assert (late.status, late.error_code) == (409, "request_closed")
+
+
+def test_an_answer_that_resumes_the_new_wait_at_once_does_not_fail_it(
+    aws: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an escalation the wait stores its new token; a callback may resume that token and
+    record its answer before the wait's own step has returned. The step must not read that
+    answer back as an unexplained state (it once did, and failed a verified professional)."""
+    verifications.open_request("req-race", "pro_test", "Lucknow", "token-1", "exec-race", datetime.now(UTC))
+    real_get_request = verifications.get_request
+
+    def answered_meanwhile(request_id: str) -> verifications.RequestView | None:
+        verifications.record_answer(request_id, "clear", [], None, "2026-11-28T10:00:00Z")
+        return real_get_request(request_id)
+
+    monkeypatch.setattr(verifications, "get_request", answered_meanwhile)
+    step = AwaitAnswer(
+        action="await_answer", professional_id="pro_test", request_id="req-race", task_token="token-2"
+    )
+    assert workflow.await_answer(step) == {"request_id": "req-race"}
+    assert real_get_request("req-race").task_token == "token-2"  # type: ignore[union-attr]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import boto3
@@ -170,6 +170,17 @@ class EventTap:
     """Events on the stage bus, via a rule -> SQS target (as a subscriber would see them)."""
 
     queue_url: str
+    received: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def wait_for(self, detail_type: str, *, timeout: float = 8.0) -> list[dict[str, Any]]:
+        """The details of every ``detail_type`` event so far, once there is at least one: a step
+        records its stage first and publishes after, so the event may trail what the test saw."""
+
+        def arrived() -> list[dict[str, Any]]:
+            self.received.extend(self.detail_types())
+            return [detail for kind, detail in self.received if kind == detail_type]
+
+        return eventually(arrived, timeout=timeout, what=f"a {detail_type} event")
 
     def detail_types(self) -> list[tuple[str, dict[str, Any]]]:
         sqs = boto3.client("sqs", region_name=settings().aws_region)

@@ -236,7 +236,7 @@ def escalate(step: Escalate, *, now: Clock = utc_now) -> dict:
 def await_answer(step: AwaitAnswer) -> dict:
     """Wait again for the same request: from now on the callback resumes this task's token.
     (An answer is only recorded after it resumed a task, so a request being waited for again is
-    still pending; anything else is unexplained.)"""
+    still pending when the token is stored; anything else is unexplained.)"""
     request = repo.store_token(step.request_id, step.task_token)
     if request.state != RequestState.PENDING:
         raise UnexpectedState(f"waiting again: request {step.request_id} is {request.state}")

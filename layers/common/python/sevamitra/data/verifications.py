@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
@@ -36,8 +36,7 @@ class RequestState:
     CLOSED = "closed"
 
 
-@dataclass(frozen=True)
-class Expect:
+class Expect(NamedTuple):
     """The state a professional must be in for a change to apply."""
 
     statuses: tuple[str, ...]
@@ -81,8 +80,7 @@ class Change:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class AuditNote:
+class AuditNote(NamedTuple):
     """An entry for the professional's audit trail, written in the same transaction as the change
     it records (a decision is never visible without its entry, nor the entry without it)."""
 
@@ -152,8 +150,7 @@ def advance(
 # --- police requests -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RequestView:
+class RequestView(NamedTuple):
     request_id: str
     professional_id: str
     district: str
@@ -218,13 +215,17 @@ def open_request(
 
 def store_token(request_id: str, task_token: str) -> RequestView:
     """Make ``task_token`` the one a callback resumes, while the request is still pending.
-    Returns the request as stored (answered or closed requests are left as they are)."""
+    Returns the request as this write left it: a callback may resume the new token and record
+    its answer the moment after, so a later read could see an answer to this very wait.
+    (Answered or closed requests are left as they are.)"""
+    item = VerificationRequestModel(request_id=request_id)
     with dependency_errors("Storing the task token"):
         try:
-            VerificationRequestModel(request_id=request_id).update(
+            item.update(
                 actions=[VerificationRequestModel.task_token.set(task_token)],
                 condition=VerificationRequestModel.state == RequestState.PENDING,
             )
+            return _request_view(item)  # update() loaded the attributes as written
         except UpdateError as exc:
             if not _condition_failed(exc):
                 raise
