@@ -2,16 +2,25 @@
 
 The layer is ``<dir>/python/``: the runtime dependencies of ``pyproject.toml``
 (``[project].dependencies``) as arm64 / CPython 3.13 wheels, installed by pip with ``--platform``,
-plus the shared package ``sevamitra``. ``make layer`` runs this (it needs PyPI); synth only
-checks that the directory exists, so it needs no network.
+plus the shared package ``sevamitra``, all compiled to CPython 3.13 bytecode. ``make layer`` runs
+this (it needs PyPI and a CPython 3.13 interpreter); synth only checks that the directory exists,
+so it needs no network.
+
+Why bytecode: ``/opt`` is read-only in Lambda, so a layer shipped as source is compiled again on
+every cold start (pydantic, Powertools, pynamodb, botocore: hundreds of milliseconds). The ``.pyc``
+files are ``unchecked-hash``: the runtime uses them without comparing source timestamps, which
+asset zips do not keep. The layer is rebuilt from scratch whenever its inputs change, so they
+cannot go stale.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,12 +28,19 @@ PYPROJECT = ROOT / "pyproject.toml"
 SHARED_PACKAGE = ROOT / "layers" / "common" / "python" / "sevamitra"
 PLATFORM = "manylinux2014_aarch64"
 PYTHON_VERSION = "3.13"
+PYTHON_ENV = "LAYER_PYTHON"
+"""Environment variable naming the CPython 3.13 interpreter that compiles the layer's bytecode
+(default: ``python3.13`` on ``PATH``)."""
 # What pip --target leaves beside the packages that nothing imports: console scripts with a
 # local shebang, C headers and h3's static library.
 NOT_IMPORTABLE = ("bin", "include", "lib64")
 
 
 class LayerNotBuiltError(RuntimeError):
+    pass
+
+
+class LayerBuildError(RuntimeError):
     pass
 
 
@@ -64,9 +80,43 @@ def build(layer_dir: Path) -> Path:
     for name in NOT_IMPORTABLE:
         shutil.rmtree(target / name, ignore_errors=True)
     copy_shared_package(target)
-    for cache in list(target.rglob("__pycache__")):
-        shutil.rmtree(cache)
+    subprocess.run(compile_command(target, runtime_python()), check=True)  # noqa: S603
     return target
+
+
+def runtime_python(environ: Mapping[str, str] | None = None) -> str:
+    """The CPython 3.13 interpreter that compiles the layer (bytecode is version-specific)."""
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    if env.get(PYTHON_ENV):
+        candidates = [env[PYTHON_ENV]]
+    else:  # on PATH, else where pyenv and uv install interpreters
+        home, binary = Path(env.get("HOME", "~")).expanduser(), f"python{PYTHON_VERSION}"
+        installed = [
+            *home.glob(f".pyenv/versions/{PYTHON_VERSION}.*/bin/{binary}"),
+            *home.glob(f".local/share/uv/python/cpython-{PYTHON_VERSION}.*/bin/{binary}"),
+        ]
+        candidates = [shutil.which(binary) or "", *map(str, sorted(installed))]
+    for candidate in filter(None, candidates):
+        if _is_runtime_python(candidate):
+            return candidate
+    raise LayerBuildError(
+        f"The layer's bytecode is compiled by CPython {PYTHON_VERSION} (the Lambda runtime), and "
+        f"none was found: install it (`uv python install {PYTHON_VERSION}`, `pyenv install "
+        f"{PYTHON_VERSION}` or your package manager) or set {PYTHON_ENV} to its path."
+    )
+
+
+def _is_runtime_python(candidate: str) -> bool:
+    probe = [candidate, "-c", "import sys; print(sys.implementation.name, *sys.version_info[:2])"]
+    try:
+        found = subprocess.run(probe, capture_output=True, text=True, check=False, timeout=30)  # noqa: S603
+    except OSError:
+        return False
+    return found.stdout.split() == ["cpython", *PYTHON_VERSION.split(".")]
+
+
+def compile_command(target: Path, python: str) -> list[str]:
+    return [python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", str(target)]
 
 
 def copy_shared_package(target: Path, source: Path = SHARED_PACKAGE) -> Path:

@@ -72,6 +72,9 @@ def layer_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     package = layer / "python" / "sevamitra"
     package.mkdir(parents=True)
     (package / "__init__.py").write_text('"""stand-in for the built layer"""\n')
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "__init__.cpython-313.pyc").write_bytes(b"stand-in bytecode")
+    (layer / ".stamp").touch()
     return layer
 
 
