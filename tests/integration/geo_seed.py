@@ -5,7 +5,6 @@ index entries."""
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 from pynamodb.transactions import TransactWrite
 
@@ -82,7 +81,7 @@ def seed_professional(
 
 def set_state(subject: IndexSubject, **changes: object) -> IndexSubject:
     """Change the professional's record and the index together (as bookings/bans will)."""
-    after = replace(subject, **changes)  # type: ignore[arg-type]
+    after = subject._replace(**changes)
     item = ProfessionalModel.get(subject.id)
     actions = [getattr(ProfessionalModel, name).set(value) for name, value in changes.items()]
     with TransactWrite(connection=geo_index.connection()) as tx:

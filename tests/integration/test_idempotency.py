@@ -105,7 +105,10 @@ def test_an_attempt_abandoned_by_a_crashed_invocation_is_taken_over_after_its_le
     rid = idempotency.record_id("create", "k-5", SCOPE)
     body_hash = idempotency._digest(SCOPE["body"])
     ttl = settings().idempotency_ttl_s
-    assert records.claim(rid, body_hash, now_s=int(NOW.timestamp()), lease_s=idempotency.LEASE_S, ttl_s=ttl) is None
+    assert (
+        records.claim(rid, body_hash, now_s=int(NOW.timestamp()), lease_s=idempotency.LEASE_S, ttl_s=ttl)
+        is None
+    )
 
     produce = Counter()
     within = NOW + timedelta(seconds=idempotency.LEASE_S - 1)
@@ -144,7 +147,9 @@ def test_when_marking_done_fails_once_it_is_retried_and_a_retry_gets_the_result(
     assert produce.runs == 1
 
 
-def test_when_the_store_stays_down_the_client_still_gets_what_happened(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_when_the_store_stays_down_the_client_still_gets_what_happened(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def down(*_: Any) -> None:
         raise DependencyFailed(message="store down")
 
@@ -155,7 +160,9 @@ def test_when_the_store_stays_down_the_client_still_gets_what_happened(monkeypat
         idempotency.run_once("k-8", "create", SCOPE, produce, clock=at(NOW))
 
 
-def test_a_store_that_cannot_take_the_record_fails_before_the_operation(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_store_that_cannot_take_the_record_fails_before_the_operation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     def down(*_: Any, **__: Any) -> None:
         raise DependencyFailed(message="store down")
 

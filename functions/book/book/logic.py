@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from book.models import BookingIn
 from sevamitra import access, geo, ratecard
@@ -62,8 +63,7 @@ def _pause(attempt: int, sleep: Sleep) -> None:
 # --- creating a booking -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Created:
+class Created(NamedTuple):
     booking: Booking
     start_code: str
 
@@ -137,8 +137,7 @@ def create_booking(
     raise Conflict("professional_unavailable", "No professional is available within 3 km right now.")
 
 
-@dataclass(frozen=True)
-class _Draft:
+class _Draft(NamedTuple):
     caller: Caller
     service: Service
     engagement: Engagement

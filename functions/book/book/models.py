@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
 from sevamitra.bookings import MAX_DAYS, Booking, BookingStatus, EngagementKind, Rating, engagement_days
-from sevamitra.types import EntityId, LatLng, Paise, ServiceId
+from sevamitra.types import EntityId, LatLng, Model, Paise, ServiceId
 
 StartCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 
-class EngagementIn(BaseModel):
+class EngagementIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: EngagementKind = EngagementKind.TASK
@@ -31,7 +31,7 @@ class EngagementIn(BaseModel):
         return self
 
 
-class BookingIn(BaseModel):
+class BookingIn(Model):
     """No fee here on purpose: the fee comes from the rate card (an extra field is a 422)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -44,33 +44,33 @@ class BookingIn(BaseModel):
     engagement: EngagementIn = Field(default_factory=EngagementIn)
 
 
-class StartIn(BaseModel):
+class StartIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     start_code: StartCode = Field(description="The six-digit code the citizen was given at booking")
 
 
-class CompleteIn(BaseModel):
+class CompleteIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     amount_collected_paise: Annotated[Paise, Field(strict=True)]
 
 
-class RatingIn(BaseModel):
+class RatingIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     stars: StrictInt = Field(ge=1, le=5)
     comment: Comment | None = None
 
 
-class EngagementOut(BaseModel):
+class EngagementOut(Model):
     kind: EngagementKind
     days: int | None = None
     unit_fee_paise: Paise = Field(description="The rate card's fee for one job, piece or day")
     unit_duration_minutes: int
 
 
-class BookingCreatedOut(BaseModel):
+class BookingCreatedOut(Model):
     id: str
     status: BookingStatus
     professional_id: str
@@ -96,13 +96,13 @@ class BookingCreatedOut(BaseModel):
         )
 
 
-class RatingOut(BaseModel):
+class RatingOut(Model):
     stars: int
     comment: str | None = None
     at: str
 
 
-class BookingOut(BaseModel):
+class BookingOut(Model):
     """A booking as participants and officers see it (never the start code)."""
 
     id: str
@@ -154,7 +154,7 @@ class BookingOut(BaseModel):
         )
 
 
-class RatingCreatedOut(BaseModel):
+class RatingCreatedOut(Model):
     booking_id: str
     professional_id: str
     rating: RatingOut

@@ -5,9 +5,8 @@ the audit trail. Handlers call exactly one of these per route."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from complaint.models import ComplaintIn, EvidenceIn
 from complaint.settings import complaint_settings
@@ -148,8 +147,7 @@ def respond(caller: Caller, complaint_id: str, text: str, *, clock: Clock = utc_
 # --- evidence -------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EvidenceUpload:
+class EvidenceUpload(NamedTuple):
     evidence_id: str
     post: dict[str, Any]
     expires_at: str

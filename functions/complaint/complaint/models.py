@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from sevamitra.audit import AuditEntry
 from sevamitra.complaints import Complaint, ComplaintKind, ComplaintStatus, OpenedBy
 from sevamitra.documents import MAX_DOCUMENT_BYTES, DocumentContentType
-from sevamitra.types import EntityId, LongText, Paise
+from sevamitra.types import EntityId, LongText, Model, Paise
 
 ComplaintKindIn = Literal["overcharge", "no_show", "misconduct", "quality", "other"]
 
 
-class _In(BaseModel):
+class _In(Model):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -27,7 +27,7 @@ class ComplaintIn(_In):
     description: LongText
 
 
-class ComplaintCreatedOut(BaseModel):
+class ComplaintCreatedOut(Model):
     id: str
     status: ComplaintStatus
     due_by: str
@@ -39,7 +39,7 @@ class ResponseIn(_In):
     text: LongText
 
 
-class ResponseOut(BaseModel):
+class ResponseOut(Model):
     complaint_id: str
     response: dict[str, Any]
 
@@ -54,18 +54,18 @@ class EvidenceIn(_In):
     size_bytes: int = Field(ge=1, le=MAX_DOCUMENT_BYTES)
 
 
-class PresignedPost(BaseModel):
+class PresignedPost(Model):
     url: str
     fields: dict[str, str]
 
 
-class EvidenceUploadOut(BaseModel):
+class EvidenceUploadOut(Model):
     evidence_id: str
     upload: PresignedPost
     expires_at: str
 
 
-class ComplaintOut(BaseModel):
+class ComplaintOut(Model):
     id: str
     status: ComplaintStatus
     kind: ComplaintKind
@@ -94,11 +94,11 @@ class ComplaintOut(BaseModel):
         return cls.model_validate({**values, "evidence": evidence})
 
 
-class BanCheckOut(BaseModel):
+class BanCheckOut(Model):
     banned: bool
 
 
-class AuditOut(BaseModel):
+class AuditOut(Model):
     professional_id: str
     entries: list[AuditEntry]
     chain_valid: bool

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from sevamitra.ratecard import Service
-from sevamitra.types import Metres, Paise
+from sevamitra.types import Metres, Model, Paise
 
 
-class HealthOut(BaseModel):
+class HealthOut(Model):
     status: str = "ok"
 
 
-class ServicesOut(BaseModel):
+class ServicesOut(Model):
     services: list[Service]
 
 
-class MatchResult(BaseModel):
+class MatchResult(Model):
     professional_id: str
     name: str
     distance_m: Metres = Field(description="Great-circle distance, whole metres (rounded)")
@@ -25,6 +25,6 @@ class MatchResult(BaseModel):
     duration_minutes: int
 
 
-class MatchOut(BaseModel):
+class MatchOut(Model):
     radius_m: int = 3000
     results: list[MatchResult] = Field(description="Nearest first; equal distances by professional_id")

@@ -6,10 +6,9 @@ independent of the registration routes."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict, StrictBool
+from pydantic import ConfigDict, StrictBool
 
 from sevamitra import access
 from sevamitra.auth import Caller
@@ -19,21 +18,21 @@ from sevamitra.data import availability as repository
 from sevamitra.data.availability import ProfessionalAvailability
 from sevamitra.data.geo_index import IndexSubject, eligible
 from sevamitra.errors import Conflict, Forbidden, NotFound
-from sevamitra.types import LatLng
+from sevamitra.types import LatLng, Model
 
 BANNED = "banned"
 VERIFIED = "verified"
 MAX_ATTEMPTS = 3
 
 
-class AvailabilityIn(BaseModel):
+class AvailabilityIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     online: StrictBool
     location: LatLng | None = None
 
 
-class AvailabilityOut(BaseModel):
+class AvailabilityOut(Model):
     professional_id: str
     online: bool
     location: LatLng
@@ -85,7 +84,7 @@ def set_availability(
         if current.subject.status != VERIFIED:
             raise Conflict("invalid_transition", "Availability can be set once police verification is clear.")
         location = request.location or LatLng(lat=current.subject.lat, lng=current.subject.lng)
-        after = replace(current.subject, online=request.online, lat=location.lat, lng=location.lng)
+        after = current.subject._replace(online=request.online, lat=location.lat, lng=location.lng)
         if repo.commit(current, after, iso(now())):
             return AvailabilityOut(
                 professional_id=professional_id,

@@ -5,9 +5,8 @@ submission. Handlers call exactly one of these per route; AWS access goes throug
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from register.models import AgencyIn, DocumentRequestIn, RegisterProfessionalIn
 from register.settings import register_settings
@@ -34,8 +33,7 @@ from sevamitra.professionals import (
 # --- registration -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Registration:
+class Registration(NamedTuple):
     """A registration request with its identities already reduced: no raw number past this point."""
 
     request: dict[str, Any]  # the request without aadhaar/mobile
@@ -157,8 +155,7 @@ def approve_agency(caller: Caller, agency_id: str, *, clock: Clock = utc_now) ->
 # --- documents --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DocumentUpload:
+class DocumentUpload(NamedTuple):
     record: DocumentRecord
     kind: DocumentKind
     post: dict[str, Any]

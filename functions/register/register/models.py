@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     ConfigDict,
     Field,
     GetJsonSchemaHandler,
@@ -27,10 +26,10 @@ from sevamitra.professionals import (
     Verification,
 )
 from sevamitra.ratecard import rate_card
-from sevamitra.types import Aadhaar, EntityId, JsonSchemaExtra, LatLng, Mobile, ServiceId, ShortText
+from sevamitra.types import Aadhaar, EntityId, JsonSchemaExtra, LatLng, Mobile, Model, ServiceId, ShortText
 
 
-class MeOut(BaseModel):
+class MeOut(Model):
     sub: str
     roles: list[str]
     professional_id: str | None = None
@@ -48,14 +47,14 @@ UdyamNumber = Annotated[
 ]
 
 
-class AgencyIn(BaseModel):
+class AgencyIn(Model):
     name: ShortText
     udyam_number: UdyamNumber = Field(examples=["UDYAM-UP-12-0001234"])
     district: ShortText
     contact_mobile: Mobile
 
 
-class AgencyOut(BaseModel):
+class AgencyOut(Model):
     id: str
     status: AgencyStatus
     name: str | None = None
@@ -85,12 +84,12 @@ class _OnTheRateCard:
 KnownServiceId = Annotated[ServiceId, AfterValidator(_on_rate_card), _OnTheRateCard()]
 
 
-class QualificationIn(BaseModel):
+class QualificationIn(Model):
     kind: QualificationKind
     title: ShortText | None = None
 
 
-class RegisterProfessionalIn(BaseModel):
+class RegisterProfessionalIn(Model):
     name: ShortText
     mobile: Mobile = Field(description="10 digits starting 6-9; stored only as a keyed hash + last 4")
     aadhaar: Aadhaar = Field(description="12 digits, Verhoeff-valid; stored only as a keyed hash + last 4")
@@ -130,13 +129,13 @@ class RegisterProfessionalIn(BaseModel):
         return self.model_dump(mode="json", exclude={"aadhaar", "mobile"})
 
 
-class VerificationEventOut(BaseModel):
+class VerificationEventOut(Model):
     stage: str
     at: str
     outcome: str | None = None
 
 
-class VerificationOut(BaseModel):
+class VerificationOut(Model):
     """Where verification stands. ``failed_documents``: what the last document check refused
     (upload those kinds again, then submit). ``case_refs``: the police case references of an
     adverse result, shown to officers only."""
@@ -161,14 +160,14 @@ class VerificationOut(BaseModel):
         )
 
 
-class DocumentOut(BaseModel):
+class DocumentOut(Model):
     document_id: str
     content_type: DocumentContentType
     requested_at: str
     uploaded_at: str | None = None
 
 
-class ProfessionalOut(BaseModel):
+class ProfessionalOut(Model):
     """The profile: never the raw Aadhaar or mobile number, only their last 4 digits."""
 
     model_config = ConfigDict(use_enum_values=True)
@@ -216,23 +215,23 @@ class ProfessionalOut(BaseModel):
 # --- documents and submission -----------------------------------------------------------------
 
 
-class DocumentRequestIn(BaseModel):
+class DocumentRequestIn(Model):
     kind: DocumentKind
     content_type: DocumentContentType
     size_bytes: int = Field(ge=1, le=MAX_DOCUMENT_BYTES, description="At most 5 MiB")
 
 
-class PresignedPost(BaseModel):
+class PresignedPost(Model):
     url: str
     fields: dict[str, str]
 
 
-class DocumentUploadOut(BaseModel):
+class DocumentUploadOut(Model):
     document_id: str
     kind: DocumentKind
     upload: PresignedPost
     expires_at: str
 
 
-class SubmitOut(BaseModel):
+class SubmitOut(Model):
     status: ProfessionalStatus

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from sevamitra.types import Model
 
 PoliceResult = Literal["clear", "adverse"]
 CaseRef = Annotated[str, Field(min_length=1, max_length=100)]
 
 
-class CallbackIn(BaseModel):
+class CallbackIn(Model):
     """A police department system's answer to a verification request."""
 
     request_id: str = Field(min_length=1, max_length=100)
@@ -19,27 +21,27 @@ class CallbackIn(BaseModel):
     remarks: str | None = Field(default=None, max_length=2000)
 
 
-class CallbackOut(BaseModel):
+class CallbackOut(Model):
     request_id: str
     result: PoliceResult
     status: Literal["recorded"] = "recorded"
 
 
-class PendingRequest(BaseModel):
+class PendingRequest(Model):
     request_id: str
     professional_id: str
     district: str
     requested_at: str
 
 
-class PendingRequestsOut(BaseModel):
+class PendingRequestsOut(Model):
     requests: list[PendingRequest]
 
 
 # --- workflow steps (the state machine's Lambda payloads) --------------------------------------
 
 
-class _Step(BaseModel):
+class _Step(Model):
     model_config = ConfigDict(extra="ignore")
 
     professional_id: str = Field(min_length=1)
@@ -68,7 +70,7 @@ class AwaitAnswer(_Step):
     task_token: str = Field(min_length=1)
 
 
-class PoliceAnswer(BaseModel):
+class PoliceAnswer(Model):
     """What the callback hands the waiting task (SendTaskSuccess output)."""
 
     result: PoliceResult
@@ -83,7 +85,7 @@ class Decide(_Step):
     answer: PoliceAnswer
 
 
-class StepError(BaseModel):
+class StepError(Model):
     Error: str = "Unknown"
     Cause: str | None = None
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from sevamitra.types import Model
 
 GENESIS = "0" * 64
 SYSTEM = "system"
@@ -34,7 +35,7 @@ class AuditAction(StrEnum):
     BANNED = "banned"
 
 
-class AuditEntry(BaseModel):
+class AuditEntry(Model):
     model_config = ConfigDict(frozen=True)
 
     subject: str
@@ -104,8 +105,7 @@ def next_entry(
     )
 
 
-@dataclass(frozen=True)
-class ChainCheck:
+class ChainCheck(NamedTuple):
     valid: bool
     broken_at: int | None = None
 

@@ -7,8 +7,7 @@ rendered both as ``"a,b"`` and as ``"[a b]"``, so both are parsed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sevamitra.errors import Forbidden, Unauthorized
 
@@ -16,8 +15,7 @@ OFFICERS = "officers"
 EMPLOYERS = "employers"
 
 
-@dataclass(frozen=True)
-class Caller:
+class Caller(NamedTuple):
     sub: str
     groups: frozenset[str]
     username: str | None = None

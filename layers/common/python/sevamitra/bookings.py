@@ -12,9 +12,10 @@ import hashlib
 import hmac
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from sevamitra.ratecard import Service
+from sevamitra.types import Model
 
 
 class BookingStatus(StrEnum):
@@ -66,7 +67,7 @@ def engagement_days(kind: EngagementKind, days: int | None) -> int | None:
     return days
 
 
-class Engagement(BaseModel):
+class Engagement(Model):
     """How the professional is engaged, and what the rate card charges for it."""
 
     model_config = ConfigDict(frozen=True)
@@ -102,7 +103,7 @@ def price(
     )
 
 
-class Rating(BaseModel):
+class Rating(Model):
     model_config = ConfigDict(frozen=True)
 
     stars: int = Field(ge=1, le=5)
@@ -110,7 +111,7 @@ class Rating(BaseModel):
     at: str
 
 
-class Booking(BaseModel):
+class Booking(Model):
     model_config = ConfigDict(frozen=True)
 
     id: str

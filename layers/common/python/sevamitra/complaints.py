@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from sevamitra.clock import iso, new_id
+from sevamitra.types import Model
 
 
 class ComplaintKind(StrEnum):
@@ -42,7 +43,7 @@ OPEN_FLAG = "open"
 IGRS_OUTBOX_FLAG = "igrs_pending"
 
 
-class Complaint(BaseModel):
+class Complaint(Model):
     model_config = ConfigDict(frozen=True)
 
     id: str

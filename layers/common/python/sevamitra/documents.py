@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from sevamitra.ratecard import get_service
+from sevamitra.types import Model
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
@@ -63,7 +64,7 @@ def document_key(professional_id: str, kind: str, document_id: str) -> str:
     return f"{DOCUMENTS_PREFIX}{professional_id}/{kind}/{document_id}"
 
 
-class DocumentRecord(BaseModel):
+class DocumentRecord(Model):
     """The latest requested upload of one kind: the object at ``key`` is the document, once
     uploaded. ``uploaded_at`` is set when submission found the object in the bucket."""
 
@@ -80,7 +81,7 @@ class DocumentRecord(BaseModel):
 DocumentFault = Literal["missing", "too_large", "wrong_type"]
 
 
-class FailedDocument(BaseModel):
+class FailedDocument(Model):
     """A document the check refused, and why: the professional uploads that kind again."""
 
     model_config = ConfigDict(frozen=True)

@@ -31,9 +31,8 @@ import math
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-
-import h3.api.basic_int as h3i
+from functools import cache, lru_cache
+from typing import Any, NamedTuple
 
 EARTH_RADIUS_M = 6_371_008.8
 """Mean earth radius (IUGG), metres: the only earth radius used anywhere in Seva Mitra."""
@@ -46,7 +45,21 @@ PARTITION_RES = 3
 DESCENDANT_REACH = 1.15
 _DIGITS = 15
 _CELL_MODE = 1 << 59
-_RES15_AREA_M2 = h3i.average_hexagon_area(FINE_RES, "m^2")
+
+
+@cache
+def _h3() -> Any:
+    """h3's integer API, imported on first use: only a search or an index write computes cells,
+    and the import is about 15 ms of a cold start that most requests of most functions would
+    otherwise pay for nothing (complaints, verification, documents)."""
+    import h3.api.basic_int
+
+    return h3.api.basic_int
+
+
+@cache
+def _res15_area_m2() -> float:
+    return float(_h3().average_hexagon_area(FINE_RES, "m^2"))
 
 
 def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
@@ -62,7 +75,7 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 
 
 def fine_cell(lat: float, lng: float) -> int:
-    return int(h3i.latlng_to_cell(lat, lng, FINE_RES))
+    return int(_h3().latlng_to_cell(lat, lng, FINE_RES))
 
 
 def cell_hex(cell: int) -> str:
@@ -71,7 +84,7 @@ def cell_hex(cell: int) -> str:
 
 
 def partition_cell(cell: int) -> int:
-    return int(h3i.cell_to_parent(cell, PARTITION_RES))
+    return int(_h3().cell_to_parent(cell, PARTITION_RES))
 
 
 def partition_key(service_id: str, partition: int) -> str:
@@ -114,8 +127,7 @@ def code_of_sort_key(sk: str) -> int:
     return code_of_fine_cell(int(sk[:15], 16))
 
 
-@dataclass(frozen=True)
-class KeyRange:
+class KeyRange(NamedTuple):
     """One Query: a partition key and an inclusive sort-key ``BETWEEN``."""
 
     partition: int
@@ -140,8 +152,8 @@ class KeyRange:
 
 @lru_cache(maxsize=4096)
 def _centre_and_reach(cell: int) -> tuple[float, float, float]:
-    lat, lng = h3i.cell_to_latlng(cell)
-    circumradius = max(distance_m(lat, lng, blat, blng) for blat, blng in h3i.cell_to_boundary(cell))
+    lat, lng = _h3().cell_to_latlng(cell)
+    circumradius = max(distance_m(lat, lng, blat, blng) for blat, blng in _h3().cell_to_boundary(cell))
     return lat, lng, DESCENDANT_REACH * circumradius
 
 
@@ -155,21 +167,21 @@ def covering_resolution(radius_m: float) -> int:
     """The finest resolution whose cells are still large next to the radius (few runs): cell
     edge at most about half the radius."""
     for res in range(5, FINE_RES + 1):
-        if h3i.average_hexagon_edge_length(res, "m") * 2 <= radius_m:
+        if _h3().average_hexagon_edge_length(res, "m") * 2 <= radius_m:
             return res
     return FINE_RES
 
 
 def covering_cells(lat: float, lng: float, radius_m: float, res: int) -> list[int]:
     """Every cell at ``res`` under which an entry within ``radius_m`` could be indexed."""
-    origin = h3i.latlng_to_cell(lat, lng, res)
+    origin = _h3().latlng_to_cell(lat, lng, res)
     olat, olng, reach = _centre_and_reach(origin)
     spacing = min(
-        distance_m(olat, olng, *h3i.cell_to_latlng(n)) for n in h3i.grid_ring(origin, 1) if n != origin
+        distance_m(olat, olng, *_h3().cell_to_latlng(n)) for n in _h3().grid_ring(origin, 1) if n != origin
     )
     # A cell k rings away has its centre at least k * spacing * sqrt(3)/2 away; pad generously.
     k = math.ceil((radius_m + 2 * reach) / (spacing * 0.8)) + 1
-    return [c for c in h3i.grid_disk(origin, k) if cell_lower_bound_m(lat, lng, c) <= radius_m]
+    return [c for c in _h3().grid_disk(origin, k) if cell_lower_bound_m(lat, lng, c) <= radius_m]
 
 
 def merge_intervals(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -223,8 +235,7 @@ def covering_intervals(lat: float, lng: float, radius_m: float, res: int) -> lis
 # --- the nearest-first search ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """What a search needs from an index entry; ``payload`` is carried through untouched."""
 
     sk: str
@@ -234,8 +245,7 @@ class Entry:
     payload: object = None
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     entry: Entry
     distance: float
 
@@ -245,8 +255,7 @@ class Hit:
         return round(self.distance)
 
 
-@dataclass(frozen=True)
-class SearchPolicy:
+class SearchPolicy(NamedTuple):
     """Tuning of the nearest-first expansion (see docs/decisions.md, "Geo search plan")."""
 
     # The probe: one Query for the point's ancestor cell at ``probe_res``, capped at
@@ -264,8 +273,7 @@ class SearchPolicy:
     query_cost: float = 20.0
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):
     """What one (possibly paginated) Query read; ``complete`` is False when it stopped at a limit."""
 
     entries: list[Entry]
@@ -352,12 +360,12 @@ class _Search:
     def safe_radius(self, res: int, reach_m: float) -> float:
         """Nothing unread is closer than this: the least lower bound of the cells at ``res``
         (within ``reach_m``) not read completely."""
-        origin = h3i.latlng_to_cell(self.lat, self.lng, res)
+        origin = _h3().latlng_to_cell(self.lat, self.lng, res)
         olat, olng, cell_reach = _centre_and_reach(origin)
-        spacing = min(distance_m(olat, olng, *h3i.cell_to_latlng(n)) for n in h3i.grid_ring(origin, 1))
+        spacing = min(distance_m(olat, olng, *_h3().cell_to_latlng(n)) for n in _h3().grid_ring(origin, 1))
         k = math.ceil((reach_m + 2 * cell_reach) / (spacing * 0.8)) + 2
         best = math.inf
-        for cell in h3i.grid_disk(origin, k):
+        for cell in _h3().grid_disk(origin, k):
             lo, hi = cell_code_interval(cell)
             if not subtract_intervals([(lo, hi)], self.done):
                 continue
@@ -391,15 +399,15 @@ def nearest(
     Stop as soon as ``limit`` hits are no farther than the nearest possible unread entry."""
     policy = policy or SearchPolicy()
     search = _Search(lat, lng, radius_m, read, trace if trace is not None else SearchTrace())
-    probe = h3i.cell_to_parent(fine_cell(lat, lng), policy.probe_res)
-    lo = cell_code_interval(h3i.cell_to_parent(fine_cell(lat, lng), policy.probe_start_res))[0]
+    probe = _h3().cell_to_parent(fine_cell(lat, lng), policy.probe_res)
+    lo = cell_code_interval(_h3().cell_to_parent(fine_cell(lat, lng), policy.probe_start_res))[0]
     hi = cell_code_interval(probe)[1]
     search.read([KeyRange(cell_of_code(lo, PARTITION_RES), lo, hi)], math.ceil(policy.probe_factor * limit))
     safe = search.safe_radius(policy.probe_res + 2, min(radius_m, 2 * _centre_and_reach(probe)[2]))
     search.trace.radii.append(safe)
     while (answer := search.answered(safe, limit)) is None:
         density = search.density()
-        wanted = math.sqrt(policy.target_factor * limit / density * _RES15_AREA_M2 / math.pi)
+        wanted = math.sqrt(policy.target_factor * limit / density * _res15_area_m2() / math.pi)
         band = min(radius_m, max(wanted, safe * 1.5, 100.0))
         base_res = covering_resolution(band)
         options = [

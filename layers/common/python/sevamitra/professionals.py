@@ -11,10 +11,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from sevamitra.clock import iso
 from sevamitra.documents import DocumentKind, DocumentRecord, FailedDocument
+from sevamitra.types import Model
 
 
 class ProfessionalStatus(StrEnum):
@@ -39,7 +40,7 @@ class QualificationKind(StrEnum):
     NONE = "none"
 
 
-class Qualification(BaseModel):
+class Qualification(Model):
     model_config = ConfigDict(frozen=True)
 
     kind: QualificationKind
@@ -57,7 +58,7 @@ class VerificationStage(StrEnum):
     VERIFICATION_FAILED = "verification_failed"  # a step failed; outcome is the error name
 
 
-class VerificationEvent(BaseModel):
+class VerificationEvent(Model):
     """One ``history`` entry. Stages may add their own keys (the failed document kinds, the
     request id, the escalation number): kept in storage, not shown by the API."""
 
@@ -79,7 +80,7 @@ def history_entry(
     return event.model_dump(mode="json", exclude_none=True)
 
 
-class Verification(BaseModel):
+class Verification(Model):
     """The professional's ``verification`` map: where they are in verification and how they got
     there. ``submissions`` counts submits: the Step Functions execution of submission ``n`` is
     named ``<professional_id>-<n>``. The workflow adds the police request it waits on, its
@@ -98,7 +99,7 @@ class Verification(BaseModel):
     case_refs: list[str] = Field(default_factory=list)
 
 
-class Professional(BaseModel):
+class Professional(Model):
     model_config = ConfigDict(frozen=True)
 
     id: str
@@ -134,7 +135,7 @@ class Professional(BaseModel):
         return self.model_dump(mode="json", exclude={"version"})
 
 
-class Agency(BaseModel):
+class Agency(Model):
     model_config = ConfigDict(frozen=True)
 
     id: str

@@ -8,20 +8,20 @@ import unicodedata
 from functools import cache
 from importlib import resources
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from sevamitra.errors import NotFound
-from sevamitra.types import Paise, ServiceId
+from sevamitra.types import Model, Paise, ServiceId
 
 
-class LocalisedName(BaseModel):
+class LocalisedName(Model):
     model_config = ConfigDict(frozen=True)
 
     en: str
     hi: str
 
 
-class Service(BaseModel):
+class Service(Model):
     model_config = ConfigDict(frozen=True)
 
     id: ServiceId

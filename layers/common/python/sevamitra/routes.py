@@ -3,8 +3,8 @@ this table, and a test proves each function's resolver serves exactly its rows."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Auth(StrEnum):
@@ -21,8 +21,7 @@ class Function(StrEnum):
     VERIFY = "verify"
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     method: str
     path: str
     function: Function
@@ -67,8 +66,7 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """A non-HTTP entry point of a function (a workflow step, a scheduled job): the Lambda
     handler ``<function>.<module>.lambda_handler`` deployed as its own Lambda function."""
 
@@ -85,8 +83,7 @@ class Entry:
         return f"{self.function.value}-{self.module}"
 
 
-@dataclass(frozen=True)
-class ScheduledJob:
+class ScheduledJob(NamedTuple):
     """An entry fired on a schedule: EventBridge in AWS, the local scheduler in ``make dev``."""
 
     entry: Entry

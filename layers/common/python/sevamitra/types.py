@@ -18,6 +18,15 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
+
+class Model(BaseModel):
+    """Base of the project's pydantic models. ``defer_build``: a model's validator is built on
+    its first use, not at import, so a cold start builds only the models its request touches
+    (docs/decisions.md, "Cold starts")."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
 # Uttar Pradesh service area (API.md): a point outside this box is rejected with 422.
 UP_LAT_RANGE = (23.8, 30.5)
 UP_LNG_RANGE = (77.0, 84.7)
@@ -130,7 +139,7 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), NOT_BLANK]
 
 
-class LatLng(BaseModel):
+class LatLng(Model):
     """A point inside the Uttar Pradesh service area."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

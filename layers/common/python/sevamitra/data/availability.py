@@ -3,7 +3,7 @@ in one transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -14,8 +14,7 @@ from sevamitra.data.geo_index import IndexSubject
 from sevamitra.data.models import ProfessionalModel
 
 
-@dataclass(frozen=True)
-class ProfessionalAvailability:
+class ProfessionalAvailability(NamedTuple):
     subject: IndexSubject
     account_sub: str | None
     registered_by: str

@@ -16,9 +16,7 @@ If any condition fails nothing is written.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
@@ -33,8 +31,7 @@ from sevamitra.data.models import ComplaintModel, IdentityModel, ProfessionalMod
 from sevamitra.professionals import ProfessionalStatus
 
 
-@dataclass(frozen=True)
-class BanTarget:
+class BanTarget(NamedTuple):
     """The professional as read for a ban: index facts, identity hashes and the version."""
 
     subject: IndexSubject
@@ -85,7 +82,7 @@ def stage_ban(tx: TransactWrite, complaint: Complaint, decision: dict[str, Any],
         ],
         condition=ProfessionalModel.status != ProfessionalStatus.BANNED.value,
     )
-    after = dataclasses.replace(target.subject, status=ProfessionalStatus.BANNED.value, online=False)
+    after = target.subject._replace(status=ProfessionalStatus.BANNED.value, online=False)
     geo_index.stage_index_changes(tx, target.subject, after)
     for kind, digest in (
         (IdentityKind.AADHAAR, target.aadhaar_hash),

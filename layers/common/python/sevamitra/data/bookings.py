@@ -9,9 +9,8 @@ Nothing is ever half-written: a cancelled transaction wrote nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
@@ -35,8 +34,7 @@ class Commit(Enum):
     CONFLICT = "conflict"  # a concurrent transaction on the same item: back off, re-read
 
 
-@dataclass(frozen=True)
-class ProfessionalState:
+class ProfessionalState(NamedTuple):
     """A professional as read for a booking write: who manages them, and the index facts with
     the version that the write is conditional on."""
 
@@ -128,7 +126,7 @@ def _versioned(state: ProfessionalState) -> ProfessionalModel:
 def create(booking: Booking, state: ProfessionalState) -> Commit:
     """Put the booking and claim the professional: only while verified, online, without an
     active booking and unchanged since read; their index entries leave in the same transaction."""
-    after = replace(state.subject, active_booking_id=booking.id)
+    after = state.subject._replace(active_booking_id=booking.id)
 
     def stage(tx: TransactWrite) -> None:
         tx.save(_to_item(booking), condition=BookingModel.id.does_not_exist())
@@ -250,7 +248,7 @@ def finish(
                 actions=[ProfessionalModel.active_booking_id.remove()],
                 condition=ProfessionalModel.active_booking_id == booking.id,
             )
-            geo_index.stage_index_changes(tx, state.subject, replace(state.subject, active_booking_id=None))
+            geo_index.stage_index_changes(tx, state.subject, state.subject._replace(active_booking_id=None))
         if complaint is not None:
             complaint_repo.stage_open_complaint(tx, complaint, update_booking=False)
 
@@ -279,8 +277,7 @@ def rate(booking: Booking, rating: Rating, state: ProfessionalState | None, now:
                     ProfessionalModel.rating_count.add(1),
                 ],
             )
-            after = replace(
-                state.subject,
+            after = state.subject._replace(
                 rating_sum=state.subject.rating_sum + rating.stars,
                 rating_count=state.subject.rating_count + 1,
             )

@@ -12,9 +12,8 @@ Other write paths (a booking's completion) stage the same writes into THEIR tran
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError, UpdateError
@@ -130,8 +129,7 @@ def load_complaint(complaint_id: str) -> Complaint:
 # --- the booking a complaint is about -----------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BookingFacts:
+class BookingFacts(NamedTuple):
     """What a complaint needs to know about its booking."""
 
     id: str

@@ -4,8 +4,7 @@ Objects are private; the bucket denies public access."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from botocore.exceptions import ClientError
 
@@ -72,8 +71,7 @@ def object_exists(key: str) -> bool:
     return _size(key) is not None
 
 
-@dataclass(frozen=True)
-class StoredObject:
+class StoredObject(NamedTuple):
     """What the document check needs of a stored object: its size and its first bytes."""
 
     size: int

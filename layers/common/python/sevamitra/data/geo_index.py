@@ -7,7 +7,7 @@ services, ratings) puts the index change into the SAME ``TransactWrite`` as the 
 conditional update, with ``stage_index_changes(tx, before, after)``:
 
     before = geo_index.IndexSubject.from_model(item)          # as read, with its version
-    after = dataclasses.replace(before, active_booking_id=booking_id)
+    after = before._replace(active_booking_id=booking_id)
     with TransactWrite(connection=geo_index.connection()) as tx:
         tx.update(item, actions=[...], condition=...)           # the state change (versioned)
         geo_index.stage_index_changes(tx, before, after)        # entries follow it
@@ -18,9 +18,8 @@ If the professional's update loses a race, the whole transaction (index included
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
-from typing import cast
+from typing import NamedTuple, cast
 
 from pynamodb.connection import Connection
 from pynamodb.transactions import TransactWrite
@@ -33,8 +32,7 @@ from sevamitra.settings import settings
 VERIFIED = "verified"
 
 
-@dataclass(frozen=True)
-class IndexSubject:
+class IndexSubject(NamedTuple):
     """The facts about a professional that decide their index entries."""
 
     id: str
@@ -139,8 +137,7 @@ def bulk_load(subjects: Iterable[IndexSubject]) -> int:
 # --- search -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Nearby:
+class Nearby(NamedTuple):
     professional_id: str
     name: str
     distance_m: int

@@ -10,9 +10,8 @@ Otherwise the caller gets the record that holds the key.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import PutError
 
@@ -27,8 +26,7 @@ class RecordStatus(StrEnum):
     COMPLETED = "completed"
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     status: RecordStatus
     body_hash: str
     result: dict[str, Any] | None = None
