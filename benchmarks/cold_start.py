@@ -1,11 +1,21 @@
 """Cold start cost: the import time of each function's handler module in a fresh interpreter,
 next to ``import boto3`` measured in the same run (the floor every Python Lambda pays).
 
-    python benchmarks/cold_start.py [--runs 7] [--out benchmarks/results/cold_start.json]
+    python benchmarks/cold_start.py [--runs 15] [--python current|runtime|PATH] [--out ...json]
 
-Runs are interleaved (boto3, then each handler, repeated) so machine noise hits all alike; the
-figure per module is the median of ``--runs`` fresh interpreters. Target (issue 8): every
-handler <= 2x ``import boto3``.
+It measures under the Lambda runtime's Python (CPython 3.13, ``--python runtime``, the default
+when one is installed): in a virtualenv built once under ``build/bench-python`` with exactly
+pyproject's runtime dependencies (the layer's) and boto3 (the runtime's), which needs PyPI the
+first time. ``--python current`` measures under the interpreter running this script.
+
+The code is laid out as Lambda runs it: each function's package alone first on the path (as in
+``/var/task``, source only: function code ships as source), then the shared package compiled to
+``unchecked-hash`` bytecode (as ``make layer`` ships it in ``/opt/python``), then the installed
+third-party packages (bytecode from pip, as in the layer); nothing can write bytecode, as on
+Lambda's read-only file system. Every handler import is paired with an ``import boto3`` run just
+before or after it (alternating), so the machine's drift cancels out of the ratio; a handler's
+ratio is the median over ``--runs`` pairs of fresh interpreters, its time the median of its runs.
+Target (issue 8): every handler <= 2x ``import boto3``.
 """
 
 from __future__ import annotations
@@ -13,18 +23,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "layers/common/python"), str(ROOT)]
 
-from local.paths import pythonpath  # noqa: E402
+from infra.layer import (  # noqa: E402
+    PYTHON_VERSION,
+    LayerBuildError,
+    copy_shared_package,
+    runtime_dependencies,
+    runtime_python,
+)
 from sevamitra.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function  # noqa: E402
 
-PYTHONPATH = pythonpath()
 # What a deployed function's environment holds (infra/constructs/functions.py), minus endpoints.
 LAMBDA_ENV = {
     "AWS_REGION": "ap-south-1",
@@ -35,20 +52,72 @@ LAMBDA_ENV = {
     "POWERTOOLS_METRICS_NAMESPACE": "SevaMitra",
     "POWERTOOLS_LOG_LEVEL": "INFO",
     "PYDANTIC_DISABLE_PLUGINS": "__all__",
+    "PYTHONDONTWRITEBYTECODE": "1",
 }
 _PROBE = "import time; t = time.perf_counter(); import {module}; print((time.perf_counter() - t) * 1000)"
 
 
-def import_ms(module: str) -> float:
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("POWERTOOLS_")}, **LAMBDA_ENV}
-    env["PYTHONPATH"] = PYTHONPATH
+BENCH_VENV = ROOT / "build" / "bench-python"
+
+
+def runtime_environment(venv: Path = BENCH_VENV) -> str:
+    """A CPython 3.13 virtualenv with the layer's dependencies and boto3; built on first use."""
+    python = venv / "bin" / "python"
+    wanted = "\n".join(sorted([*runtime_dependencies(), "boto3"]))
+    stamp = venv / "requirements.txt"
+    if not (python.exists() and stamp.exists() and stamp.read_text() == wanted):
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([runtime_python(), "-m", "venv", str(venv)], check=True)
+        pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        subprocess.run([*pip, *wanted.splitlines()], check=True)
+        stamp.write_text(wanted)
+    return str(python)
+
+
+def interpreter(choice: str) -> str:
+    if choice == "current":
+        return sys.executable
+    if choice != "runtime":
+        return choice
+    try:
+        return runtime_environment()
+    except (LayerBuildError, subprocess.CalledProcessError) as missing:
+        print(f"no CPython {PYTHON_VERSION} environment ({missing}); measuring under {sys.executable}")
+        return sys.executable
+
+
+def deployment(into: Path, python: str) -> dict[str, Path]:
+    """Lay the code out in ``into`` as Lambda does; returns each function's ``/var/task``."""
+    layer = into / "opt" / "python"
+    layer.mkdir(parents=True)
+    compiled = copy_shared_package(layer)
+    # The layer's bytecode, compiled as `make layer` does.
+    subprocess.run(
+        [python, "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash", str(compiled)],
+        check=True,
+    )
+    tasks = {}
+    for function in Function:
+        task = into / "task" / function.value
+        shutil.copytree(
+            ROOT / "functions" / function.value / function.value,
+            task / function.value,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
+        tasks[function.value] = task
+    return tasks
+
+
+def import_ms(python: str, module: str, task: Path) -> float:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POWERTOOLS_", "PYTHON"))}
+    env.update(LAMBDA_ENV, PYTHONPATH=os.pathsep.join([str(task), str(task.parents[1] / "opt" / "python")]))
     out = subprocess.run(
-        [sys.executable, "-X", "frozen_modules=on", "-c", _PROBE.format(module=module)],
+        [python, "-X", "frozen_modules=on", "-c", _PROBE.format(module=module)],
         check=True,
         capture_output=True,
         text=True,
         env=env,
-        cwd=ROOT,
+        cwd=task,
     )
     return float(out.stdout.strip().splitlines()[-1])
 
@@ -62,33 +131,54 @@ def modules() -> dict[str, str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--python", default="runtime", help="runtime (default), current, or a path")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/cold_start.json")
     args = parser.parse_args()
 
     targets = modules()
-    samples: dict[str, list[float]] = {"boto3": [], **{name: [] for name in targets}}
-    for _ in range(args.runs):
-        samples["boto3"].append(import_ms("boto3"))
-        for name, module in targets.items():
-            samples[name].append(import_ms(module))
+    boto3_samples: list[float] = []
+    handler_samples: dict[str, list[float]] = {name: [] for name in targets}
+    ratios: dict[str, list[float]] = {name: [] for name in targets}
+    python = interpreter(args.python)
+    version = subprocess.run(
+        [python, "-c", "import sys; print(sys.version.split()[0])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    with tempfile.TemporaryDirectory(prefix="sevamitra-cold-start-") as scratch:
+        tasks = deployment(Path(scratch), python)
+        for run in range(args.runs):
+            for name, module in targets.items():
+                task = tasks[module.split(".")[0]]
+                # Each handler next to its own boto3 import, in alternating order, so that the
+                # machine's drift over a run cancels out of the ratio.
+                pair = [("boto3", task), (module, task)]
+                first, second = pair if run % 2 == 0 else pair[::-1]
+                timed = {first[0]: import_ms(python, *first), second[0]: import_ms(python, *second)}
+                boto3_samples.append(timed["boto3"])
+                handler_samples[name].append(timed[module])
+                ratios[name].append(timed[module] / timed["boto3"])
 
-    boto3_ms = statistics.median(samples["boto3"])
+    boto3_ms = statistics.median(boto3_samples)
     rows: dict[str, dict[str, float | str]] = {
         name: {
             "module": module,
-            "median_ms": round(statistics.median(samples[name]), 1),
-            "ratio_to_boto3": round(statistics.median(samples[name]) / boto3_ms, 2),
+            "median_ms": round(statistics.median(handler_samples[name]), 1),
+            "ratio_to_boto3": round(statistics.median(ratios[name]), 2),
         }
         for name, module in targets.items()
     }
+    print(f"Python {version}, {args.runs} runs")
     print(f"{'function':<20} {'module':<24} {'median ms':>10} {'x boto3':>8}")
     print(f"{'(import boto3)':<20} {'boto3':<24} {boto3_ms:>10.1f} {1.0:>8.2f}")
     for name, row in rows.items():
         print(f"{name:<20} {row['module']:<24} {row['median_ms']:>10.1f} {row['ratio_to_boto3']:>8.2f}")
     result = {
         "runs": args.runs,
-        "python": sys.version.split()[0],
+        "python": version,
+        "layout": "function source first on the path; shared package as unchecked-hash bytecode; no writes",
         "boto3_median_ms": round(boto3_ms, 1),
         "target_ratio": 2.0,
         "functions": rows,
