@@ -291,7 +291,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "radius_m": geo.SEARCH_RADIUS_M,
             "partition_res": geo.PARTITION_RES,
             "baseline_res": BASELINE_RES,
-            "policy": vars(geo.SearchPolicy()),
+            "policy": geo.SearchPolicy()._asdict(),
             "load_seconds": round(load_s, 1),
             "total_seconds": round(elapsed, 1),
         },

@@ -1,14 +1,20 @@
-"""The verify function's AWS clients, created lazily and once per cold start, and the police
-callback key (Secrets Manager, cached for a few minutes so a rotated key is picked up)."""
+"""The verify function's AWS clients, created lazily and once per cold start, the police
+callback key (Secrets Manager, cached for a few minutes so a rotated key is picked up), and
+resuming the workflow's waiting task (the callback's one Step Functions call: the callback does not
+load the workflow's steps)."""
 
 from __future__ import annotations
 
+import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sevamitra import aws
 from sevamitra.data.errors import dependency_errors
 from sevamitra.settings import settings
+
+if TYPE_CHECKING:
+    from verify.models import PoliceAnswer
 
 KEY_CACHE_S = 300
 _key_cache: dict[str, tuple[float, bytes]] = {}
@@ -16,6 +22,11 @@ _key_cache: dict[str, tuple[float, bytes]] = {}
 
 def sfn() -> Any:
     return aws.client("stepfunctions")
+
+
+def send_answer(task_token: str, answer: PoliceAnswer) -> None:
+    """Resume the waiting task. Raises ``ClientError`` (the caller decides what it means)."""
+    sfn().send_task_success(taskToken=task_token, output=json.dumps(answer.model_dump()))
 
 
 def _secrets() -> Any:

@@ -16,8 +16,8 @@ from sevamitra.data import verifications as repo
 from sevamitra.data.verifications import RequestState
 from sevamitra.errors import Conflict, DependencyFailed, NotFound
 from sevamitra.observability import logger
+from verify.aws import send_answer
 from verify.models import CallbackIn, CallbackOut, PendingRequest, PendingRequestsOut, PoliceAnswer
-from verify.workflow import send_answer
 
 MAX_LISTED = 100
 

@@ -9,7 +9,6 @@ does not retry but hands to ``handle_failure``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -40,7 +39,6 @@ from sevamitra.events import (
 )
 from sevamitra.observability import POLICE_ESCALATED_METRIC, logger, metrics
 from sevamitra.professionals import Professional, ProfessionalStatus, VerificationStage, history_entry
-from verify import aws
 from verify.models import (
     AwaitAnswer,
     CheckDocuments,
@@ -241,11 +239,6 @@ def await_answer(step: AwaitAnswer) -> dict:
     if request.state != RequestState.PENDING:
         raise UnexpectedState(f"waiting again: request {step.request_id} is {request.state}")
     return {"request_id": step.request_id}
-
-
-def send_answer(task_token: str, answer: PoliceAnswer) -> None:
-    """Resume the waiting task. Raises ``ClientError`` (the caller decides what it means)."""
-    aws.sfn().send_task_success(taskToken=task_token, output=json.dumps(answer.model_dump()))
 
 
 # --- decision ----------------------------------------------------------------------------------
