@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from sevamitra.data import geo_index
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.geo_index import IndexSubject
 from sevamitra.data.models import ProfessionalModel
+from sevamitra.data.professionals import read_item
 
 
 class ProfessionalAvailability(NamedTuple):
@@ -23,11 +24,9 @@ class ProfessionalAvailability(NamedTuple):
 
 
 def load(professional_id: str) -> ProfessionalAvailability | None:
-    with dependency_errors("Professional look-up"):
-        try:
-            item = ProfessionalModel.get(professional_id, consistent_read=True)
-        except DoesNotExist:
-            return None
+    item = read_item(professional_id)
+    if item is None:
+        return None
     return ProfessionalAvailability(
         subject=IndexSubject.from_model(item),
         account_sub=item.account_sub,

@@ -18,16 +18,15 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
 from sevamitra.complaints import Complaint, ComplaintKind, ComplaintStatus
 from sevamitra.data import geo_index
 from sevamitra.data.complaints import stage_decision
-from sevamitra.data.errors import dependency_errors
 from sevamitra.data.geo_index import IndexSubject
 from sevamitra.data.identities import IdentityKind, ban_pk
 from sevamitra.data.models import ComplaintModel, IdentityModel, ProfessionalModel
+from sevamitra.data.professionals import read_item
 from sevamitra.professionals import ProfessionalStatus
 
 
@@ -45,11 +44,9 @@ class BanTarget(NamedTuple):
 
 
 def load_target(professional_id: str) -> BanTarget | None:
-    with dependency_errors("Professional look-up"):
-        try:
-            item = ProfessionalModel.get(professional_id, consistent_read=True)
-        except DoesNotExist:
-            return None
+    item = read_item(professional_id)
+    if item is None:
+        return None
     return BanTarget(
         subject=IndexSubject.from_model(item),
         aadhaar_hash=item.aadhaar_hash,

@@ -18,7 +18,7 @@ from pynamodb.transactions import TransactWrite
 from sevamitra.bookings import AWAITING_ACCEPT, Booking, BookingStatus, Rating
 from sevamitra.complaints import Complaint
 from sevamitra.data import complaints as complaint_repo
-from sevamitra.data import geo_index
+from sevamitra.data import geo_index, professionals
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.geo_index import IndexSubject
 from sevamitra.data.models import BookingModel, ProfessionalModel
@@ -71,13 +71,11 @@ def get_booking(booking_id: str) -> Booking | None:
 
 
 def get_professional_state(professional_id: str) -> ProfessionalState | None:
-    with dependency_errors("Professional look-up"):
-        try:
-            item = ProfessionalModel.get(professional_id, consistent_read=True)
-        except DoesNotExist:
-            return None
+    item = professionals.read_item(professional_id)
+    if item is None:
+        return None
     return ProfessionalState(
-        professional=Professional.model_validate(item.to_simple_dict()),
+        professional=professionals.to_domain(item),
         subject=IndexSubject.from_model(item),
         version=int(item.version or 0),
     )

@@ -34,16 +34,23 @@ def _to_item(professional: Professional) -> ProfessionalModel:
     return ProfessionalModel(**values)
 
 
-def _to_domain(item: ProfessionalModel) -> Professional:
+def to_domain(item: ProfessionalModel) -> Professional:
     return Professional.model_validate(item.to_simple_dict())
 
 
-def get_professional(professional_id: str) -> Professional | None:
+def read_item(professional_id: str) -> ProfessionalModel | None:
+    """The professional's item as stored (a consistent read), or ``None``: for the repositories
+    that change a professional in one transaction with other items and need its version."""
     with dependency_errors("Professional look-up"):
         try:
-            return _to_domain(ProfessionalModel.get(professional_id, consistent_read=True))
+            return ProfessionalModel.get(professional_id, consistent_read=True)
         except ProfessionalModel.DoesNotExist:
             return None
+
+
+def get_professional(professional_id: str) -> Professional | None:
+    item = read_item(professional_id)
+    return None if item is None else to_domain(item)
 
 
 def load_professional(professional_id: str) -> Professional:
@@ -149,7 +156,7 @@ def _conditional_update(
             if get_professional(professional_id) is None:
                 raise NotFound(message="No professional with that id.") from exc
             raise Conflict("invalid_transition") from exc
-    return _to_domain(item)
+    return to_domain(item)
 
 
 def record_document_request(professional_id: str, record: DocumentRecord, kind: DocumentKind) -> Professional:
@@ -198,7 +205,7 @@ def begin_submission(
             if exc.cause_response_code != _CONDITION_FAILED:
                 raise
             raise Conflict("invalid_transition") from exc
-    return _to_domain(item)
+    return to_domain(item)
 
 
 def revert_submission(professional: Professional, submission: int, now: str) -> None:
