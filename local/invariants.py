@@ -272,17 +272,8 @@ def _bookings(snap: Snapshot) -> list[str]:
             complaint = snap.complaints.get(cid)
             if complaint is None or complaint.get("booking_id") != bid:
                 found.append(f"booking {bid}: lists complaint {cid}, which is not about it")
-    for pid, bids in active.items():
-        if len(bids) > 1:
-            found.append(f"professional {pid}: {len(bids)} active bookings {sorted(bids)}")
-        holder = snap.professionals.get(pid, {}).get("active_booking_id")
-        if holder not in bids:
-            found.append(f"professional {pid}: active booking {bids} but active_booking_id={holder!r}")
-    for pid, pro in snap.professionals.items():
-        holder = pro.get("active_booking_id")
-        if holder and holder not in active.get(pid, []):
-            status = snap.bookings.get(holder, {}).get("status", "missing")
-            found.append(f"professional {pid}: active_booking_id {holder} is {status}")
+    holders = {pid: pro.get("active_booking_id") for pid, pro in snap.professionals.items()}
+    found += _one_holder("professional", "active booking", active, holders, snap.bookings)
     return found
 
 
@@ -315,16 +306,30 @@ def _complaints(snap: Snapshot) -> list[str]:
             pro = snap.professionals.get(complaint.get("professional_id", ""), {})
             if pro.get("status") != "banned":
                 found.append(f"complaint {cid}: upheld with a ban, professional is {pro.get('status')}")
-    for lock, cids in undecided.items():
-        if len(cids) > 1:
-            found.append(f"{lock}: {len(cids)} undecided complaints {sorted(cids)}")
-        holder = snap.locks.get(lock, {}).get("complaint_id")
-        if holder not in cids:
-            found.append(f"{lock}: undecided {cids} but the lock names {holder!r}")
-    for lock, item in snap.locks.items():
-        if lock not in undecided:
-            status = snap.complaints.get(item.get("complaint_id", ""), {}).get("status", "missing")
-            found.append(f"{lock}: held by complaint {item.get('complaint_id')}, which is {status}")
+    holders = {lock: item.get("complaint_id") for lock, item in snap.locks.items()}
+    found += _one_holder("lock", "undecided complaint", undecided, holders, snap.complaints)
+    return found
+
+
+def _one_holder(
+    owner: str,
+    what: str,
+    live: Mapping[str, list[str]],
+    holders: Mapping[str, str | None],
+    items: Mapping[str, Mapping[str, Any]],
+) -> list[str]:
+    """At most one live ``what`` per owner, and the owner's pointer (``holders``) names exactly
+    it: a professional's ``active_booking_id``, a complaint lock's ``complaint_id``."""
+    found = []
+    for key, ids in live.items():
+        if len(ids) > 1:
+            found.append(f"{owner} {key}: {len(ids)} {what}s at once {sorted(ids)}")
+        if holders.get(key) not in ids:
+            found.append(f"{owner} {key}: live {what} {ids} but it points at {holders.get(key)!r}")
+    for key, held in holders.items():
+        if held and held not in live.get(key, []):
+            status = items.get(held, {}).get("status", "missing")
+            found.append(f"{owner} {key}: points at {what} {held}, which is {status}")
     return found
 
 
