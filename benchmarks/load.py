@@ -79,6 +79,7 @@ from botocore import UNSIGNED  # noqa: E402
 from botocore.config import Config  # noqa: E402
 
 from local import invariants  # noqa: E402
+from local.uploads import upload  # noqa: E402
 from sevamitra.types import verhoeff_check_digit  # noqa: E402
 from verify.signature import HEADER, sign  # noqa: E402
 
@@ -389,15 +390,12 @@ class World:
         pid = str(_expect("registration", status, payload, 201)["id"])
         form = {"kind": "id_proof", "content_type": "application/pdf", "size_bytes": len(PDF)}
         status, payload, _ = self.api.call("POST", f"/professionals/{pid}/documents", token=token, body=form)
-        upload = _expect("document form", status, payload, 201)["upload"]
-        stored = requests.post(
-            upload["url"],
-            data=upload["fields"],
-            files={"file": ("id.pdf", PDF, "application/pdf")},
-            timeout=HTTP_TIMEOUT_S,
+        upload(
+            _expect("document form", status, payload, 201)["upload"],
+            PDF,
+            filename="id.pdf",
+            timeout_s=HTTP_TIMEOUT_S,
         )
-        if stored.status_code not in (200, 201, 204):
-            raise RuntimeError(f"upload: {stored.status_code} {stored.text}")
         status, payload, _ = self.api.call("POST", f"/professionals/{pid}/submit", token=token)
         _expect("submit", status, payload, 202)
         pro = Professional(pid, token, lat, lng)

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-import requests
 
 from local.dispatch import invoke
 from local.events import rest_event
 from local.provision import LocalResources
+from local.uploads import upload
 from sevamitra.auth import EMPLOYERS, OFFICERS
 from sevamitra.routes import Function
 from sevamitra.types import verhoeff_check_digit
@@ -235,11 +235,7 @@ def register_demo_professional(ctx: DemoContext, demo: DemoProfessional) -> str:
         claims=claims,
         body={"kind": "id_proof", "content_type": "application/pdf", "size_bytes": len(DEMO_PDF)},
     )["upload"]
-    uploaded = requests.post(
-        form["url"], data=form["fields"], files={"file": ("id.pdf", DEMO_PDF, "application/pdf")}, timeout=10
-    )
-    if uploaded.status_code >= 300:
-        raise DemoSeedError(f"document upload: {uploaded.status_code} {uploaded.text[:200]}")
+    upload(form, DEMO_PDF, filename="id.pdf")
     _call(Function.REGISTER, "POST", f"/professionals/{professional_id}/submit", expect=202, claims=claims)
     request_id = _eventually(
         lambda: _pending_request(ctx, professional_id), f"the police request of {professional_id}"

@@ -35,6 +35,7 @@ from botocore import UNSIGNED
 from botocore.config import Config
 
 from local.token import id_token, outputs_path
+from local.uploads import UploadRefused, upload
 from sevamitra.types import verhoeff_check_digit
 from verify.signature import HEADER, sign
 
@@ -282,15 +283,7 @@ class Walkthrough:
             {"kind": "id_proof", "content_type": "application/pdf", "size_bytes": len(PDF)},
             expect=201,
         )
-        upload = form["upload"]
-        stored = requests.post(
-            upload["url"],
-            data=upload["fields"],
-            files={"file": ("id-proof.pdf", PDF, "application/pdf")},
-            timeout=HTTP_TIMEOUT_S,
-        )
-        if stored.status_code not in (200, 201, 204):
-            raise DemoFailed(f"document upload: {stored.status_code} {stored.text}")
+        upload(form["upload"], PDF, filename="id-proof.pdf", timeout_s=HTTP_TIMEOUT_S)
         self.say("upload")
 
         _, submitted = self.call("POST", f"/professionals/{pid}/submit", pro, expect=202)
@@ -444,7 +437,7 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
         return 1
     try:
         Walkthrough(outputs, args.lang, out).run()
-    except (DemoFailed, requests.RequestException) as exc:
+    except (DemoFailed, UploadRefused, requests.RequestException) as exc:
         print(f"The walkthrough stopped: {exc}", file=sys.stderr)
         return 1
     return 0
