@@ -40,7 +40,7 @@ from infra.layer import (  # noqa: E402
     runtime_dependencies,
     runtime_python,
 )
-from sevamitra.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function  # noqa: E402
+from sevamitra.edge.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function  # noqa: E402
 
 # What a deployed function's environment holds (infra/constructs/functions.py), minus endpoints.
 LAMBDA_ENV = {

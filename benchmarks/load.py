@@ -80,7 +80,7 @@ from botocore.config import Config  # noqa: E402
 
 from local import invariants  # noqa: E402
 from local.uploads import upload  # noqa: E402
-from sevamitra.types import verhoeff_check_digit  # noqa: E402
+from sevamitra.domain.types import verhoeff_check_digit  # noqa: E402
 from verify.signature import HEADER, sign  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "load.json"

@@ -46,11 +46,11 @@ import h3.api.basic_int as h3i  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
 from benchmarks.population import Person, Search, population, searches  # noqa: E402
-from sevamitra import geo  # noqa: E402
 from sevamitra.data import geo_index  # noqa: E402
 from sevamitra.data.geo_index import IndexSubject  # noqa: E402
 from sevamitra.data.models import table_name  # noqa: E402
 from sevamitra.data.schema import TABLES  # noqa: E402
+from sevamitra.domain import geo  # noqa: E402
 
 BASELINE_RES = 7
 AREAS = ("dense", "town", "rural")

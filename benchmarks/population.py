@@ -9,7 +9,7 @@ import math
 import random
 from dataclasses import dataclass
 
-from sevamitra.geo import EARTH_RADIUS_M
+from sevamitra.domain.geo import EARTH_RADIUS_M
 
 LUCKNOW = (26.8467, 80.9462)
 TOWNS = (

@@ -4,7 +4,7 @@ The functions construct grants exactly this and nothing else: DynamoDB actions o
 tables (and, for queries, their indexes), S3 object actions on the documents prefix of the
 bucket, secret reads, event bus puts, starting the verification state machine and answering its
 waiting tasks. ``tests/infra`` reads the roles back from the template. Workflow steps and
-scheduled jobs (``sevamitra.routes.Entry``) get their function's access unless ``ENTRY_ACCESS``
+scheduled jobs (``sevamitra.edge.routes.Entry``) get their function's access unless ``ENTRY_ACCESS``
 names them.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
 
-from sevamitra.routes import BOOKING_EXPIRY, VERIFY_STEPS, Entry, Function
+from sevamitra.edge.routes import BOOKING_EXPIRY, VERIFY_STEPS, Entry, Function
 
 
 class Secret(Enum):

@@ -8,7 +8,7 @@ from pathlib import Path
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_logs as logs
 
-from sevamitra import observability
+from sevamitra.platform import observability
 
 APP = "sevamitra"
 DEFAULT_STAGE = "dev"
@@ -28,7 +28,7 @@ ENTRY_MEMORY_MB = 512
 ENTRY_TIMEOUT = Duration.seconds(60)
 FUNCTIONS_ROOT = Path(__file__).resolve().parent.parent / "functions"
 
-# Powertools: the same names the shared package uses (sevamitra.observability).
+# Powertools: the same names the shared package uses (sevamitra.platform.observability).
 POWERTOOLS_SERVICE_NAME = "sevamitra"
 POWERTOOLS_METRICS_NAMESPACE = "SevaMitra"
 
@@ -41,7 +41,7 @@ SCHEDULE_MAX_EVENT_AGE = Duration.hours(1)
 DLQ_RETENTION = Duration.days(14)
 
 # Verification workflow: an unanswered police request is escalated after this (the ASL gets it as
-# a substitution). Police notifications (``sevamitra.events.POLICE_EVENT_TYPES``) go to the police
+# a substitution). Police notifications (``sevamitra.platform.bus.POLICE_EVENT_TYPES``) go to the police
 # department system's HTTPS endpoint through an EventBridge API destination: retried, then parked
 # in a dead-letter queue with an alarm.
 POLICE_VERIFICATION_TIMEOUT_S = 7 * 24 * 3600

@@ -121,7 +121,7 @@ def compile_command(target: Path, python: str) -> list[str]:
 
 def copy_shared_package(target: Path, source: Path = SHARED_PACKAGE) -> Path:
     """Copy ``sevamitra`` into ``target``. copytree follows symlinks by default, so
-    ``services.json`` (a link to ``data/services.json``) lands as the file it points to."""
+    ``domain/services.json`` (a link to ``data/services.json``) lands as the file it points to."""
     skip = shutil.ignore_patterns("__pycache__", "*.pyc")
     return Path(shutil.copytree(source, target / source.name, ignore=skip))
 

@@ -25,7 +25,7 @@ from infra.constructs.operations import NotifyAlarms, Operations
 from infra.constructs.schedules import Schedules
 from infra.constructs.secrets import Secrets
 from infra.constructs.verification import VerificationWorkflow
-from sevamitra.routes import (
+from sevamitra.edge.routes import (
     ROUTES,
     SCHEDULED_JOBS,
     WORKFLOW_ENTRIES,

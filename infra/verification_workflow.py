@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from sevamitra.routes import WORKFLOW_ENTRIES, Entry
+from sevamitra.edge.routes import WORKFLOW_ENTRIES, Entry
 
 ASL_PATH = Path(__file__).with_name("verification.asl.json")
 # The state machine is ``<resource prefix>verification`` in both stacks (sevamitra-dev-verification).

@@ -20,12 +20,12 @@ from typing import Any
 import boto3
 
 from local.dispatch import invoke
-from local.events import rest_event
 from local.provision import LocalResources
+from local.proxy_events import rest_event
 from local.uploads import upload
-from sevamitra.auth import EMPLOYERS, OFFICERS
-from sevamitra.routes import Function
-from sevamitra.types import verhoeff_check_digit
+from sevamitra.domain.types import verhoeff_check_digit
+from sevamitra.edge.auth import EMPLOYERS, OFFICERS
+from sevamitra.edge.routes import Function
 from verify import signature
 
 

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sevamitra.routes import Function
+from sevamitra.edge.routes import Function
 
 
 @dataclass

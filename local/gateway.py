@@ -1,6 +1,6 @@
 """API Gateway (REST, Cognito user pool authorizer) emulation for the local stack.
 
-Each HTTP request is matched against ``sevamitra.routes.ROUTES``, checked the way API Gateway
+Each HTTP request is matched against ``sevamitra.edge.routes.ROUTES``, checked the way API Gateway
 checks it (body size, the Cognito ID token of protected routes), turned into the REST proxy event
 AWS would send, and handed to the function's handler in this process. Gateway-level errors use
 API.md's error shape: 404 for a path no route declares, 405 for a declared path with another
@@ -26,11 +26,11 @@ from urllib.parse import unquote, urlsplit
 import jwt
 
 from local import dispatch
-from local.events import claims_from_token_payload, match_route, path_exists, rest_event
-from sevamitra.api import MAX_BODY_BYTES, language_of
-from sevamitra.errors import error_body
-from sevamitra.observability import redact
-from sevamitra.routes import ROUTES, Auth, Function
+from local.proxy_events import claims_from_token_payload, match_route, path_exists, rest_event
+from sevamitra.edge.api import MAX_BODY_BYTES, language_of
+from sevamitra.edge.errors import error_body
+from sevamitra.edge.routes import ROUTES, Auth, Function
+from sevamitra.platform.observability import redact
 
 log = logging.getLogger("local.gateway")
 

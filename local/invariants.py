@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sevamitra import geo
-from sevamitra.audit import AuditEntry, verify_chain
+from sevamitra.domain import geo
+from sevamitra.domain.audit import AuditEntry, verify_chain
 
 BOOKING_STATUSES = frozenset({"requested", "accepted", "in_progress", "completed", "cancelled", "expired"})
 ACTIVE = frozenset({"requested", "accepted", "in_progress"})

@@ -15,7 +15,7 @@ from typing import Any
 from moto.awslambda_simple.models import LambdaSimpleBackend
 
 from local.dispatch import call_handler
-from sevamitra.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Entry
+from sevamitra.edge.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Entry
 
 _ORIGINAL_INVOKE = LambdaSimpleBackend.invoke
 

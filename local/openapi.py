@@ -1,8 +1,8 @@
 """Build the one OpenAPI document for all routes of all functions (``make openapi``).
 
 Each function's Powertools resolver describes its own routes from the pydantic models it
-validates with; this merges them, adds the security of each route from ``sevamitra.routes`` and
-the API.md error shape, and writes ``layers/common/python/sevamitra/openapi.json``.
+validates with; this merges them, adds the security of each route from ``sevamitra.edge.routes`` and
+the API.md error shape, and writes ``layers/common/python/sevamitra/edge/openapi.json``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sevamitra.routes import ROUTES, Auth, Function
+from sevamitra.edge.routes import ROUTES, Auth, Function
 
-TARGET = Path(__file__).resolve().parents[1] / "layers/common/python/sevamitra/openapi.json"
+TARGET = Path(__file__).resolve().parents[1] / "layers/common/python/sevamitra/edge/openapi.json"
 
 _ERROR_SCHEMA = {
     "type": "object",

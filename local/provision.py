@@ -15,8 +15,8 @@ from infra.verification_workflow import render, state_machine_name, substitution
 from local.lambdas import deployed_name
 from sevamitra.data.models import table_name
 from sevamitra.data.schema import TABLES
-from sevamitra.routes import WORKFLOW_ENTRIES, Entry
-from sevamitra.settings import CommonSettings
+from sevamitra.edge.routes import WORKFLOW_ENTRIES, Entry
+from sevamitra.platform.settings import CommonSettings
 
 
 @dataclass

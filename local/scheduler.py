@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sevamitra.clock import iso
-from sevamitra.routes import SCHEDULED_JOBS, Entry, ScheduledJob
+from sevamitra.edge.routes import SCHEDULED_JOBS, Entry, ScheduledJob
+from sevamitra.platform.clock import iso
 
 log = logging.getLogger("local.scheduler")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field
 
 from infra.verification_workflow import state_machine_arn
-from sevamitra.settings import CommonSettings
+from sevamitra.platform.settings import CommonSettings
 
 # moto's default account: resources get the same ARNs in every run, so the environment can name
 # them before they exist (VERIFICATION_STATE_MACHINE_ARN).

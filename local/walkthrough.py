@@ -36,7 +36,7 @@ from botocore.config import Config
 
 from local.token import id_token, outputs_path
 from local.uploads import UploadRefused, upload
-from sevamitra.types import verhoeff_check_digit
+from sevamitra.domain.types import verhoeff_check_digit
 from verify.signature import HEADER, sign
 
 SERVICE = "electrician_fan_installation"

@@ -3,7 +3,7 @@ cleared, and valid identities for fresh registrations."""
 
 from __future__ import annotations
 
-from sevamitra.types import verhoeff_check_digit
+from sevamitra.domain.types import verhoeff_check_digit
 
 # GET /professionals/{id} -> verification.history as (stage, outcome), for a first submission
 # that passed the document check and that the police answered "clear".

@@ -1,4 +1,4 @@
-"""The REST API, built from ``sevamitra.routes.ROUTES``: one Lambda proxy method per route.
+"""The REST API, built from ``sevamitra.edge.routes.ROUTES``: one Lambda proxy method per route.
 
 ``Auth.COGNITO`` routes get the Cognito user pool authorizer; ``PUBLIC`` and ``POLICE_SIGNATURE``
 routes get none (the verify function checks the police signature itself). API Gateway's own
@@ -31,9 +31,9 @@ from infra import constants
 from infra.constants import StageSettings
 from infra.constructs.firewall import ApiFirewall
 from infra.nag import acknowledge
-from sevamitra.errors import error_body
-from sevamitra.openapi import document
-from sevamitra.routes import Auth, Function, Route
+from sevamitra.edge.errors import error_body
+from sevamitra.edge.openapi import document
+from sevamitra.edge.routes import Auth, Function, Route
 
 # API Gateway's own responses, as (status to send, contract error code).
 GATEWAY_RESPONSES: tuple[tuple[apigateway.ResponseType, str | None, str], ...] = (

@@ -19,7 +19,7 @@ from constructs import Construct
 
 from infra import constants
 from infra.constants import StageSettings
-from sevamitra.errors import error_body
+from sevamitra.edge.errors import error_body
 
 MANAGED_RULE_GROUPS = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet")
 RATE_RULE = "RateLimitPerIp"

@@ -27,8 +27,8 @@ from infra.access import Access, Documents, Secret
 from infra.constants import StageSettings
 from infra.constructs.monitoring import alarm
 from infra.nag import acknowledge
-from sevamitra.documents import DOCUMENTS_PREFIX
-from sevamitra.routes import Entry, Function
+from sevamitra.domain.documents import DOCUMENTS_PREFIX
+from sevamitra.edge.routes import Entry, Function
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 ARCHITECTURE = lambda_.Architecture.ARM_64
@@ -41,7 +41,7 @@ _LAYER_ASSET_EXCLUDE = [".stamp"]
 
 @dataclass(frozen=True)
 class FunctionEnvironment:
-    """The environment every function gets: what ``sevamitra.settings.CommonSettings`` reads."""
+    """The environment every function gets: what ``sevamitra.platform.settings.CommonSettings`` reads."""
 
     stage: str
     table_prefix: str

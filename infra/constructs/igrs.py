@@ -20,7 +20,7 @@ from infra import constants
 from infra.constants import StageSettings
 from infra.nag import acknowledge
 
-EVENT_SOURCE = "sevamitra.complaints"
+EVENT_SOURCE = "sevamitra.domain.complaints"
 DETAIL_TYPE = "IGRSEscalation"
 
 

@@ -1,4 +1,4 @@
-"""EventBridge rules that fire the scheduled jobs of ``sevamitra.routes.SCHEDULED_JOBS``.
+"""EventBridge rules that fire the scheduled jobs of ``sevamitra.edge.routes.SCHEDULED_JOBS``.
 
 Each rule targets its ``Entry``'s function with a retry policy; an event that still fails lands in
 the shared dead-letter queue, which has an alarm. With no jobs, nothing is created."""
@@ -16,7 +16,7 @@ from constructs import Construct
 
 from infra import constants
 from infra.constructs.monitoring import dead_letter_queue
-from sevamitra.routes import Entry, ScheduledJob
+from sevamitra.edge.routes import Entry, ScheduledJob
 
 
 class Schedules(Construct):

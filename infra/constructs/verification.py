@@ -32,8 +32,8 @@ from infra.constants import StageSettings
 from infra.constructs.monitoring import alarm, dead_letter_queue
 from infra.nag import acknowledge
 from infra.verification_workflow import ASL_PATH, state_machine_name, substitutions
-from sevamitra.events import POLICE_EVENT_TYPES, VERIFICATION_SOURCE
-from sevamitra.routes import Entry
+from sevamitra.edge.routes import Entry
+from sevamitra.platform.bus import POLICE_EVENT_TYPES, VERIFICATION_SOURCE
 
 
 class VerificationWorkflow(Construct):

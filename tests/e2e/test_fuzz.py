@@ -45,8 +45,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from sevamitra.routes import ROUTES, Auth, Route
-from sevamitra.types import verhoeff_check_digit
+from sevamitra.domain.types import verhoeff_check_digit
+from sevamitra.edge.routes import ROUTES, Auth, Route
 from tests.e2e.conftest import Stack
 from tests.e2e.story import (
     Client,

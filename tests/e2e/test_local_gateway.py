@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from local.gateway import Gateway, InvalidToken, KeysUnavailable
-from sevamitra.routes import Function
+from sevamitra.edge.routes import Function
 from tests.e2e.conftest import free_port
 
 pytestmark = pytest.mark.e2e

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from sevamitra.routes import ROUTES, Auth, Route
+from sevamitra.edge.routes import ROUTES, Auth, Route
 
 
 def _paths(dev) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sevamitra.routes import Entry, Function, ScheduledJob
+from sevamitra.edge.routes import Entry, Function, ScheduledJob
 
 # A stand-in job (not the real book-expiry, which has its own row in ENTRY_ACCESS).
 EXPIRY = ScheduledJob(Entry(Function.BOOK, "sweep"), every_minutes=5)
@@ -38,7 +38,7 @@ def _schedule_rules(synth) -> list[dict]:
 
 
 def test_each_scheduled_job_of_the_app_has_exactly_one_schedule_rule(dev):
-    from sevamitra.routes import SCHEDULED_JOBS
+    from sevamitra.edge.routes import SCHEDULED_JOBS
 
     rules = _schedule_rules(dev)
     assert len(rules) == len(SCHEDULED_JOBS)

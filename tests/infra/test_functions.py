@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from infra.access import ACCESS
-from sevamitra import idempotency
-from sevamitra.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
+from sevamitra.edge import idempotency
+from sevamitra.edge.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
 
 EXPECTED_ENV = {
     "STAGE",

@@ -8,7 +8,7 @@ import pytest
 
 from infra.access import TABLE_WRITE_ACTIONS, Documents, Secret, access_of
 from sevamitra.data.schema import TABLES
-from sevamitra.routes import VERIFY_STEPS, Entry, Function
+from sevamitra.edge.routes import VERIFY_STEPS, Entry, Function
 
 # No resource-level permissions exist for these: the only statements allowed on "*".
 RESOURCE_STAR_ALLOWED = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}

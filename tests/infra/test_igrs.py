@@ -11,7 +11,10 @@ def _igrs_rule(dev) -> dict:
 def test_rule_on_the_bus_matches_igrs_escalations_only(dev):
     rule = _igrs_rule(dev)
     assert rule["EventBusName"] == {"Ref": dev.logical_id(dev.stack.events.bus)}
-    assert rule["EventPattern"] == {"source": ["sevamitra.complaints"], "detail-type": ["IGRSEscalation"]}
+    assert rule["EventPattern"] == {
+        "source": ["sevamitra.domain.complaints"],
+        "detail-type": ["IGRSEscalation"],
+    }
 
 
 def test_target_is_the_api_destination_with_retries_dead_letters_and_the_detail_as_body(dev):

@@ -41,7 +41,7 @@ def test_pip_fetches_only_arm64_cpython313_wheels_into_the_layer(tmp_path):
 
 def test_the_shared_package_is_copied_with_the_rate_card_as_a_real_file_and_no_bytecode(tmp_path):
     copied = copy_shared_package(tmp_path)
-    services = copied / "services.json"
+    services = copied / "domain" / "services.json"
     assert services.is_file()
     assert not services.is_symlink()
     assert services.read_bytes() == (ROOT / "data" / "services.json").read_bytes()

@@ -17,7 +17,7 @@ from infra import constants
 from infra.constants import STAGES
 from infra.constructs.operations import Operations
 from infra.verification_workflow import ASL_PATH
-from sevamitra.routes import SCHEDULED_JOBS, Entry, Function, ScheduledJob
+from sevamitra.edge.routes import SCHEDULED_JOBS, Entry, Function, ScheduledJob
 
 JOBS = tuple(SCHEDULED_JOBS) or (ScheduledJob(Entry(Function.BOOK, "expiry"), every_minutes=5),)
 

@@ -12,7 +12,7 @@ from infra.access import Documents, access_of
 from infra.constants import STAGES, stage_settings
 from infra.constructs.api import ACCESS_LOG_FIELDS, routes_with_body
 from infra.constructs.keys import KEY_READ_ACTIONS, KEY_WRITE_ACTIONS
-from sevamitra.routes import ROUTES, VERIFY_STEPS, Entry, Function
+from sevamitra.edge.routes import ROUTES, VERIFY_STEPS, Entry, Function
 from tests.infra.test_api import _methods as methods_by_route
 
 SUBJECTS = [*Function, VERIFY_STEPS]

@@ -4,7 +4,7 @@ logs and traces, who may start and answer it, the police notification rule, and 
 from __future__ import annotations
 
 from infra.verification_workflow import TIMEOUT_PLACEHOLDER, placeholders
-from sevamitra.routes import VERIFY_STEPS, Function
+from sevamitra.edge.routes import VERIFY_STEPS, Function
 
 # What a Step Functions role needs for log delivery and X-Ray: no resource-level permissions.
 LOG_DELIVERY_AND_XRAY = {

@@ -12,10 +12,10 @@ import pytest
 from moto import mock_aws
 
 from local.dispatch import invoke
-from local.events import match_route, rest_event
 from local.lambdas import install_lambda_router, uninstall_lambda_router
 from local.provision import LocalResources, create_verification_workflow, provision
-from sevamitra.settings import settings
+from local.proxy_events import match_route, rest_event
+from sevamitra.platform.settings import settings
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 POLICE_KEY = "test-police-shared-secret"

@@ -11,7 +11,7 @@ from pynamodb.transactions import TransactWrite
 from sevamitra.data import geo_index
 from sevamitra.data.geo_index import IndexSubject
 from sevamitra.data.models import ProfessionalModel
-from sevamitra.geo import EARTH_RADIUS_M
+from sevamitra.domain.geo import EARTH_RADIUS_M
 
 LUCKNOW = (26.8467, 80.9462)
 SERVICE = "electrician_fan_installation"
@@ -75,7 +75,7 @@ def seed_professional(
     )
     with TransactWrite(connection=geo_index.connection()) as tx:
         tx.save(item)
-        geo_index.stage_index_changes(tx, None, subject)
+        geo_index.add_index_changes(tx, None, subject)
     return subject
 
 
@@ -86,5 +86,5 @@ def set_state(subject: IndexSubject, **changes: object) -> IndexSubject:
     actions = [getattr(ProfessionalModel, name).set(value) for name, value in changes.items()]
     with TransactWrite(connection=geo_index.connection()) as tx:
         tx.update(item, actions=actions)
-        geo_index.stage_index_changes(tx, subject, after)
+        geo_index.add_index_changes(tx, subject, after)
     return after

@@ -33,12 +33,12 @@ import pytest
 from moto import mock_aws
 
 from local.dispatch import invoke
-from local.events import rest_event
 from local.provision import provision
-from sevamitra import pii
+from local.proxy_events import rest_event
 from sevamitra.data.models import ProfessionalModel
-from sevamitra.routes import ROUTES, Route
-from sevamitra.settings import settings
+from sevamitra.edge import pii
+from sevamitra.edge.routes import ROUTES, Route
+from sevamitra.platform.settings import settings
 from tests.integration.conftest import IDENTITY_KEY, MOTO_CONFIG, POLICE_KEY, ApiResponse, claims_for
 from tests.integration.geo_seed import LUCKNOW, SERVICE, offset, seed_professional
 from tests.stories import identity

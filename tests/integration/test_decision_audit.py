@@ -10,12 +10,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 from local.provision import LocalResources
-from sevamitra.audit import POLICE
-from sevamitra.clock import utc_now
 from sevamitra.data import audit
 from sevamitra.data.verifications import AuditNote, Change, Expect, advance
-from sevamitra.errors import DependencyFailed
-from sevamitra.professionals import VerificationStage, history_entry
+from sevamitra.domain.audit import POLICE
+from sevamitra.domain.professionals import VerificationStage, history_entry
+from sevamitra.edge.errors import DependencyFailed
+from sevamitra.platform.clock import utc_now
 from tests.integration.verification_support import professional, seed_professional
 
 

@@ -10,9 +10,9 @@ import re
 import pytest
 
 from local.dispatch import invoke
-from local.events import rest_event
 from local.provision import LocalResources
-from sevamitra.routes import ROUTES, Auth, Route
+from local.proxy_events import rest_event
+from sevamitra.edge.routes import ROUTES, Auth, Route
 from tests.integration.conftest import claims_for
 
 _PARAM = re.compile(r"\{[a-zA-Z_]+\}")

@@ -58,7 +58,7 @@ def test_me_reports_roles_from_cognito_groups(api: Api) -> None:
 
 def test_unknown_route_is_404_in_error_shape(api: Api) -> None:
     from local.dispatch import invoke
-    from local.events import rest_event
+    from local.proxy_events import rest_event
 
     response = invoke("match", rest_event("GET", "/nothing-here"))
     assert response["statusCode"] == 404

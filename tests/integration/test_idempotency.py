@@ -1,4 +1,4 @@
-"""``sevamitra.idempotency`` on moto: one operation per key, caller and body, whatever the timing."""
+"""``sevamitra.edge.idempotency`` on moto: one operation per key, caller and body, whatever the timing."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from sevamitra import idempotency
 from sevamitra.data import idempotency as records
 from sevamitra.data.models import IdempotencyModel
-from sevamitra.errors import Conflict, DependencyFailed, Unprocessable
-from sevamitra.settings import settings
+from sevamitra.edge import idempotency
+from sevamitra.edge.errors import Conflict, DependencyFailed, Unprocessable
+from sevamitra.platform.settings import settings
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 SCOPE = {"sub": "citizen-1", "body": {"service_id": "plumber_tap_repair", "note": "kitchen"}}

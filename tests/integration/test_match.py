@@ -8,9 +8,9 @@ import random
 import pytest
 
 from local.provision import LocalResources
-from sevamitra import geo, ratecard
 from sevamitra.data import geo_index
 from sevamitra.data.geo_index import IndexSubject
+from sevamitra.domain import geo, ratecard
 from tests.integration.conftest import Api, claims_for
 from tests.integration.geo_seed import LUCKNOW, SERVICE, offset, seed_professional, set_state
 

@@ -10,9 +10,9 @@ import pytest
 from local.provision import create_verification_workflow
 from sevamitra.data import verifications
 from sevamitra.data.verifications import get_request
-from sevamitra.documents import MAX_DOCUMENT_BYTES
-from sevamitra.errors import DependencyFailed
-from sevamitra.settings import settings
+from sevamitra.domain.documents import MAX_DOCUMENT_BYTES
+from sevamitra.edge.errors import DependencyFailed
+from sevamitra.platform.settings import settings
 from tests.integration.conftest import Api, claims_for
 from tests.integration.verification_support import (
     JPEG,

@@ -14,13 +14,13 @@ import boto3
 from register import logic
 from register.logic import Registration
 from register.models import DocumentRequestIn
-from sevamitra import pii
-from sevamitra.auth import Caller
-from sevamitra.clock import iso, utc_now
 from sevamitra.data import professionals as professionals_repo
 from sevamitra.data.models import ProfessionalModel
-from sevamitra.documents import MAX_DOCUMENT_BYTES
-from sevamitra.settings import settings
+from sevamitra.domain.documents import MAX_DOCUMENT_BYTES
+from sevamitra.edge import pii
+from sevamitra.edge.auth import Caller
+from sevamitra.platform.clock import iso, utc_now
+from sevamitra.platform.settings import settings
 from tests.integration.conftest import POLICE_KEY, Api, ApiResponse
 from verify import signature
 
@@ -34,7 +34,7 @@ T = TypeVar("T")
 
 
 def qualified_service() -> str:
-    from sevamitra.ratecard import rate_card
+    from sevamitra.domain.ratecard import rate_card
 
     return next(s.id for s in rate_card().values() if s.requires_qualification)
 

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from sevamitra import access
-from sevamitra.auth import Caller
-from sevamitra.errors import Forbidden
-from sevamitra.professionals import Agency, AgencyStatus, Professional, ProfessionalStatus, Verification
+from sevamitra.domain import access
+from sevamitra.domain.professionals import (
+    Agency,
+    AgencyStatus,
+    Professional,
+    ProfessionalStatus,
+    Verification,
+)
+from sevamitra.edge.auth import Caller
+from sevamitra.edge.errors import Forbidden
 
 NOW = "2026-11-27T10:00:00Z"
 

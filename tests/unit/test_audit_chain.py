@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sevamitra.audit import GENESIS, AuditEntry, canonical_json, entry_hash, next_entry, verify_chain
+from sevamitra.domain.audit import GENESIS, AuditEntry, canonical_json, entry_hash, next_entry, verify_chain
 
 
 def _trail(n: int) -> list[AuditEntry]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sevamitra.bookings import EngagementKind, engagement_days, hash_start_code, price
-from sevamitra.ratecard import get_service
+from sevamitra.domain.bookings import EngagementKind, engagement_days, hash_start_code, price
+from sevamitra.domain.ratecard import get_service
 
 FAN = get_service("electrician_fan_installation")
 

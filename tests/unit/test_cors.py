@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from local.events import rest_event
-from sevamitra.api import SevaResolver, _cors
+from local.proxy_events import rest_event
+from sevamitra.edge.api import SevaResolver, _cors
 
 
 def _app(origins: list[str]) -> SevaResolver:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sevamitra.data.documents import StoredObject
-from sevamitra.documents import (
+from sevamitra.domain.documents import (
     MAX_DOCUMENT_BYTES,
     DocumentContentType,
     DocumentKind,
@@ -14,8 +14,8 @@ from sevamitra.documents import (
     bytes_match,
     required_kinds,
 )
-from sevamitra.professionals import Professional, ProfessionalStatus, Verification
-from sevamitra.ratecard import rate_card
+from sevamitra.domain.professionals import Professional, ProfessionalStatus, Verification
+from sevamitra.domain.ratecard import rate_card
 from verify.workflow import document_problems, judge
 
 NOW = "2026-11-27T10:00:00Z"

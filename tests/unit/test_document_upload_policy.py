@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from sevamitra.data import documents
-from sevamitra.documents import DOCUMENTS_PREFIX, MAX_DOCUMENT_BYTES, DocumentKind, document_key
+from sevamitra.domain.documents import DOCUMENTS_PREFIX, MAX_DOCUMENT_BYTES, DocumentKind, document_key
 
 KEY = "professionals/pro_1/id_proof/doc_1"
 

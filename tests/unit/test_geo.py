@@ -10,8 +10,8 @@ from collections import defaultdict
 import h3.api.basic_int as h3i
 import pytest
 
-from sevamitra import geo
-from sevamitra.types import UP_LAT_RANGE, UP_LNG_RANGE
+from sevamitra.domain import geo
+from sevamitra.domain.types import UP_LAT_RANGE, UP_LNG_RANGE
 
 LUCKNOW = (26.8467, 80.9462)
 

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from local.paths import pythonpath
-from sevamitra.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
+from sevamitra.edge.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
 
 HANDLERS = [
     *(f"{function.value}.handler" for function in Function),

@@ -13,7 +13,7 @@ import pytest
 
 from local.scheduler import Scheduler
 from local.settings import LocalSettings
-from sevamitra.routes import Entry, Function, ScheduledJob
+from sevamitra.edge.routes import Entry, Function, ScheduledJob
 
 EXPIRY = ScheduledJob(Entry(Function.BOOK, "expiry"), every_minutes=1)
 ESCALATION = ScheduledJob(Entry(Function.COMPLAINT, "escalation"), every_minutes=5)

@@ -6,7 +6,7 @@ import logging
 
 from aws_lambda_powertools import Logger
 
-from sevamitra.observability import RedactingFormatter, redact
+from sevamitra.platform.observability import RedactingFormatter, redact
 
 
 def test_redact_removes_aadhaar_shapes_and_masks_mobiles() -> None:

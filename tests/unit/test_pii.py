@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from sevamitra import pii
-from sevamitra.errors import DependencyFailed
+from sevamitra.edge import pii
+from sevamitra.edge.errors import DependencyFailed
 
 AADHAAR = "234123412346"
 MOBILE = "9876543210"

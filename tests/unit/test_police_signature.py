@@ -7,7 +7,7 @@ import hmac
 
 import pytest
 
-from sevamitra.errors import Unauthorized
+from sevamitra.edge.errors import Unauthorized
 from verify.signature import TOLERANCE_S, sign, verify
 
 KEY = b"shared-police-secret"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sevamitra import ratecard
+from sevamitra.domain import ratecard
 
 CATEGORIES = {
     "electrician", "plumber", "carpenter", "mason", "painter", "tailor", "beautician", "cook", "aaya",

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from register.models import DocumentRequestIn, RegisterProfessionalIn
-from sevamitra.types import verhoeff_check_digit
+from sevamitra.domain.types import verhoeff_check_digit
 
 AADHAAR = "23412341234" + verhoeff_check_digit("23412341234")
 

@@ -7,8 +7,8 @@ import pytest
 
 from local.dispatch import handler_module
 from local.openapi import build_document, render
-from sevamitra import openapi
-from sevamitra.routes import ROUTES, Function, routes_of
+from sevamitra.edge import openapi
+from sevamitra.edge.routes import ROUTES, Function, routes_of
 
 
 def _served_routes(function: Function) -> set[tuple[str, str]]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from sevamitra.types import Aadhaar, LatLng, Mobile, verhoeff_check_digit, verhoeff_valid
+from sevamitra.domain.types import Aadhaar, LatLng, Mobile, verhoeff_check_digit, verhoeff_valid
 
 aadhaar = TypeAdapter(Aadhaar)
 mobile = TypeAdapter(Mobile)

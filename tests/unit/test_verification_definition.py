@@ -16,7 +16,7 @@ from infra.verification_workflow import (
     render,
     substitutions,
 )
-from sevamitra.routes import VERIFY_STEPS, WORKFLOW_ENTRIES
+from sevamitra.edge.routes import VERIFY_STEPS, WORKFLOW_ENTRIES
 
 ARN = "arn:aws:lambda:ap-south-1:123456789012:function:sevamitra-dev-verify-steps"
 

@@ -9,8 +9,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from book import logic
-from sevamitra.clock import utc_now
-from sevamitra.observability import logger, metrics
+from sevamitra.platform.clock import utc_now
+from sevamitra.platform.observability import logger, metrics
 
 
 @logger.inject_lambda_context

@@ -18,9 +18,12 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from book.models import BookingIn
-from sevamitra import access, geo, ratecard
-from sevamitra.auth import Caller
-from sevamitra.bookings import (
+from sevamitra.data import bookings as repo
+from sevamitra.data import complaints as complaint_repo
+from sevamitra.data import geo_index
+from sevamitra.data.bookings import Commit, ProfessionalState
+from sevamitra.domain import access, geo, ratecard
+from sevamitra.domain.bookings import (
     CANCELLABLE_STATUSES,
     MAX_START_ATTEMPTS,
     Booking,
@@ -31,17 +34,14 @@ from sevamitra.bookings import (
     price,
     start_code_matches,
 )
-from sevamitra.clock import Clock, IdFactory, iso, new_id, numeric_code, utc_now
-from sevamitra.complaints import ComplaintKind, OpenedBy, new_complaint
-from sevamitra.data import bookings as repo
-from sevamitra.data import complaints as complaint_repo
-from sevamitra.data import geo_index
-from sevamitra.data.bookings import Commit, ProfessionalState
-from sevamitra.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unprocessable
-from sevamitra.observability import logger
-from sevamitra.ratecard import Service
-from sevamitra.settings import settings
-from sevamitra.types import LatLng
+from sevamitra.domain.complaints import ComplaintKind, OpenedBy, new_complaint
+from sevamitra.domain.ratecard import Service
+from sevamitra.domain.types import LatLng
+from sevamitra.edge.auth import Caller
+from sevamitra.edge.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unprocessable
+from sevamitra.platform.clock import Clock, IdFactory, iso, new_id, numeric_code, utc_now
+from sevamitra.platform.observability import logger
+from sevamitra.platform.settings import settings
 
 MAX_CANDIDATES = 5
 """Nearest professionals tried, in order, when the nearest is taken between search and claim."""

@@ -6,8 +6,15 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
-from sevamitra.bookings import MAX_DAYS, Booking, BookingStatus, EngagementKind, Rating, engagement_days
-from sevamitra.types import EntityId, LatLng, Model, Paise, ServiceId
+from sevamitra.domain.bookings import (
+    MAX_DAYS,
+    Booking,
+    BookingStatus,
+    EngagementKind,
+    Rating,
+    engagement_days,
+)
+from sevamitra.domain.types import EntityId, LatLng, Model, Paise, ServiceId
 
 StartCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]

@@ -25,14 +25,14 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sevamitra.clock import Clock, iso, parse_iso, utc_now
-from sevamitra.complaints import Complaint, ComplaintStatus
 from sevamitra.data import complaints as repo
-from sevamitra.errors import DependencyFailed, DomainError
-from sevamitra.events import publish
-from sevamitra.observability import logger, metrics
+from sevamitra.domain.complaints import Complaint, ComplaintStatus
+from sevamitra.edge.errors import DependencyFailed, DomainError
+from sevamitra.platform.bus import publish
+from sevamitra.platform.clock import Clock, iso, parse_iso, utc_now
+from sevamitra.platform.observability import logger, metrics
 
-EVENT_SOURCE = "sevamitra.complaints"
+EVENT_SOURCE = "sevamitra.domain.complaints"
 DETAIL_TYPE = "IGRSEscalation"
 TARGET = "IGRS"
 

@@ -24,11 +24,11 @@ from complaint.models import (
     ResponseIn,
     ResponseOut,
 )
-from sevamitra import idempotency
-from sevamitra.api import make_resolver
-from sevamitra.auth import Caller, caller_from_event
-from sevamitra.observability import logger, metrics
-from sevamitra.types import Aadhaar, EntityId, Mobile
+from sevamitra.domain.types import Aadhaar, EntityId, Mobile
+from sevamitra.edge import idempotency
+from sevamitra.edge.api import make_resolver
+from sevamitra.edge.auth import Caller, caller_from_event
+from sevamitra.platform.observability import logger, metrics
 
 app = make_resolver()
 

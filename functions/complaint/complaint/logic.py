@@ -10,17 +10,18 @@ from typing import Any, NamedTuple
 
 from complaint.models import ComplaintIn, EvidenceIn
 from complaint.settings import complaint_settings
-from sevamitra import access, pii
-from sevamitra.audit import AuditAction, AuditEntry, ChainCheck, next_entry, verify_chain
-from sevamitra.auth import Caller
-from sevamitra.clock import Clock, IdFactory, iso, new_id, utc_now
-from sevamitra.complaints import Complaint, ComplaintKind, ComplaintStatus, new_complaint
 from sevamitra.data import audit, bans, decisions, documents, identities
 from sevamitra.data import complaints as repo
 from sevamitra.data import professionals as professionals_repo
-from sevamitra.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unprocessable
-from sevamitra.observability import logger
-from sevamitra.settings import settings
+from sevamitra.domain import access
+from sevamitra.domain.audit import AuditAction, AuditEntry, ChainCheck, next_entry, verify_chain
+from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus, new_complaint
+from sevamitra.edge import pii
+from sevamitra.edge.auth import Caller
+from sevamitra.edge.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unprocessable
+from sevamitra.platform.clock import Clock, IdFactory, iso, new_id, utc_now
+from sevamitra.platform.observability import logger
+from sevamitra.platform.settings import settings
 
 # The booking statuses in which a complaint of each kind makes sense (docs/decisions.md).
 ALLOWED_BOOKING_STATUSES: dict[ComplaintKind, frozenset[str]] = {
@@ -237,7 +238,7 @@ def resolve(
     caller: Caller, complaint_id: str, outcome: str, remarks: str, *, clock: Clock = utc_now
 ) -> Complaint:
     """An officer's decision, once (409 ``already_decided``). Upheld overcharge: the professional
-    is banned in the same transaction (``bans.stage_ban``). Other upheld kinds are recorded on
+    is banned in the same transaction (``bans.add_ban``). Other upheld kinds are recorded on
     the complaint and in the professional's audit trail, without a ban. Dismissed: only the
     complaint and the trail change. A lost race (an escalation, the professional's record, the
     audit ``seq``) re-reads and decides again."""

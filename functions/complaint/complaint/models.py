@@ -6,10 +6,10 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from sevamitra.audit import AuditEntry
-from sevamitra.complaints import Complaint, ComplaintKind, ComplaintStatus, OpenedBy
-from sevamitra.documents import MAX_DOCUMENT_BYTES, DocumentContentType
-from sevamitra.types import EntityId, LongText, Model, Paise
+from sevamitra.domain.audit import AuditEntry
+from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus, OpenedBy
+from sevamitra.domain.documents import MAX_DOCUMENT_BYTES, DocumentContentType
+from sevamitra.domain.types import EntityId, LongText, Model, Paise
 
 ComplaintKindIn = Literal["overcharge", "no_show", "misconduct", "quality", "other"]
 

@@ -10,11 +10,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from match import logic
 from match.models import HealthOut, MatchOut, ServicesOut
-from sevamitra import openapi, ratecard
-from sevamitra.api import make_resolver
-from sevamitra.auth import caller_from_event
-from sevamitra.observability import logger, metrics
-from sevamitra.types import LAT_IN_SERVICE_AREA, LNG_IN_SERVICE_AREA, LatLng, ServiceId
+from sevamitra.domain import ratecard
+from sevamitra.domain.types import LAT_IN_SERVICE_AREA, LNG_IN_SERVICE_AREA, LatLng, ServiceId
+from sevamitra.edge import openapi
+from sevamitra.edge.api import make_resolver
+from sevamitra.edge.auth import caller_from_event
+from sevamitra.platform.observability import logger, metrics
 
 app = make_resolver()
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from match.models import MatchOut, MatchResult
-from sevamitra import geo, ratecard
 from sevamitra.data import geo_index
-from sevamitra.types import LatLng
+from sevamitra.domain import geo, ratecard
+from sevamitra.domain.types import LatLng
 
 
 def find_nearest(service_id: str, point: LatLng, limit: int) -> MatchOut:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from sevamitra.ratecard import Service
-from sevamitra.types import Metres, Model, Paise
+from sevamitra.domain.ratecard import Service
+from sevamitra.domain.types import Metres, Model, Paise
 
 
 class HealthOut(Model):

@@ -10,15 +10,15 @@ from typing import Protocol
 
 from pydantic import ConfigDict, StrictBool
 
-from sevamitra import access
-from sevamitra.auth import Caller
-from sevamitra.clock import Clock, iso, utc_now
 from sevamitra.data import agencies
 from sevamitra.data import availability as repository
 from sevamitra.data.availability import ProfessionalAvailability
 from sevamitra.data.geo_index import IndexSubject, eligible
-from sevamitra.errors import Conflict, Forbidden, NotFound
-from sevamitra.types import LatLng, Model
+from sevamitra.domain import access
+from sevamitra.domain.types import LatLng, Model
+from sevamitra.edge.auth import Caller
+from sevamitra.edge.errors import Conflict, Forbidden, NotFound
+from sevamitra.platform.clock import Clock, iso, utc_now
 
 BANNED = "banned"
 VERIFIED = "verified"
@@ -52,7 +52,7 @@ def may_manage(
 ) -> bool:
     """The professional's own account; for an assisted registration (no account of their own),
     the account that registered them or a member of their approved agency, as for their
-    documents and bookings (``sevamitra.access``)."""
+    documents and bookings (``sevamitra.domain.access``)."""
     if professional.account_sub:
         return professional.account_sub == caller.sub
     if professional.registered_by == caller.sub:

@@ -21,12 +21,12 @@ from register.models import (
     RegisterProfessionalIn,
     SubmitOut,
 )
-from sevamitra import idempotency
-from sevamitra.api import make_resolver
-from sevamitra.auth import Caller, caller_from_event
 from sevamitra.data import accounts
-from sevamitra.observability import logger, metrics
-from sevamitra.types import EntityId
+from sevamitra.domain.types import EntityId
+from sevamitra.edge import idempotency
+from sevamitra.edge.api import make_resolver
+from sevamitra.edge.auth import Caller, caller_from_event
+from sevamitra.platform.observability import logger, metrics
 
 app = make_resolver()
 

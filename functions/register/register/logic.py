@@ -10,15 +10,11 @@ from typing import Any, NamedTuple
 
 from register.models import AgencyIn, DocumentRequestIn, RegisterProfessionalIn
 from register.settings import register_settings
-from sevamitra import access, pii
-from sevamitra.auth import Caller
-from sevamitra.clock import Clock, IdFactory, iso, new_id, utc_now
 from sevamitra.data import accounts, agencies, documents, workflows
 from sevamitra.data import professionals as repo
-from sevamitra.documents import DocumentKind, DocumentRecord, document_key, required_kinds
-from sevamitra.errors import Conflict, DomainError
-from sevamitra.observability import logger
-from sevamitra.professionals import (
+from sevamitra.domain import access
+from sevamitra.domain.documents import DocumentKind, DocumentRecord, document_key, required_kinds
+from sevamitra.domain.professionals import (
     Agency,
     AgencyStatus,
     Professional,
@@ -29,6 +25,11 @@ from sevamitra.professionals import (
     VerificationStage,
     history_entry,
 )
+from sevamitra.edge import pii
+from sevamitra.edge.auth import Caller
+from sevamitra.edge.errors import Conflict, DomainError
+from sevamitra.platform.clock import Clock, IdFactory, iso, new_id, utc_now
+from sevamitra.platform.observability import logger
 
 # --- registration -----------------------------------------------------------------------------
 

@@ -16,8 +16,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
-from sevamitra.documents import MAX_DOCUMENT_BYTES, DocumentContentType, DocumentKind, FailedDocument
-from sevamitra.professionals import (
+from sevamitra.domain.documents import MAX_DOCUMENT_BYTES, DocumentContentType, DocumentKind, FailedDocument
+from sevamitra.domain.professionals import (
     AgencyStatus,
     Professional,
     ProfessionalStatus,
@@ -25,8 +25,17 @@ from sevamitra.professionals import (
     QualificationKind,
     Verification,
 )
-from sevamitra.ratecard import rate_card
-from sevamitra.types import Aadhaar, EntityId, JsonSchemaExtra, LatLng, Mobile, Model, ServiceId, ShortText
+from sevamitra.domain.ratecard import rate_card
+from sevamitra.domain.types import (
+    Aadhaar,
+    EntityId,
+    JsonSchemaExtra,
+    LatLng,
+    Mobile,
+    Model,
+    ServiceId,
+    ShortText,
+)
 
 
 class MeOut(Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from sevamitra.settings import CommonSettings, settings_for
+from sevamitra.platform.settings import CommonSettings, settings_for
 
 
 class RegisterSettings(CommonSettings):

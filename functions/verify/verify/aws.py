@@ -9,9 +9,9 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-from sevamitra import aws
 from sevamitra.data.errors import dependency_errors
-from sevamitra.settings import settings
+from sevamitra.platform import aws
+from sevamitra.platform.settings import settings
 
 if TYPE_CHECKING:
     from verify.models import PoliceAnswer

@@ -13,12 +13,14 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sevamitra.api import make_resolver
-from sevamitra.auth import caller_from_event
-from sevamitra.clock import Clock, utc_now
-from sevamitra.observability import logger, metrics
-from sevamitra.routes import Auth, Function, routes_of
-from verify import aws, logic, signature
+from sevamitra.edge.api import make_resolver
+from sevamitra.edge.auth import caller_from_event
+from sevamitra.edge.routes import Auth, Function, routes_of
+from sevamitra.platform.clock import Clock, utc_now
+from sevamitra.platform.observability import logger, metrics
+from verify import aws, signature
+from verify.callback import answer_request
+from verify.callback import pending_requests as list_pending
 from verify.models import CallbackIn, CallbackOut, PendingRequestsOut
 
 _SIGNED_RESOURCES = frozenset(r.path for r in routes_of(Function.VERIFY) if r.auth is Auth.POLICE_SIGNATURE)
@@ -52,13 +54,13 @@ app = make_resolver(before_routing=police_signature)
 
 @app.post("/verification/callback")
 def police_callback(callback: CallbackIn) -> CallbackOut:
-    return logic.answer_request(callback)
+    return answer_request(callback)
 
 
 @app.get("/verification/requests")
 def pending_requests(status: Annotated[Literal["pending"], Query()] = "pending") -> PendingRequestsOut:
     caller_from_event(app.current_event.raw_event).require_officer()
-    return logic.pending_requests()
+    return list_pending()
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

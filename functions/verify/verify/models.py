@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from sevamitra.types import Model
+from sevamitra.domain.types import Model
 
 PoliceResult = Literal["clear", "adverse"]
 CaseRef = Annotated[str, Field(min_length=1, max_length=100)]

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import re
 
-from sevamitra.errors import Unauthorized
+from sevamitra.edge.errors import Unauthorized
 
 HEADER = "X-Seva-Signature"
 TOLERANCE_S = 300

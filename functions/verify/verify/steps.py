@@ -11,7 +11,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import TypeAdapter, ValidationError
 
-from sevamitra.observability import logger, metrics
+from sevamitra.platform.observability import logger, metrics
 from verify import workflow
 from verify.models import (
     AwaitAnswer,

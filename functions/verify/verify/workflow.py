@@ -15,30 +15,30 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from sevamitra.audit import POLICE, AuditAction
-from sevamitra.clock import Clock, iso, parse_iso, utc_now
 from sevamitra.data import audit as audit_repo
 from sevamitra.data import documents as storage
 from sevamitra.data import verifications as repo
 from sevamitra.data.documents import StoredObject
 from sevamitra.data.professionals import get_professional
 from sevamitra.data.verifications import AuditNote, Change, Expect, RequestState
-from sevamitra.documents import (
+from sevamitra.domain.audit import POLICE, AuditAction
+from sevamitra.domain.documents import (
     MAX_DOCUMENT_BYTES,
     DocumentFault,
     FailedDocument,
     bytes_match,
     required_kinds,
 )
-from sevamitra.events import (
+from sevamitra.domain.professionals import Professional, ProfessionalStatus, VerificationStage, history_entry
+from sevamitra.platform.bus import (
     POLICE_VERIFICATION_ESCALATED,
     POLICE_VERIFICATION_REQUESTED,
     PROFESSIONAL_VERIFICATION_DECIDED,
     VERIFICATION_SOURCE,
     publish,
 )
-from sevamitra.observability import POLICE_ESCALATED_METRIC, logger, metrics
-from sevamitra.professionals import Professional, ProfessionalStatus, VerificationStage, history_entry
+from sevamitra.platform.clock import Clock, iso, parse_iso, utc_now
+from sevamitra.platform.observability import POLICE_ESCALATED_METRIC, logger, metrics
 from verify.models import (
     AwaitAnswer,
     CheckDocuments,

@@ -12,7 +12,7 @@ from moto import mock_aws
 
 from local.provision import LocalResources, provision
 from sevamitra.data.models import ALL_MODELS, BookingModel, ComplaintModel, ProfessionalModel
-from sevamitra.settings import settings
+from sevamitra.platform.settings import settings
 from tests.integration.conftest import IDENTITY_KEY, MOTO_CONFIG, POLICE_KEY, Api, ApiResponse, claims_for
 from tests.integration.geo_seed import LUCKNOW, SERVICE, offset, seed_professional
 

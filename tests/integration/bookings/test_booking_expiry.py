@@ -11,10 +11,10 @@ import pytest
 from book import logic
 from local.lambdas import run_entry
 from local.scheduler import scheduled_event
-from sevamitra.clock import parse_iso
 from sevamitra.data import bookings as repo
 from sevamitra.data.models import BookingModel
-from sevamitra.routes import BOOKING_EXPIRY, SCHEDULED_JOBS
+from sevamitra.edge.routes import BOOKING_EXPIRY, SCHEDULED_JOBS
+from sevamitra.platform.clock import parse_iso
 from tests.integration.bookings.conftest import (
     CITIZEN,
     PRO,
@@ -106,8 +106,8 @@ def test_a_booking_accepted_while_its_expiry_is_being_written_stays_accepted(api
 
 
 def test_accepting_after_expires_at_but_before_the_sweep_is_409(api: Api, pro: str) -> None:
-    from sevamitra.auth import Caller
-    from sevamitra.errors import Conflict
+    from sevamitra.edge.auth import Caller
+    from sevamitra.edge.errors import Conflict
 
     created = booked(api)
     with pytest.raises(Conflict) as refused:
@@ -153,7 +153,7 @@ def test_the_scheduled_entry_runs_the_sweep_on_a_scheduled_event(api: Api, pro: 
 @pytest.mark.parametrize("timeout_s", [1])
 def test_a_short_accept_timeout_sets_expires_at(api: Api, pro: str, timeout_s: int) -> None:
     from book.models import BookingIn
-    from sevamitra.auth import Caller
+    from sevamitra.edge.auth import Caller
     from tests.integration.bookings.conftest import booking_body
 
     created = logic.create_booking(

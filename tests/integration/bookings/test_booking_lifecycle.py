@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from botocore.exceptions import ClientError
 
-from sevamitra.bookings import MAX_START_ATTEMPTS
+from sevamitra.domain.bookings import MAX_START_ATTEMPTS
 from tests.integration.bookings.conftest import (
     CITIZEN,
     FEE,
@@ -156,9 +156,9 @@ def test_collecting_the_fee_or_less_opens_no_complaint(api: Api, pro: str, amoun
 
 
 def test_an_overcharge_complaint_already_open_is_not_duplicated_at_completion(api: Api, pro: str) -> None:
-    from sevamitra.clock import utc_now
-    from sevamitra.complaints import ComplaintKind, new_complaint
     from sevamitra.data import complaints as complaint_repo
+    from sevamitra.domain.complaints import ComplaintKind, new_complaint
+    from sevamitra.platform.clock import utc_now
 
     created = in_progress(api)
     citizens = complaint_repo.open_complaint(

@@ -10,8 +10,8 @@ import pytest
 
 from book import logic
 from book.models import BookingIn
-from sevamitra.auth import Caller
-from sevamitra.errors import DomainError
+from sevamitra.edge.auth import Caller
+from sevamitra.edge.errors import DomainError
 from tests.integration import concurrency
 from tests.integration.bookings.conftest import booking_body, bookings, matched, professional
 from tests.integration.conftest import Api

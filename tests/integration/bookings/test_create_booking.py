@@ -7,9 +7,9 @@ from unittest import mock
 
 import pytest
 
-from sevamitra.bookings import hash_start_code
 from sevamitra.data import geo_index
 from sevamitra.data.geo_index import Nearby
+from sevamitra.domain.bookings import hash_start_code
 from tests.integration.bookings.conftest import (
     CITIZEN,
     DURATION,
@@ -55,7 +55,7 @@ def test_only_a_slow_hash_of_the_start_code_is_stored(api: Api, pro: str) -> Non
 
 
 def test_booking_expires_after_the_accept_timeout(api: Api, pro: str) -> None:
-    from sevamitra.clock import parse_iso
+    from sevamitra.platform.clock import parse_iso
 
     [item] = [booked(api)]
     stored = bookings()[0]

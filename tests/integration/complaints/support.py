@@ -11,8 +11,8 @@ from typing import Any
 import boto3
 
 from sevamitra.data.models import BookingModel, ProfessionalModel, table_name
-from sevamitra.settings import settings
-from sevamitra.types import verhoeff_check_digit
+from sevamitra.domain.types import verhoeff_check_digit
+from sevamitra.platform.settings import settings
 from tests.integration.conftest import Api, ApiResponse, claims_for
 
 SERVICE = "plumber_tap_leak_repair"

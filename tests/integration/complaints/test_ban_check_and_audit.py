@@ -7,9 +7,9 @@ from itertools import pairwise
 import boto3
 import pytest
 
-from sevamitra import pii
 from sevamitra.data.models import table_name
-from sevamitra.settings import settings
+from sevamitra.edge import pii
+from sevamitra.platform.settings import settings
 from tests.integration.complaints.support import (
     EMPLOYER,
     ban_check,

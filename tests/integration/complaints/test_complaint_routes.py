@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from complaint import logic
-from sevamitra.auth import Caller
 from sevamitra.data.models import ComplaintModel
-from sevamitra.errors import Conflict
+from sevamitra.edge.auth import Caller
+from sevamitra.edge.errors import Conflict
 from tests.integration.complaints.support import (
     CITIZEN,
     EMPLOYER,

@@ -16,10 +16,10 @@ from complaint.models import ComplaintIn
 from local.dispatch import call_handler
 from local.provision import LocalResources
 from local.scheduler import scheduled_event
-from sevamitra.auth import Caller
-from sevamitra.errors import DependencyFailed
-from sevamitra.routes import COMPLAINT_ESCALATION
-from sevamitra.settings import settings
+from sevamitra.edge.auth import Caller
+from sevamitra.edge.errors import DependencyFailed
+from sevamitra.edge.routes import COMPLAINT_ESCALATION
+from sevamitra.platform.settings import settings
 from tests.integration.complaints.support import CITIZEN, FEE, OFFICER, resolve, seed_booking
 from tests.integration.conftest import Api, claims_for
 
@@ -79,7 +79,7 @@ def test_overdue_complaint_is_escalated_and_emitted_once(api: Api, igrs_events) 
     assert record["due_by"] == shown["due_by"]
     assert record["overdue_s"] >= 24 * 3600 - 60
     (event,) = igrs_events()
-    assert event["source"] == "sevamitra.complaints"
+    assert event["source"] == "sevamitra.domain.complaints"
     assert event["detail-type"] == "IGRSEscalation"
     assert record["igrs_event_id"] == event["id"]
     detail = event["detail"]

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pytest
 
 from local.provision import LocalResources
-from sevamitra.complaints import ComplaintKind, ComplaintStatus, OpenedBy, new_complaint
 from sevamitra.data import complaints as repo
 from sevamitra.data.models import BookingModel, ComplaintModel
-from sevamitra.errors import Conflict
+from sevamitra.domain.complaints import ComplaintKind, ComplaintStatus, OpenedBy, new_complaint
+from sevamitra.edge.errors import Conflict
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 

@@ -8,9 +8,9 @@ import pytest
 
 from complaint import logic
 from local.provision import LocalResources
-from sevamitra.auth import Caller
 from sevamitra.data.models import ComplaintModel, ProfessionalModel
-from sevamitra.errors import Conflict
+from sevamitra.edge.auth import Caller
+from sevamitra.edge.errors import Conflict
 from tests.integration.complaints.support import (
     CITIZEN,
     EMPLOYER,
@@ -167,8 +167,8 @@ def test_second_upheld_overcharge_of_a_banned_professional_decides_without_banni
 def test_a_ban_cannot_be_staged_without_an_upheld_overcharge_complaint(aws: LocalResources) -> None:
     from pynamodb.transactions import TransactWrite
 
-    from sevamitra.complaints import ComplaintKind, new_complaint
     from sevamitra.data import bans, geo_index
+    from sevamitra.domain.complaints import ComplaintKind, new_complaint
     from tests.integration.geo_seed import seed_professional
 
     seed_professional("pro_x", 26.85, 80.95)
@@ -187,7 +187,7 @@ def test_a_ban_cannot_be_staged_without_an_upheld_overcharge_complaint(aws: Loca
     upheld = {"outcome": "upheld", "at": "2026-11-27T10:00:00Z"}
     with pytest.raises(ValueError, match="only an upheld overcharge"):  # noqa: SIM117 (the transaction must not commit)
         with TransactWrite(connection=geo_index.connection()) as tx:
-            bans.stage_ban(tx, complaint, upheld, target)
+            bans.add_ban(tx, complaint, upheld, target)
     assert ProfessionalModel.get("pro_x").status == "verified"
 
 

@@ -24,9 +24,9 @@ from moto import mock_aws
 
 from local import invariants
 from local.provision import LocalResources, provision
-from sevamitra import pii
 from sevamitra.data.models import ALL_MODELS
-from sevamitra.settings import settings
+from sevamitra.edge import pii
+from sevamitra.platform.settings import settings
 from tests.integration.conftest import IDENTITY_KEY, MOTO_CONFIG, POLICE_KEY
 from verify import aws as verify_aws
 

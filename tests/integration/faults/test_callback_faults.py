@@ -15,7 +15,7 @@ import pytest
 from local.lambdas import install_lambda_router, uninstall_lambda_router
 from local.provision import LocalResources, create_verification_workflow
 from sevamitra.data.verifications import get_request
-from sevamitra.settings import settings
+from sevamitra.platform.settings import settings
 from tests.integration.conftest import Api, ApiResponse
 from tests.integration.faults.conftest import Faults, forget_keys, serial, stored_violations
 from tests.integration.verification_support import (

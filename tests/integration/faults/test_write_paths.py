@@ -21,13 +21,13 @@ import boto3
 import pytest
 
 from local.dispatch import call_handler
-from sevamitra.clock import utc_now
 from sevamitra.data import verifications
 from sevamitra.data.models import BookingModel, ComplaintModel, IdentityModel, ProfessionalModel
-from sevamitra.errors import DependencyFailed, DomainError, Throttled
-from sevamitra.professionals import VerificationStage, history_entry
-from sevamitra.routes import Function
-from sevamitra.settings import settings
+from sevamitra.domain.professionals import VerificationStage, history_entry
+from sevamitra.edge.errors import DependencyFailed, DomainError, Throttled
+from sevamitra.edge.routes import Function
+from sevamitra.platform.clock import utc_now
+from sevamitra.platform.settings import settings
 from tests.integration.conftest import Api, ApiResponse, claims_for
 from tests.integration.faults.conftest import (
     Faults,

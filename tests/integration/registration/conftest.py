@@ -12,9 +12,9 @@ import boto3
 import pytest
 
 from local.provision import LocalResources
-from sevamitra import pii
-from sevamitra.settings import settings
-from sevamitra.types import verhoeff_check_digit
+from sevamitra.domain.types import verhoeff_check_digit
+from sevamitra.edge import pii
+from sevamitra.platform.settings import settings
 from tests.integration.conftest import Api, ApiResponse, claims_for
 
 # A one-Pass-state stand-in for the verification workflow: these tests are about submit itself

@@ -12,8 +12,8 @@ from botocore.exceptions import ClientError
 
 from sevamitra.data import professionals as repo
 from sevamitra.data import workflows
-from sevamitra.errors import DependencyFailed
-from sevamitra.settings import settings
+from sevamitra.edge.errors import DependencyFailed
+from sevamitra.platform.settings import settings
 from tests.integration.conftest import Api, claims_for
 from tests.integration.registration.conftest import approved_agency, register, upload
 

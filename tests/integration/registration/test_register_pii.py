@@ -17,8 +17,8 @@ import requests
 
 from sevamitra.data.models import table_name
 from sevamitra.data.schema import TABLES
-from sevamitra.observability import SERVICE, logger
-from sevamitra.settings import settings
+from sevamitra.platform.observability import SERVICE, logger
+from sevamitra.platform.settings import settings
 from tests.integration.conftest import Api, ApiResponse, claims_for
 from tests.integration.registration.conftest import (
     approved_agency,

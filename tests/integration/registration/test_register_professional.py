@@ -13,13 +13,13 @@ from pynamodb.exceptions import TransactWriteError
 
 from register import logic
 from register.models import RegisterProfessionalIn
-from sevamitra import pii
-from sevamitra.auth import Caller
 from sevamitra.data import identities
 from sevamitra.data.identities import IdentityKind
 from sevamitra.data.models import IdentityModel
-from sevamitra.errors import DomainError
-from sevamitra.settings import settings
+from sevamitra.edge import pii
+from sevamitra.edge.auth import Caller
+from sevamitra.edge.errors import DomainError
+from sevamitra.platform.settings import settings
 from tests.integration import concurrency
 from tests.integration.conftest import Api, claims_for
 from tests.integration.registration.conftest import (

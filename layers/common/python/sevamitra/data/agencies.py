@@ -8,8 +8,8 @@ from pynamodb.exceptions import PutError, UpdateError
 
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import AgencyModel
-from sevamitra.errors import Conflict, NotFound
-from sevamitra.professionals import Agency, AgencyStatus
+from sevamitra.domain.professionals import Agency, AgencyStatus
+from sevamitra.edge.errors import Conflict, NotFound
 
 
 def _to_domain(item: AgencyModel) -> Agency:

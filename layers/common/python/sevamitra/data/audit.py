@@ -2,7 +2,7 @@
 
 Entries are only ever added, each with ``attribute_not_exists(seq)``: of two writers that read
 the same head, one takes ``seq`` n+1 and the other's put (or transaction) is refused and retried
-from the new head. ``stage_append`` puts an entry into a caller's transaction (a complaint
+from the new head. ``add_entry`` puts an entry into a caller's transaction (a complaint
 decision and a ban are recorded in the transaction that makes them); ``append`` writes one alone.
 """
 
@@ -14,10 +14,10 @@ from typing import Any
 from pynamodb.exceptions import PutError
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.audit import AuditAction, AuditEntry, next_entry
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import AuditEntryModel
-from sevamitra.errors import DependencyFailed
+from sevamitra.domain.audit import AuditAction, AuditEntry, next_entry
+from sevamitra.edge.errors import DependencyFailed
 
 APPEND_ATTEMPTS = 5
 
@@ -46,7 +46,7 @@ def trail(subject: str) -> list[AuditEntry]:
         return [_to_domain(item) for item in AuditEntryModel.query(subject, consistent_read=True)]
 
 
-def stage_append(tx: TransactWrite, entry: AuditEntry) -> None:
+def add_entry(tx: TransactWrite, entry: AuditEntry) -> None:
     """Put ``entry`` into ``tx``; the transaction is refused if its ``seq`` is taken."""
     tx.save(_to_item(entry), condition=AuditEntryModel.seq.does_not_exist())
 

@@ -54,7 +54,7 @@ def commit(current: ProfessionalAvailability, after: IndexSubject, updated_at: s
                     ],
                     condition=ProfessionalModel.status == geo_index.VERIFIED,
                 )
-                geo_index.stage_index_changes(tx, current.subject, after)
+                geo_index.add_index_changes(tx, current.subject, after)
         except TransactWriteError as exc:
             if condition_failed(exc):
                 return False

@@ -1,13 +1,13 @@
 """The permanent ban: the only code that makes a professional ``banned``.
 
-``stage_ban`` adds to a transaction everything a ban is, and it cannot be staged without the
+``add_ban`` adds to a transaction everything a ban is, and it cannot be staged without the
 upheld overcharge complaint that justifies it, because the complaint's decision is part of it:
 
 - the complaint becomes ``upheld`` (conditional: still in the status it was read with, kind
   ``overcharge``, about this professional) and its lock is deleted;
 - the professional becomes ``banned`` and offline (conditional: the version read, not already
   banned); an active booking is left as it is (the booking's lifecycle ends it);
-- the professional's geo index entries are deleted (``stage_index_changes``);
+- the professional's geo index entries are deleted (``add_index_changes``);
 - ``ban#aadhaar#<hash>`` and ``ban#mobile#<hash>`` go on the ban registry, which registration
   checks in its own transaction.
 
@@ -20,14 +20,14 @@ from typing import Any, NamedTuple
 
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.complaints import Complaint, ComplaintKind, ComplaintStatus
 from sevamitra.data import geo_index
-from sevamitra.data.complaints import stage_decision
+from sevamitra.data.complaints import add_decision
 from sevamitra.data.geo_index import IndexSubject
 from sevamitra.data.identities import IdentityKind, ban_pk
 from sevamitra.data.models import ComplaintModel, IdentityModel, ProfessionalModel
 from sevamitra.data.professionals import read_item
-from sevamitra.professionals import ProfessionalStatus
+from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus
+from sevamitra.domain.professionals import ProfessionalStatus
 
 
 class BanTarget(NamedTuple):
@@ -55,14 +55,14 @@ def load_target(professional_id: str) -> BanTarget | None:
     )
 
 
-def stage_ban(tx: TransactWrite, complaint: Complaint, decision: dict[str, Any], target: BanTarget) -> None:
+def add_ban(tx: TransactWrite, complaint: Complaint, decision: dict[str, Any], target: BanTarget) -> None:
     """Decide ``complaint`` upheld and ban ``target`` in ``tx`` (see the module docstring)."""
     if complaint.kind is not ComplaintKind.OVERCHARGE or decision.get("outcome") != ComplaintStatus.UPHELD:
         raise ValueError("only an upheld overcharge complaint bans")
     if complaint.professional_id != target.subject.id:
         raise ValueError("the complaint is about another professional")
     at = str(decision["at"])
-    stage_decision(
+    add_decision(
         tx,
         complaint,
         decision,
@@ -80,7 +80,7 @@ def stage_ban(tx: TransactWrite, complaint: Complaint, decision: dict[str, Any],
         condition=ProfessionalModel.status != ProfessionalStatus.BANNED.value,
     )
     after = target.subject._replace(status=ProfessionalStatus.BANNED.value, online=False)
-    geo_index.stage_index_changes(tx, target.subject, after)
+    geo_index.add_index_changes(tx, target.subject, after)
     for kind, digest in (
         (IdentityKind.AADHAAR, target.aadhaar_hash),
         (IdentityKind.MOBILE, target.mobile_hash),

@@ -1,6 +1,6 @@
 """The bookings repository: every booking write is conditional, and every write that claims or
 frees a professional is ONE transaction with the professional's versioned update and its geo
-index entries (``geo_index.stage_index_changes``).
+index entries (``geo_index.add_index_changes``).
 
 Writes that can lose a race return a ``Commit``; the caller re-reads and decides (retry, 409).
 Nothing is ever half-written: a cancelled transaction wrote nothing.
@@ -15,14 +15,14 @@ from typing import Any, NamedTuple
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.bookings import AWAITING_ACCEPT, Booking, BookingStatus, Rating
-from sevamitra.complaints import Complaint
 from sevamitra.data import complaints as complaint_repo
 from sevamitra.data import geo_index, professionals
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.geo_index import IndexSubject
 from sevamitra.data.models import BookingModel, ProfessionalModel
-from sevamitra.professionals import Professional
+from sevamitra.domain.bookings import AWAITING_ACCEPT, Booking, BookingStatus, Rating
+from sevamitra.domain.complaints import Complaint
+from sevamitra.domain.professionals import Professional
 
 _CONDITION_FAILED = "ConditionalCheckFailed"
 _CONFLICTS = {"TransactionConflict", "TransactionConflictException"}
@@ -135,7 +135,7 @@ def create(booking: Booking, state: ProfessionalState) -> Commit:
             & (ProfessionalModel.online == True)  # noqa: E712 - a DynamoDB condition, not a test
             & ProfessionalModel.active_booking_id.does_not_exist(),
         )
-        geo_index.stage_index_changes(tx, state.subject, after)
+        geo_index.add_index_changes(tx, state.subject, after)
 
     return _transact("Booking", stage)
 
@@ -246,9 +246,9 @@ def finish(
                 actions=[ProfessionalModel.active_booking_id.remove()],
                 condition=ProfessionalModel.active_booking_id == booking.id,
             )
-            geo_index.stage_index_changes(tx, state.subject, state.subject._replace(active_booking_id=None))
+            geo_index.add_index_changes(tx, state.subject, state.subject._replace(active_booking_id=None))
         if complaint is not None:
-            complaint_repo.stage_open_complaint(tx, complaint, update_booking=False)
+            complaint_repo.add_open_complaint(tx, complaint, update_booking=False)
 
     return _transact("Updating the booking", stage)
 
@@ -279,6 +279,6 @@ def rate(booking: Booking, rating: Rating, state: ProfessionalState | None, now:
                 rating_sum=state.subject.rating_sum + rating.stars,
                 rating_count=state.subject.rating_count + 1,
             )
-            geo_index.stage_index_changes(tx, state.subject, after)
+            geo_index.add_index_changes(tx, state.subject, after)
 
     return _transact("Rating the booking", stage)

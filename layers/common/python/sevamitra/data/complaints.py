@@ -6,7 +6,7 @@
 - the booking's ``complaint_ids`` (``ADD``), only if the booking exists.
 
 Other write paths (a booking's completion) stage the same writes into THEIR transaction with
-``stage_open_complaint``; deciding a complaint must delete its lock in the same transaction.
+``add_open_complaint``; deciding a complaint must delete its lock in the same transaction.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.complaints import IGRS_OUTBOX_FLAG, OPEN_FLAG, Complaint, ComplaintKind, ComplaintStatus
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import BookingModel, ComplaintModel
-from sevamitra.errors import Conflict, NotFound
-from sevamitra.settings import settings
+from sevamitra.domain.complaints import IGRS_OUTBOX_FLAG, OPEN_FLAG, Complaint, ComplaintKind, ComplaintStatus
+from sevamitra.edge.errors import Conflict, NotFound
+from sevamitra.platform.settings import settings
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 
@@ -56,7 +56,7 @@ def booking_actions(complaint: Complaint) -> list[Any]:
     return [BookingModel.complaint_ids.add({complaint.id})]
 
 
-def stage_open_complaint(tx: TransactWrite, complaint: Complaint, *, update_booking: bool = True) -> None:
+def add_open_complaint(tx: TransactWrite, complaint: Complaint, *, update_booking: bool = True) -> None:
     """Add the three writes that open ``complaint`` to ``tx`` (see the module docstring). The
     lock's refusal surfaces as a cancelled transaction; ``open_complaint`` explains it.
 
@@ -98,7 +98,7 @@ def open_complaint(complaint: Complaint) -> Complaint:
     with dependency_errors("Opening the complaint"):
         try:
             with TransactWrite(connection=_connection()) as tx:
-                stage_open_complaint(tx, complaint)
+                add_open_complaint(tx, complaint)
         except TransactWriteError as exc:
             if exc.cause_response_code != "TransactionCanceledException":
                 raise
@@ -209,7 +209,7 @@ def record_evidence(complaint: Complaint, evidence_id: str, record: dict[str, An
     )
 
 
-def stage_decision(
+def add_decision(
     tx: TransactWrite, complaint: Complaint, decision: dict[str, Any], *, condition: Condition | None = None
 ) -> None:
     """Decide ``complaint`` in ``tx``: conditional on the status it was read with (so a decision

@@ -1,5 +1,5 @@
 """Committing an officer's decision on a complaint: one transaction with its audit entries, and
-for an upheld overcharge the ban (``bans.stage_ban``)."""
+for an upheld overcharge the ban (``bans.add_ban``)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.audit import AuditEntry
-from sevamitra.complaints import Complaint
 from sevamitra.data import audit, bans, geo_index
-from sevamitra.data.complaints import stage_decision
+from sevamitra.data.complaints import add_decision
 from sevamitra.data.errors import dependency_errors
+from sevamitra.domain.audit import AuditEntry
+from sevamitra.domain.complaints import Complaint
 
 
 def commit(
@@ -29,11 +29,11 @@ def commit(
         try:
             with TransactWrite(connection=geo_index.connection()) as tx:
                 if ban is not None:
-                    bans.stage_ban(tx, complaint, decision, ban)
+                    bans.add_ban(tx, complaint, decision, ban)
                 else:
-                    stage_decision(tx, complaint, decision)
+                    add_decision(tx, complaint, decision)
                 for entry in entries:
-                    audit.stage_append(tx, entry)
+                    audit.add_entry(tx, entry)
         except TransactWriteError as exc:
             if exc.cause_response_code == "TransactionCanceledException" and any(
                 reason is not None and reason.code in ("ConditionalCheckFailed", "TransactionConflict")

@@ -8,10 +8,10 @@ from typing import Any, NamedTuple
 
 from botocore.exceptions import ClientError
 
-from sevamitra import aws
 from sevamitra.data.errors import dependency_errors
-from sevamitra.documents import MAX_DOCUMENT_BYTES, SNIFF_BYTES
-from sevamitra.settings import settings
+from sevamitra.domain.documents import MAX_DOCUMENT_BYTES, SNIFF_BYTES
+from sevamitra.platform import aws
+from sevamitra.platform.settings import settings
 
 _NOT_FOUND = frozenset({"404", "NoSuchKey", "NotFound"})
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException
 
-from sevamitra.errors import DependencyFailed, Throttled
+from sevamitra.edge.errors import DependencyFailed, Throttled
 
 _THROTTLING = {
     "ProvisionedThroughputExceededException",

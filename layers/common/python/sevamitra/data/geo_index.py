@@ -4,13 +4,13 @@ Invariant: a professional has one entry per service they offer iff ``eligible(..
 online, not banned, no active booking), at the location on their record. Every write path that
 changes one of those facts (availability, verification, bookings, bans, profile edits of name or
 services, ratings) puts the index change into the SAME ``TransactWrite`` as the professional's
-conditional update, with ``stage_index_changes(tx, before, after)``:
+conditional update, with ``add_index_changes(tx, before, after)``:
 
     before = geo_index.IndexSubject.from_model(item)          # as read, with its version
     after = before._replace(active_booking_id=booking_id)
     with TransactWrite(connection=geo_index.connection()) as tx:
         tx.update(item, actions=[...], condition=...)           # the state change (versioned)
-        geo_index.stage_index_changes(tx, before, after)        # entries follow it
+        geo_index.add_index_changes(tx, before, after)        # entries follow it
 
 If the professional's update loses a race, the whole transaction (index included) is cancelled.
 """
@@ -24,10 +24,10 @@ from typing import NamedTuple, cast
 from pynamodb.connection import Connection
 from pynamodb.transactions import TransactWrite
 
-from sevamitra import geo
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import GeoEntryModel, ProfessionalModel
-from sevamitra.settings import settings
+from sevamitra.domain import geo
+from sevamitra.platform.settings import settings
 
 VERIFIED = "verified"
 
@@ -97,7 +97,7 @@ def _indexed(subject: IndexSubject | None) -> dict[tuple[str, str], GeoEntryMode
     return {(e.pk, e.sk): e for e in entries_for(subject)}
 
 
-def stage_index_changes(tx: TransactWrite, before: IndexSubject | None, after: IndexSubject | None) -> int:
+def add_index_changes(tx: TransactWrite, before: IndexSubject | None, after: IndexSubject | None) -> int:
     """Add to ``tx`` the deletes and puts that take the index from ``before`` to ``after``
     (``None``: no such professional). Returns how many items it added (a transaction holds 100)."""
     old, new = _indexed(before), _indexed(after)

@@ -20,7 +20,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
-from sevamitra.settings import settings
+from sevamitra.platform.settings import settings
 
 
 def table_name(logical: str) -> str:
@@ -152,7 +152,7 @@ class GeoEntryModel(BaseModel):
     """One item per (eligible professional, service): findable by ``/match``.
 
     ``pk`` is ``<service_id>#<coarse parent H3 cell>``; ``sk`` orders entries by their fine H3
-    cell so that a compacted cell set becomes a few ``BETWEEN`` ranges (see sevamitra.geo)."""
+    cell so that a compacted cell set becomes a few ``BETWEEN`` ranges (see sevamitra.domain.geo)."""
 
     LOGICAL_NAME = "geo"
 

@@ -14,10 +14,10 @@ from pynamodb.transactions import TransactWrite
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity_pk
 from sevamitra.data.models import IdentityModel, ProfessionalModel
-from sevamitra.documents import DocumentKind, DocumentRecord
-from sevamitra.errors import Conflict, Forbidden, NotFound
-from sevamitra.professionals import Professional, ProfessionalStatus, VerificationStage, history_entry
-from sevamitra.settings import settings
+from sevamitra.domain.documents import DocumentKind, DocumentRecord
+from sevamitra.domain.professionals import Professional, ProfessionalStatus, VerificationStage, history_entry
+from sevamitra.edge.errors import Conflict, Forbidden, NotFound
+from sevamitra.platform.settings import settings
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
 

@@ -18,14 +18,14 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.audit import next_entry
-from sevamitra.clock import iso
 from sevamitra.data import audit
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import ProfessionalModel, VerificationRequestModel
 from sevamitra.data.professionals import get_professional
-from sevamitra.professionals import Professional
-from sevamitra.settings import settings
+from sevamitra.domain.audit import next_entry
+from sevamitra.domain.professionals import Professional
+from sevamitra.platform.clock import iso
+from sevamitra.platform.settings import settings
 
 PENDING = "pending"
 
@@ -71,7 +71,7 @@ class Expect(NamedTuple):
 @dataclass(frozen=True)
 class Change:
     """What a verification stage writes: a status (or none), the new stage, history entries to
-    append (``sevamitra.professionals.history_entry``), and other keys of the ``verification``
+    append (``sevamitra.domain.professionals.history_entry``), and other keys of the ``verification``
     map to set (plain JSON values)."""
 
     stage: str
@@ -135,7 +135,7 @@ def advance(
                 )
                 with TransactWrite(connection=_connection()) as tx:
                     tx.update(item, actions=actions, condition=expect.condition())
-                    audit.stage_append(tx, entry)
+                    audit.add_entry(tx, entry)
                 return True
             except UpdateError as exc:
                 if not _condition_failed(exc):

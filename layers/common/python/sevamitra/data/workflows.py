@@ -9,10 +9,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from sevamitra import aws
 from sevamitra.data.errors import dependency_errors
-from sevamitra.errors import DependencyFailed
-from sevamitra.settings import settings
+from sevamitra.edge.errors import DependencyFailed
+from sevamitra.platform import aws
+from sevamitra.platform.settings import settings
 
 
 def _sfn() -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 from botocore.config import Config
 from botocore.session import Session, get_session
 
-from sevamitra.settings import settings
+from sevamitra.platform.settings import settings
 
 
 @cache

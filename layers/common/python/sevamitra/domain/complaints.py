@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import ConfigDict
 
-from sevamitra.clock import iso, new_id
-from sevamitra.types import Model
+from sevamitra.domain.types import Model
+from sevamitra.platform.clock import iso, new_id
 
 
 class ComplaintKind(StrEnum):

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 from pydantic import ConfigDict
 
-from sevamitra.types import Model
+from sevamitra.domain.types import Model
 
 GENESIS = "0" * 64
 SYSTEM = "system"

@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from sevamitra.clock import iso
-from sevamitra.documents import DocumentKind, DocumentRecord, FailedDocument
-from sevamitra.types import Model
+from sevamitra.domain.documents import DocumentKind, DocumentRecord, FailedDocument
+from sevamitra.domain.types import Model
+from sevamitra.platform.clock import iso
 
 
 class ProfessionalStatus(StrEnum):

@@ -15,8 +15,8 @@ from typing import Literal
 
 from pydantic import ConfigDict
 
-from sevamitra.ratecard import get_service
-from sevamitra.types import Model
+from sevamitra.domain.ratecard import get_service
+from sevamitra.domain.types import Model
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from sevamitra.errors import Forbidden, Unauthorized
+from sevamitra.edge.errors import Forbidden, Unauthorized
 
 OFFICERS = "officers"
 EMPLOYERS = "employers"

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from sevamitra.clock import Clock, iso, utc_now
 from sevamitra.data import verifications as repo
 from sevamitra.data.verifications import RequestState
-from sevamitra.errors import Conflict, DependencyFailed, NotFound
-from sevamitra.observability import logger
+from sevamitra.edge.errors import Conflict, DependencyFailed, NotFound
+from sevamitra.platform.clock import Clock, iso, utc_now
+from sevamitra.platform.observability import logger
 from verify.aws import send_answer
 from verify.models import CallbackIn, CallbackOut, PendingRequest, PendingRequestsOut, PoliceAnswer
 

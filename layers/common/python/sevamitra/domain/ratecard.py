@@ -10,8 +10,8 @@ from importlib import resources
 
 from pydantic import ConfigDict, Field
 
-from sevamitra.errors import NotFound
-from sevamitra.types import Model, Paise, ServiceId
+from sevamitra.domain.types import Model, Paise, ServiceId
+from sevamitra.edge.errors import NotFound
 
 
 class LocalisedName(Model):
@@ -41,7 +41,7 @@ def fold(text: str) -> str:
 
 @cache
 def rate_card() -> dict[str, Service]:
-    raw = json.loads((resources.files("sevamitra") / "services.json").read_text(encoding="utf-8"))
+    raw = json.loads((resources.files("sevamitra.domain") / "services.json").read_text(encoding="utf-8"))
     return {item["id"]: Service.model_validate(item) for item in raw["services"]}
 
 

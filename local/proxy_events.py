@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qs
 
-from sevamitra.routes import ROUTES, Route
+from sevamitra.edge.routes import ROUTES, Route
 
 _PARAM = re.compile(r"\{([a-zA-Z_]+)\}")
 

@@ -11,4 +11,4 @@ from typing import Any
 
 @cache
 def document() -> dict[str, Any]:
-    return json.loads((resources.files("sevamitra") / "openapi.json").read_text(encoding="utf-8"))
+    return json.loads((resources.files("sevamitra.edge") / "openapi.json").read_text(encoding="utf-8"))

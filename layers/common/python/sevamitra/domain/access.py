@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sevamitra.auth import Caller
-from sevamitra.errors import Forbidden
-from sevamitra.professionals import Agency, Professional
+from sevamitra.domain.professionals import Agency, Professional
+from sevamitra.edge.auth import Caller
+from sevamitra.edge.errors import Forbidden
 
 AgencyLoader = Callable[[str], Agency | None]
 

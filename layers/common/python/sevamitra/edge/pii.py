@@ -16,9 +16,9 @@ from typing import NamedTuple
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from sevamitra import aws
-from sevamitra.errors import DependencyFailed
-from sevamitra.settings import settings
+from sevamitra.edge.errors import DependencyFailed
+from sevamitra.platform import aws
+from sevamitra.platform.settings import settings
 
 
 class Identity(NamedTuple):

@@ -15,11 +15,11 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 from pydantic import ValidationError
 
-from sevamitra.errors import DomainError, error_body
-from sevamitra.observability import logger
-from sevamitra.routes import ROUTES, Auth
-from sevamitra.settings import settings
-from sevamitra.types import OUT_OF_SERVICE_AREA
+from sevamitra.domain.types import OUT_OF_SERVICE_AREA
+from sevamitra.edge.errors import DomainError, error_body
+from sevamitra.edge.routes import ROUTES, Auth
+from sevamitra.platform.observability import logger
+from sevamitra.platform.settings import settings
 
 # API Gateway allows 10 MB; no Seva Mitra request needs more than a few KiB.
 MAX_BODY_BYTES = 64 * 1024

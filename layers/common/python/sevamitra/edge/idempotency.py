@@ -24,12 +24,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from sevamitra.clock import Clock, utc_now
 from sevamitra.data import idempotency as records
 from sevamitra.data.idempotency import RecordStatus
-from sevamitra.errors import Conflict, DomainError, Unprocessable
-from sevamitra.observability import logger
-from sevamitra.settings import settings
+from sevamitra.edge.errors import Conflict, DomainError, Unprocessable
+from sevamitra.platform.clock import Clock, utc_now
+from sevamitra.platform.observability import logger
+from sevamitra.platform.settings import settings
 
 LEASE_S = 60
 """How long an attempt holds its key: more than API Gateway's 29 s and the API functions' timeout

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sevamitra import aws
 from sevamitra.data.errors import dependency_errors
-from sevamitra.errors import DependencyFailed
-from sevamitra.settings import settings
+from sevamitra.edge.errors import DependencyFailed
+from sevamitra.platform import aws
+from sevamitra.platform.settings import settings
 
 # The verification workflow's events: the police department system subscribes to the first two
 # (the CDK stack's rule sends them to its endpoint); consumers de-duplicate by request id.

@@ -14,8 +14,8 @@ from enum import StrEnum
 
 from pydantic import ConfigDict, Field
 
-from sevamitra.ratecard import Service
-from sevamitra.types import Model
+from sevamitra.domain.ratecard import Service
+from sevamitra.domain.types import Model
 
 
 class BookingStatus(StrEnum):
