@@ -139,10 +139,16 @@ def _detached(professional_id: str) -> ProfessionalModel:
 
 
 def _conditional_update(
-    professional_id: str, actions: list[Any], expected: ProfessionalStatus, what: str, **extra: Any
+    professional_id: str,
+    actions: list[Any],
+    expected: ProfessionalStatus,
+    what: str,
+    *,
+    refused: str = "invalid_transition",
+    **extra: Any,
 ) -> Professional:
     """Apply ``actions`` only while the professional is in ``expected`` (plus ``extra`` equality
-    conditions on top-level attributes); 404 if missing, 409 ``invalid_transition`` otherwise."""
+    conditions on top-level attributes); 404 if missing, 409 ``refused`` otherwise."""
     item = _detached(professional_id)
     condition = ProfessionalModel.status == expected.value
     for name, value in extra.items():
@@ -155,12 +161,13 @@ def _conditional_update(
                 raise
             if get_professional(professional_id) is None:
                 raise NotFound(message="No professional with that id.") from exc
-            raise Conflict("invalid_transition") from exc
+            raise Conflict(refused) from exc
     return to_domain(item)
 
 
 def record_document_request(professional_id: str, record: DocumentRecord, kind: DocumentKind) -> Professional:
-    """Remember the latest requested upload of ``kind`` (only while documents are being collected)."""
+    """Remember the latest requested upload of ``kind`` (only while documents are being collected:
+    409 ``documents_locked`` once submitted)."""
     return _conditional_update(
         professional_id,
         [
@@ -169,6 +176,7 @@ def record_document_request(professional_id: str, record: DocumentRecord, kind: 
         ],
         ProfessionalStatus.PENDING_DOCUMENTS,
         "Recording the document",
+        refused="documents_locked",
     )
 
 
