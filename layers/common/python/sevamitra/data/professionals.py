@@ -185,8 +185,9 @@ def begin_submission(
 ) -> Professional:
     """pending_documents -> verification_pending for submission number ``submission``, recording
     which documents were found and a ``submitted`` history entry (the stage the workflow's
-    document check expects); an earlier check's refused documents are forgotten. Conditional on
-    the status and on the submission counter, so two racing submits cannot both pass."""
+    document check expects); an earlier check's refused and pinned documents are forgotten.
+    Conditional on the status and on the submission counter, so two racing submits cannot both
+    pass."""
     verification = ProfessionalModel.verification
     actions: list[Any] = [
         ProfessionalModel.status.set(ProfessionalStatus.VERIFICATION_PENDING.value),
@@ -196,6 +197,7 @@ def begin_submission(
             verification["history"].append([history_entry(VerificationStage.SUBMITTED, now)])
         ),
         verification["failed_documents"].set([]),
+        verification["checked_documents"].set([]),
         ProfessionalModel.updated_at.set(now),
     ]
     actions += [
