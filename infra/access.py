@@ -24,8 +24,8 @@ class Secret(Enum):
 
 
 class Documents(Enum):
-    READ = "read"  # get/head stored documents (the document check)
-    READ_WRITE = "read_write"  # also sign presigned POSTs (put)
+    READ = "read"  # get/head stored documents and their pinned versions (the document check)
+    READ_WRITE = "read_write"  # get/head the newest version, and sign presigned POSTs (put)
     EVIDENCE_UPLOAD = "evidence_upload"  # only sign presigned POSTs under complaints/ (put)
 
 
@@ -46,6 +46,8 @@ TABLE_QUERY_ACTIONS = frozenset({"dynamodb:Query", "dynamodb:Scan"})
 # HeadObject is authorised by s3:GetObject; ListBucket (on the documents prefix only) makes a
 # missing object a 404, not a 403.
 DOCUMENT_READ_ACTIONS = ("s3:GetObject",)
+# GetObject/HeadObject with a VersionId: the check reads the very version it pins.
+DOCUMENT_VERSION_READ_ACTIONS = ("s3:GetObjectVersion",)
 DOCUMENT_WRITE_ACTIONS = ("s3:PutObject",)
 DOCUMENT_BUCKET_ACTIONS = ("s3:ListBucket",)
 # Complaint evidence lives under this prefix of the documents bucket.

@@ -15,6 +15,7 @@ from infra.verification_workflow import render, state_machine_name, substitution
 from local.lambdas import deployed_name
 from sevamitra.data.models import table_name
 from sevamitra.data.schema import TABLES
+from sevamitra.domain.documents import BUCKET_VERSIONED
 from sevamitra.edge.routes import WORKFLOW_ENTRIES, Entry
 from sevamitra.platform.settings import CommonSettings
 
@@ -68,6 +69,18 @@ def create_user_pool(region: str, prefix: str) -> tuple[str, str]:
     return pool["Id"], client["ClientId"]
 
 
+def create_documents_bucket(region: str, name: str) -> None:
+    """The documents bucket, versioned when the CDK construct's is (``BUCKET_VERSIONED``): the
+    document check pins the object version it read, which a re-posted upload form must not replace."""
+    s3 = boto3.client("s3", region_name=region)
+    create_bucket: dict[str, Any] = {"Bucket": name}
+    if region != "us-east-1":
+        create_bucket["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    s3.create_bucket(**create_bucket)
+    if BUCKET_VERSIONED:
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+
+
 def provision(
     config: CommonSettings,
     *,
@@ -81,11 +94,7 @@ def provision(
     slowly) and the user pool (handlers get claims in the event; only the gateway reads tokens)."""
     region = config.aws_region
     create_tables(region)
-    s3 = boto3.client("s3", region_name=region)
-    create_bucket: dict[str, Any] = {"Bucket": config.documents_bucket}
-    if region != "us-east-1":
-        create_bucket["CreateBucketConfiguration"] = {"LocationConstraint": region}
-    s3.create_bucket(**create_bucket)
+    create_documents_bucket(region, config.documents_bucket)
     secrets = _client("secretsmanager", region)
     police = secrets.create_secret(Name=config.police_secret_arn, SecretString=police_key)["ARN"]
     identity = secrets.create_secret(Name=config.identity_key_secret_arn, SecretString=identity_key)["ARN"]

@@ -9,6 +9,7 @@ from constructs import Construct
 
 from infra import constants
 from infra.constants import StageSettings
+from sevamitra.domain.documents import BUCKET_VERSIONED
 
 
 def _private_bucket_settings() -> dict:
@@ -45,7 +46,8 @@ class DocumentStore(Construct):
         self.bucket = s3.Bucket(
             self,
             "Bucket",
-            versioned=True,
+            # The document check pins the version it read; the local stack reads the same setting.
+            versioned=BUCKET_VERSIONED,
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="documents/",
             lifecycle_rules=[

@@ -291,6 +291,8 @@ class Functions(Construct):
             )
         elif access.documents is not None:
             object_actions: tuple[str, ...] = acl.DOCUMENT_READ_ACTIONS
+            if access.documents is Documents.READ:
+                object_actions += acl.DOCUMENT_VERSION_READ_ACTIONS
             if access.documents is Documents.READ_WRITE:
                 object_actions += acl.DOCUMENT_WRITE_ACTIONS
             role.add_to_principal_policy(

@@ -1,19 +1,37 @@
 """Verification over HTTP around the story (the story itself, from registration to verified, is in
 ``test_whole_story.py``): the police callback's signature, bodies that are not JSON objects, the
-demo professionals, and the police CLI."""
+demo professionals, the police CLI, and an upload form posted again after the document check."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
+import requests
 
 from local.paths import ROOT, pythonpath
-from tests.e2e.conftest import Stack
+from sevamitra.edge.errors import MESSAGES
+from tests.e2e.conftest import HTTP_TIMEOUT_S, Stack
+from tests.e2e.story import (
+    PDF,
+    demo,
+    new_identity,
+    pending_police_request,
+    police_answer,
+    register,
+    registration,
+    signed_up,
+    somewhere_in_lucknow,
+    submit,
+    wait_for_status,
+)
 from tests.e2e.test_api import assert_error
 
 pytestmark = pytest.mark.e2e
@@ -74,3 +92,62 @@ def test_the_police_cli_signs_callbacks_the_api_accepts(local_only: Stack, serve
     status, answer = ran.stdout.split(" ", 1)
     assert status == "404", ran.stdout
     assert json.loads(answer)["error"]["code"] == "unknown_request"
+
+
+def test_a_form_posted_again_after_the_check_leaves_the_decision_on_the_checked_bytes(
+    local_only: Stack,
+) -> None:
+    """The hostile tester's swap, over HTTP: upload, submit, and once the check has passed post
+    the same form again with other bytes. The emulator accepts the post (moto enforces no POST
+    policy; S3 would too while the form is valid), yet the decision names the version the check
+    read, and reading that version gives the checked bytes. New forms are refused meanwhile."""
+    pro, officer = signed_up(local_only), demo(local_only, "officer")
+    aadhaar, mobile = new_identity()
+    pid = register(pro, registration(aadhaar, mobile, somewhere_in_lucknow(), "plumber_tap_leak_repair"))
+    asked = {"kind": "id_proof", "content_type": "application/pdf", "size_bytes": len(PDF)}
+    form = pro.ok("POST", f"/professionals/{pid}/documents", asked, status=201)["upload"]
+    _post_form(form, PDF)
+    submit(pro, pid)
+    request_id = pending_police_request(officer, pid)  # the document check has passed
+
+    _post_form(form, FORGED_PDF)
+    documents = _documents_bucket(local_only)
+    bucket, key = local_only.outputs["DocumentsBucket"], form["fields"]["key"]
+    assert documents.get_object(Bucket=bucket, Key=key)["Body"].read() == FORGED_PDF  # it landed
+    locked = pro.call("POST", f"/professionals/{pid}/documents", asked, headers={"Accept-Language": "hi"})
+    assert assert_error(locked, 409, "documents_locked")["message"] == MESSAGES["documents_locked"][1]
+
+    assert police_answer(local_only, request_id, "clear").status_code == 200
+    wait_for_status(pro, pid, "verified")
+    [decision] = officer.ok("GET", f"/professionals/{pid}/audit")["entries"]
+    [checked] = decision["evidence"]["documents"]
+    assert (decision["action"], checked["kind"], checked["key"]) == ("verified", "id_proof", key)
+    assert (checked["etag"], checked["size_bytes"]) == (
+        hashlib.md5(PDF, usedforsecurity=False).hexdigest(),
+        len(PDF),
+    )
+    pinned = documents.get_object(Bucket=bucket, Key=key, VersionId=checked["version_id"])
+    assert pinned["Body"].read() == PDF
+
+
+FORGED_PDF = b"%PDF-1.7\n% somebody else's ID card\n%%EOF\n"
+
+
+def _post_form(form: dict[str, Any], body: bytes) -> None:
+    posted = requests.post(
+        form["url"],
+        data=form["fields"],
+        files={"file": ("id.pdf", body, "application/pdf")},
+        timeout=HTTP_TIMEOUT_S,
+    )
+    assert posted.status_code in (200, 201, 204), posted.text
+
+
+def _documents_bucket(stack: Stack) -> Any:
+    return boto3.client(
+        "s3",
+        region_name=stack.region,
+        endpoint_url=stack.outputs["AwsEndpointUrl"],
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )

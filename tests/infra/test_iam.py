@@ -131,7 +131,7 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
     assert states_actions == expected_states
     expected_s3 = {
         None: set(),
-        Documents.READ: {"s3:GetObject", "s3:ListBucket"},
+        Documents.READ: {"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"},
         Documents.READ_WRITE: {"s3:GetObject", "s3:PutObject", "s3:ListBucket"},
         Documents.EVIDENCE_UPLOAD: {"s3:PutObject"},
     }[access.documents]
@@ -187,7 +187,8 @@ def test_verification_roles_hold_exactly_what_the_steps_and_the_callback_call(de
     steps_s3 = {
         a for s in _statements(dev, VERIFY_STEPS) for a in _as_list(s["Action"]) if a.startswith("s3:")
     }
-    assert steps_s3 == {"s3:GetObject", "s3:ListBucket"}
+    # GetObjectVersion: the document check reads the very version it pins.
+    assert steps_s3 == {"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"}
 
 
 def _entry_statements(synth, name: str) -> list[dict]:

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import json
 
+import boto3
+from moto import mock_aws
+
+from local.provision import create_documents_bucket
+from sevamitra.domain.documents import BUCKET_VERSIONED
+
 OUTPUTS = {"ApiUrl", "UserPoolId", "UserPoolClientId", "DocumentsBucket", "PoliceSecretArn"}
 
 
@@ -26,6 +32,21 @@ def test_documents_bucket_is_private_encrypted_and_versioned(dev):
     assert props["LoggingConfiguration"]["DestinationBucketName"] == {
         "Ref": dev.logical_id(dev.stack.documents.access_logs)
     }
+
+
+def test_local_documents_bucket_is_versioned_from_the_same_definition_as_the_stacks(dev, prod):
+    """The document check pins the object version it read (a re-posted upload form only adds a
+    newer one), so both stacks' buckets and the local one keep versions, from one setting."""
+    assert BUCKET_VERSIONED is True
+    with mock_aws():
+        create_documents_bucket("ap-south-1", "parity-documents")
+        local = boto3.client("s3", region_name="ap-south-1").get_bucket_versioning(Bucket="parity-documents")
+    for synth in (dev, prod):
+        assert (
+            _documents_bucket(synth)["VersioningConfiguration"]
+            == {"Status": local["Status"]}
+            == {"Status": "Enabled"}
+        )
 
 
 def test_documents_bucket_refuses_plain_http(dev):

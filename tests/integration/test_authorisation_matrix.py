@@ -362,8 +362,8 @@ def _domain_answer(route: Route, persona: str, response: ApiResponse) -> bool:
         # no such police request: the signature was accepted
         ("POST /verification/callback", POLICE): (404, "unknown_request"),
         # the world's professional is verified: documents and submission are over
-        ("POST /professionals/{professional_id}/documents", PROFESSIONAL): (409, "invalid_transition"),
-        ("POST /professionals/{professional_id}/documents", AGENCY_MEMBER): (409, "invalid_transition"),
+        ("POST /professionals/{professional_id}/documents", PROFESSIONAL): (409, "documents_locked"),
+        ("POST /professionals/{professional_id}/documents", AGENCY_MEMBER): (409, "documents_locked"),
         ("POST /professionals/{professional_id}/submit", PROFESSIONAL): (409, "invalid_transition"),
         ("POST /professionals/{professional_id}/submit", AGENCY_MEMBER): (409, "invalid_transition"),
         # one manages the professional booked: nobody books a professional they manage

@@ -5,13 +5,18 @@ profile shows the decision and the whole history. Nothing is seeded behind the A
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from typing import Any
 
+import boto3
 import pytest
 import requests
 
-from tests.integration.conftest import Api, claims_for
+from sevamitra.data.models import ProfessionalModel
+from sevamitra.edge.errors import MESSAGES
+from sevamitra.platform.settings import settings
+from tests.integration.conftest import Api, ApiResponse, claims_for
 from tests.integration.verification_support import PDF, PNG, callback, eventually, finished, sfn
 from tests.stories import CLEARED_HISTORY, identity
 
@@ -39,22 +44,32 @@ def _register(api: Api, sub: str) -> str:
     return str(response.body["id"])
 
 
-def _upload(
-    api: Api, sub: str, professional_id: str, body: bytes, content_type: str = "application/pdf"
-) -> str:
-    """Ask for an upload form, then POST the file with exactly its fields, as a browser would."""
-    response = api(
+def _request_form(
+    api: Api, sub: str, professional_id: str, size_bytes: int, content_type: str = "application/pdf"
+) -> ApiResponse:
+    return api(
         "POST",
         f"/professionals/{professional_id}/documents",
-        body={"kind": "id_proof", "content_type": content_type, "size_bytes": len(body)},
+        body={"kind": "id_proof", "content_type": content_type, "size_bytes": size_bytes},
         claims=claims_for(sub),
     )
-    assert response.status == 201, response.body
-    form = response.body["upload"]
+
+
+def _post(form: dict[str, Any], body: bytes, content_type: str = "application/pdf") -> None:
+    """POST the file with exactly the form's fields, as a browser would."""
     posted = requests.post(
         form["url"], data=form["fields"], files={"file": ("id.pdf", body, content_type)}, timeout=10
     )
     assert posted.status_code in (200, 201, 204), posted.text
+
+
+def _upload(
+    api: Api, sub: str, professional_id: str, body: bytes, content_type: str = "application/pdf"
+) -> str:
+    """Ask for an upload form, then POST the file with it."""
+    response = _request_form(api, sub, professional_id, len(body), content_type)
+    assert response.status == 201, response.body
+    _post(response.body["upload"], body, content_type)
     return str(response.body["document_id"])
 
 
@@ -170,3 +185,70 @@ def test_adverse_answer_rejects_and_only_officers_see_the_case_references(
         assert profile["verification"]["case_refs"] == ["FIR 112/2025 Hazratganj"]
     else:
         assert "case_refs" not in profile["verification"]
+
+
+# A PDF that is not the one checked: a form posted again could carry anything that passes the check.
+FORGED_PDF = b"%PDF-1.7\n% somebody else's ID card\n%%EOF\n"
+
+
+def test_posting_the_form_again_after_the_check_changes_neither_the_checked_document_nor_the_decision(
+    verification_workflow: str, api: Api
+) -> None:
+    # Given a professional whose ID proof passed the check (the police request is out) ...
+    professional_id = _register(api, "chain-swap")
+    form = _request_form(api, "chain-swap", professional_id, len(PDF))
+    assert form.status == 201, form.body
+    _post(form.body["upload"], PDF)
+    _submit(api, "chain-swap", professional_id)
+    request_id = _pending_request_of(api, professional_id)
+    checked = _checked_documents(professional_id)
+    key = form.body["upload"]["fields"]["key"]
+    [pinned] = checked
+    assert (pinned["kind"], pinned["document_id"], pinned["key"]) == (
+        "id_proof",
+        form.body["document_id"],
+        key,
+    )
+    assert (pinned["etag"], pinned["size_bytes"]) == (
+        hashlib.md5(PDF, usedforsecurity=False).hexdigest(),
+        len(PDF),
+    )
+    assert pinned["version_id"]
+
+    # ... when the old form is posted again with other bytes (S3 accepts it while the form is
+    # valid; moto always does) and a new upload form is asked for
+    _post(form.body["upload"], FORGED_PDF)
+    assert _object(key) == FORGED_PDF  # the post really landed
+    again = _request_form(api, "chain-swap", professional_id, len(FORGED_PDF))
+    assert (again.status, again.error_code) == (409, "documents_locked")
+    in_hindi = api(
+        "POST",
+        f"/professionals/{professional_id}/documents",
+        body={"kind": "id_proof", "content_type": "application/pdf", "size_bytes": 10},
+        claims=claims_for("chain-swap"),
+        headers={"Accept-Language": "hi"},
+    )
+    assert in_hindi.body["error"]["message"] == MESSAGES["documents_locked"][1]
+
+    # Then the police clearance verifies exactly the checked version: the record and the
+    # decision's audit entry pin it, and reading the pinned version gives the checked bytes
+    assert callback(api, {"request_id": request_id, "result": "clear"}).status == 200
+    _status_becomes(api, professional_id, "chain-swap", "verified")
+    assert _checked_documents(professional_id) == checked
+    trail = api("GET", f"/professionals/{professional_id}/audit", claims=OFFICER).body
+    [decision] = trail["entries"]
+    assert (decision["action"], decision["evidence"]["documents"]) == ("verified", checked)
+    assert _object(key, version_id=pinned["version_id"]) == PDF
+    assert ProfessionalModel.get(professional_id).documents.as_dict()["id_proof"]["key"] == key
+
+
+def _checked_documents(professional_id: str) -> list[dict[str, Any]]:
+    """What the stored ``verification`` map says the document check read, past the API."""
+    item = ProfessionalModel.get(professional_id, consistent_read=True)
+    return list(item.verification.as_dict()["checked_documents"])
+
+
+def _object(key: str, *, version_id: str | None = None) -> bytes:
+    s3 = boto3.client("s3", region_name=settings().aws_region)
+    version = {"VersionId": version_id} if version_id else {}
+    return bytes(s3.get_object(Bucket=settings().documents_bucket, Key=key, **version)["Body"].read())

@@ -7,6 +7,7 @@ import pytest
 from sevamitra.data.documents import StoredObject
 from sevamitra.domain.documents import (
     MAX_DOCUMENT_BYTES,
+    CheckedDocument,
     DocumentContentType,
     DocumentKind,
     DocumentRecord,
@@ -16,7 +17,7 @@ from sevamitra.domain.documents import (
 )
 from sevamitra.domain.professionals import Professional, ProfessionalStatus, Verification
 from sevamitra.domain.ratecard import rate_card
-from verify.workflow import document_problems, judge
+from verify.workflow import inspect_documents, judge
 
 NOW = "2026-11-27T10:00:00Z"
 
@@ -107,7 +108,7 @@ def test_missing_required_document_and_bad_upload_are_both_named() -> None:
     stored = {"k/id": StoredObject(10, PNG)}
     professional = _professional([_qualified()], {"id_proof": "k/id"})
 
-    problems = document_problems(professional, stored.get)
+    problems = inspect_documents(professional, stored.get).problems
 
     assert problems == [
         FailedDocument(kind=DocumentKind.QUALIFICATION, reason="missing"),
@@ -119,4 +120,34 @@ def test_optional_photo_never_uploaded_is_not_a_problem() -> None:
     stored = {"k/id": StoredObject(10, PDF)}
     professional = _professional([_plain()], {"id_proof": "k/id", "photo": "k/photo"})
 
-    assert document_problems(professional, stored.get) == []
+    assert inspect_documents(professional, stored.get).problems == []
+
+
+def test_the_check_pins_the_version_and_etag_it_read_of_every_stored_document() -> None:
+    stored = {
+        "k/id": StoredObject(10, PDF, "version-1", "etag-1"),
+        "k/photo": StoredObject(3, PNG, "v-9", "e-9"),
+    }
+    professional = _professional([_plain()], {"id_proof": "k/id", "photo": "k/photo", "qualification": "k/q"})
+
+    check = inspect_documents(professional, stored.get)
+
+    assert check.problems == [FailedDocument(kind=DocumentKind.PHOTO, reason="wrong_type")]
+    assert check.checked == [
+        CheckedDocument(
+            kind=DocumentKind.ID_PROOF,
+            document_id="doc_id_proof",
+            key="k/id",
+            version_id="version-1",
+            etag="etag-1",
+            size_bytes=10,
+        ),
+        CheckedDocument(
+            kind=DocumentKind.PHOTO,
+            document_id="doc_photo",
+            key="k/photo",
+            version_id="v-9",
+            etag="e-9",
+            size_bytes=3,
+        ),
+    ]

@@ -172,12 +172,14 @@ def request_document_upload(
     ids: IdFactory = new_id,
     presign: Callable[..., dict[str, Any]] = documents.presigned_upload,
 ) -> DocumentUpload:
-    """A presigned POST for one document, recorded as the latest of its kind (only while the
-    professional is collecting documents: 409 ``invalid_transition`` otherwise)."""
+    """A presigned POST for one document, recorded as the latest of its kind. Only while the
+    professional is collecting documents: once submitted, the documents are the ones the check
+    reads and the decision names, so 409 ``documents_locked`` (until a failed check sends the
+    professional back to ``pending_documents``). The record is written on that same condition."""
     professional = repo.load_professional(professional_id)
     access.require_manager(caller, professional)
     if professional.status is not ProfessionalStatus.PENDING_DOCUMENTS:
-        raise Conflict("invalid_transition", message="Documents can only be added before submission.")
+        raise Conflict("documents_locked")
     config = register_settings()
     moment = clock()
     document_id = ids("doc")

@@ -9,9 +9,9 @@ does not retry but hands to ``handle_failure``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -24,6 +24,7 @@ from sevamitra.data.verifications import AuditNote, Change, Expect, RequestState
 from sevamitra.domain.audit import POLICE, AuditAction
 from sevamitra.domain.documents import (
     MAX_DOCUMENT_BYTES,
+    CheckedDocument,
     DocumentFault,
     FailedDocument,
     bytes_match,
@@ -70,13 +71,22 @@ def judge(content_type: str, stored: StoredObject | None) -> DocumentFault | Non
     return None
 
 
-def document_problems(professional: Professional, read: ObjectReader) -> list[FailedDocument]:
+class DocumentCheck(NamedTuple):
+    """What the check found: the documents it refuses, and the exact versions it read."""
+
+    problems: list[FailedDocument]
+    checked: list[CheckedDocument]
+
+
+def inspect_documents(professional: Professional, read: ObjectReader) -> DocumentCheck:
     """Every required document must be stored and sound; optional ones (a photo) are checked
-    when they were uploaded. Reads exactly the objects registration recorded (latest per kind)."""
+    when they were uploaded. Reads exactly the objects registration recorded (latest per kind)
+    and pins each version it read."""
     required = required_kinds(professional.services)
     problems = [
         FailedDocument(kind=kind, reason="missing") for kind in required if kind not in professional.documents
     ]
+    checked: list[CheckedDocument] = []
     for kind, document in sorted(professional.documents.items()):
         stored = read(document.key)
         if stored is None and kind not in required:
@@ -84,7 +94,18 @@ def document_problems(professional: Professional, read: ObjectReader) -> list[Fa
         reason = judge(document.content_type, stored)
         if reason is not None:
             problems.append(FailedDocument(kind=kind, reason=reason))
-    return problems
+        if stored is not None:
+            checked.append(
+                CheckedDocument(
+                    kind=kind,
+                    document_id=document.document_id,
+                    key=document.key,
+                    version_id=stored.version_id,
+                    etag=stored.etag,
+                    size_bytes=stored.size,
+                )
+            )
+    return DocumentCheck(problems, checked)
 
 
 def check_documents(
@@ -93,7 +114,10 @@ def check_documents(
     professional = _professional(step.professional_id)
     expect = Expect((ProfessionalStatus.VERIFICATION_PENDING,), stage=VerificationStage.SUBMITTED)
     if expect.holds(professional):
-        problems = [problem.model_dump(mode="json") for problem in document_problems(professional, read)]
+        check = inspect_documents(professional, read)
+        problems = [problem.model_dump(mode="json") for problem in check.problems]
+        # Recorded with the outcome, in the same conditional write: the versions the check read.
+        checked = [document.model_dump(mode="json") for document in check.checked]
         at = now()
         if problems:
             change = Change(
@@ -107,13 +131,13 @@ def check_documents(
                         documents=sorted({p["kind"] for p in problems}),
                     )
                 ],
-                fields={"failed_documents": problems},
+                fields={"failed_documents": problems, "checked_documents": checked},
             )
         else:
             change = Change(
                 stage=VerificationStage.DOCUMENT_CHECK,
                 entries=[history_entry(VerificationStage.DOCUMENT_CHECK, at, "passed")],
-                fields={"failed_documents": []},
+                fields={"failed_documents": [], "checked_documents": checked},
             )
         repo.advance(step.professional_id, expect, change, at)
         professional = _professional(step.professional_id)
@@ -245,7 +269,10 @@ def await_answer(step: AwaitAnswer) -> dict:
 
 
 def decide(step: Decide, *, now: Clock = utc_now) -> dict:
+    """Verified or rejected, with the police answer and the document versions the check passed
+    in the decision's audit entry (a form posted again after the check changes neither)."""
     answer = step.answer
+    documents = _professional(step.professional_id).verification.checked_documents
     repo.record_answer(step.request_id, answer.result, answer.case_refs, answer.remarks, answer.answered_at)
     status = ProfessionalStatus.VERIFIED if answer.result == "clear" else ProfessionalStatus.REJECTED
     fields: dict[str, Any] = {"result": answer.result}
@@ -265,7 +292,9 @@ def decide(step: Decide, *, now: Clock = utc_now) -> dict:
             fields=fields,
         ),
         at,
-        note=AuditNote(POLICE, _outcome_action(status), _outcome_evidence(step.request_id, answer)),
+        note=AuditNote(
+            POLICE, _outcome_action(status), _outcome_evidence(step.request_id, answer, documents)
+        ),
     )
     professional = _professional(step.professional_id)
     if not (
@@ -276,7 +305,7 @@ def decide(step: Decide, *, now: Clock = utc_now) -> dict:
         raise UnexpectedState(
             f"decision: professional is {professional.status}/{professional.verification.stage}"
         )
-    record_outcome(professional.id, status, step.request_id, answer, at)
+    record_outcome(professional.id, status, step.request_id, answer, at, documents)
     publish(
         VERIFICATION_SOURCE,
         PROFESSIONAL_VERIFICATION_DECIDED,
@@ -287,13 +316,18 @@ def decide(step: Decide, *, now: Clock = utc_now) -> dict:
 
 
 def record_outcome(
-    professional_id: str, status: ProfessionalStatus, request_id: str, answer: PoliceAnswer, at: datetime
+    professional_id: str,
+    status: ProfessionalStatus,
+    request_id: str,
+    answer: PoliceAnswer,
+    at: datetime,
+    documents: Sequence[CheckedDocument],
 ) -> None:
     """The outcome on the professional's audit trail, once per request. The decision writes it in
     its own transaction; this finds it there, and appends it for a professional decided without
     one (a retried step, a record from before the entry was part of the decision)."""
     action = _outcome_action(status)
-    evidence = _outcome_evidence(request_id, answer)
+    evidence = _outcome_evidence(request_id, answer, documents)
     audit_repo.append(
         professional_id,
         at=iso(at),
@@ -311,7 +345,9 @@ def _outcome_action(status: ProfessionalStatus) -> AuditAction:
     return AuditAction.VERIFIED if status == ProfessionalStatus.VERIFIED else AuditAction.REJECTED
 
 
-def _outcome_evidence(request_id: str, answer: PoliceAnswer) -> dict[str, Any]:
+def _outcome_evidence(
+    request_id: str, answer: PoliceAnswer, documents: Sequence[CheckedDocument]
+) -> dict[str, Any]:
     evidence: dict[str, Any] = {
         "request_id": request_id,
         "result": answer.result,
@@ -320,6 +356,8 @@ def _outcome_evidence(request_id: str, answer: PoliceAnswer) -> dict[str, Any]:
     }
     if answer.remarks:
         evidence["remarks"] = answer.remarks
+    if documents:
+        evidence["documents"] = [document.model_dump(mode="json") for document in documents]
     return evidence
 
 

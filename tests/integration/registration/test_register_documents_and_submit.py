@@ -189,8 +189,29 @@ def test_submit_is_202_and_starts_one_verification_execution(
     late_document = api(
         "POST", f"/professionals/{professional_id}/documents", body=PDF, claims=claims_for("pro-7")
     )
-    assert (late_document.status, late_document.error_code) == (409, "invalid_transition")
+    assert (late_document.status, late_document.error_code) == (409, "documents_locked")
     assert len(_executions(verification_state_machine)) == 1
+
+
+def test_a_form_asked_for_while_submit_commits_is_refused_by_the_records_condition(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a form request that read the professional just before their submit committed
+    professional_id = register(api, "pro-race").body["id"]
+    upload(professional_id, "id_proof", api, "pro-race")
+    before_submit = repo.load_professional(professional_id)
+    assert (
+        api("POST", f"/professionals/{professional_id}/submit", claims=claims_for("pro-race")).status == 202
+    )
+    monkeypatch.setattr(repo, "load_professional", lambda _: before_submit)
+
+    # When it records its upload, the write's own condition refuses it: nothing changes
+    late = api("POST", f"/professionals/{professional_id}/documents", body=PDF, claims=claims_for("pro-race"))
+
+    assert (late.status, late.error_code) == (409, "documents_locked")
+    monkeypatch.undo()
+    stored = _profile(api, professional_id)
+    assert stored["documents"]["id_proof"]["document_id"] == before_submit.documents["id_proof"].document_id
 
 
 class _FailingStepFunctions:

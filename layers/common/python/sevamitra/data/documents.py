@@ -72,22 +72,36 @@ def object_exists(key: str) -> bool:
 
 
 class StoredObject(NamedTuple):
-    """What the document check needs of a stored object: its size and its first bytes."""
+    """What the document check needs of a stored object: its size and its first bytes, and which
+    version of the key those are (S3 version id, ``None`` on an unversioned bucket; ETag without
+    quotes), so the check can pin what it passed."""
 
     size: int
     head: bytes
+    version_id: str | None = None
+    etag: str = ""
 
 
 def stored_object(key: str) -> StoredObject | None:
-    """Size and first ``SNIFF_BYTES`` bytes of the object at ``key``, or None when nothing was
-    uploaded. Only the head is read, whatever the object's size."""
-    size = _size(key)
-    if size is None:
-        return None
+    """Size and first ``SNIFF_BYTES`` bytes of the newest object at ``key``, or None when nothing
+    was uploaded. Only the head is read, whatever the object's size, and it is read from the very
+    version HeadObject described (by version id, or by ETag where there is none), so a post
+    landing in between cannot pair one version's size with another's bytes."""
+    with dependency_errors("Document storage"):
+        try:
+            described = _s3().head_object(Bucket=settings().documents_bucket, Key=key)
+        except ClientError as exc:
+            if _not_found(exc):
+                return None
+            raise
+    size = int(described["ContentLength"])
+    version_id = described.get("VersionId")
+    etag = str(described["ETag"]).strip('"')
     if size == 0:
-        return StoredObject(0, b"")
+        return StoredObject(0, b"", version_id, etag)
+    same_version = {"VersionId": version_id} if version_id else {"IfMatch": f'"{etag}"'}
     with dependency_errors("Document storage"):
         body = _s3().get_object(
-            Bucket=settings().documents_bucket, Key=key, Range=f"bytes=0-{SNIFF_BYTES - 1}"
+            Bucket=settings().documents_bucket, Key=key, Range=f"bytes=0-{SNIFF_BYTES - 1}", **same_version
         )["Body"]
-        return StoredObject(size, body.read(SNIFF_BYTES))
+        return StoredObject(size, body.read(SNIFF_BYTES), version_id, etag)

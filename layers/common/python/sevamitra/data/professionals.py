@@ -139,10 +139,16 @@ def _detached(professional_id: str) -> ProfessionalModel:
 
 
 def _conditional_update(
-    professional_id: str, actions: list[Any], expected: ProfessionalStatus, what: str, **extra: Any
+    professional_id: str,
+    actions: list[Any],
+    expected: ProfessionalStatus,
+    what: str,
+    *,
+    refused: str = "invalid_transition",
+    **extra: Any,
 ) -> Professional:
     """Apply ``actions`` only while the professional is in ``expected`` (plus ``extra`` equality
-    conditions on top-level attributes); 404 if missing, 409 ``invalid_transition`` otherwise."""
+    conditions on top-level attributes); 404 if missing, 409 ``refused`` otherwise."""
     item = _detached(professional_id)
     condition = ProfessionalModel.status == expected.value
     for name, value in extra.items():
@@ -155,12 +161,13 @@ def _conditional_update(
                 raise
             if get_professional(professional_id) is None:
                 raise NotFound(message="No professional with that id.") from exc
-            raise Conflict("invalid_transition") from exc
+            raise Conflict(refused) from exc
     return to_domain(item)
 
 
 def record_document_request(professional_id: str, record: DocumentRecord, kind: DocumentKind) -> Professional:
-    """Remember the latest requested upload of ``kind`` (only while documents are being collected)."""
+    """Remember the latest requested upload of ``kind`` (only while documents are being collected:
+    409 ``documents_locked`` once submitted)."""
     return _conditional_update(
         professional_id,
         [
@@ -169,6 +176,7 @@ def record_document_request(professional_id: str, record: DocumentRecord, kind: 
         ],
         ProfessionalStatus.PENDING_DOCUMENTS,
         "Recording the document",
+        refused="documents_locked",
     )
 
 
@@ -177,8 +185,9 @@ def begin_submission(
 ) -> Professional:
     """pending_documents -> verification_pending for submission number ``submission``, recording
     which documents were found and a ``submitted`` history entry (the stage the workflow's
-    document check expects); an earlier check's refused documents are forgotten. Conditional on
-    the status and on the submission counter, so two racing submits cannot both pass."""
+    document check expects); an earlier check's refused and pinned documents are forgotten.
+    Conditional on the status and on the submission counter, so two racing submits cannot both
+    pass."""
     verification = ProfessionalModel.verification
     actions: list[Any] = [
         ProfessionalModel.status.set(ProfessionalStatus.VERIFICATION_PENDING.value),
@@ -188,6 +197,7 @@ def begin_submission(
             verification["history"].append([history_entry(VerificationStage.SUBMITTED, now)])
         ),
         verification["failed_documents"].set([]),
+        verification["checked_documents"].set([]),
         ProfessionalModel.updated_at.set(now),
     ]
     actions += [

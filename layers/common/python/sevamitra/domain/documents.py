@@ -5,6 +5,11 @@ Registration records the latest requested upload of each kind in the professiona
 ``documents`` map (kind -> ``DocumentRecord``) and signs the S3 POST policy with these limits;
 the verification workflow's document check reads the objects those records name and checks them
 against the same limits, because the policy alone is not proof (moto, for one, enforces none of it).
+
+An upload form stays valid for its whole lifetime, so it can be posted again after the check. The
+bucket therefore keeps every version of an object (``BUCKET_VERSIONED``), and the check pins the
+exact version it read (``CheckedDocument``): a second post adds a newer version, never changes the
+one the check passed and the decision names.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
 # Every document object's key starts with this (``document_key``); IAM grants are scoped to it.
 DOCUMENTS_PREFIX = "professionals/"
+
+# The documents bucket is versioned, in the CDK stack and on the local stack alike (both read this).
+BUCKET_VERSIONED = True
 
 
 class DocumentKind(StrEnum):
@@ -76,6 +84,22 @@ class DocumentRecord(Model):
     size_bytes: int
     requested_at: str
     uploaded_at: str | None = None
+
+
+class CheckedDocument(Model):
+    """Exactly which bytes the document check read for one kind: the object's key, its S3
+    version id (``None`` only on a bucket without versioning, where the ETag alone pins it) and
+    ETag (without quotes), and its size. Readers after the check read this version, not the key's
+    newest one."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: DocumentKind
+    document_id: str
+    key: str
+    version_id: str | None = None
+    etag: str
+    size_bytes: int
 
 
 DocumentFault = Literal["missing", "too_large", "wrong_type"]

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from sevamitra.domain.documents import DocumentKind, DocumentRecord, FailedDocument
+from sevamitra.domain.documents import CheckedDocument, DocumentKind, DocumentRecord, FailedDocument
 from sevamitra.domain.types import Model
 from sevamitra.platform.clock import iso
 
@@ -84,8 +84,9 @@ class Verification(Model):
     """The professional's ``verification`` map: where they are in verification and how they got
     there. ``submissions`` counts submits: the Step Functions execution of submission ``n`` is
     named ``<professional_id>-<n>``. The workflow adds the police request it waits on, its
-    escalations, the documents a failed check refused, and the police result (with any case
-    references, shown to officers only)."""
+    escalations, the documents a failed check refused, the exact object versions the last check
+    read (``checked_documents``: what the decision is about), and the police result (with any
+    case references, shown to officers only)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -95,6 +96,7 @@ class Verification(Model):
     request_id: str | None = None
     escalations: int = 0
     failed_documents: list[FailedDocument] = Field(default_factory=list)
+    checked_documents: list[CheckedDocument] = Field(default_factory=list)
     result: str | None = None
     case_refs: list[str] = Field(default_factory=list)
 
