@@ -4,7 +4,9 @@ Each HTTP request is matched against ``sevamitra.edge.routes.ROUTES``, checked t
 checks it (body size, the Cognito ID token of protected routes), turned into the REST proxy event
 AWS would send, and handed to the function's handler in this process. Gateway-level errors use
 API.md's error shape: 404 for a path no route declares, 405 for a declared path with another
-method, 413 for a body over the resolver's limit, 401 for a missing or invalid token.
+method, 413 for a body over the resolver's limit, 401 for a missing or invalid token, 408 for a
+body that has not arrived within ``REQUEST_TIMEOUT_S``. Every line the gateway logs, http.server's
+own included, goes through the functions' PII redactor.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -19,8 +22,8 @@ from dataclasses import dataclass, field
 from email.message import Message
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from io import BufferedIOBase
-from typing import Any, Protocol
+from io import BufferedIOBase, BufferedReader
+from typing import Any, Protocol, cast
 from urllib.parse import unquote, urlsplit
 
 import jwt
@@ -35,6 +38,12 @@ from sevamitra.platform.observability import redact
 log = logging.getLogger("local.gateway")
 
 Invoke = Callable[[Function, dict[str, Any]], Any]
+
+# A request body must have arrived this long after the gateway starts reading it (one deadline
+# for the whole body, however it trickles in); the request line and headers, and an idle
+# keep-alive connection, may wait this long for each read. Otherwise the connection is cut and
+# its thread freed. API Gateway enforces its own limits in AWS.
+REQUEST_TIMEOUT_S = 30.0
 
 
 class InvalidToken(Exception):
@@ -109,12 +118,62 @@ class BadFraming(Exception):
     pass
 
 
+class BodyTimeout(Exception):
+    """The body did not arrive before the deadline."""
+
+
+class DeadlineReader:
+    """The connection's stream, read against one deadline: each read waits at most the time left,
+    so a body sent a byte at a time is cut as surely as one that never comes."""
+
+    def __init__(self, stream: BufferedReader, connection: socket.socket, timeout_s: float) -> None:
+        self._stream = stream
+        self._connection = connection
+        self._deadline = time.monotonic() + timeout_s
+
+    def _wait(self, read: Callable[[int], bytes], size: int) -> bytes:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise BodyTimeout
+        self._connection.settimeout(left)
+        try:
+            return read(size)
+        except TimeoutError as exc:
+            raise BodyTimeout from exc
+
+    def read(self, size: int) -> bytes:
+        """Exactly ``size`` bytes, or fewer if the client closed the connection."""
+        parts: list[bytes] = []
+        missing = size
+        while missing > 0:
+            chunk = self._wait(self._stream.read1, missing)
+            if not chunk:
+                break
+            parts.append(chunk)
+            missing -= len(chunk)
+        return b"".join(parts)
+
+    def readline(self, limit: int) -> bytes:
+        line = bytearray()
+        while len(line) < limit:
+            buffered = self._wait(self._stream.peek, 1)[: limit - len(line)]
+            if not buffered:
+                break
+            end = buffered.find(b"\n")
+            line += self._stream.read(len(buffered) if end < 0 else end + 1)  # already buffered
+            if end >= 0:
+                break
+        return bytes(line)
+
+
 def _error(status: int, code: str, headers: dict[str, str], *, close: bool = False) -> GatewayResponse:
     body = json.dumps(error_body(code, language_of(headers)), ensure_ascii=False).encode()
     return GatewayResponse(status, body, [("Content-Type", "application/json")], close=close)
 
 
-def read_body(headers: Message, stream: BufferedIOBase, limit: int = MAX_BODY_BYTES) -> bytes:
+def read_body(
+    headers: Message, stream: BufferedIOBase | DeadlineReader, limit: int = MAX_BODY_BYTES
+) -> bytes:
     """The request body, refusing anything over ``limit`` bytes before reading it all."""
     if "chunked" in (headers.get("Transfer-Encoding") or "").lower():
         return _read_chunked(stream, limit)
@@ -132,7 +191,7 @@ def read_body(headers: Message, stream: BufferedIOBase, limit: int = MAX_BODY_BY
     return stream.read(length)
 
 
-def _read_chunked(stream: BufferedIOBase, limit: int) -> bytes:
+def _read_chunked(stream: BufferedIOBase | DeadlineReader, limit: int) -> bytes:
     body = bytearray()
     while True:
         size_line = stream.readline(1024).split(b";")[0].strip()
@@ -168,10 +227,12 @@ class Gateway:
         port: int = 3000,
         invoke: Invoke = dispatch.invoke,
         stage: str = "local",
+        request_timeout_s: float = REQUEST_TIMEOUT_S,
     ) -> None:
         self.verifier = verifier
         self.invoke = invoke
         self.stage = stage
+        self.request_timeout_s = request_timeout_s
         self._server = _Server((host, port), _RequestHandler)
         self._server.gateway = self
         self._thread: threading.Thread | None = None
@@ -192,7 +253,7 @@ class Gateway:
             self._thread.join(timeout=5)
 
     def respond(
-        self, method: str, target: str, raw_headers: Message, stream: BufferedIOBase
+        self, method: str, target: str, raw_headers: Message, stream: BufferedIOBase | DeadlineReader
     ) -> GatewayResponse:
         url = urlsplit(target)
         path = unquote(url.path) or "/"
@@ -217,6 +278,9 @@ class Gateway:
             return _error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", headers, close=True)
         except BadFraming:
             return _error(HTTPStatus.BAD_REQUEST, "bad_request", headers, close=True)
+        except BodyTimeout:
+            log.info("body of %s %s not received within %gs", method, route.path, self.request_timeout_s)
+            return _error(HTTPStatus.REQUEST_TIMEOUT, "request_timeout", headers, close=True)
 
         claims: dict[str, Any] | None = None
         if route.auth is Auth.COGNITO:
@@ -286,13 +350,34 @@ class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "SevaMitraLocalGateway"
 
+    def setup(self) -> None:
+        super().setup()
+        # The request line and headers (and the wait for the next request on a kept-alive
+        # connection) cannot hang forever: http.server closes the connection on a timeout.
+        self.connection.settimeout(self.server.gateway.request_timeout_s)
+
     def _serve(self) -> None:
         started = time.perf_counter()
+        gateway = self.server.gateway
+        # StreamRequestHandler's default rbufsize (-1) makes rfile a BufferedReader.
+        body = DeadlineReader(cast(BufferedReader, self.rfile), self.connection, gateway.request_timeout_s)
         try:
-            response = self.server.gateway.respond(self.command, self.path, self.headers, self.rfile)
+            response = gateway.respond(self.command, self.path, self.headers, body)
         except Exception:
             log.exception("gateway failure on %s", self.command)
             response = _error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", {}, close=True)
+        finally:
+            self.connection.settimeout(gateway.request_timeout_s)
+        self._send(response)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        # Without the query string (``/bans/check`` carries an Aadhaar or mobile there), and
+        # redacted: an unmatched path is whatever the client typed.
+        path = redact(urlsplit(self.path).path)
+        log.info("%s %s %d %.1fms", self.command, path, response.status, elapsed_ms)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+
+    def _send(self, response: GatewayResponse) -> None:
         self.send_response(response.status)
         for name, value in response.headers:
             self.send_header(name, value)
@@ -303,17 +388,26 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        # Without the query string (``/bans/check`` carries an Aadhaar or mobile there), and
-        # redacted: an unmatched path is whatever the client typed.
-        path = redact(urlsplit(self.path).path)
-        log.info("%s %s %d %.1fms", self.command, path, response.status, elapsed_ms)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (a malformed request line, an unknown method, a URL or
+        headers too long) in API.md's error shape, under the standard reason phrase: http.server
+        would echo the request line, query string and all, in the status line and an HTML page."""
+        self.log_error("code %d, message %s", code, message)
+        headers = dict(self.headers.items()) if getattr(self, "headers", None) else {}
+        self._send(_error(code, _HTTP_SERVER_ERRORS.get(code, "bad_request"), headers, close=True))
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """The access line is written by ``_serve``."""
 
     def log_message(self, format: str, *args: Any) -> None:
-        """http.server's own lines (malformed requests) go to the log, not raw stderr."""
-        log.info("http: " + format, *args)
+        """http.server's own lines (malformed requests, timeouts) go to the log, not raw stderr,
+        redacted: they quote the request line the client sent."""
+        log.info("http: %s", redact(format % args))
+
+
+# The error codes of the statuses http.server answers by itself, before a route is matched.
+_HTTP_SERVER_ERRORS: dict[int, str] = {
+    HTTPStatus.NOT_IMPLEMENTED: "method_not_allowed",
+    HTTPStatus.REQUEST_TIMEOUT: "request_timeout",
+}

@@ -197,7 +197,10 @@ class LocalStack:
 
 
 def _configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from local.logs import redacting_handler
+
+    # Every line through the PII redactor (local/logs.py): a client can put an Aadhaar anywhere.
+    logging.basicConfig(level=logging.INFO, handlers=[redacting_handler()])
     # moto's server logs every SDK call it serves, botocore every client it makes: the gateway's
     # access lines and the handlers' own logs are what matter.
     for noisy in ("werkzeug", "botocore", "pynamodb"):

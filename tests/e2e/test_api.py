@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import boto3
 import jwt
@@ -215,3 +217,28 @@ def test_access_log_has_method_path_status_and_no_query(stack: Stack, server_log
     lines = [line for line in server_log.read_text().splitlines() if "local.gateway" in line]
     assert any("GET /services 200" in line and line.endswith("ms") for line in lines)
     assert not any("234123412346" in line for line in lines)
+
+
+def test_no_raw_aadhaar_from_a_request_reaches_the_server_log(local_only: Stack, server_log: Path) -> None:
+    """http.server's own lines quote the request line; the access line shows the path; both, and
+    every other line of the local stack, go through the PII redactor (issue 13, item 9)."""
+    aadhaar = "281234567893"
+    api = urlsplit(local_only.api_url)
+    requests_sent = [
+        f"GET /bans/check?aadhaar={aadhaar} extra HTTP/1.1\r\n\r\n",  # 400, bad request line
+        f"FETCH /bans/check?aadhaar={aadhaar} HTTP/1.1\r\nHost: x\r\n\r\n",  # 501, unknown method
+        f"GET /bans/check?aadhaar={aadhaar} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",  # 401
+        f"GET /nowhere/{aadhaar} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",  # 404
+    ]
+    for raw in requests_sent:
+        with socket.create_connection((str(api.hostname), int(api.port or 80)), timeout=5) as connection:
+            connection.sendall(raw.encode())
+            answer = b""
+            while chunk := connection.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 4") or answer.startswith(b"HTTP/1.1 501"), answer
+        assert aadhaar.encode() not in answer
+    time.sleep(0.3)
+    log = server_log.read_text()
+    assert "http: code 400" in log  # http.server's own line is written, redacted
+    assert aadhaar not in log

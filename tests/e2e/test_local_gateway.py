@@ -6,13 +6,19 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import select
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 
 from local.gateway import Gateway, InvalidToken, KeysUnavailable
+from sevamitra.edge.errors import message_for
 from sevamitra.edge.routes import Function
 from tests.e2e.conftest import free_port
 
@@ -186,3 +192,137 @@ def test_gateway_errors_are_in_hindi_for_hindi_clients(gateway: str) -> None:
     body = json.loads(response.text)
     assert response.status_code == 404
     assert body["error"]["message"] == "ऐसा कोई मार्ग नहीं है।"
+
+
+# --- http.server's own lines, and a body that never arrives (issue 13, item 9) --------------------
+
+AADHAAR = "276543219876"  # Aadhaar-shaped: a client may put one in a query string
+SHORT_TIMEOUT_S = 1.0
+
+
+def _address(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    return str(parts.hostname), int(parts.port or 80)
+
+
+def _exchange(url: str, raw: bytes, timeout_s: float = 5) -> bytes:
+    """Send ``raw`` on a fresh connection and read until the server closes it."""
+    with socket.create_connection(_address(url), timeout=timeout_s) as connection:
+        connection.sendall(raw)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+        return received
+
+
+def _status_line_and_error(response: bytes) -> tuple[bytes, dict[str, Any]]:
+    head, _, body = response.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0], json.loads(body)["error"]
+
+
+@pytest.mark.parametrize(
+    ("request_line", "status_line", "code", "language"),
+    [
+        # Refused before its headers are read: Accept-Language is not known yet.
+        (
+            f"GET /bans/check?aadhaar={AADHAAR} extra HTTP/1.1",
+            b"HTTP/1.1 400 Bad Request",
+            "bad_request",
+            "en",
+        ),
+        (
+            f"FETCH /bans/check?aadhaar={AADHAAR} HTTP/1.1",
+            b"HTTP/1.1 501 Not Implemented",
+            "method_not_allowed",
+            "hi",
+        ),
+    ],
+    ids=["bad-request-line", "unknown-method"],
+)
+def test_http_servers_own_refusals_echo_no_aadhaar_in_status_line_body_or_log(
+    gateway: str,
+    caplog: pytest.LogCaptureFixture,
+    request_line: str,
+    status_line: bytes,
+    code: str,
+    language: str,
+) -> None:
+    with caplog.at_level(logging.INFO, logger="local.gateway"):
+        response = _exchange(gateway, f"{request_line}\r\nHost: x\r\nAccept-Language: hi\r\n\r\n".encode())
+
+    assert AADHAAR.encode() not in response
+    line, error = _status_line_and_error(response)
+    assert line == status_line
+    assert error["code"] == code
+    assert error["message"] == message_for(code, language)
+    logged = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith("http: code") for m in logged), logged
+    assert not any(AADHAAR in m for m in logged), logged
+
+
+@pytest.fixture
+def impatient_gateway(functions: RecordingFunctions, verifier: FakeVerifier) -> Iterator[str]:
+    server = Gateway(verifier, port=free_port(), invoke=functions, request_timeout_s=SHORT_TIMEOUT_S)
+    server.start()
+    yield server.url
+    server.stop()
+
+
+def _slow_request(url: str, head: bytes, trickle: bytes = b"", every_s: float = 0.0) -> tuple[bytes, float]:
+    """Send ``head``, then ``trickle`` a byte every ``every_s`` until the server answers; then
+    read until it closes: (everything received, seconds taken)."""
+    started = time.monotonic()
+    with socket.create_connection(_address(url), timeout=10) as connection:
+        connection.sendall(head)
+        for byte in trickle:
+            answered, _, _ = select.select([connection], [], [], every_s)
+            if answered:
+                break
+            connection.sendall(bytes([byte]))
+        received = b""
+        try:
+            while chunk := connection.recv(65536):
+                received += chunk
+        except ConnectionResetError:  # closed with trickled bytes unread: what came first stands
+            pass
+    return received, time.monotonic() - started
+
+
+BOOKING_HEAD = b"POST /bookings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+
+
+@pytest.mark.parametrize(
+    ("head", "trickle"),
+    [
+        (BOOKING_HEAD + b"Content-Length: 50000\r\n\r\n{}", b""),  # 2 of 50,000 bytes, then silence
+        (BOOKING_HEAD + b"Content-Length: 50000\r\n\r\n", b"{" + b" " * 99),  # a byte every 50 ms, 5 s
+        (BOOKING_HEAD + b"Transfer-Encoding: chunked\r\n\r\n10\r\n{}", b""),  # half a chunk
+    ],
+    ids=["never-arrives", "trickles", "chunked"],
+)
+def test_a_body_that_does_not_arrive_in_time_is_408_while_other_requests_are_served(
+    impatient_gateway: str, functions: RecordingFunctions, head: bytes, trickle: bytes
+) -> None:
+    outcome: list[tuple[bytes, float]] = []
+    slow = threading.Thread(
+        target=lambda: outcome.append(_slow_request(impatient_gateway, head, trickle, every_s=0.05))
+    )
+    slow.start()
+    time.sleep(0.1)
+    health = requests.get(f"{impatient_gateway}/health", timeout=5)  # served while the slow one waits
+    assert health.status_code == 200
+    assert slow.is_alive()
+    slow.join(timeout=10)
+
+    response, took = outcome[0]
+    line, error = _status_line_and_error(response)
+    assert line == b"HTTP/1.1 408 Request Timeout"
+    assert error["code"] == "request_timeout"
+    assert SHORT_TIMEOUT_S <= took < SHORT_TIMEOUT_S + 2
+    assert [e["path"] for e in functions.events] == ["/health"]  # the cut request reached no function
+
+
+def test_a_request_whose_headers_never_end_is_closed_within_the_timeout(impatient_gateway: str) -> None:
+    received, took = _slow_request(impatient_gateway, b"GET /health HTTP/1.1\r\nHost: x\r\n")
+    assert received == b""
+    assert took < SHORT_TIMEOUT_S + 2

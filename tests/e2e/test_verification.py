@@ -52,7 +52,15 @@ def test_an_unsigned_police_callback_is_401_over_http(stack: Stack) -> None:
     )
 
 
-@pytest.mark.parametrize(("body", "code"), [('{"name": ', "malformed_json"), ("[1, 2]", "body_not_object")])
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ('{"name": ', "malformed_json"),
+        ("[1, 2]", "body_not_object"),
+        ('{"x":' + "[" * 1000 + "]" * 1000 + "}", "malformed_json"),  # nested past the parser's stack
+    ],
+    ids=["truncated", "array", "nested-1000-deep"],
+)
 def test_a_post_body_that_is_not_a_json_object_is_400_over_http(stack: Stack, body: str, code: str) -> None:
     citizen = _bearer(stack.demo_token("citizen"))
     response = stack.request(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import re
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
@@ -23,6 +26,17 @@ from sevamitra.platform.settings import settings
 
 # API Gateway allows 10 MB; no Seva Mitra request needs more than a few KiB.
 MAX_BODY_BYTES = 64 * 1024
+
+# json.loads recurses once per level of nesting: a 2 KB body of 1,000 nested arrays exhausts the
+# interpreter's stack (RecursionError) before any validation runs. No request nests deeper than a
+# few levels; anything past this is refused before parsing.
+MAX_JSON_DEPTH = 32
+
+# A JSON string literal, escapes included (an unterminated one runs to the end: a parser stops
+# there too). Unrolled so that matching is linear in the body's length.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_OPENING = frozenset(b"[{")
 
 _JSON_HEADERS = {"Content-Type": content_types.APPLICATION_JSON}
 _COGNITO_ROUTES = frozenset((route.method, route.path) for route in ROUTES if route.auth is Auth.COGNITO)
@@ -45,6 +59,41 @@ def proxy_error(status: int, code: str, headers: dict[str, str] | None, message:
         "body": json.dumps(error_body(code, language_of(headers), message), ensure_ascii=False),
         "isBase64Encoded": False,
     }
+
+
+def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether a JSON parser could nest deeper than ``limit`` arrays/objects in ``body``.
+
+    One linear pass, nothing parsed: string literals (with their escaped quotes) are dropped,
+    then the remaining brackets are counted. Works on UTF-8 bytes as they are: no multi-byte
+    character contains an ASCII byte. Stray closing brackets may lower the count, but a parser
+    stops at the first one, so the count never falls below the depth a parser reaches."""
+    brackets = _JSON_STRING.sub(b"", body).translate(None, _NOT_BRACKETS)
+    depth = 0
+    for byte in brackets:
+        if byte in _OPENING:
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def _body_bytes(event: Mapping[str, Any]) -> bytes:
+    """The request body as the client sent it (API Gateway base64-encodes binary media types)."""
+    body = event.get("body") or ""
+    raw = body.encode() if isinstance(body, str) else bytes(body)
+    return base64.b64decode(raw) if event.get("isBase64Encoded") else raw
+
+
+def _unparseable(event: Mapping[str, Any]) -> bool:
+    """A body no route may hand to the JSON parser: nested past ``MAX_JSON_DEPTH``, or marked
+    base64 but not base64."""
+    try:
+        return json_too_deep(_body_bytes(event))
+    except binascii.Error:
+        return True
 
 
 def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -73,7 +122,8 @@ class SevaResolver(APIGatewayRestResolver):
 
     ``before_routing`` sees the raw event before any parsing or validation, like an API Gateway
     authorizer would (the police signature is checked over the raw body there); a domain error
-    it raises becomes the response."""
+    it raises becomes the response. Before the body reaches the JSON parser, on every route,
+    its nesting is limited to ``MAX_JSON_DEPTH`` (400 ``malformed_json``)."""
 
     def __init__(self, *args: Any, before_routing: BeforeRouting | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,6 +146,9 @@ class SevaResolver(APIGatewayRestResolver):
             # API Gateway's authorizer already refuses these; checking again here keeps the order
             # "who are you" before "what did you send" however the function is invoked.
             return proxy_error(HTTPStatus.UNAUTHORIZED, "unauthorized", headers)
+        if _unparseable(event):
+            logger.info("body nested too deep", extra={"error_code": "malformed_json", "status": 400})
+            return proxy_error(HTTPStatus.BAD_REQUEST, "malformed_json", headers)
         return super().resolve(event, context)
 
     def error(

@@ -139,6 +139,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "यह सत्यापन अनुरोध बंद हो चुका है; पेशेवर को दोबारा जमा करना होगा।",
     ),
     "payload_too_large": ("The request body is too large.", "अनुरोध का आकार बहुत बड़ा है।"),
+    "request_timeout": (
+        "The request did not arrive in time. Send it again.",
+        "अनुरोध समय पर नहीं पहुँचा। कृपया दोबारा भेजें।",
+    ),
     "validation_error": ("Some fields are invalid.", "कुछ फ़ील्ड अमान्य हैं।"),
     "out_of_service_area": (
         "The location is outside the Uttar Pradesh service area.",
