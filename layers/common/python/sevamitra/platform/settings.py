@@ -59,7 +59,7 @@ class CommonSettings(EnvironmentSettings):
     police_secret_arn: Annotated[str, FROM_STACK] = Field(
         default="sevamitra-local/police-callback", alias="POLICE_SECRET_ARN"
     )
-    # Set (by the stack, by the local stack) on the functions that start the workflow.
+    # The verification workflow: the stack sets it on the functions whose access starts it.
     verification_state_machine_arn: str = Field(default="", alias="VERIFICATION_STATE_MACHINE_ARN")
     booking_accept_timeout_s: int = Field(default=1800, ge=1, alias="BOOKING_ACCEPT_TIMEOUT_S")
     complaint_sla_s: int = Field(default=7 * 24 * 3600, ge=1, alias="COMPLAINT_SLA_S")
