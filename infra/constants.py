@@ -28,9 +28,9 @@ ENTRY_MEMORY_MB = 512
 ENTRY_TIMEOUT = Duration.seconds(60)
 FUNCTIONS_ROOT = Path(__file__).resolve().parent.parent / "functions"
 
-# Powertools: the same names the shared package uses (sevamitra.platform.observability).
-POWERTOOLS_SERVICE_NAME = "sevamitra"
-POWERTOOLS_METRICS_NAMESPACE = "SevaMitra"
+# Powertools: the names the shared package logs and emits metrics under.
+POWERTOOLS_SERVICE_NAME = observability.SERVICE
+POWERTOOLS_METRICS_NAMESPACE = observability.METRICS_NAMESPACE
 
 # Alarms: any error or throttle in a 5-minute window is worth a look at this scale.
 ALARM_PERIOD = Duration.minutes(5)

@@ -18,13 +18,14 @@ from infra.constructs.auth import Accounts
 from infra.constructs.data import Data
 from infra.constructs.documents import DocumentStore
 from infra.constructs.events import Events
-from infra.constructs.functions import Functions, Resources
+from infra.constructs.functions import Functions
 from infra.constructs.igrs import Igrs
 from infra.constructs.keys import Keys
 from infra.constructs.operations import NotifyAlarms, Operations
 from infra.constructs.schedules import Schedules
 from infra.constructs.secrets import Secrets
 from infra.constructs.verification import VerificationWorkflow
+from infra.grants import Resources
 from sevamitra.edge.routes import (
     ROUTES,
     SCHEDULED_JOBS,
@@ -116,11 +117,12 @@ class SevaMitraStack(Stack):
             writes_documents = access.documents is not None and access.documents is not Documents.READ
             if self.keys.documents is not None and writes_documents:
                 # Presigned uploads must ask for SSE-KMS with the documents key (docs/deploy.md).
-                function.add_environment("DOCUMENTS_SSE", "aws:kms")
-                function.add_environment("DOCUMENTS_KMS_KEY_ID", self.keys.documents.key_arn)
+                self.functions.add_settings(
+                    function, documents_sse="aws:kms", documents_kms_key_id=self.keys.documents.key_arn
+                )
         origins = ",".join(self.stage.allowed_origins)
         for function in self.api_functions.values():
-            function.add_environment("ALLOWED_ORIGINS", origins)
+            self.functions.add_settings(function, allowed_origins_setting=origins)
         self.operations = Operations(self, "Operations", stage=self.stage, key=self.keys.alarms)
         self.operations.invoked_asynchronously([self.functions.entry(job.entry) for job in scheduled_jobs])
         self.operations.api_alarms(self.api.rest_api)

@@ -1,6 +1,8 @@
 """Where the code lives: the import roots every process of the project needs (the layer package,
-each function's folder, the repository root). The Makefile exports the same list as PYTHONPATH;
-scripts and tests that start subprocesses take it from here."""
+each function's folder, the repository root). Scripts and tests that start subprocesses take them
+from here. The files that cannot import this list (the Makefile's PYTHONPATH, pyproject's pytest,
+mypy and ruff settings, cdk.json, docs/local.md) repeat it; tests/unit/test_import_roots.py holds
+each copy to this one."""
 
 from __future__ import annotations
 

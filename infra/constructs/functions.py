@@ -1,7 +1,10 @@
-"""The one helper that builds every Lambda function, and grants each exactly what ``access.py`` says.
+"""The Lambda factory: the one helper that builds every function.
 
-Every function: python3.13 on arm64, the common layer, its own role, its own log group with
-retention, X-Ray tracing, the typed environment below, an Errors alarm and a Throttles alarm.
+Every function: python3.13 on arm64, the common layer, its own role with exactly what
+``access.py`` says (compiled by ``infra/grants.py``), its own log group with retention, X-Ray
+tracing, an Errors alarm and a Throttles alarm, and an environment built from the field names of
+the settings model its code reads (``SETTINGS``): ``environment`` turns them into the model's own
+aliases, so the stack cannot set a variable the code does not declare, or forget one it needs.
 """
 
 from __future__ import annotations
@@ -9,26 +12,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
-from aws_cdk import ArnFormat, Duration, Stack
-from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_events as events
+from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_stepfunctions as sfn
-from constructs import Construct, IConstruct
+from constructs import Construct
 
+from complaint.settings import ComplaintSettings
 from infra import access as acl
 from infra import constants
-from infra.access import Access, Documents, Secret
+from infra.access import Access, Secret
 from infra.constants import StageSettings
 from infra.constructs.monitoring import alarm
+from infra.grants import Resources, grant, grant_verification
 from infra.nag import acknowledge
-from sevamitra.domain.documents import DOCUMENTS_PREFIX
+from register.settings import RegisterSettings
 from sevamitra.edge.routes import Entry, Function
+from sevamitra.platform.settings import CommonSettings, FromStack
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 ARCHITECTURE = lambda_.Architecture.ARM_64
@@ -39,46 +42,44 @@ _ASSET_EXCLUDE = ["__pycache__", "*.pyc"]
 _LAYER_ASSET_EXCLUDE = [".stamp"]
 
 
-@dataclass(frozen=True)
-class FunctionEnvironment:
-    """The environment every function gets: what ``sevamitra.platform.settings.CommonSettings`` reads."""
-
-    stage: str
-    table_prefix: str
-    documents_bucket: str
-    event_bus_name: str
-    identity_key_secret_arn: str
-    police_secret_arn: str
-    log_level: str
-    service_name: str = constants.POWERTOOLS_SERVICE_NAME
-    metrics_namespace: str = constants.POWERTOOLS_METRICS_NAMESPACE
-
-    def variables(self) -> dict[str, str]:
-        return {
-            "STAGE": self.stage,
-            "TABLE_PREFIX": self.table_prefix,
-            "DOCUMENTS_BUCKET": self.documents_bucket,
-            "EVENT_BUS_NAME": self.event_bus_name,
-            "IDENTITY_KEY_SECRET_ARN": self.identity_key_secret_arn,
-            "POLICE_SECRET_ARN": self.police_secret_arn,
-            "POWERTOOLS_SERVICE_NAME": self.service_name,
-            "POWERTOOLS_METRICS_NAMESPACE": self.metrics_namespace,
-            "POWERTOOLS_LOG_LEVEL": self.log_level,
-            # No pydantic plugins are used; skipping their discovery saves an entry-point scan
-            # on every cold start (benchmarks/cold_start.py).
-            "PYDANTIC_DISABLE_PLUGINS": "__all__",
-        }
+# The settings model each function's code reads (its entries run the same code and read the same).
+SETTINGS: Mapping[Function, type[CommonSettings]] = MappingProxyType(
+    {
+        Function.REGISTER: RegisterSettings,
+        Function.MATCH: CommonSettings,
+        Function.BOOK: CommonSettings,
+        Function.COMPLAINT: ComplaintSettings,
+        Function.VERIFY: CommonSettings,
+    }
+)
 
 
-@dataclass(frozen=True)
-class Resources:
-    """The resources ``access.py`` refers to by name."""
+def stack_set(settings: type[CommonSettings]) -> frozenset[str]:
+    """The fields of ``settings`` a deployed function must be given: required, or ``FROM_STACK``."""
+    return frozenset(
+        name
+        for name, field in settings.model_fields.items()
+        if field.is_required() or any(isinstance(marker, FromStack) for marker in field.metadata)
+    )
 
-    tables: Mapping[str, dynamodb.ITable]
-    table_indexes: Mapping[str, tuple[str, ...]]
-    bucket: s3.IBucket
-    secrets: Mapping[Secret, secretsmanager.ISecret]
-    event_bus: events.IEventBus
+
+def environment(
+    settings: type[CommonSettings], values: Mapping[str, str], *, complete: bool = True
+) -> dict[str, str]:
+    """The Lambda environment that gives code reading ``settings`` these ``values`` (field name ->
+    value or CDK token), keyed by the fields' aliases. Raises ``ValueError``, which fails synth, for
+    a field ``settings`` does not declare and, when ``complete``, for a ``stack_set`` one missing."""
+    fields = settings.model_fields
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise ValueError(
+            f"{settings.__name__} declares no setting {', '.join(unknown)}: declare it in the settings "
+            "model the function reads before the stack sets it"
+        )
+    missing = sorted(stack_set(settings) - set(values)) if complete else []
+    if missing:
+        raise ValueError(f"{settings.__name__} needs {', '.join(missing)} from the stack: no usable default")
+    return {fields[name].alias or name: value for name, value in values.items()}
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class _Spec:
     memory_mb: int
     timeout: Duration
     access: Access
+    settings: type[CommonSettings]
     description: str
 
 
@@ -108,15 +110,19 @@ class Functions(Construct):
         super().__init__(scope, construct_id)
         self._stage = stage
         self._resources = resources
-        self.environment = FunctionEnvironment(
-            stage=stage.name,
-            table_prefix=stage.prefix,
-            documents_bucket=resources.bucket.bucket_name,
-            event_bus_name=resources.event_bus.event_bus_name,
-            identity_key_secret_arn=resources.secrets[Secret.IDENTITY_KEY].secret_arn,
-            police_secret_arn=resources.secrets[Secret.POLICE_CALLBACK].secret_arn,
-            log_level=stage.log_level,
-        )
+        # What every function gets, by ``CommonSettings`` field name.
+        self.common_settings: dict[str, str] = {
+            "stage": stage.name,
+            "table_prefix_setting": stage.prefix,
+            "documents_bucket": resources.bucket.bucket_name,
+            "event_bus_name": resources.event_bus.event_bus_name,
+            "identity_key_secret_arn": resources.secrets[Secret.IDENTITY_KEY].secret_arn,
+            "police_secret_arn": resources.secrets[Secret.POLICE_CALLBACK].secret_arn,
+            "powertools_service_name": constants.POWERTOOLS_SERVICE_NAME,
+            "powertools_metrics_namespace": constants.POWERTOOLS_METRICS_NAMESPACE,
+            "powertools_log_level": stage.log_level,
+            "pydantic_disable_plugins": "__all__",
+        }
         self.layer = lambda_.LayerVersion(
             self,
             "CommonLayer",
@@ -127,6 +133,7 @@ class Functions(Construct):
         )
         self.built: dict[str, lambda_.Function] = {}
         self._access: dict[str, Access] = {}
+        self._settings: dict[str, type[CommonSettings]] = {}
 
     def api(self, function: Function) -> lambda_.Function:
         """The function serving ``function``'s API routes: ``<name>.handler.lambda_handler``."""
@@ -139,6 +146,7 @@ class Functions(Construct):
                 memory_mb=constants.API_MEMORY_MB,
                 timeout=constants.API_TIMEOUT,
                 access=acl.access_of(function),
+                settings=SETTINGS[function],
                 description=f"Seva Mitra API: {function.value}",
             )
         )
@@ -154,6 +162,7 @@ class Functions(Construct):
                 memory_mb=constants.ENTRY_MEMORY_MB,
                 timeout=constants.ENTRY_TIMEOUT,
                 access=acl.access_of(entry),
+                settings=SETTINGS[entry.function],
                 description=f"Seva Mitra job: {entry.name}",
             )
         )
@@ -161,45 +170,17 @@ class Functions(Construct):
     def allow_verification_start(self, state_machine: sfn.StateMachine) -> None:
         """Let every function whose access says so start ``state_machine`` (and look up its
         executions), and tell it the ARN; let those that answer it resume its waiting tasks."""
-        executions = Stack.of(self).format_arn(
-            service="states",
-            resource="execution",
-            resource_name=f"{state_machine.state_machine_name}:*",
-            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-        )
-        for construct_id, function in self.built.items():
-            access = self._access[construct_id]
+        for function, access in self.each():
             if access.starts_verification:
-                function.add_environment("VERIFICATION_STATE_MACHINE_ARN", state_machine.state_machine_arn)
-                function.add_to_role_policy(
-                    iam.PolicyStatement(
-                        sid="StartVerification",
-                        actions=list(acl.STATE_MACHINE_START_ACTIONS),
-                        resources=[state_machine.state_machine_arn],
-                    )
-                )
-                function.add_to_role_policy(
-                    iam.PolicyStatement(
-                        sid="DescribeVerification",
-                        actions=list(acl.EXECUTION_DESCRIBE_ACTIONS),
-                        resources=[executions],
-                    )
-                )
-                acknowledge(
-                    function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
-                    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:"
-                    f"<AWS::AccountId>:execution:<{_logical_id(state_machine)}.Name>:*]",
-                    "Executions are named per submission (<professional_id>-<n>); DescribeExecution "
-                    "is limited to this one state machine's executions.",
-                )
-            if access.answers_verification:
-                function.add_to_role_policy(
-                    iam.PolicyStatement(
-                        sid="AnswerVerification",
-                        actions=list(acl.TASK_ANSWER_ACTIONS),
-                        resources=[state_machine.state_machine_arn],
-                    )
-                )
+                self.add_settings(function, verification_state_machine_arn=state_machine.state_machine_arn)
+            grant_verification(function, access, state_machine)
+
+    def add_settings(self, function: lambda_.Function, **values: str) -> None:
+        """Give ``function`` more settings (field name -> value) once they exist: its settings
+        model must declare them (``environment``)."""
+        construct_id = function.node.scope.node.id  # type: ignore[union-attr]
+        for name, value in environment(self._settings[construct_id], values, complete=False).items():
+            function.add_environment(name, value)
 
     def each(self) -> list[tuple[lambda_.Function, Access]]:
         """Every function built so far, with its access (for grants made after all are built)."""
@@ -223,7 +204,7 @@ class Functions(Construct):
             description=f"{spec.function_name}: least privilege (infra/access.py)",
         )
         log_group.grant_write(role)
-        self._grant(role, spec.access)
+        grant(role, spec.access, self._resources)
         function = lambda_.Function(
             scope,
             "Function",
@@ -239,7 +220,7 @@ class Functions(Construct):
             tracing=lambda_.Tracing.ACTIVE,
             log_group=log_group,
             role=role,
-            environment=self.environment.variables(),
+            environment=environment(spec.settings, self.common_settings),
         )
         self._alarms(scope, function, spec.function_name)
         acknowledge(
@@ -255,83 +236,8 @@ class Functions(Construct):
         )
         self.built[spec.construct_id] = function
         self._access[spec.construct_id] = spec.access
+        self._settings[spec.construct_id] = spec.settings
         return function
-
-    def _grant(self, role: iam.Role, access: Access) -> None:
-        resources = self._resources
-        for logical in sorted(access.tables):
-            table = resources.tables[logical]
-            actions = access.table_actions(logical)
-            index_arns = (
-                [f"{table.table_arn}/index/{name}" for name in resources.table_indexes[logical]]
-                if acl.TABLE_QUERY_ACTIONS & set(actions)
-                else []
-            )
-            role.add_to_principal_policy(
-                iam.PolicyStatement(
-                    sid=f"Table{_pascal(logical)}",
-                    actions=list(actions),
-                    resources=[table.table_arn, *index_arns],
-                )
-            )
-        if access.documents is Documents.EVIDENCE_UPLOAD:
-            role.add_to_principal_policy(
-                iam.PolicyStatement(
-                    sid="EvidenceObjects",
-                    actions=list(acl.DOCUMENT_WRITE_ACTIONS),
-                    resources=[resources.bucket.arn_for_objects(f"{acl.EVIDENCE_PREFIX}*")],
-                )
-            )
-            bucket_id = Stack.of(self).get_logical_id(resources.bucket.node.default_child)  # type: ignore[arg-type]
-            acknowledge(
-                role.node.find_child("DefaultPolicy"),
-                f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{acl.EVIDENCE_PREFIX}*]",
-                "Evidence keys are generated per upload under complaints/<id>/; signing the upload "
-                "form needs PutObject on them, and nothing else in the bucket.",
-            )
-        elif access.documents is not None:
-            object_actions: tuple[str, ...] = acl.DOCUMENT_READ_ACTIONS
-            if access.documents is Documents.READ:
-                object_actions += acl.DOCUMENT_VERSION_READ_ACTIONS
-            if access.documents is Documents.READ_WRITE:
-                object_actions += acl.DOCUMENT_WRITE_ACTIONS
-            role.add_to_principal_policy(
-                iam.PolicyStatement(
-                    sid="DocumentObjects",
-                    actions=list(object_actions),
-                    resources=[resources.bucket.arn_for_objects(f"{DOCUMENTS_PREFIX}*")],
-                )
-            )
-            role.add_to_principal_policy(
-                iam.PolicyStatement(
-                    sid="DocumentBucket",
-                    actions=list(acl.DOCUMENT_BUCKET_ACTIONS),
-                    resources=[resources.bucket.bucket_arn],
-                    conditions={"StringLike": {"s3:prefix": [f"{DOCUMENTS_PREFIX}*"]}},
-                )
-            )
-            acknowledge(
-                role.node.find_child("DefaultPolicy"),
-                f"AwsSolutions-IAM5[Resource::<{_logical_id(resources.bucket)}.Arn>/{DOCUMENTS_PREFIX}*]",
-                "Object keys are generated per document at upload time; object actions are limited "
-                "to the documents prefix of this one bucket.",
-            )
-        for secret in sorted(access.secrets, key=lambda s: s.value):
-            role.add_to_principal_policy(
-                iam.PolicyStatement(
-                    sid=f"Secret{_pascal(secret.value)}",
-                    actions=list(acl.SECRET_READ_ACTIONS),
-                    resources=[resources.secrets[secret].secret_arn],
-                )
-            )
-        if access.puts_events:
-            role.add_to_principal_policy(
-                iam.PolicyStatement(
-                    sid="PutEvents",
-                    actions=list(acl.EVENT_PUT_ACTIONS),
-                    resources=[resources.event_bus.event_bus_arn],
-                )
-            )
 
     def _alarms(self, scope: Construct, function: lambda_.Function, function_name: str) -> None:
         for name, metric in (
@@ -339,11 +245,3 @@ class Functions(Construct):
             ("Throttles", function.metric_throttles(period=constants.ALARM_PERIOD, statistic="Sum")),
         ):
             alarm(scope, f"{name}Alarm", f"{function_name}: {name.lower()} in the last 5 minutes", metric)
-
-
-def _logical_id(construct: IConstruct) -> str:
-    return Stack.of(construct).get_logical_id(construct.node.default_child)  # type: ignore[arg-type]
-
-
-def _pascal(name: str) -> str:
-    return "".join(part.capitalize() for part in name.replace("-", "_").split("_"))

@@ -5,22 +5,17 @@ from __future__ import annotations
 import pytest
 
 from infra.access import ACCESS
+from infra.constructs.functions import SETTINGS
 from sevamitra.edge import idempotency
 from sevamitra.edge.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
 
-EXPECTED_ENV = {
-    "STAGE",
-    "TABLE_PREFIX",
-    "DOCUMENTS_BUCKET",
-    "EVENT_BUS_NAME",
-    "IDENTITY_KEY_SECRET_ARN",
-    "POLICE_SECRET_ARN",
-    "POWERTOOLS_SERVICE_NAME",
-    "POWERTOOLS_METRICS_NAMESPACE",
-    "POWERTOOLS_LOG_LEVEL",
-    "PYDANTIC_DISABLE_PLUGINS",
-    "ALLOWED_ORIGINS",  # API functions: the CORS origins of their responses
-}
+
+def _settings(props: dict, function: Function) -> dict:
+    """The function's environment read back as its settings model's fields (name -> value)."""
+    field_of = {field.alias: name for name, field in SETTINGS[function].model_fields.items()}
+    env = props["Environment"]["Variables"]
+    assert set(env) <= set(field_of), f"variables no setting declares: {set(env) - set(field_of)}"
+    return {field_of[variable]: value for variable, value in env.items()}
 
 
 def _function(dev, name: str) -> tuple[str, dict]:
@@ -86,18 +81,25 @@ def test_each_function_has_a_log_group_of_its_own(dev):
 @pytest.mark.parametrize("function", list(Function), ids=lambda f: f.value)
 def test_api_function_gets_the_typed_environment(dev, function):
     _, props = _function(dev, function.value)
-    env = props["Environment"]["Variables"]
-    starts = {"VERIFICATION_STATE_MACHINE_ARN"} if ACCESS[function].starts_verification else set()
-    assert set(env) == EXPECTED_ENV | starts
-    assert env["STAGE"] == "dev"
-    assert env["TABLE_PREFIX"] == "sevamitra-dev-"
-    assert env["EVENT_BUS_NAME"] == {"Ref": dev.logical_id(dev.stack.events.bus)}
-    assert env["DOCUMENTS_BUCKET"] == {"Ref": dev.logical_id(dev.stack.documents.bucket)}
-    assert env["IDENTITY_KEY_SECRET_ARN"] == {"Ref": dev.logical_id(dev.stack.secrets.identity_key)}
-    assert env["POLICE_SECRET_ARN"] == {"Ref": dev.logical_id(dev.stack.secrets.police_key)}
-    assert env["POWERTOOLS_SERVICE_NAME"] == "sevamitra"
-    assert env["POWERTOOLS_METRICS_NAMESPACE"] == "SevaMitra"
-    assert env["ALLOWED_ORIGINS"] == "http://localhost:3000,http://127.0.0.1:3000"
+    settings = _settings(props, function)
+    starts = ACCESS[function].starts_verification
+    assert settings.pop("verification_state_machine_arn", None) == (
+        {"Ref": dev.logical_id(dev.stack.verification.state_machine)} if starts else None
+    )
+    assert settings == {
+        "stage": "dev",
+        "table_prefix_setting": "sevamitra-dev-",
+        "event_bus_name": {"Ref": dev.logical_id(dev.stack.events.bus)},
+        "documents_bucket": {"Ref": dev.logical_id(dev.stack.documents.bucket)},
+        "identity_key_secret_arn": {"Ref": dev.logical_id(dev.stack.secrets.identity_key)},
+        "police_secret_arn": {"Ref": dev.logical_id(dev.stack.secrets.police_key)},
+        "powertools_service_name": "sevamitra",
+        "powertools_metrics_namespace": "SevaMitra",
+        "powertools_log_level": "DEBUG",
+        "pydantic_disable_plugins": "__all__",
+        # API functions: the CORS origins of their responses
+        "allowed_origins_setting": "http://localhost:3000,http://127.0.0.1:3000",
+    }
 
 
 @pytest.mark.parametrize("function", list(Function), ids=lambda f: f.value)

@@ -1,0 +1,163 @@
+"""The grants compiler: ``access.py``'s declarations turned into IAM statements on a role.
+
+``access.py`` says what each function may touch, by logical name; this module knows the
+resources behind those names (``Resources``) and writes exactly those statements, each with a
+stable ``Sid`` that ``tests/infra`` reads back, plus the cdk-nag acknowledgement for each
+wildcard it has to use (object keys under a prefix, executions of one state machine).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from aws_cdk import ArnFormat, Stack
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import IConstruct
+
+from infra import access as acl
+from infra.access import Access, Documents, Secret
+from infra.nag import acknowledge
+from sevamitra.domain.documents import DOCUMENTS_PREFIX
+
+
+@dataclass(frozen=True)
+class Resources:
+    """The resources ``access.py`` refers to by name."""
+
+    tables: Mapping[str, dynamodb.ITable]
+    table_indexes: Mapping[str, tuple[str, ...]]
+    bucket: s3.IBucket
+    secrets: Mapping[Secret, secretsmanager.ISecret]
+    event_bus: events.IEventBus
+
+
+def grant(role: iam.Role, access: Access, resources: Resources) -> None:
+    """Tables (with their indexes when the actions query), documents, secrets and the event bus."""
+    for logical in sorted(access.tables):
+        table = resources.tables[logical]
+        actions = access.table_actions(logical)
+        index_arns = (
+            [f"{table.table_arn}/index/{name}" for name in resources.table_indexes[logical]]
+            if acl.TABLE_QUERY_ACTIONS & set(actions)
+            else []
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid=f"Table{_pascal(logical)}",
+                actions=list(actions),
+                resources=[table.table_arn, *index_arns],
+            )
+        )
+    if access.documents is Documents.EVIDENCE_UPLOAD:
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="EvidenceObjects",
+                actions=list(acl.DOCUMENT_WRITE_ACTIONS),
+                resources=[resources.bucket.arn_for_objects(f"{acl.EVIDENCE_PREFIX}*")],
+            )
+        )
+        acknowledge(
+            role.node.find_child("DefaultPolicy"),
+            f"AwsSolutions-IAM5[Resource::<{_logical_id(resources.bucket)}.Arn>/{acl.EVIDENCE_PREFIX}*]",
+            "Evidence keys are generated per upload under complaints/<id>/; signing the upload "
+            "form needs PutObject on them, and nothing else in the bucket.",
+        )
+    elif access.documents is not None:
+        object_actions: tuple[str, ...] = acl.DOCUMENT_READ_ACTIONS
+        if access.documents is Documents.READ:
+            object_actions += acl.DOCUMENT_VERSION_READ_ACTIONS
+        if access.documents is Documents.READ_WRITE:
+            object_actions += acl.DOCUMENT_WRITE_ACTIONS
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="DocumentObjects",
+                actions=list(object_actions),
+                resources=[resources.bucket.arn_for_objects(f"{DOCUMENTS_PREFIX}*")],
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="DocumentBucket",
+                actions=list(acl.DOCUMENT_BUCKET_ACTIONS),
+                resources=[resources.bucket.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": [f"{DOCUMENTS_PREFIX}*"]}},
+            )
+        )
+        acknowledge(
+            role.node.find_child("DefaultPolicy"),
+            f"AwsSolutions-IAM5[Resource::<{_logical_id(resources.bucket)}.Arn>/{DOCUMENTS_PREFIX}*]",
+            "Object keys are generated per document at upload time; object actions are limited "
+            "to the documents prefix of this one bucket.",
+        )
+    for secret in sorted(access.secrets, key=lambda s: s.value):
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid=f"Secret{_pascal(secret.value)}",
+                actions=list(acl.SECRET_READ_ACTIONS),
+                resources=[resources.secrets[secret].secret_arn],
+            )
+        )
+    if access.puts_events:
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="PutEvents",
+                actions=list(acl.EVENT_PUT_ACTIONS),
+                resources=[resources.event_bus.event_bus_arn],
+            )
+        )
+
+
+def grant_verification(function: lambda_.Function, access: Access, state_machine: sfn.StateMachine) -> None:
+    """Starting ``state_machine`` (and looking up its executions) and answering its waiting tasks,
+    as ``access`` says. The state machine exists only after its steps, hence a second pass."""
+    if access.starts_verification:
+        executions = Stack.of(state_machine).format_arn(
+            service="states",
+            resource="execution",
+            resource_name=f"{state_machine.state_machine_name}:*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        function.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="StartVerification",
+                actions=list(acl.STATE_MACHINE_START_ACTIONS),
+                resources=[state_machine.state_machine_arn],
+            )
+        )
+        function.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="DescribeVerification",
+                actions=list(acl.EXECUTION_DESCRIBE_ACTIONS),
+                resources=[executions],
+            )
+        )
+        acknowledge(
+            function.role.node.find_child("DefaultPolicy"),  # type: ignore[union-attr]
+            "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:"
+            f"<AWS::AccountId>:execution:<{_logical_id(state_machine)}.Name>:*]",
+            "Executions are named per submission (<professional_id>-<n>); DescribeExecution "
+            "is limited to this one state machine's executions.",
+        )
+    if access.answers_verification:
+        function.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="AnswerVerification",
+                actions=list(acl.TASK_ANSWER_ACTIONS),
+                resources=[state_machine.state_machine_arn],
+            )
+        )
+
+
+def _logical_id(construct: IConstruct) -> str:
+    return Stack.of(construct).get_logical_id(construct.node.default_child)  # type: ignore[arg-type]
+
+
+def _pascal(name: str) -> str:
+    return "".join(part.capitalize() for part in name.replace("-", "_").split("_"))
