@@ -80,8 +80,8 @@ from botocore.config import Config  # noqa: E402
 
 from local import invariants  # noqa: E402
 from local.uploads import upload  # noqa: E402
+from sevamitra.signing import HEADER, sign  # noqa: E402
 from sevamitra.types import verhoeff_check_digit  # noqa: E402
-from verify.signature import HEADER, sign  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "load.json"
 CENTRE = (26.8467, 80.9462)  # Hazratganj, Lucknow

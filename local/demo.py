@@ -23,10 +23,10 @@ from local.dispatch import invoke
 from local.events import rest_event
 from local.provision import LocalResources
 from local.uploads import upload
+from sevamitra import signing
 from sevamitra.auth import EMPLOYERS, OFFICERS
 from sevamitra.routes import Function
 from sevamitra.types import verhoeff_check_digit
-from verify import signature
 
 
 @dataclass(frozen=True)
@@ -194,14 +194,14 @@ def _status(ctx: DemoContext, demo: DemoProfessional, professional_id: str) -> s
 def answer_as_police(key: str, request_id: str, result: str) -> None:
     """A signed police callback (HMAC over the raw body), through the verify handler."""
     raw = json.dumps({"request_id": request_id, "result": result})
-    header = signature.sign(key.encode(), int(time.time()), raw.encode())
+    header = signing.sign(key.encode(), int(time.time()), raw.encode())
     _call(
         Function.VERIFY,
         "POST",
         "/verification/callback",
         expect=200,
         body=raw,
-        headers={signature.HEADER: header},
+        headers={signing.HEADER: header},
     )
 
 

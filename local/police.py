@@ -25,7 +25,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from local.token import read_outputs
-from verify.signature import HEADER, sign
+from sevamitra.signing import HEADER, sign
 
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:

@@ -36,8 +36,8 @@ from botocore.config import Config
 
 from local.token import id_token, outputs_path
 from local.uploads import UploadRefused, upload
+from sevamitra.signing import HEADER, sign
 from sevamitra.types import verhoeff_check_digit
-from verify.signature import HEADER, sign
 
 SERVICE = "electrician_fan_installation"
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"

@@ -19,9 +19,9 @@ from typing import Any, TypeVar
 import pytest
 import requests
 
+from sevamitra.signing import HEADER, sign
 from tests.e2e.conftest import HTTP_TIMEOUT_S, Stack
 from tests.stories import identity
-from verify.signature import HEADER, sign
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 WAIT_S = 30.0

@@ -46,6 +46,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from sevamitra.routes import ROUTES, Auth, Route
+from sevamitra.signing import HEADER, sign
 from sevamitra.types import verhoeff_check_digit
 from tests.e2e.conftest import Stack
 from tests.e2e.story import (
@@ -60,7 +61,6 @@ from tests.e2e.story import (
     step,
     verified_professional,
 )
-from verify.signature import HEADER, sign
 
 pytestmark = pytest.mark.e2e
 

@@ -42,7 +42,7 @@ from sevamitra.settings import settings
 from tests.integration.conftest import IDENTITY_KEY, MOTO_CONFIG, POLICE_KEY, ApiResponse, claims_for
 from tests.integration.geo_seed import LUCKNOW, SERVICE, offset, seed_professional
 from tests.stories import identity
-from verify.signature import HEADER, sign
+from sevamitra.signing import HEADER, sign
 
 ANONYMOUS, POLICE = "anonymous", "police"
 CITIZEN, OTHER_CITIZEN = "citizen", "other_citizen"

@@ -10,6 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from local.provision import LocalResources
+from sevamitra import signing
 from sevamitra.data.verifications import get_request
 from tests.integration.conftest import POLICE_KEY, Api, claims_for
 from tests.integration.verification_support import (
@@ -22,7 +23,6 @@ from tests.integration.verification_support import (
     waiting_request,
 )
 from verify import aws as verify_aws
-from verify import signature
 
 KEY = POLICE_KEY.encode()
 
@@ -51,7 +51,7 @@ def test_forged_signature_is_401_and_the_workflow_keeps_waiting(api: Api, waitin
 
 def test_signature_over_another_body_is_401(api: Api, waiting: tuple[str, str]) -> None:
     _, request_id = waiting
-    header = signature.sign(KEY, int(time.time()), _body(request_id, "adverse").encode())
+    header = signing.sign(KEY, int(time.time()), _body(request_id, "adverse").encode())
 
     response = callback(api, _body(request_id, "clear"), header=header)
 

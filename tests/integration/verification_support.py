@@ -14,7 +14,7 @@ import boto3
 from register import logic
 from register.logic import Registration
 from register.models import DocumentRequestIn
-from sevamitra import pii
+from sevamitra import pii, signing
 from sevamitra.auth import Caller
 from sevamitra.clock import iso, utc_now
 from sevamitra.data import professionals as professionals_repo
@@ -22,7 +22,6 @@ from sevamitra.data.models import ProfessionalModel
 from sevamitra.documents import MAX_DOCUMENT_BYTES
 from sevamitra.settings import settings
 from tests.integration.conftest import POLICE_KEY, Api, ApiResponse
-from verify import signature
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
@@ -161,8 +160,8 @@ def callback(
     """POST /verification/callback signed as a police system signs it (or with ``header``)."""
     raw = body if isinstance(body, str) else json.dumps(body)
     if header is None:
-        header = signature.sign(key, int(time.time()) if timestamp is None else timestamp, raw.encode())
-    return api("POST", "/verification/callback", body=raw, headers={signature.HEADER: header})
+        header = signing.sign(key, int(time.time()) if timestamp is None else timestamp, raw.encode())
+    return api("POST", "/verification/callback", body=raw, headers={signing.HEADER: header})
 
 
 @dataclass

@@ -13,12 +13,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from sevamitra import signing
 from sevamitra.api import make_resolver
 from sevamitra.auth import caller_from_event
 from sevamitra.clock import Clock, utc_now
 from sevamitra.observability import logger, metrics
 from sevamitra.routes import Auth, Function, routes_of
-from verify import aws, logic, signature
+from verify import aws, logic
 from verify.models import CallbackIn, CallbackOut, PendingRequestsOut
 
 _SIGNED_RESOURCES = frozenset(r.path for r in routes_of(Function.VERIFY) if r.auth is Auth.POLICE_SIGNATURE)
@@ -42,9 +43,7 @@ def police_signature(event: Mapping[str, Any], *, clock: Clock = utc_now) -> Non
     """401 ``invalid_signature`` unless a police-signed route's raw body carries a valid signature."""
     if event.get("resource") not in _SIGNED_RESOURCES:
         return
-    signature.verify(
-        header(event, signature.HEADER), raw_body(event), aws.police_key(), int(clock().timestamp())
-    )
+    signing.verify(header(event, signing.HEADER), raw_body(event), aws.police_key(), int(clock().timestamp()))
 
 
 app = make_resolver(before_routing=police_signature)

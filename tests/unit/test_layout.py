@@ -1,0 +1,41 @@
+"""Where code may live and what it may import (docs/decisions.md, "One stack client"): the scripts
+of the local stack and the benchmarks are clients of the functions, never importers of them."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from local.paths import ROOT
+from sevamitra.routes import Function
+
+FUNCTION_PACKAGES = frozenset(function.value for function in Function)
+SCRIPT_FOLDERS = ("local", "benchmarks")
+
+
+def _modules(*folders: str) -> list[Path]:
+    return sorted(path for folder in folders for path in (ROOT / folder).rglob("*.py"))
+
+
+def _imported(path: Path) -> set[str]:
+    """The top-level packages ``path`` imports (absolute imports only, anywhere in the module)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("path", _modules(*SCRIPT_FOLDERS), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_script_of_the_local_stack_or_the_benchmarks_imports_a_functions_package(path: Path) -> None:
+    # The emulator reaches handlers by their handler path string (local/dispatch.py), not by import.
+    assert sorted(_imported(path) & FUNCTION_PACKAGES) == []
+
+
+def test_the_police_signature_is_one_module_of_the_layer() -> None:
+    assert (ROOT / "layers/common/python/sevamitra/signing.py").is_file()
+    assert not list(ROOT.glob("functions/*/*/signature.py"))
