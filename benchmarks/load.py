@@ -1,5 +1,5 @@
 """Load and races on loopback: concurrent searches, bookings, lifecycle steps and police callbacks
-against the local stack, then the stored data's invariants (``local/invariants.py``).
+against the local stack, then the stored data's invariants (``tests/oracle/invariants.py``).
 
     make load
     python benchmarks/load.py --requests 1500 --duration-s 60 --concurrency 12
@@ -78,10 +78,10 @@ import requests  # noqa: E402
 from botocore import UNSIGNED  # noqa: E402
 from botocore.config import Config  # noqa: E402
 
-from local import invariants  # noqa: E402
 from local.uploads import upload  # noqa: E402
 from sevamitra.signing import HEADER, sign  # noqa: E402
 from sevamitra.types import verhoeff_check_digit  # noqa: E402
+from tests.oracle import invariants  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "load.json"
 CENTRE = (26.8467, 80.9462)  # Hazratganj, Lucknow

@@ -39,3 +39,9 @@ def test_no_script_of_the_local_stack_or_the_benchmarks_imports_a_functions_pack
 def test_the_police_signature_is_one_module_of_the_layer() -> None:
     assert (ROOT / "layers/common/python/sevamitra/signing.py").is_file()
     assert not list(ROOT.glob("functions/*/*/signature.py"))
+
+
+def test_the_invariants_oracle_is_test_code_and_the_local_stack_does_not_import_tests() -> None:
+    assert (ROOT / "tests/oracle/invariants.py").is_file()
+    assert not (ROOT / "local/invariants.py").exists()
+    assert [str(p.relative_to(ROOT)) for p in _modules("local") if "tests" in _imported(p)] == []

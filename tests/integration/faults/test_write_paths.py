@@ -5,7 +5,7 @@ Step Functions, EventBridge, on the request's own thread). Then, for every call 
 same starting state: call ``n`` fails (an error; for DynamoDB writes also throttling); the client
 must get 503 (429 when throttled) with nothing written, or the complete answer, never anything
 else; the stored data must
-keep every invariant (``local/invariants.py``: identities, geo index, one active booking,
+keep every invariant (``tests/oracle/invariants.py``: identities, geo index, one active booking,
 complaint locks, single decisions) and the path's own "all or nothing" facts; and the same
 request retried without the fault must then succeed (once: a create retried with its
 Idempotency-Key gives back the same thing; a step already done is 409).
