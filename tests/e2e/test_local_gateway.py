@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import requests
 
+from local.client.launch import free_port
 from local.gateway import Gateway, InvalidToken, KeysUnavailable
 from sevamitra.routes import Function
-from tests.e2e.conftest import free_port
 
 pytestmark = pytest.mark.e2e
 
