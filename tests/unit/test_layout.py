@@ -13,6 +13,7 @@ from sevamitra.routes import Function
 
 FUNCTION_PACKAGES = frozenset(function.value for function in Function)
 SCRIPT_FOLDERS = ("local", "benchmarks")
+MAX_SCRIPT_LINES = 500
 
 
 def _modules(*folders: str) -> list[Path]:
@@ -34,6 +35,12 @@ def _imported(path: Path) -> set[str]:
 def test_no_script_of_the_local_stack_or_the_benchmarks_imports_a_functions_package(path: Path) -> None:
     # The emulator reaches handlers by their handler path string (local/dispatch.py), not by import.
     assert sorted(_imported(path) & FUNCTION_PACKAGES) == []
+
+
+@pytest.mark.parametrize("path", _modules(*SCRIPT_FOLDERS), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_script_of_the_local_stack_or_the_benchmarks_is_over_500_lines(path: Path) -> None:
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_SCRIPT_LINES, f"{path.relative_to(ROOT)}: {lines} lines"
 
 
 def test_the_police_signature_is_one_module_of_the_layer() -> None:
