@@ -39,10 +39,10 @@ from sevamitra import pii
 from sevamitra.data.models import ProfessionalModel
 from sevamitra.routes import ROUTES, Route
 from sevamitra.settings import settings
+from sevamitra.signing import HEADER, sign
 from tests.integration.conftest import IDENTITY_KEY, MOTO_CONFIG, POLICE_KEY, ApiResponse, claims_for
 from tests.integration.geo_seed import LUCKNOW, SERVICE, offset, seed_professional
 from tests.stories import identity
-from sevamitra.signing import HEADER, sign
 
 ANONYMOUS, POLICE = "anonymous", "police"
 CITIZEN, OTHER_CITIZEN = "citizen", "other_citizen"

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import boto3
 
+from local.client import SAMPLE_JPEG, SAMPLE_PDF, poll_until
 from register import logic
 from register.logic import Registration
 from register.models import DocumentRequestIn
@@ -23,8 +24,7 @@ from sevamitra.documents import MAX_DOCUMENT_BYTES
 from sevamitra.settings import settings
 from tests.integration.conftest import POLICE_KEY, Api, ApiResponse
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+PDF, JPEG = SAMPLE_PDF, SAMPLE_JPEG
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
 # A service that needs no qualification, and one that does.
 PLAIN_SERVICE = "electrician_fan_installation"
@@ -115,15 +115,18 @@ def start(
     )
 
 
+def waiting_for_police(
+    professional_id: str = "pro_test", *, district: str = "Lucknow", state_machine_arn: str | None = None
+) -> tuple[str, str]:
+    """A professional as submit leaves them (``seed_professional``), the workflow started and
+    waiting for the police: (execution arn, request id)."""
+    seed_professional(professional_id=professional_id, district=district)
+    execution = start(professional_id, state_machine_arn=state_machine_arn)
+    return execution, waiting_request(professional_id)
+
+
 def eventually(probe: Callable[[], T | None], *, timeout: float = 8.0, what: str = "condition") -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
+    return poll_until(what, probe, timeout_s=timeout, interval_s=0.05)
 
 
 def finished(execution_arn: str, *, timeout: float = 8.0) -> str:
