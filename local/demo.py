@@ -4,29 +4,28 @@
 Later features append their seeders (an agency, bookings...) here.
 
 Demo professionals are made through the real code path, in process, as clients would make them:
-API Gateway events to the register and verify handlers, the document POSTed with the presigned
-form to the emulator's S3, the real verification workflow on moto, and a signed police callback.
-So a demo professional's records are exactly what registration and verification write.
+the journey the walkthrough and the tests take over HTTP (``local.client.journey``), here as API
+Gateway events to the register and verify handlers (``InProcess``), the document POSTed with the
+presigned form to the emulator's S3, the real verification workflow on moto, and a signed police
+callback. So a demo professional's records are exactly what registration and verification write.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import boto3
-
+from local.client import Unexpected
+from local.client.cognito import Cognito
+from local.client.journey import cleared, register, submit_for_verification
+from local.client.police import Police
 from local.dispatch import invoke
 from local.provision import LocalResources
-from local.proxy_events import rest_event
-from local.uploads import upload
+from local.proxy_events import match_route, rest_event
 from sevamitra.domain.types import verhoeff_check_digit
 from sevamitra.edge.auth import EMPLOYERS, OFFICERS
-from sevamitra.edge.routes import Function
-from verify import signature
 
 
 @dataclass(frozen=True)
@@ -63,36 +62,18 @@ class DemoContext:
     professionals: dict[str, str] = field(default_factory=dict)
 
 
-def create_account(idp: Any, pool_id: str, account: DemoAccount) -> str:
-    """An administrator-created account with a permanent password (no forced change): the sub."""
-    user = idp.admin_create_user(
-        UserPoolId=pool_id,
-        Username=account.username,
-        UserAttributes=[
-            {"Name": "phone_number", "Value": account.username},
-            {"Name": "phone_number_verified", "Value": "true"},
-        ],
-        MessageAction="SUPPRESS",
-    )["User"]
-    idp.admin_set_user_password(
-        UserPoolId=pool_id, Username=account.username, Password=account.password, Permanent=True
-    )
-    if account.group:
-        idp.admin_add_user_to_group(UserPoolId=pool_id, Username=account.username, GroupName=account.group)
-    attributes = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
-    return str(attributes.get("sub", user["Username"]))
-
-
 def create_demo_accounts(ctx: DemoContext) -> None:
-    idp = boto3.client("cognito-idp", region_name=ctx.region)
+    # The pool's administrator, with the server's own (emulator) endpoint and credentials.
+    cognito = Cognito(
+        region=ctx.region, pool_id=ctx.resources.user_pool_id, client_id=ctx.resources.user_pool_client_id
+    )
     for account in DEMO_ACCOUNTS:
-        ctx.subs[account.role] = create_account(idp, ctx.resources.user_pool_id, account)
+        ctx.subs[account.role] = cognito.create_account(account.username, account.password, account.group)
         ctx.accounts[account.role] = account
 
 
 # --- demo professionals ------------------------------------------------------------------------
 
-DEMO_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 WORKFLOW_WAIT_S = 20.0
 
 
@@ -132,119 +113,63 @@ DEMO_PROFESSIONALS: tuple[DemoProfessional, ...] = (
 )  # fmt: skip
 
 
-class DemoSeedError(RuntimeError):
+class DemoSeedError(Unexpected):
     """A demo step did not answer as the API promises: the local stack must not start half-seeded."""
 
 
-def _claims(ctx: DemoContext, role: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class InProcess:
+    """A ``local.client.Caller`` that calls the API through the functions' handlers, as the gateway
+    does (the gateway is not up while the demo data is made): as the account whose ID token
+    would carry ``claims``, or as no one (the police system, whose signature is its credential)."""
+
+    claims: dict[str, Any] | None = None
+
+    def ok(self, method: str, path: str, body: Any = None, *, status: int = 200, **sent: Any) -> Any:
+        path, _, query = path.partition("?")
+        matched = match_route(method, path)
+        if matched is None:
+            raise DemoSeedError(f"no route for {method} {path}")
+        raw = sent.get("data")  # the police callback's signed bytes
+        body = body if raw is None else raw
+        event = rest_event(
+            method, path, body=body, query=query or None, headers=sent.get("headers"), claims=self.claims
+        )
+        response = invoke(matched[0].function, event)
+        answer = json.loads(response.get("body") or "null")
+        if response["statusCode"] != status:
+            raise DemoSeedError(f"{method} {path}: {response['statusCode']} {answer}")
+        return answer
+
+
+def as_demo(ctx: DemoContext, role: str) -> InProcess:
+    """The demo account ``role``, with the claims the authorizer passes for its ID token."""
     account = ctx.accounts[role]
     claims: dict[str, Any] = {"sub": ctx.subs[role], "cognito:username": ctx.subs[role], "token_use": "id"}
     if account.group:
         claims["cognito:groups"] = [account.group]
-    return claims
-
-
-def _call(
-    function: Function,
-    method: str,
-    path: str,
-    *,
-    expect: int,
-    claims: dict[str, Any] | None = None,
-    body: str | dict[str, Any] | None = None,
-    headers: dict[str, str] | None = None,
-) -> Any:
-    """One API call through its handler, as the gateway makes it; the body, or DemoSeedError."""
-    response = invoke(function, rest_event(method, path, body=body, claims=claims, headers=headers))
-    answer = json.loads(response.get("body") or "null")
-    if response["statusCode"] != expect:
-        raise DemoSeedError(f"{method} {path}: {response['statusCode']} {answer}")
-    return answer
-
-
-def _eventually(probe: Callable[[], Any], what: str) -> Any:
-    deadline = time.monotonic() + WORKFLOW_WAIT_S
-    while time.monotonic() < deadline:
-        value = probe()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise DemoSeedError(f"timed out waiting for {what}")
-
-
-def _pending_request(ctx: DemoContext, professional_id: str) -> str | None:
-    listed = _call(
-        Function.VERIFY, "GET", "/verification/requests", expect=200, claims=_claims(ctx, "officer")
-    )
-    mine = [r["request_id"] for r in listed["requests"] if r["professional_id"] == professional_id]
-    return mine[0] if mine else None
-
-
-def _status(ctx: DemoContext, demo: DemoProfessional, professional_id: str) -> str:
-    profile = _call(
-        Function.REGISTER,
-        "GET",
-        f"/professionals/{professional_id}",
-        expect=200,
-        claims=_claims(ctx, demo.registrar),
-    )
-    return str(profile["status"])
-
-
-def answer_as_police(key: str, request_id: str, result: str) -> None:
-    """A signed police callback (HMAC over the raw body), through the verify handler."""
-    raw = json.dumps({"request_id": request_id, "result": result})
-    header = signature.sign(key.encode(), int(time.time()), raw.encode())
-    _call(
-        Function.VERIFY,
-        "POST",
-        "/verification/callback",
-        expect=200,
-        body=raw,
-        headers={signature.HEADER: header},
-    )
+    return InProcess(claims)
 
 
 def register_demo_professional(ctx: DemoContext, demo: DemoProfessional) -> str:
-    """register -> request an upload -> POST the PDF with the form -> submit -> wait for the
-    police request; for ``verified``, answer it clear and wait for the decision."""
-    claims = _claims(ctx, demo.registrar)
-    registered = _call(
-        Function.REGISTER,
-        "POST",
-        "/professionals",
-        expect=201,
-        claims=claims,
-        body={
-            "name": demo.name,
-            "mobile": demo.mobile,
-            "aadhaar": demo.aadhaar,
-            "services": list(demo.services),
-            "location": {"lat": demo.lat, "lng": demo.lng},
-            "district": demo.district,
-            "qualification": {"kind": "none"},
-            "on_behalf": demo.on_behalf,
-        },
-    )
-    professional_id = str(registered["id"])
-    form = _call(
-        Function.REGISTER,
-        "POST",
-        f"/professionals/{professional_id}/documents",
-        expect=201,
-        claims=claims,
-        body={"kind": "id_proof", "content_type": "application/pdf", "size_bytes": len(DEMO_PDF)},
-    )["upload"]
-    upload(form, DEMO_PDF, filename="id.pdf")
-    _call(Function.REGISTER, "POST", f"/professionals/{professional_id}/submit", expect=202, claims=claims)
-    request_id = _eventually(
-        lambda: _pending_request(ctx, professional_id), f"the police request of {professional_id}"
-    )
+    """Registered, the ID proof uploaded and submitted, the police request filed (the real
+    workflow); for ``verified``, answered clear by the police and decided."""
+    registrar, officer = as_demo(ctx, demo.registrar), as_demo(ctx, "officer")
+    body = {
+        "name": demo.name,
+        "mobile": demo.mobile,
+        "aadhaar": demo.aadhaar,
+        "services": list(demo.services),
+        "location": {"lat": demo.lat, "lng": demo.lng},
+        "district": demo.district,
+        "qualification": {"kind": "none"},
+        "on_behalf": demo.on_behalf,
+    }
+    professional_id = str(register(registrar, body)["id"])
+    request_id = submit_for_verification(registrar, officer, professional_id, timeout_s=WORKFLOW_WAIT_S)
     if demo.story == "verified":
-        answer_as_police(ctx.police_key, request_id, "clear")
-        _eventually(
-            lambda: _status(ctx, demo, professional_id) == "verified", f"{professional_id} to be verified"
-        )
+        police = Police(InProcess(), ctx.police_key.encode())
+        cleared(police, registrar, professional_id, request_id, timeout_s=WORKFLOW_WAIT_S)
     return professional_id
 
 

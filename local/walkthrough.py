@@ -19,30 +19,23 @@ Reads ``$LOCAL_STATE_DIR/outputs.json`` (default ``.local/outputs.json``) or ``-
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import boto3
 import requests
-from botocore import UNSIGNED
-from botocore.config import Config
 
-from local.token import id_token, outputs_path
-from local.uploads import UploadRefused, upload
+from local.client import StackError, Unexpected, load_outputs, outputs_path
+from local.client.http import Account, is_healthy
+from local.client.journey import police_request, register, submit, upload_document, wait_for_status
+from local.client.stack import StackClient
+from local.client.uploads import UploadRefused
 from sevamitra.domain.types import verhoeff_check_digit
-from verify.signature import HEADER, sign
 
 SERVICE = "electrician_fan_installation"
-PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-WAIT_S = 30
-HTTP_TIMEOUT_S = 15
 
 # Each step's narration: (English, Hindi). Placeholders are filled from what the API answered.
 STEPS: dict[str, tuple[str, str]] = {
@@ -154,17 +147,11 @@ STATUS_HI = {
 }
 
 
-class DemoFailed(Exception):
-    """A step did not answer as the API promises."""
-
-
 class Walkthrough:
     def __init__(self, outputs: dict[str, Any], lang: str, out: Callable[[str], None] = print) -> None:
-        self.outputs = outputs
+        self.stack = StackClient(outputs, lang=lang)
         self.lang = lang
         self.out = out
-        self.base = str(outputs["ApiUrl"]).rstrip("/")
-        self.region = str(outputs.get("Region") or str(outputs["UserPoolId"]).split("_")[0])
         self.step_number = 0
 
     # --- plumbing ---------------------------------------------------------------------------
@@ -188,73 +175,24 @@ class Walkthrough:
             return f"{STATUS_HI[value]} ({value})"
         return value
 
-    def call(
-        self, method: str, path: str, token: str | None = None, body: Any = None, *, expect: int | None = None
-    ) -> tuple[int, Any]:
-        headers = {"Accept-Language": self.lang}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        response = requests.request(
-            method, self.base + path, json=body, headers=headers, timeout=HTTP_TIMEOUT_S
-        )
-        payload = response.json() if response.content else None
-        if expect is not None and response.status_code != expect:
-            raise DemoFailed(f"{method} {path}: expected {expect}, got {response.status_code} {payload}")
-        return response.status_code, payload
-
-    def cognito(self, *, admin: bool = False) -> Any:
-        kwargs: dict[str, Any] = {"region_name": self.region, "endpoint_url": self.outputs["AwsEndpointUrl"]}
-        if admin:
-            kwargs.update(aws_access_key_id="local", aws_secret_access_key="local")  # noqa: S106 - emulator
-        else:
-            kwargs["config"] = Config(signature_version=UNSIGNED)
-        return boto3.client("cognito-idp", **kwargs)
-
-    def sign_up(self) -> tuple[str, str]:
-        """A new account (phone number as username), confirmed as the emulator's admin: (phone, token)."""
-        phone = f"+9195{uuid.uuid4().int % 10**8:08d}"
-        password = f"Demo#{uuid.uuid4().hex[:8]}1"
-        self.cognito().sign_up(
-            ClientId=self.outputs["UserPoolClientId"],
-            Username=phone,
-            Password=password,
-            UserAttributes=[{"Name": "phone_number", "Value": phone}],
-        )
-        self.cognito(admin=True).admin_confirm_sign_up(UserPoolId=self.outputs["UserPoolId"], Username=phone)
-        return phone, id_token(self.outputs, phone, password)
-
-    def demo_token(self, role: str) -> str:
-        account = self.outputs["DemoAccounts"][role]
-        return id_token(self.outputs, account["username"], account["password"])
-
-    def until(self, what: str, probe: Callable[[], Any]) -> Any:
-        deadline = time.monotonic() + WAIT_S
-        while time.monotonic() < deadline:
-            found = probe()
-            if found:
-                return found
-            time.sleep(0.3)
-        raise DemoFailed(f"timed out waiting for {what}")
-
-    def police_key(self) -> bytes:
-        if self.outputs.get("PoliceSecretValue"):
-            return str(self.outputs["PoliceSecretValue"]).encode()
-        from local.police import police_key
-
-        return police_key(self.outputs)
+    def sign_up(self) -> Account:
+        """A new account (phone number as username), confirmed as the emulator's admin."""
+        username, password = self.stack.cognito.new_user(series="95")
+        return self.stack.signed_in(username, password)
 
     # --- the story --------------------------------------------------------------------------
 
     def run(self) -> None:
         started = time.monotonic()
-        self.say("intro", url=self.base)
-        officer, employer = self.demo_token("officer"), self.demo_token("employer")
-        _, services = self.call("GET", f"/services?q={SERVICE.split('_')[0]}", expect=200)
+        self.say("intro", url=self.stack.api.url)
+        officer, employer = self.stack.as_demo("officer"), self.stack.as_demo("employer")
+        anyone = self.stack.account()
+        services = anyone.ok("GET", f"/services?q={SERVICE.split('_')[0]}")
         service = next(s for s in services["services"] if s["id"] == SERVICE)
         service_name = service["name"][self.lang if self.lang == "hi" else "en"]
 
-        phone, pro = self.sign_up()
-        self.say("signup", phone=phone)
+        pro = self.sign_up()
+        self.say("signup", phone=pro.username)
         seed = uuid.uuid4().int
         aadhaar_body = f"{2 + seed % 8}{seed % 10**10:010d}"
         aadhaar = aadhaar_body + verhoeff_check_digit(aadhaar_body)
@@ -272,88 +210,49 @@ class Walkthrough:
             "district": "Lucknow",
             "qualification": {"kind": "iti", "title": "Electrician"},
         }
-        _, profile = self.call("POST", "/professionals", pro, registration, expect=201)
+        profile = register(pro, registration)
         pid = profile["id"]
         self.say("register", service=service_name, status=profile["status"], last4=profile["aadhaar_last4"])
 
-        _, form = self.call(
-            "POST",
-            f"/professionals/{pid}/documents",
-            pro,
-            {"kind": "id_proof", "content_type": "application/pdf", "size_bytes": len(PDF)},
-            expect=201,
-        )
-        upload(form["upload"], PDF, filename="id-proof.pdf", timeout_s=HTTP_TIMEOUT_S)
+        upload_document(pro, pid)
         self.say("upload")
 
-        _, submitted = self.call("POST", f"/professionals/{pid}/submit", pro, expect=202)
+        submitted = submit(pro, pid)
         self.say("submit", status=submitted["status"])
 
-        def police_request() -> str | None:
-            _, listed = self.call("GET", "/verification/requests?status=pending", officer, expect=200)
-            return next((r["request_id"] for r in listed["requests"] if r["professional_id"] == pid), None)
-
-        request_id = self.until("the police verification request", police_request)
-        _, profile = self.call("GET", f"/professionals/{pid}", pro, expect=200)
+        request_id = police_request(officer, pid)
+        profile = pro.ok("GET", f"/professionals/{pid}")
         self.say("police_asked", status=profile["status"], request_id=request_id)
 
-        body = json.dumps({"request_id": request_id, "result": "clear"}).encode()
-        answered = requests.post(
-            self.base + "/verification/callback",
-            data=body,
-            headers={
-                "Content-Type": "application/json",
-                HEADER: sign(self.police_key(), int(time.time()), body),
-            },
-            timeout=HTTP_TIMEOUT_S,
-        )
-        if answered.status_code != 200:
-            raise DemoFailed(f"police callback: {answered.status_code} {answered.text}")
-        self.say("police_clear", code=answered.status_code)
-
-        def verified() -> dict[str, Any] | None:
-            _, seen = self.call("GET", f"/professionals/{pid}", pro, expect=200)
-            return seen if seen["status"] == "verified" else None
-
-        profile = self.until("the verification decision", verified)
+        self.stack.police().answer(request_id, "clear")  # 200, or Unexpected
+        self.say("police_clear", code=200)
+        profile = wait_for_status(pro, pid, "verified")
         history = " -> ".join(h["stage"] for h in profile["verification"]["history"])
         self.say("verified", status=profile["status"], history=history)
 
-        _, online = self.call(
-            "PUT", f"/professionals/{pid}/availability", pro, {"online": True, "location": shop}, expect=200
-        )
+        online = pro.ok("PUT", f"/professionals/{pid}/availability", {"online": True, "location": shop})
         self.say("online", findable=online["findable"])
-
-        _, citizen = self.sign_up()
+        citizen = self.sign_up()
         home = {"lat": round(shop["lat"] + 0.004, 6), "lng": shop["lng"]}  # about 450 m north
         query = f"/match?service={SERVICE}&lat={home['lat']}&lng={home['lng']}&limit=50"
-        _, found = self.call("GET", query, citizen, expect=200)
+        found = citizen.ok("GET", query)
         mine = next((r for r in found["results"] if r["professional_id"] == pid), None)
         if mine is None:
-            raise DemoFailed(f"the search did not find {pid}: {found}")
+            raise Unexpected(f"the search did not find {pid}: {found}")
         self.say("match", service=service_name, distance=mine["distance_m"], fee=mine["fee_paise"] // 100)
 
-        _, booking = self.call(
-            "POST",
-            "/bookings",
-            citizen,
-            {"service_id": SERVICE, "location": home, "professional_id": pid},
-            expect=201,
+        booking = citizen.ok(
+            "POST", "/bookings", {"service_id": SERVICE, "location": home, "professional_id": pid}, status=201
         )
         bid = booking["id"]
         self.say("book", booking_id=bid, status=booking["status"], code=booking["start_code"])
-        _, accepted = self.call("POST", f"/bookings/{bid}/accept", pro, expect=200)
+        accepted = pro.ok("POST", f"/bookings/{bid}/accept")
         self.say("accept", status=accepted["status"])
-        _, begun = self.call(
-            "POST", f"/bookings/{bid}/start", pro, {"start_code": booking["start_code"]}, expect=200
-        )
+        begun = pro.ok("POST", f"/bookings/{bid}/start", {"start_code": booking["start_code"]})
         self.say("start", status=begun["status"])
         collected = booking["fee_paise"] + 10_000
-        _, completed = self.call(
-            "POST", f"/bookings/{bid}/complete", pro, {"amount_collected_paise": collected}, expect=200
-        )
-        _, seen = self.call("GET", f"/bookings/{bid}", citizen, expect=200)
-        complaint_id = seen["complaint_ids"][0]
+        completed = pro.ok("POST", f"/bookings/{bid}/complete", {"amount_collected_paise": collected})
+        complaint_id = citizen.ok("GET", f"/bookings/{bid}")["complaint_ids"][0]
         self.say(
             "complete",
             collected=collected // 100,
@@ -361,60 +260,34 @@ class Walkthrough:
             status=completed["status"],
             complaint_id=complaint_id,
         )
-        self.call(
-            "POST",
-            f"/bookings/{bid}/rating",
-            citizen,
-            {"stars": 1, "comment": "Asked for Rs 100 more."},
-            expect=201,
+        citizen.ok(
+            "POST", f"/bookings/{bid}/rating", {"stars": 1, "comment": "Asked for Rs 100 more."}, status=201
         )
         self.say("rate", stars=1)
-        code, refused = self.call(
-            "POST",
-            "/complaints",
-            citizen,
-            {
-                "booking_id": bid,
-                "kind": "overcharge",
-                "amount_paid_paise": collected,
-                "description": "He asked for Rs 100 more than the fixed fee.",
-            },
-            expect=409,
-        )
-        error = refused["error"]
-        self.say("complaint", code=code, error_code=error["code"], message=error["message"])
+        complaint = {
+            "booking_id": bid,
+            "kind": "overcharge",
+            "amount_paid_paise": collected,
+            "description": "He asked for Rs 100 more than the fixed fee.",
+        }
+        error = citizen.ok("POST", "/complaints", complaint, status=409)["error"]
+        self.say("complaint", code=409, error_code=error["code"], message=error["message"])
 
-        _, decided = self.call(
-            "POST",
-            f"/complaints/{complaint_id}/resolve",
-            officer,
-            {"decision": "upheld", "remarks": "The citizen's receipt shows Rs 100 above the fee."},
-            expect=200,
-        )
+        decision = {"decision": "upheld", "remarks": "The citizen's receipt shows Rs 100 above the fee."}
+        decided = officer.ok("POST", f"/complaints/{complaint_id}/resolve", decision)
         self.say("upheld", status=decided["status"])
-        _, profile = self.call("GET", f"/professionals/{pid}", pro, expect=200)
-        _, check = self.call("GET", f"/bans/check?aadhaar={aadhaar}", employer, expect=200)
+        profile = pro.ok("GET", f"/professionals/{pid}")
+        check = employer.ok("GET", f"/bans/check?aadhaar={aadhaar}")
         self.say("banned", status=profile["status"], banned=check["banned"])
-        _, found = self.call("GET", query, citizen, expect=200)
+        found = citizen.ok("GET", query)
         if any(r["professional_id"] == pid for r in found["results"]):
-            raise DemoFailed(f"{pid} is banned but still found")
+            raise Unexpected(f"{pid} is banned but still found")
         self.say("gone", count=len(found["results"]))
 
-        _, again = self.sign_up()
         retry = {**registration, "mobile": f"8{seed % 10**9:09d}"}
-        code, refused = self.call("POST", "/professionals", again, retry, expect=403)
-        error = refused["error"]
-        self.say("refused", code=code, error_code=error["code"], message=error["message"])
+        error = self.sign_up().ok("POST", "/professionals", retry, status=403)["error"]
+        self.say("refused", code=403, error_code=error["code"], message=error["message"])
         self.say("done", seconds=time.monotonic() - started)
-
-
-def stack_is_up(outputs: dict[str, Any]) -> bool:
-    try:
-        url = str(outputs["ApiUrl"]).rstrip("/") + "/health"
-        with urllib.request.urlopen(url, timeout=3) as response:  # noqa: S310 - the local stack
-            return bool(response.status == 200)
-    except (urllib.error.URLError, ConnectionError, TimeoutError, KeyError, ValueError):
-        return False
 
 
 def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> int:
@@ -428,16 +301,16 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
         "then run `make demo` again."
     )
     try:
-        outputs = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+        outputs = load_outputs(path)
+    except (FileNotFoundError, ValueError):
         print(not_running.format("not found"), file=sys.stderr)
         return 1
-    if "AwsEndpointUrl" not in outputs or not stack_is_up(outputs):
+    if "AwsEndpointUrl" not in outputs or not is_healthy(str(outputs.get("ApiUrl")), timeout_s=3):
         print(not_running.format(f"names {outputs.get('ApiUrl')}, which does not answer"), file=sys.stderr)
         return 1
     try:
         Walkthrough(outputs, args.lang, out).run()
-    except (DemoFailed, UploadRefused, requests.RequestException) as exc:
+    except (StackError, UploadRefused, requests.RequestException) as exc:
         print(f"The walkthrough stopped: {exc}", file=sys.stderr)
         return 1
     return 0

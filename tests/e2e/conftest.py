@@ -12,99 +12,61 @@ tokens, the server log) skip there.
 
 from __future__ import annotations
 
-import json
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-import boto3
 import pytest
 import requests
-from botocore import UNSIGNED
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from local.paths import ROOT, pythonpath
+from local.client import load_outputs
+from local.client.cognito import new_credentials
+from local.client.launch import LocalStackProcess
+from local.client.stack import StackClient
 
 START_TIMEOUT_S = 30
 STOP_TIMEOUT_S = 10
 HTTP_TIMEOUT_S = 10
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 STAFF_GROUPS = {"officer": "officers", "employer": "employers"}
+T = TypeVar("T")
 
 
-@dataclass
-class Stack:
-    outputs: dict[str, Any]
-    # Staff accounts made for these tests on a deployed stack: role -> (username, password).
-    made_accounts: dict[str, tuple[str, str]] = field(default_factory=dict)
+class Stack(StackClient):
+    """The stack under test (``local.client.stack.StackClient``), with what only tests do: staff
+    accounts made for the session on a deployed stack, and a skip, with the reason, where a
+    deployed stack needs administrator credentials these tests do not have."""
+
+    def __init__(self, outputs: dict[str, Any]) -> None:
+        super().__init__(outputs, timeout_s=HTTP_TIMEOUT_S, keep_alive=False)
+        # Staff accounts made for these tests on a deployed stack: role -> (username, password).
+        self.made_accounts: dict[str, tuple[str, str]] = {}
 
     @property
     def api_url(self) -> str:
-        return str(self.outputs["ApiUrl"]).rstrip("/")
-
-    @property
-    def is_local(self) -> bool:
-        return "AwsEndpointUrl" in self.outputs
-
-    @property
-    def region(self) -> str:
-        if "Region" in self.outputs:
-            return str(self.outputs["Region"])
-        return str(self.outputs["UserPoolId"]).split("_")[0]
+        return self.api.url
 
     def url(self, path: str) -> str:
-        return self.api_url + path
+        return self.api.url + path
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
-        return requests.get(self.url(path), timeout=HTTP_TIMEOUT_S, **kwargs)
+        return self.api.request("GET", path, **kwargs)
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        return requests.request(method, self.url(path), timeout=HTTP_TIMEOUT_S, **kwargs)
+        return self.api.request(method, path, **kwargs)
 
-    def cognito(self, *, signed: bool = False) -> Any:
-        """A Cognito client as the app has one: unsigned calls (sign-up, sign-in); ``signed``
-        for administrator calls, with the emulator's fake credentials in local mode."""
-        kwargs: dict[str, Any] = {
-            "region_name": self.region,
-            "endpoint_url": self.outputs.get("AwsEndpointUrl"),
-        }
-        if not signed:
-            kwargs["config"] = Config(signature_version=UNSIGNED)
-        elif self.is_local:
-            kwargs.update(aws_access_key_id="local", aws_secret_access_key="local")
-        return boto3.client("cognito-idp", **kwargs)
+    def _admin(self, what: str, call: Callable[..., T], *args: Any) -> T:
+        try:
+            return call(*args)
+        except (BotoCoreError, ClientError) as exc:
+            if self.is_local:
+                raise
+            pytest.skip(
+                f"{what} on a deployed stack needs administrator credentials for its user pool: {exc}"
+            )
 
-    def sign_in(self, username: str, password: str) -> dict[str, str]:
-        """``USER_PASSWORD_AUTH`` against the user pool: ``IdToken``, ``AccessToken``, ..."""
-        result = self.cognito().initiate_auth(
-            ClientId=self.outputs["UserPoolClientId"],
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": username, "PASSWORD": password},
-        )
-        return dict(result["AuthenticationResult"])
-
-    def id_token(self, username: str, password: str) -> str:
-        return self.sign_in(username, password)["IdToken"]
-
-    def demo_account(self, role: str) -> tuple[str, str]:
+    def demo_credentials(self, role: str) -> tuple[str, str]:
         """The local stack's demo account for ``role``; on a deployed stack, a staff account made
         for this session (``officer``, ``employer``) or a signed-up citizen."""
         account = (self.outputs.get("DemoAccounts") or {}).get(role)
@@ -113,132 +75,60 @@ class Stack:
         if self.is_local:
             pytest.skip(f"no demo {role} account in this stack's outputs")
         if role not in self.made_accounts:
-            self.made_accounts[role] = (
-                self._make_staff_account(STAFF_GROUPS[role])
-                if role in STAFF_GROUPS
-                else self.sign_up_citizen()
-            )
+            if role in STAFF_GROUPS:
+                username, password = new_credentials("96")
+                self._admin(
+                    "making a staff account",
+                    self.cognito.create_account,
+                    username,
+                    password,
+                    STAFF_GROUPS[role],
+                )
+                self.made_accounts[role] = (username, password)
+            else:
+                self.made_accounts[role] = self.new_user()
         return self.made_accounts[role]
 
-    def demo_token(self, role: str) -> str:
-        return self.id_token(*self.demo_account(role))
-
-    def _admin(self, what: str, call: Any, **kwargs: Any) -> Any:
-        try:
-            return call(UserPoolId=self.outputs["UserPoolId"], **kwargs)
-        except (BotoCoreError, ClientError) as exc:
-            if self.is_local:
-                raise
-            pytest.skip(
-                f"{what} on a deployed stack needs administrator credentials for its user pool: {exc}"
-            )
-
-    def _make_staff_account(self, group: str) -> tuple[str, str]:
-        username = f"+9196{uuid.uuid4().int % 10**8:08d}"
-        password = f"Staff#{uuid.uuid4().hex[:12]}1"
-        admin = self.cognito(signed=True)
-        self._admin(
-            "making a staff account",
-            admin.admin_create_user,
-            Username=username,
-            UserAttributes=[{"Name": "phone_number", "Value": username}],
-            MessageAction="SUPPRESS",
-        )
-        admin.admin_set_user_password(
-            UserPoolId=self.outputs["UserPoolId"], Username=username, Password=password, Permanent=True
-        )
-        admin.admin_add_user_to_group(
-            UserPoolId=self.outputs["UserPoolId"], Username=username, GroupName=group
-        )
-        return username, password
-
     def delete_made_accounts(self) -> None:
-        admin = self.cognito(signed=True)
         for role, (username, _) in self.made_accounts.items():
             if role in STAFF_GROUPS:
-                admin.admin_delete_user(UserPoolId=self.outputs["UserPoolId"], Username=username)
+                self.cognito.delete_account(username)
 
-    def sign_up_citizen(self) -> tuple[str, str]:
+    def new_user(self) -> tuple[str, str]:
         """A new citizen signs up with a phone number and is confirmed (by the administrator API:
         no SMS code here); (username, password)."""
-        username = f"+9197{uuid.uuid4().int % 10**8:08d}"
-        password = f"Citizen#{uuid.uuid4().hex[:8]}1"
-        self.cognito().sign_up(
-            ClientId=self.outputs["UserPoolClientId"],
-            Username=username,
-            Password=password,
-            UserAttributes=[{"Name": "phone_number", "Value": username}],
-        )
-        self._admin(
-            "confirming a self sign-up", self.cognito(signed=True).admin_confirm_sign_up, Username=username
-        )
+        username, password = new_credentials("97")
+        self.cognito.sign_up(username, password)
+        self._admin("confirming a self sign-up", self.cognito.confirm, username)
         return username, password
 
     def police_key(self) -> bytes:
         """The police callback key: in the local outputs, or read from Secrets Manager."""
-        if self.outputs.get("PoliceSecretValue"):
-            return str(self.outputs["PoliceSecretValue"]).encode()
         try:
-            secrets = boto3.client("secretsmanager", region_name=self.region)
-            value = secrets.get_secret_value(SecretId=self.outputs["PoliceSecretArn"])["SecretString"]
+            return super().police_key()
         except (BotoCoreError, ClientError) as exc:
             pytest.skip(f"signing the police callback needs read access to PoliceSecretArn: {exc}")
-        return str(value).encode()
-
-
-def _wait_until_healthy(process: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"local stack exited with {process.returncode}:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=1) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    process.kill()
-    pytest.fail(f"local stack not healthy within {START_TIMEOUT_S}s:\n{log_path.read_text()}")
 
 
 @pytest.fixture(scope="session")
 def local_stack_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, Any], Path]]:
-    state_dir = tmp_path_factory.mktemp("local-stack")
-    log_path = state_dir / "server.log"
-    port = free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "MOTO_PORT": str(free_port()),
-        "LOCAL_STATE_DIR": str(state_dir),
-        "PYTHONPATH": pythonpath(),
-        "PYTHONUNBUFFERED": "1",
-    }
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "local.server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
+    process = LocalStackProcess(
+        tmp_path_factory.mktemp("local-stack"), start_timeout_s=START_TIMEOUT_S, stop_timeout_s=STOP_TIMEOUT_S
+    )
     try:
-        _wait_until_healthy(process, f"http://127.0.0.1:{port}", log_path)
-        outputs = json.loads((state_dir / "outputs.json").read_text(encoding="utf-8"))
-        yield outputs, log_path
+        yield process.start(), process.log_path
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-        try:
-            code = process.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            pytest.fail(f"local stack did not stop within {STOP_TIMEOUT_S}s of SIGTERM")
-    assert code == 0, f"local stack exited with {code}:\n{log_path.read_text()}"
+        code = process.stop()
+    if code is None:
+        pytest.fail(f"local stack did not stop within {STOP_TIMEOUT_S}s of SIGTERM")
+    assert code == 0, f"local stack exited with {code}:\n{process.log()}"
 
 
 @pytest.fixture(scope="session")
 def stack(request: pytest.FixtureRequest) -> Iterator[Stack]:
     deployed = os.environ.get("SEVA_OUTPUTS")
     if deployed:
-        target = Stack(json.loads(Path(deployed).read_text(encoding="utf-8")))
+        target = Stack(load_outputs(Path(deployed)))
         yield target
         target.delete_made_accounts()
         return

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import boto3
 import jwt
 import moto.cognitoidp
 import pytest
 
+from local.client.police import read_police_key
 from tests.e2e.conftest import Stack
 
 pytestmark = pytest.mark.e2e
@@ -92,7 +92,7 @@ def test_me_with_garbage_authorization_is_401(stack: Stack, authorization: str) 
 
 
 def test_me_with_an_access_token_instead_of_an_id_token_is_401(stack: Stack) -> None:
-    access_token = stack.sign_in(*stack.demo_account("citizen"))["AccessToken"]
+    access_token = stack.cognito.sign_in(*stack.demo_credentials("citizen"))["AccessToken"]
     assert_error(stack.get("/me", headers={"Authorization": f"Bearer {access_token}"}), 401, "unauthorized")
 
 
@@ -114,7 +114,7 @@ def test_demo_accounts_sign_in_with_their_roles(stack: Stack, role: str, staff_g
 
 
 def test_self_signed_up_citizen_is_a_plain_citizen(stack: Stack) -> None:
-    token = stack.id_token(*stack.sign_up_citizen())
+    token = str(stack.signed_up().token)
     response = stack.get("/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200, response.text
     assert response.json()["roles"] == ["citizen"]
@@ -200,15 +200,8 @@ def test_outputs_have_the_api_md_keys(stack: Stack) -> None:
 
 
 def test_police_key_in_local_outputs_is_the_provisioned_secret(local_only: Stack) -> None:
-    secrets = boto3.client(
-        "secretsmanager",
-        region_name=local_only.region,
-        endpoint_url=local_only.outputs["AwsEndpointUrl"],
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
-    secret = secrets.get_secret_value(SecretId=local_only.outputs["PoliceSecretArn"])
-    assert secret["SecretString"] == local_only.outputs["PoliceSecretValue"]
+    # Read from the emulator's Secrets Manager, as a police system reads it.
+    assert read_police_key(local_only.outputs) == local_only.outputs["PoliceSecretValue"].encode()
 
 
 def test_access_log_has_method_path_status_and_no_query(stack: Stack, server_log: Path) -> None:

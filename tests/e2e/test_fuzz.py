@@ -47,20 +47,17 @@ from schemathesis.specs.openapi.checks import (
 
 from sevamitra.domain.types import verhoeff_check_digit
 from sevamitra.edge.routes import ROUTES, Auth, Route
+from sevamitra.edge.signing import HEADER, sign
 from tests.e2e.conftest import Stack
 from tests.e2e.story import (
-    Client,
     book,
-    demo,
     go_online,
     near,
     new_identity,
-    signed_up,
     somewhere_in_lucknow,
     step,
     verified_professional,
 )
-from verify.signature import HEADER, sign
 
 pytestmark = pytest.mark.e2e
 
@@ -161,7 +158,7 @@ class World:
 def world(stack: Stack) -> World:
     if not stack.is_local:
         pytest.skip("fuzzing writes thousands of junk records: the local stack only")
-    pro, citizen, officer = signed_up(stack), signed_up(stack), demo(stack, "officer")
+    pro, citizen, officer = stack.signed_up(), stack.signed_up(), stack.as_demo("officer")
     home = somewhere_in_lucknow()
     pid = verified_professional(stack, pro, officer, new_identity()[0], near(home, 200), SERVICE)
     go_online(pro, pid, near(home, 200))
@@ -173,7 +170,7 @@ def world(stack: Stack) -> World:
         {"booking_id": booking["id"], "kind": "misconduct", "description": "Rude on the phone."},
         status=201,
     )
-    agency = Client(stack, citizen.token).ok(
+    agency = stack.account(citizen.token).ok(
         "POST",
         "/agencies",
         {

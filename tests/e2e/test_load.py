@@ -1,7 +1,7 @@
 """A small load over HTTP: concurrent searches, bookings racing for few professionals, lifecycle
 steps, availability changes and police callbacks (fresh, replayed, conflicting, forged), then
 every invariant of the stored data read straight from the emulator's tables
-(``local/invariants.py``). ``make load`` is the long version (``benchmarks/load.py``)."""
+(``tests/oracle/invariants.py``). ``make load`` is the long version (``benchmarks/load.py``)."""
 
 from __future__ import annotations
 

@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from local.client.launch import free_port
 from local.gateway import Gateway, InvalidToken, KeysUnavailable
 from sevamitra.edge.errors import message_for
 from sevamitra.edge.routes import Function
-from tests.e2e.conftest import free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -17,16 +17,13 @@ import pytest
 
 from tests.e2e.conftest import Stack
 from tests.e2e.story import (
-    Client,
     book,
-    demo,
     go_online,
     matched,
     matched_ids,
     near,
     new_identity,
     registration,
-    signed_up,
     somewhere_in_lucknow,
     status_of,
     step,
@@ -40,8 +37,8 @@ SERVICE = "plumber_tap_leak_repair"
 
 
 def test_from_registration_to_a_permanent_ban_for_overcharging(stack: Stack) -> None:
-    pro, citizen = signed_up(stack), signed_up(stack)
-    officer, employer = demo(stack, "officer"), demo(stack, "employer")
+    pro, citizen = stack.signed_up(), stack.signed_up()
+    officer, employer = stack.as_demo("officer"), stack.as_demo("employer")
     aadhaar, _ = new_identity()
     home = somewhere_in_lucknow()
     workshop = near(home, 150)
@@ -118,7 +115,7 @@ def test_from_registration_to_a_permanent_ban_for_overcharging(stack: Stack) -> 
     assert pid not in matched_ids(citizen, SERVICE, home)
     assert employer.ok("GET", f"/bans/check?aadhaar={aadhaar}") == {"banned": True}
     _, other_mobile = new_identity()
-    refused = signed_up(stack).call(
+    refused = stack.signed_up().call(
         "POST", "/professionals", registration(aadhaar, other_mobile, home, SERVICE)
     )
     assert (refused.status_code, refused.json()["error"]["code"]) == (403, "banned")
@@ -132,7 +129,7 @@ def test_from_registration_to_a_permanent_ban_for_overcharging(stack: Stack) -> 
 
 
 def test_a_verified_professional_has_an_audit_trail_only_officers_read(stack: Stack) -> None:
-    pro, officer, employer = signed_up(stack), demo(stack, "officer"), demo(stack, "employer")
+    pro, officer, employer = stack.signed_up(), stack.as_demo("officer"), stack.as_demo("employer")
     aadhaar, _ = new_identity()
 
     pid = verified_professional(stack, pro, officer, aadhaar, somewhere_in_lucknow(), SERVICE)
@@ -142,5 +139,5 @@ def test_a_verified_professional_has_an_audit_trail_only_officers_read(stack: St
     assert trail["chain_valid"] is True
     assert pro.call("GET", f"/professionals/{pid}/audit").status_code == 403
     assert employer.ok("GET", f"/bans/check?aadhaar={aadhaar}") == {"banned": False}
-    assert Client(stack, pro.token).call("GET", f"/bans/check?aadhaar={aadhaar}").status_code == 403
+    assert stack.account(pro.token).call("GET", f"/bans/check?aadhaar={aadhaar}").status_code == 403
     assert officer.call("GET", "/complaints/cmp_unknown").status_code == 404

@@ -38,11 +38,11 @@ from local.proxy_events import rest_event
 from sevamitra.data.models import ProfessionalModel
 from sevamitra.edge import pii
 from sevamitra.edge.routes import ROUTES, Route
+from sevamitra.edge.signing import HEADER, sign
 from sevamitra.platform.settings import settings
 from tests.integration.conftest import IDENTITY_KEY, MOTO_CONFIG, POLICE_KEY, ApiResponse, claims_for
 from tests.integration.geo_seed import LUCKNOW, SERVICE, offset, seed_professional
 from tests.stories import identity
-from verify.signature import HEADER, sign
 
 ANONYMOUS, POLICE = "anonymous", "police"
 CITIZEN, OTHER_CITIZEN = "citizen", "other_citizen"

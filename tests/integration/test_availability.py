@@ -11,6 +11,7 @@ from local.provision import LocalResources
 from sevamitra.data.models import GeoEntryModel, ProfessionalModel
 from tests.integration.conftest import Api, claims_for
 from tests.integration.geo_seed import LUCKNOW, SERVICE, offset, seed_professional
+from tests.integration.support import approved_agency
 
 OWNER = claims_for("sub-pro_1")
 
@@ -120,22 +121,7 @@ def test_the_agency_of_an_assisted_professional_puts_them_online_as_it_accepts_t
 ) -> None:
     # An officer registered pro_1 on behalf of an approved agency: the agency's member manages
     # them (documents, submission, bookings) and so also their availability.
-    created = api(
-        "POST",
-        "/agencies",
-        body={
-            "name": "Awadh Services",
-            "udyam_number": "UDYAM-UP-12-0001234",
-            "district": "Lucknow",
-            "contact_mobile": "9812345678",
-        },
-        claims=claims_for("agency-owner-1"),
-    )
-    agency_id = created.body["id"]
-    assert (
-        api("POST", f"/agencies/{agency_id}/approve", claims=claims_for("officer-1", "officers")).status
-        == 200
-    )
+    agency_id = approved_agency(api, owner="agency-owner-1", officer="officer-1")
     seed_professional("pro_1", *LUCKNOW, account_sub="", registered_by="officer-1", online=False)
     ProfessionalModel.get("pro_1").update(actions=[ProfessionalModel.agency_id.set(agency_id)])
 

@@ -11,18 +11,16 @@ from botocore.exceptions import ClientError
 
 from local.provision import LocalResources
 from sevamitra.data.verifications import get_request
+from sevamitra.edge import signing
 from tests.integration.conftest import POLICE_KEY, Api, claims_for
 from tests.integration.verification_support import (
     callback,
     finished,
     professional,
-    seed_professional,
     stages,
-    start,
-    waiting_request,
+    waiting_for_police,
 )
 from verify import aws as verify_aws
-from verify import signature
 
 KEY = POLICE_KEY.encode()
 
@@ -34,9 +32,7 @@ def _body(request_id: str = "vrq_unknown", result: str = "clear") -> str:
 @pytest.fixture
 def waiting(verification_workflow: str) -> tuple[str, str]:
     """A professional whose workflow waits for the police: (execution arn, request id)."""
-    seed_professional()
-    execution = start()
-    return execution, waiting_request()
+    return waiting_for_police()
 
 
 def test_forged_signature_is_401_and_the_workflow_keeps_waiting(api: Api, waiting: tuple[str, str]) -> None:
@@ -51,7 +47,7 @@ def test_forged_signature_is_401_and_the_workflow_keeps_waiting(api: Api, waitin
 
 def test_signature_over_another_body_is_401(api: Api, waiting: tuple[str, str]) -> None:
     _, request_id = waiting
-    header = signature.sign(KEY, int(time.time()), _body(request_id, "adverse").encode())
+    header = signing.sign(KEY, int(time.time()), _body(request_id, "adverse").encode())
 
     response = callback(api, _body(request_id, "clear"), header=header)
 
@@ -180,13 +176,9 @@ def test_key_comes_from_secrets_manager_and_a_missing_secret_is_503(
 
 
 def test_officers_list_pending_requests_oldest_first(verification_workflow: str, api: Api) -> None:
-    seed_professional(professional_id="pro_a", district="Lucknow")
-    start("pro_a")
-    first = waiting_request("pro_a")
+    _, first = waiting_for_police("pro_a", district="Lucknow")
     time.sleep(1.1)  # requested_at has one-second resolution
-    seed_professional(professional_id="pro_b", district="Varanasi")
-    start("pro_b")
-    second = waiting_request("pro_b")
+    _, second = waiting_for_police("pro_b", district="Varanasi")
 
     response = api("GET", "/verification/requests?status=pending", claims=claims_for("o1", "officers"))
 

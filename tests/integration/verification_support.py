@@ -11,21 +11,20 @@ from typing import Any, TypeVar
 
 import boto3
 
+from local.client import SAMPLE_JPEG, SAMPLE_PDF, poll_until
 from register import logic
 from register.logic import Registration
 from register.models import DocumentRequestIn
 from sevamitra.data import professionals as professionals_repo
 from sevamitra.data.models import ProfessionalModel
 from sevamitra.domain.documents import MAX_DOCUMENT_BYTES
-from sevamitra.edge import pii
+from sevamitra.edge import pii, signing
 from sevamitra.edge.auth import Caller
 from sevamitra.platform.clock import iso, utc_now
 from sevamitra.platform.settings import settings
 from tests.integration.conftest import POLICE_KEY, Api, ApiResponse
-from verify import signature
 
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+PDF, JPEG = SAMPLE_PDF, SAMPLE_JPEG
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
 # A service that needs no qualification, and one that does.
 PLAIN_SERVICE = "electrician_fan_installation"
@@ -116,15 +115,18 @@ def start(
     )
 
 
+def waiting_for_police(
+    professional_id: str = "pro_test", *, district: str = "Lucknow", state_machine_arn: str | None = None
+) -> tuple[str, str]:
+    """A professional as submit leaves them (``seed_professional``), the workflow started and
+    waiting for the police: (execution arn, request id)."""
+    seed_professional(professional_id=professional_id, district=district)
+    execution = start(professional_id, state_machine_arn=state_machine_arn)
+    return execution, waiting_request(professional_id)
+
+
 def eventually(probe: Callable[[], T | None], *, timeout: float = 8.0, what: str = "condition") -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
+    return poll_until(what, probe, timeout_s=timeout, interval_s=0.05)
 
 
 def finished(execution_arn: str, *, timeout: float = 8.0) -> str:
@@ -161,8 +163,8 @@ def callback(
     """POST /verification/callback signed as a police system signs it (or with ``header``)."""
     raw = body if isinstance(body, str) else json.dumps(body)
     if header is None:
-        header = signature.sign(key, int(time.time()) if timestamp is None else timestamp, raw.encode())
-    return api("POST", "/verification/callback", body=raw, headers={signature.HEADER: header})
+        header = signing.sign(key, int(time.time()) if timestamp is None else timestamp, raw.encode())
+    return api("POST", "/verification/callback", body=raw, headers={signing.HEADER: header})
 
 
 @dataclass

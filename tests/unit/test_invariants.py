@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from local.invariants import Snapshot, violations
+from tests.oracle.invariants import Snapshot, violations
 
 
 def snapshot(

@@ -8,7 +8,7 @@ import hmac
 import pytest
 
 from sevamitra.edge.errors import Unauthorized
-from verify.signature import TOLERANCE_S, sign, verify
+from sevamitra.edge.signing import TOLERANCE_S, sign, verify
 
 KEY = b"shared-police-secret"
 NOW = 1_790_000_000

@@ -13,12 +13,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from sevamitra.edge import signing
 from sevamitra.edge.api import make_resolver
 from sevamitra.edge.auth import caller_from_event
 from sevamitra.edge.routes import Auth, Function, routes_of
 from sevamitra.platform.clock import Clock, utc_now
 from sevamitra.platform.observability import logger, metrics
-from verify import aws, signature
+from verify import aws
 from verify.callback import answer_request
 from verify.callback import pending_requests as list_pending
 from verify.models import CallbackIn, CallbackOut, PendingRequestsOut
@@ -44,9 +45,7 @@ def police_signature(event: Mapping[str, Any], *, clock: Clock = utc_now) -> Non
     """401 ``invalid_signature`` unless a police-signed route's raw body carries a valid signature."""
     if event.get("resource") not in _SIGNED_RESOURCES:
         return
-    signature.verify(
-        header(event, signature.HEADER), raw_body(event), aws.police_key(), int(clock().timestamp())
-    )
+    signing.verify(header(event, signing.HEADER), raw_body(event), aws.police_key(), int(clock().timestamp()))
 
 
 app = make_resolver(before_routing=police_signature)

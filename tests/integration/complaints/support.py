@@ -8,12 +8,9 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
-
-from sevamitra.data.models import BookingModel, ProfessionalModel, table_name
-from sevamitra.domain.types import verhoeff_check_digit
-from sevamitra.platform.settings import settings
+from sevamitra.data.models import BookingModel, ProfessionalModel
 from tests.integration.conftest import Api, ApiResponse, claims_for
+from tests.integration.support import make_aadhaar, make_mobile
 
 SERVICE = "plumber_tap_leak_repair"
 FEE = 20_000
@@ -23,15 +20,6 @@ OFFICER = claims_for("officer-1", "officers")
 EMPLOYER = claims_for("employer-1", "employers")
 
 _serial = itertools.count(1)
-
-
-def make_aadhaar(seed: int) -> str:
-    body = f"{5000_0000_000 + seed:011d}"
-    return body + verhoeff_check_digit(body)
-
-
-def make_mobile(seed: int) -> str:
-    return f"8{600_000_000 + seed:09d}"
 
 
 @dataclass(frozen=True)
@@ -138,14 +126,6 @@ def match_ids(api: Api) -> list[str]:
     )
     assert response.status == 200, response.body
     return [r["professional_id"] for r in response.body["results"]]
-
-
-def table_items(logical: str) -> list[dict[str, Any]]:
-    client = boto3.client("dynamodb", region_name=settings().aws_region)
-    items: list[dict[str, Any]] = []
-    for page in client.get_paginator("scan").paginate(TableName=table_name(logical)):
-        items.extend(page["Items"])
-    return items
 
 
 def ban_check(api: Api, claims: dict | None = None, **query: str) -> ApiResponse:

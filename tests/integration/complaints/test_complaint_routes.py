@@ -18,13 +18,12 @@ from tests.integration.complaints.support import (
     FEE,
     OFFICER,
     complain,
-    make_aadhaar,
     online_professional,
     resolve,
     seed_booking,
-    table_items,
 )
 from tests.integration.conftest import Api, claims_for
+from tests.integration.support import make_aadhaar, table_items
 
 
 def test_citizen_opens_an_overcharge_complaint_due_after_the_sla(api: Api) -> None:

@@ -16,17 +16,15 @@ from tests.integration.complaints.support import (
     EMPLOYER,
     ban_check,
     complain,
-    make_aadhaar,
-    make_mobile,
     match_ids,
     online_professional,
     register,
     resolve,
     seed_booking,
-    table_items,
 )
 from tests.integration.concurrency import atomic_transactions, race
 from tests.integration.conftest import Api, claims_for
+from tests.integration.support import make_aadhaar, make_mobile, table_items
 
 
 def _identity_keys() -> set[str]:

@@ -22,12 +22,12 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from local import invariants
 from local.provision import LocalResources, provision
 from sevamitra.data.models import ALL_MODELS
 from sevamitra.edge import pii
 from sevamitra.platform.settings import settings
 from tests.integration.conftest import IDENTITY_KEY, MOTO_CONFIG, POLICE_KEY
+from tests.oracle import invariants
 from verify import aws as verify_aws
 
 # What each service answers when it fails, and when it throttles (botocore's error codes).

@@ -16,17 +16,9 @@ from local.lambdas import install_lambda_router, uninstall_lambda_router
 from local.provision import LocalResources, create_verification_workflow
 from sevamitra.data.verifications import get_request
 from sevamitra.platform.settings import settings
+from tests.integration import verification_support as verification
 from tests.integration.conftest import Api, ApiResponse
 from tests.integration.faults.conftest import Faults, forget_keys, serial, stored_violations
-from tests.integration.verification_support import (
-    callback,
-    finished,
-    professional,
-    seed_professional,
-    stages,
-    start,
-    waiting_request,
-)
 
 
 @pytest.fixture
@@ -48,13 +40,11 @@ def workflow(aws: LocalResources) -> Iterator[str]:
 def _waiting(workflow: str) -> tuple[str, str, str]:
     """A professional whose workflow waits for the police: (id, execution, request id)."""
     pid = f"pro_cb{serial()}"
-    seed_professional(professional_id=pid)
-    execution = start(pid, state_machine_arn=workflow)
-    return pid, execution, waiting_request(pid)
+    return pid, *verification.waiting_for_police(pid, state_machine_arn=workflow)
 
 
 def _answer(api: Api, request_id: str) -> ApiResponse:
-    return callback(api, json.dumps({"request_id": request_id, "result": "clear"}))
+    return verification.callback(api, json.dumps({"request_id": request_id, "result": "clear"}))
 
 
 @pytest.mark.parametrize("throttle", [False, True], ids=["error", "throttled"])
@@ -65,7 +55,7 @@ def test_a_fault_at_any_step_of_the_callback_is_retry_safe(
     forget_keys()
     with faults.recording() as recorder:
         assert _answer(api, request_id).status == 200
-    finished(execution)
+    verification.finished(execution)
     steps = recorder.calls
     assert {"secretsmanager:GetSecretValue", "stepfunctions:SendTaskSuccess", "dynamodb:UpdateItem"} <= set(
         steps
@@ -86,14 +76,17 @@ def test_a_fault_at_any_step_of_the_callback_is_retry_safe(
             problems.append(f"{where}: answered {faulted.status} {faulted.body}, expected one of {allowed}")
         if faulted.status != 200:
             request = get_request(request_id)
-            if request is None or request.result is not None or professional(pid).status != "police_pending":
+            taken = request is None or request.result is not None
+            if taken or verification.professional(pid).status != "police_pending":
                 problems.append(f"{where}: answered {faulted.status} but the answer was taken")
         retried = _answer(api, request_id)
         if retried.status != 200:
             problems.append(f"{where}: the retry answered {retried.status} {retried.body}")
-        if finished(execution) != "SUCCEEDED" or professional(pid).status != "verified":
-            problems.append(f"{where}: the workflow ended {professional(pid).status}")
-        decisions = [stage for stage, _ in stages(pid) if stage == "decision"]
+        outcome = verification.finished(execution)
+        ended = verification.professional(pid).status
+        if outcome != "SUCCEEDED" or ended != "verified":
+            problems.append(f"{where}: the workflow ended {ended}")
+        decisions = [stage for stage, _ in verification.stages(pid) if stage == "decision"]
         if len(decisions) != 1:
             problems.append(f"{where}: {len(decisions)} decisions")
         problems += [f"{where}: {p}" for p in stored_violations()]

@@ -5,7 +5,7 @@ Step Functions, EventBridge, on the request's own thread). Then, for every call 
 same starting state: call ``n`` fails (an error; for DynamoDB writes also throttling); the client
 must get 503 (429 when throttled) with nothing written, or the complete answer, never anything
 else; the stored data must
-keep every invariant (``local/invariants.py``: identities, geo index, one active booking,
+keep every invariant (``tests/oracle/invariants.py``: identities, geo index, one active booking,
 complaint locks, single decisions) and the path's own "all or nothing" facts; and the same
 request retried without the fault must then succeed (once: a create retried with its
 Idempotency-Key gives back the same thing; a step already done is 409).
@@ -20,6 +20,7 @@ from typing import Any
 import boto3
 import pytest
 
+from local.client import SAMPLE_PDF
 from local.dispatch import call_handler
 from sevamitra.data import verifications
 from sevamitra.data.models import BookingModel, ComplaintModel, IdentityModel, ProfessionalModel
@@ -38,12 +39,12 @@ from tests.integration.faults.conftest import (
     serial,
     stored_violations,
 )
+from tests.integration.support import store_upload
 from tests.stories import identity
 
 SERVICE = "electrician_fan_installation"
 HERE = {"lat": 26.8467, "lng": 80.9462}
 NEAR = {"lat": 26.8476, "lng": 80.9462}  # 100 m north
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 OFFICER = claims_for("officer-f", "officers")
 PAST = "2001-01-01T00:00:00Z"
 # Throttling is injected on every DynamoDB write (reads fail with errors in the other half).
@@ -102,17 +103,10 @@ def uploaded(api: Api) -> Pro:
     form = api(
         "POST",
         f"/professionals/{pro.id}/documents",
-        body={"kind": "id_proof", "content_type": "application/pdf", "size_bytes": len(PDF)},
+        body={"kind": "id_proof", "content_type": "application/pdf", "size_bytes": len(SAMPLE_PDF)},
         claims=pro.claims,
     )
-    fields = _ok(form, 201)["upload"]["fields"]
-    boto3.client("s3", region_name=settings().aws_region).put_object(
-        Bucket=settings().documents_bucket,
-        Key=fields["key"],
-        Body=PDF,
-        ContentType=fields["Content-Type"],
-        ServerSideEncryption=fields["x-amz-server-side-encryption"],
-    )
+    store_upload(_ok(form, 201)["upload"]["fields"], SAMPLE_PDF)
     return pro
 
 
@@ -235,7 +229,7 @@ def _registration(api: Api) -> Case:
 
 def _document(api: Api) -> Case:
     pro = registered(api)
-    body = {"kind": "id_proof", "content_type": "application/pdf", "size_bytes": len(PDF)}
+    body = {"kind": "id_proof", "content_type": "application/pdf", "size_bytes": len(SAMPLE_PDF)}
     return Case(
         lambda: api("POST", f"/professionals/{pro.id}/documents", body=body, claims=pro.claims),
         201,

@@ -11,26 +11,18 @@ from typing import Any
 import boto3
 import pytest
 
+from local.client import SAMPLE_PDF
 from local.provision import LocalResources
-from sevamitra.domain.types import verhoeff_check_digit
 from sevamitra.edge import pii
 from sevamitra.platform.settings import settings
 from tests.integration.conftest import Api, ApiResponse, claims_for
+from tests.integration.support import make_aadhaar, make_mobile, store_upload
 
 # A one-Pass-state stand-in for the verification workflow: these tests are about submit itself
 # (execution naming, compensation); test_verification_chain.py runs submit on the real ASL.
 _MINIMAL_ASL = {"StartAt": "Accepted", "States": {"Accepted": {"Type": "Pass", "End": True}}}
 
 _serial = itertools.count(1)
-
-
-def make_aadhaar(seed: int) -> str:
-    body = f"{4000_0000_000 + seed:011d}"
-    return body + verhoeff_check_digit(body)
-
-
-def make_mobile(seed: int) -> str:
-    return f"9{700_000_000 + seed:09d}"
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +62,7 @@ def register(api: Api, sub: str = "citizen-1", *groups: str, **overrides: Any) -
     return api("POST", "/professionals", body=registration_body(**overrides), claims=claims_for(sub, *groups))
 
 
-def upload(professional_id: str, kind: str, api: Api, sub: str, body: bytes = b"%PDF-1.7 test") -> str:
+def upload(professional_id: str, kind: str, api: Api, sub: str, body: bytes = SAMPLE_PDF) -> str:
     """Request an upload form and put the object under its key, as a client's form POST would."""
     response = api(
         "POST",
@@ -79,40 +71,5 @@ def upload(professional_id: str, kind: str, api: Api, sub: str, body: bytes = b"
         claims=claims_for(sub),
     )
     assert response.status == 201, response.body
-    fields = response.body["upload"]["fields"]
-    boto3.client("s3", region_name=settings().aws_region).put_object(
-        Bucket=settings().documents_bucket,
-        Key=fields["key"],
-        Body=body,
-        ContentType=fields["Content-Type"],
-        ServerSideEncryption=fields["x-amz-server-side-encryption"],
-    )
+    store_upload(response.body["upload"]["fields"], body)
     return str(response.body["document_id"])
-
-
-def approved_agency(api: Api, owner: str, officer: str = "officer-1") -> str:
-    created = api(
-        "POST",
-        "/agencies",
-        body={
-            "name": "Awadh Services",
-            "udyam_number": "UDYAM-UP-12-0001234",
-            "district": "Lucknow",
-            "contact_mobile": "9812345678",
-        },
-        claims=claims_for(owner),
-    )
-    assert created.status == 201, created.body
-    approved = api("POST", f"/agencies/{created.body['id']}/approve", claims=claims_for(officer, "officers"))
-    assert approved.status == 200, approved.body
-    return str(created.body["id"])
-
-
-def table_items(logical: str) -> list[dict[str, Any]]:
-    from sevamitra.data.models import table_name
-
-    client = boto3.client("dynamodb", region_name=settings().aws_region)
-    items: list[dict[str, Any]] = []
-    for page in client.get_paginator("scan").paginate(TableName=table_name(logical)):
-        items.extend(page["Items"])
-    return items

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.integration.conftest import Api, claims_for
-from tests.integration.registration.conftest import table_items
+from tests.integration.support import table_items
 
 AGENCY = {
     "name": "Awadh Facility Services",

@@ -15,7 +15,8 @@ from sevamitra.data import workflows
 from sevamitra.edge.errors import DependencyFailed
 from sevamitra.platform.settings import settings
 from tests.integration.conftest import Api, claims_for
-from tests.integration.registration.conftest import approved_agency, register, upload
+from tests.integration.registration.conftest import register, upload
+from tests.integration.support import approved_agency
 
 PDF = {"kind": "id_proof", "content_type": "application/pdf", "size_bytes": 2048}
 

@@ -20,12 +20,8 @@ from sevamitra.data.schema import TABLES
 from sevamitra.platform.observability import SERVICE, logger
 from sevamitra.platform.settings import settings
 from tests.integration.conftest import Api, ApiResponse, claims_for
-from tests.integration.registration.conftest import (
-    approved_agency,
-    make_aadhaar,
-    make_mobile,
-    registration_body,
-)
+from tests.integration.registration.conftest import registration_body
+from tests.integration.support import approved_agency, make_aadhaar, make_mobile
 
 
 class _RecordsCapture(logging.Handler):

@@ -22,14 +22,8 @@ from sevamitra.edge.errors import DomainError
 from sevamitra.platform.settings import settings
 from tests.integration import concurrency
 from tests.integration.conftest import Api, claims_for
-from tests.integration.registration.conftest import (
-    approved_agency,
-    make_aadhaar,
-    make_mobile,
-    register,
-    registration_body,
-    table_items,
-)
+from tests.integration.registration.conftest import register, registration_body
+from tests.integration.support import approved_agency, make_aadhaar, make_mobile, table_items
 
 
 def test_self_registration_is_201_pending_documents_with_last4_only(api: Api) -> None:

@@ -1,5 +1,5 @@
 """Upload a file with a presigned POST form from the API (``{"url", "fields"}``), as a client
-does: the demo data, the walkthrough and the load script all go through here."""
+does (``local.client.journey``: the demo data, the walkthrough, the load script, the e2e tests)."""
 
 from __future__ import annotations
 

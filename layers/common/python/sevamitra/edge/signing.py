@@ -1,5 +1,7 @@
 """The police callback signature: ``X-Seva-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>``
-over ``"<t>.<raw body>"``, keyed by the shared secret.
+over ``"<t>.<raw body>"``, keyed by the shared secret. A contract between the verify function
+(which checks it), the police systems and every client that answers as one (which make it), so it
+lives in the layer.
 
 Checked on the raw body bytes before anything parses them, compared in constant time, and
 accepted only within ``TOLERANCE_S`` of now in either direction (a captured request cannot be
@@ -27,7 +29,7 @@ def digest(key: bytes, timestamp: int | str, body: bytes) -> str:
 
 
 def sign(key: bytes, timestamp: int, body: bytes) -> str:
-    """The header value a police system sends (used by tests, the demo and docs)."""
+    """The header value a police system sends."""
     return f"t={timestamp},v1={digest(key, timestamp, body)}"
 
 

@@ -1,0 +1,61 @@
+"""Helpers the integration packages share: valid identities for registrations, an approved
+agency, a document stored as its upload form would store it, and a table's raw items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+
+from sevamitra.data.models import table_name
+from sevamitra.domain.types import verhoeff_check_digit
+from sevamitra.platform.settings import settings
+from tests.integration.conftest import Api, claims_for
+
+
+def make_aadhaar(seed: int) -> str:
+    body = f"{4000_0000_000 + seed:011d}"
+    return body + verhoeff_check_digit(body)
+
+
+def make_mobile(seed: int) -> str:
+    return f"9{700_000_000 + seed:09d}"
+
+
+def approved_agency(api: Api, owner: str, officer: str = "officer-1") -> str:
+    """An agency ``owner`` registers and ``officer`` approves: its id."""
+    created = api(
+        "POST",
+        "/agencies",
+        body={
+            "name": "Awadh Services",
+            "udyam_number": "UDYAM-UP-12-0001234",
+            "district": "Lucknow",
+            "contact_mobile": "9812345678",
+        },
+        claims=claims_for(owner),
+    )
+    assert created.status == 201, created.body
+    approved = api("POST", f"/agencies/{created.body['id']}/approve", claims=claims_for(officer, "officers"))
+    assert approved.status == 200, approved.body
+    return str(created.body["id"])
+
+
+def store_upload(fields: dict[str, str], body: bytes) -> None:
+    """Put ``body`` under the key of an upload form's ``fields``, as the client's form POST would."""
+    boto3.client("s3", region_name=settings().aws_region).put_object(
+        Bucket=settings().documents_bucket,
+        Key=fields["key"],
+        Body=body,
+        ContentType=fields["Content-Type"],
+        ServerSideEncryption=fields["x-amz-server-side-encryption"],
+    )
+
+
+def table_items(logical: str) -> list[dict[str, Any]]:
+    """Every item of the table, as DynamoDB stores it."""
+    client = boto3.client("dynamodb", region_name=settings().aws_region)
+    items: list[dict[str, Any]] = []
+    for page in client.get_paginator("scan").paginate(TableName=table_name(logical)):
+        items.extend(page["Items"])
+    return items
