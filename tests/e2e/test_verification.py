@@ -16,22 +16,12 @@ import boto3
 import pytest
 import requests
 
+from local.client import SAMPLE_PDF as PDF
+from local.client import journey
 from local.paths import ROOT, pythonpath
 from sevamitra.edge.errors import MESSAGES
 from tests.e2e.conftest import HTTP_TIMEOUT_S, Stack
-from tests.e2e.story import (
-    PDF,
-    demo,
-    new_identity,
-    pending_police_request,
-    police_answer,
-    register,
-    registration,
-    signed_up,
-    somewhere_in_lucknow,
-    submit,
-    wait_for_status,
-)
+from tests.e2e.story import new_identity, registration, somewhere_in_lucknow
 from tests.e2e.test_api import assert_error
 
 pytestmark = pytest.mark.e2e
@@ -109,14 +99,16 @@ def test_a_form_posted_again_after_the_check_leaves_the_decision_on_the_checked_
     the same form again with other bytes. The emulator accepts the post (moto enforces no POST
     policy; S3 would too while the form is valid), yet the decision names the version the check
     read, and reading that version gives the checked bytes. New forms are refused meanwhile."""
-    pro, officer = signed_up(local_only), demo(local_only, "officer")
+    pro, officer = local_only.signed_up(), local_only.as_demo("officer")
     aadhaar, mobile = new_identity()
-    pid = register(pro, registration(aadhaar, mobile, somewhere_in_lucknow(), "plumber_tap_leak_repair"))
+    pid = journey.register(
+        pro, registration(aadhaar, mobile, somewhere_in_lucknow(), "plumber_tap_leak_repair")
+    )["id"]
     asked = {"kind": "id_proof", "content_type": "application/pdf", "size_bytes": len(PDF)}
     form = pro.ok("POST", f"/professionals/{pid}/documents", asked, status=201)["upload"]
     _post_form(form, PDF)
-    submit(pro, pid)
-    request_id = pending_police_request(officer, pid)  # the document check has passed
+    journey.submit(pro, pid)
+    request_id = journey.police_request(officer, pid)  # the document check has passed
 
     _post_form(form, FORGED_PDF)
     documents = _documents_bucket(local_only)
@@ -125,8 +117,7 @@ def test_a_form_posted_again_after_the_check_leaves_the_decision_on_the_checked_
     locked = pro.call("POST", f"/professionals/{pid}/documents", asked, headers={"Accept-Language": "hi"})
     assert assert_error(locked, 409, "documents_locked")["message"] == MESSAGES["documents_locked"][1]
 
-    assert police_answer(local_only, request_id, "clear").status_code == 200
-    wait_for_status(pro, pid, "verified")
+    journey.cleared(local_only.police(), pro, pid, request_id)
     [decision] = officer.ok("GET", f"/professionals/{pid}/audit")["entries"]
     [checked] = decision["evidence"]["documents"]
     assert (decision["action"], checked["kind"], checked["key"]) == ("verified", "id_proof", key)
