@@ -21,6 +21,7 @@ from sevamitra.edge.routes import BOOKING_EXPIRY, VERIFY_STEPS, Entry, Function
 class Secret(Enum):
     IDENTITY_KEY = "identity_key"  # HMAC key for Aadhaar/mobile hashes
     POLICE_CALLBACK = "police_callback"  # shared key of X-Seva-Signature
+    CURSOR_KEY = "cursor_key"  # HMAC key of list routes' page cursors
 
 
 class Documents(Enum):

@@ -153,6 +153,10 @@ class StageSettings:
         return f"{APP}-{self.name}/identity-key"
 
     @property
+    def cursor_key_secret_name(self) -> str:
+        return f"{APP}-{self.name}/cursor-key"
+
+    @property
     def police_secret_name(self) -> str:
         return f"{APP}-{self.name}/police-callback"
 

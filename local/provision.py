@@ -7,6 +7,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 from functools import cache
+from secrets import token_hex
 from typing import Any
 
 import boto3
@@ -86,6 +87,7 @@ def provision(
     *,
     police_key: str,
     identity_key: str,
+    cursor_key: str | None = None,
     workflow: bool = True,
     user_pool: bool = True,
 ) -> LocalResources:
@@ -98,6 +100,7 @@ def provision(
     secrets = _client("secretsmanager", region)
     police = secrets.create_secret(Name=config.police_secret_arn, SecretString=police_key)["ARN"]
     identity = secrets.create_secret(Name=config.identity_key_secret_arn, SecretString=identity_key)["ARN"]
+    secrets.create_secret(Name=config.cursor_key_secret_arn, SecretString=cursor_key or token_hex(32))
     _client("events", region).create_event_bus(Name=config.event_bus_name)
     pool_id, client_id = create_user_pool(region, config.resource_prefix) if user_pool else ("", "")
     workflow_arn = create_verification_workflow(config) if workflow else ""

@@ -22,6 +22,7 @@ os.environ.update(
         "EVENT_BUS_NAME": "sevamitra-test",
         "IDENTITY_KEY_SECRET_ARN": "sevamitra-test/identity-key",
         "POLICE_SECRET_ARN": "sevamitra-test/police-callback",
+        "CURSOR_KEY_SECRET_ARN": "sevamitra-test/cursor-key",
         # The ARN local.provision gives the state machine (moto's fixed account id).
         "VERIFICATION_STATE_MACHINE_ARN": (
             "arn:aws:states:ap-south-1:123456789012:stateMachine:sevamitra-test-verification"

@@ -118,6 +118,7 @@ class Functions(Construct):
             "event_bus_name": resources.event_bus.event_bus_name,
             "identity_key_secret_arn": resources.secrets[Secret.IDENTITY_KEY].secret_arn,
             "police_secret_arn": resources.secrets[Secret.POLICE_CALLBACK].secret_arn,
+            "cursor_key_secret_arn": resources.secrets[Secret.CURSOR_KEY].secret_arn,
             "powertools_service_name": constants.POWERTOOLS_SERVICE_NAME,
             "powertools_metrics_namespace": constants.POWERTOOLS_METRICS_NAMESPACE,
             "powertools_log_level": stage.log_level,

@@ -1,4 +1,4 @@
-"""The two generated secrets: the identity HMAC key and the police callback key.
+"""The generated secrets: the identity HMAC key, the police callback key and the cursor key.
 
 Each ``SecretString`` is the key itself (no JSON), as API.md says for the police key."""
 
@@ -41,9 +41,22 @@ class Secrets(Construct):
             "The police department's systems hold this shared key; it is rotated by agreement "
             "with them, not on an automatic schedule they cannot follow.",
         )
+        self.cursor_key = self._generated(
+            "CursorKey",
+            stage.cursor_key_secret_name,
+            "HMAC key of the list routes' page cursors",
+            stage,
+        )
+        acknowledge(
+            self.cursor_key,
+            "AwsSolutions-SMG4",
+            "Rotating it only invalidates page cursors in flight (422 invalid_cursor, the client "
+            "starts again from the first page); it has no schedule because nothing depends on it.",
+        )
         self.by_name: dict[Secret, secretsmanager.ISecret] = {
             Secret.IDENTITY_KEY: self.identity_key,
             Secret.POLICE_CALLBACK: self.police_key,
+            Secret.CURSOR_KEY: self.cursor_key,
         }
 
     def _generated(

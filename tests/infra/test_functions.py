@@ -92,6 +92,7 @@ def test_api_function_gets_the_typed_environment(dev, function):
         "event_bus_name": {"Ref": dev.logical_id(dev.stack.events.bus)},
         "documents_bucket": {"Ref": dev.logical_id(dev.stack.documents.bucket)},
         "identity_key_secret_arn": {"Ref": dev.logical_id(dev.stack.secrets.identity_key)},
+        "cursor_key_secret_arn": {"Ref": dev.logical_id(dev.stack.secrets.cursor_key)},
         "police_secret_arn": {"Ref": dev.logical_id(dev.stack.secrets.police_key)},
         "powertools_service_name": "sevamitra",
         "powertools_metrics_namespace": "SevaMitra",

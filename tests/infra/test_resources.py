@@ -103,7 +103,11 @@ def test_secrets_are_generated_plain_keys_named_by_stage(dev):
         res["Properties"]["Name"]: res["Properties"]
         for res in dev.of_type("AWS::SecretsManager::Secret").values()
     }
-    assert set(secrets) == {"sevamitra-dev/identity-key", "sevamitra-dev/police-callback"}
+    assert set(secrets) == {
+        "sevamitra-dev/identity-key",
+        "sevamitra-dev/police-callback",
+        "sevamitra-dev/cursor-key",
+    }
     for props in secrets.values():
         generator = props["GenerateSecretString"]
         assert "SecretStringTemplate" not in generator  # the SecretString is the key itself

@@ -10,6 +10,7 @@ import pytest
 
 from sevamitra.edge import pii
 from sevamitra.edge.errors import DependencyFailed
+from sevamitra.platform import keys
 
 AADHAAR = "234123412346"
 MOBILE = "9876543210"
@@ -19,12 +20,12 @@ MOBILE = "9876543210"
 def fetches(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     calls: list[str] = []
 
-    def fake_fetch(secret_id: str) -> bytes:
+    def fake_fetch(secret_id: str, what: str) -> bytes:
         calls.append(secret_id)
         return b"unit-test-key"
 
     pii.clear_key_cache()
-    monkeypatch.setattr(pii, "_fetch_key", fake_fetch)
+    monkeypatch.setattr(keys, "fetch_secret", fake_fetch)
     yield calls
     pii.clear_key_cache()
 
@@ -61,14 +62,14 @@ def test_key_fetch_failure_is_a_dependency_failure_and_is_retried_next_time(
     pii.clear_key_cache()
     outcomes: list[object] = [DependencyFailed(), b"k"]
 
-    def flaky(_: str) -> bytes:
+    def flaky(_: str, what: str) -> bytes:
         outcome = outcomes.pop(0)
         if isinstance(outcome, Exception):
             raise outcome
         assert isinstance(outcome, bytes)
         return outcome
 
-    monkeypatch.setattr(pii, "_fetch_key", flaky)
+    monkeypatch.setattr(keys, "fetch_secret", flaky)
     with pytest.raises(DependencyFailed) as failure:
         pii.aadhaar_identity(AADHAAR)
     assert failure.value.status == 503

@@ -107,6 +107,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "इस Idempotency-Key वाला अनुरोध अभी प्रक्रिया में है। थोड़ी देर बाद प्रयास करें।",
     ),
     "documents_missing": ("Required documents have not been uploaded.", "आवश्यक दस्तावेज़ अपलोड नहीं किए गए हैं।"),
+    "invalid_cursor": (
+        "This page cursor is not valid here; start again from the first page.",
+        "यह पेज कर्सर यहाँ मान्य नहीं है; पहले पेज से फिर शुरू करें।",
+    ),
     "documents_locked": (
         "Documents cannot be changed once submitted; upload again only if the check sends them back.",
         "जमा करने के बाद दस्तावेज़ बदले नहीं जा सकते। जाँच में दस्तावेज़ लौटाए जाने पर ही दोबारा अपलोड करें।",

@@ -11,13 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
 from typing import NamedTuple
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from sevamitra.edge.errors import DependencyFailed
-from sevamitra.platform import aws
+from sevamitra.platform.keys import SecretKey
 from sevamitra.platform.settings import settings
 
 
@@ -28,37 +24,7 @@ class Identity(NamedTuple):
     last4: str
 
 
-class _KeyCache:
-    """The HMAC key, fetched once per execution environment, thread-safe."""
-
-    def __init__(self) -> None:
-        self._key: bytes | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> bytes:
-        if self._key is None:
-            with self._lock:
-                if self._key is None:
-                    self._key = _fetch_key(settings().identity_key_secret_arn)
-        return self._key
-
-    def clear(self) -> None:
-        with self._lock:
-            self._key = None
-
-
-def _fetch_key(secret_id: str) -> bytes:
-    try:
-        client = aws.client("secretsmanager")
-        secret = client.get_secret_value(SecretId=secret_id).get("SecretString")
-    except (ClientError, BotoCoreError) as exc:
-        raise DependencyFailed(message="The identity service is unavailable; it is safe to retry.") from exc
-    if not secret:
-        raise DependencyFailed(message="The identity key is not configured.")
-    return secret.encode("utf-8")
-
-
-_KEY = _KeyCache()
+_KEY = SecretKey(lambda: settings().identity_key_secret_arn, "identity service")
 
 
 def clear_key_cache() -> None:

@@ -59,6 +59,9 @@ class CommonSettings(EnvironmentSettings):
     police_secret_arn: Annotated[str, FROM_STACK] = Field(
         default="sevamitra-local/police-callback", alias="POLICE_SECRET_ARN"
     )
+    cursor_key_secret_arn: Annotated[str, FROM_STACK] = Field(
+        default="sevamitra-local/cursor-key", alias="CURSOR_KEY_SECRET_ARN"
+    )
     # The verification workflow: the stack sets it on the functions whose access starts it.
     verification_state_machine_arn: str = Field(default="", alias="VERIFICATION_STATE_MACHINE_ARN")
     booking_accept_timeout_s: int = Field(default=1800, ge=1, alias="BOOKING_ACCEPT_TIMEOUT_S")
