@@ -37,24 +37,20 @@ class Documents(Enum):
     EVIDENCE_UPLOAD = "evidence_upload"  # only sign presigned POSTs under complaints/ (put)
 
 
-# DynamoDB actions. A TransactWriteItems needs, on each table it writes, the action of each of its
-# items: Put -> PutItem, Update -> UpdateItem, Delete -> DeleteItem, ConditionCheck ->
-# ConditionCheckItem (there is no dynamodb:TransactWriteItems action).
-GET = "dynamodb:GetItem"
-PUT = "dynamodb:PutItem"
-UPDATE = "dynamodb:UpdateItem"
-DELETE = "dynamodb:DeleteItem"
-QUERY = "dynamodb:Query"
-CONDITION_CHECK = "dynamodb:ConditionCheckItem"
-BATCH_GET = "dynamodb:BatchGetItem"
-BATCH_WRITE = "dynamodb:BatchWriteItem"
-SCAN = "dynamodb:Scan"
-
-# Exact IAM actions per coarse access level (``_access(reads=..., writes=...)``); the functions
-# below declare ``tables=`` instead.
-TABLE_READ_ACTIONS = (GET, BATCH_GET, QUERY, CONDITION_CHECK)
-TABLE_WRITE_ACTIONS = (PUT, UPDATE, DELETE, BATCH_WRITE)
-TABLE_QUERY_ACTIONS = frozenset({QUERY, SCAN})
+# Exact IAM actions per access level.
+TABLE_READ_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:ConditionCheckItem",
+)
+TABLE_WRITE_ACTIONS = (
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+)
+TABLE_QUERY_ACTIONS = frozenset({"dynamodb:Query", "dynamodb:Scan"})
 # HeadObject is authorised by s3:GetObject; ListBucket (on the documents prefix only) makes a
 # missing object a 404, not a 403.
 DOCUMENT_READ_ACTIONS = ("s3:GetObject",)
@@ -69,6 +65,17 @@ STATE_MACHINE_START_ACTIONS = ("states:StartExecution",)
 EXECUTION_DESCRIBE_ACTIONS = ("states:DescribeExecution",)
 # The police callback resumes the waiting task; it never fails or heartbeats one.
 TASK_ANSWER_ACTIONS = ("states:SendTaskSuccess",)
+
+# DynamoDB actions of the exact grants below (``TABLE_*_ACTIONS`` are the coarse levels of
+# ``_access(reads=..., writes=...)``). A TransactWriteItems needs, on each table it writes, each
+# item's own action: Put -> PutItem, Update -> UpdateItem, Delete -> DeleteItem, ConditionCheck ->
+# ConditionCheckItem (there is no dynamodb:TransactWriteItems action).
+GET = "dynamodb:GetItem"
+PUT = "dynamodb:PutItem"
+UPDATE = "dynamodb:UpdateItem"
+DELETE = "dynamodb:DeleteItem"
+QUERY = "dynamodb:Query"
+CONDITION_CHECK = "dynamodb:ConditionCheckItem"
 
 # The value of dynamodb:EnclosingOperation for the items of a write transaction.
 TRANSACTION = "TransactWriteItems"

@@ -25,6 +25,7 @@ from botocore.client import BaseClient
 
 import local.dispatch
 import local.lambdas
+from infra import access as acl
 from infra.access import EVERY_INDEX, TRANSACTION, Access, Documents, Secret, TableGrant, access_of
 from local.provision import LocalResources
 from sevamitra import pii
@@ -139,11 +140,23 @@ def allows(access: Access, need: Need) -> bool:
     return matching(access, need) is not None
 
 
+def _object_read_actions(access: Access) -> set[str]:
+    """The read actions functions.py grants on document objects: GetObject, and for the document
+    check (``Documents.READ``) GetObjectVersion where access.py declares it (pinned versions)."""
+    actions = set(acl.DOCUMENT_READ_ACTIONS)
+    if access.documents is Documents.READ:
+        actions |= set(getattr(acl, "DOCUMENT_VERSION_READ_ACTIONS", ()))
+    return actions
+
+
 def other_call_allowed(access: Access, service: str, operation: str, params: dict[str, Any]) -> bool:
     """Calls to the other services: what ``access`` declares for them (functions.py renders it)."""
     if service == "s3" and operation in ("HeadObject", "GetObject"):
+        # Both are authorised by s3:GetObject, or by s3:GetObjectVersion when a VersionId is asked.
+        action = "s3:GetObjectVersion" if "VersionId" in params else "s3:GetObject"
         readable = access.documents in (Documents.READ, Documents.READ_WRITE)
-        return readable and str(params["Key"]).startswith(DOCUMENTS_PREFIX)
+        in_prefix = str(params["Key"]).startswith(DOCUMENTS_PREFIX)
+        return readable and in_prefix and action in _object_read_actions(access)
     if service == "secretsmanager" and operation == "GetSecretValue":
         secret = {
             settings().identity_key_secret_arn: Secret.IDENTITY_KEY,
