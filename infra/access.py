@@ -1,11 +1,17 @@
 """Least privilege, declared in one place: what each function may touch.
 
 The functions construct grants exactly this and nothing else: DynamoDB actions on the named
-tables (and, for queries, their indexes), S3 object actions on the documents prefix of the
-bucket, secret reads, event bus puts, starting the verification state machine and answering its
-waiting tasks. ``tests/infra`` reads the roles back from the template. Workflow steps and
-scheduled jobs (``sevamitra.edge.routes.Entry``) get their function's access unless ``ENTRY_ACCESS``
-names them.
+tables (per ``TableGrant``: exact actions, on the table or only on named indexes, optionally only
+for one family of partition keys (``dynamodb:LeadingKeys``) and only inside a
+``TransactWriteItems``), S3 object actions on the documents prefix of the bucket, secret reads,
+event bus puts, starting the verification state machine and answering its waiting tasks.
+``tests/infra`` reads the roles back from the template; ``tests/integration/test_least_privilege.py``
+runs every route and job on moto, records each AWS call and checks it against these grants (and
+that every grant is used). Workflow steps and scheduled jobs (``sevamitra.edge.routes.Entry``) get
+their function's access unless ``ENTRY_ACCESS`` names them.
+
+The audit trail is append-only for everyone: reads and ``PutItem`` (each entry is put with
+``attribute_not_exists(seq)``), never ``UpdateItem``, ``DeleteItem`` or ``BatchWriteItem``.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
 
+from sevamitra.data.complaints import LOCK_PREFIX
+from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity_pk
 from sevamitra.edge.routes import BOOKING_EXPIRY, VERIFY_STEPS, Entry, Function
 
 
@@ -61,31 +69,109 @@ EXECUTION_DESCRIBE_ACTIONS = ("states:DescribeExecution",)
 # The police callback resumes the waiting task; it never fails or heartbeats one.
 TASK_ANSWER_ACTIONS = ("states:SendTaskSuccess",)
 
+# DynamoDB actions of the exact grants below (``TABLE_*_ACTIONS`` are the coarse levels of
+# ``_access(reads=..., writes=...)``). A TransactWriteItems needs, on each table it writes, each
+# item's own action: Put -> PutItem, Update -> UpdateItem, Delete -> DeleteItem, ConditionCheck ->
+# ConditionCheckItem (there is no dynamodb:TransactWriteItems action).
+GET = "dynamodb:GetItem"
+PUT = "dynamodb:PutItem"
+UPDATE = "dynamodb:UpdateItem"
+DELETE = "dynamodb:DeleteItem"
+QUERY = "dynamodb:Query"
+CONDITION_CHECK = "dynamodb:ConditionCheckItem"
+
+# The value of dynamodb:EnclosingOperation for the items of a write transaction.
+TRANSACTION = "TransactWriteItems"
+# ``TableGrant.indexes`` for the coarse levels: the table and every one of its indexes.
+EVERY_INDEX = ("*",)
+
+# Key families (partition key prefixes, for dynamodb:LeadingKeys), from the code that makes the keys.
+_KINDS = tuple(IdentityKind)
+BAN_KEYS = tuple(ban_pk(kind, "") for kind in _KINDS)  # ban#aadhaar#, ban#mobile#: the registry
+CLAIM_KEYS = (*(identity_pk(kind, "") for kind in _KINDS), account_pk(""))  # aadhaar#, mobile#, account#
+LOCK_KEYS = (LOCK_PREFIX,)  # lock#<booking>#<kind>: one unresolved complaint per booking and kind
+
+
+def idempotency_keys(*operations: str) -> tuple[str, ...]:
+    """The records of these ``Idempotency-Key`` operations: ``sevamitra.edge.idempotency.record_id``
+    keys them ``<operation>#<digest>``, so each function reaches only its own operations'."""
+    return tuple(f"{operation}#" for operation in operations)
+
+
+@dataclass(frozen=True)
+class TableGrant:
+    """Exactly ``actions`` on one table: on the table itself, or (``indexes``) only on those of its
+    indexes; with ``key_prefixes``, only on items whose partition key starts with one of them;
+    with ``in_transaction``, only as an item of a ``TransactWriteItems``."""
+
+    actions: frozenset[str]
+    indexes: tuple[str, ...] = ()
+    key_prefixes: tuple[str, ...] = ()
+    in_transaction: bool = False
+
+    @property
+    def on_table(self) -> bool:
+        return not self.indexes or self.indexes == EVERY_INDEX
+
+    def conditions(self) -> dict[str, dict[str, list[str]]]:
+        """The IAM policy ``Condition`` this grant carries (empty: none)."""
+        conditions: dict[str, dict[str, list[str]]] = {}
+        if self.key_prefixes:
+            patterns = [f"{prefix}*" for prefix in self.key_prefixes]
+            conditions["ForAllValues:StringLike"] = {"dynamodb:LeadingKeys": patterns}
+        if self.in_transaction:
+            conditions["ForAnyValue:StringEquals"] = {"dynamodb:EnclosingOperation": [TRANSACTION]}
+        return conditions
+
+
+def table(*actions: str, keys: tuple[str, ...] = (), in_transaction: bool = False) -> TableGrant:
+    """``actions`` on the table's items (optionally one key family, or only in a transaction)."""
+    return TableGrant(frozenset(actions), key_prefixes=keys, in_transaction=in_transaction)
+
+
+def index(*names: str) -> TableGrant:
+    """Query on these indexes of the table (and not on the table itself)."""
+    return TableGrant(frozenset({QUERY}), indexes=names)
+
 
 @dataclass(frozen=True)
 class Access:
-    reads: frozenset[str] = field(default_factory=frozenset)  # table logical names, read only
-    writes: frozenset[str] = field(default_factory=frozenset)  # table logical names, read and write
     documents: Documents | None = None
     secrets: frozenset[Secret] = field(default_factory=frozenset)
     puts_events: bool = False
     starts_verification: bool = False  # states:StartExecution (+ DescribeExecution)
     answers_verification: bool = False  # states:SendTaskSuccess on the state machine
-    # Where the read/write levels would give more: exactly these DynamoDB actions on the table.
-    exact: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    # Table logical name -> exactly what may be done on it.
+    grants: Mapping[str, tuple[TableGrant, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def tables(self) -> frozenset[str]:
-        return self.reads | self.writes
+        return frozenset(self.grants)
 
-    def table_actions(self, logical: str) -> tuple[str, ...]:
-        if logical in self.exact:
-            return self.exact[logical]
-        return TABLE_READ_ACTIONS + (TABLE_WRITE_ACTIONS if logical in self.writes else ())
+    @property
+    def writes(self) -> frozenset[str]:
+        """Tables with any write (put, update, delete): their KMS key is needed to encrypt too."""
+        return frozenset(
+            logical for logical in self.grants if self.table_actions(logical) & set(TABLE_WRITE_ACTIONS)
+        )
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return self.tables - self.writes
+
+    def table_actions(self, logical: str) -> frozenset[str]:
+        """Every DynamoDB action granted on ``logical`` (its table or indexes)."""
+        return frozenset(action for grant in self.grants.get(logical, ()) for action in grant.actions)
+
+
+def _coarse(actions: tuple[str, ...]) -> TableGrant:
+    """A coarse level's actions on the table, and (for queries) on every index."""
+    return TableGrant(frozenset(actions), indexes=EVERY_INDEX if TABLE_QUERY_ACTIONS & set(actions) else ())
 
 
 def _access(
     *,
+    tables: Mapping[str, tuple[TableGrant, ...]] | None = None,
     reads: tuple[str, ...] = (),
     writes: tuple[str, ...] = (),
     exact: Mapping[str, tuple[str, ...]] | None = None,
@@ -95,46 +181,93 @@ def _access(
     starts_verification: bool = False,
     answers_verification: bool = False,
 ) -> Access:
-    exact = dict(exact or {})
-    exact_writes = {logical for logical, actions in exact.items() if set(actions) & set(TABLE_WRITE_ACTIONS)}
-    all_writes = frozenset(writes) | exact_writes
+    """``tables`` declares exact grants; ``reads``/``writes`` (coarse levels) and ``exact`` (exact
+    actions on the table and all its indexes) remain for quick declarations, but every function
+    here uses ``tables``."""
+    grants: dict[str, tuple[TableGrant, ...]] = dict(tables or {})
+    for logical in reads:
+        grants.setdefault(logical, (_coarse(TABLE_READ_ACTIONS),))
+    for logical in writes:
+        grants[logical] = (_coarse(TABLE_READ_ACTIONS + TABLE_WRITE_ACTIONS),)
+    for logical, actions in (exact or {}).items():
+        grants[logical] = (_coarse(actions),)
     return Access(
-        reads=(frozenset(reads) | frozenset(exact)) - all_writes,
-        writes=all_writes,
         documents=documents,
         secrets=frozenset(secrets),
         puts_events=puts_events,
         starts_verification=starts_verification,
         answers_verification=answers_verification,
-        exact=MappingProxyType(exact),
+        grants=MappingProxyType(grants),
     )
 
 
+def _idempotency(*operations: str) -> tuple[TableGrant, ...]:
+    """Take, read, complete and give back this function's own idempotency records."""
+    return (table(GET, PUT, UPDATE, DELETE, keys=idempotency_keys(*operations)),)
+
+
+# Each row was checked against the data layer calls of the function's code paths
+# (tests/integration/test_least_privilege.py proves each call is allowed and each grant used).
+# ``in_transaction``: the code makes this write only inside a TransactWriteItems.
 ACCESS: dict[Function, Access] = {
+    # GET /me looks the caller up (by_account, by_owner). Registration claims the identities in
+    # one transaction that only checks the ban registry (ConditionCheck) and can never write it.
+    # Availability moves the geo entries in the transaction that changes the professional.
     Function.REGISTER: _access(
-        writes=("professionals", "identities", "agencies", "idempotency"),
+        tables={
+            "professionals": (table(GET, UPDATE), table(PUT, in_transaction=True), index("by_account")),
+            "identities": (
+                table(CONDITION_CHECK, keys=BAN_KEYS),
+                table(PUT, keys=CLAIM_KEYS, in_transaction=True),
+            ),
+            "agencies": (table(GET, PUT, UPDATE), index("by_owner")),
+            "geo": (table(PUT, DELETE, in_transaction=True),),
+            "idempotency": _idempotency("create_agency", "register_professional"),
+        },
         documents=Documents.READ_WRITE,
         secrets=(Secret.IDENTITY_KEY,),
         starts_verification=True,
     ),
-    Function.MATCH: _access(reads=("geo", "professionals")),
-    # Agencies are read to tell whether a caller manages the booked professional (access.py).
+    Function.MATCH: _access(tables={"geo": (table(QUERY),)}),
+    # A booking claims and frees its professional (and adds ratings) only in the transaction that
+    # writes the booking; agencies are read to tell whether a caller manages the professional;
+    # completion above the fee opens an overcharge complaint (and its lock) in that transaction.
     Function.BOOK: _access(
-        reads=("agencies",),
-        writes=("bookings", "professionals", "geo", "complaints", "idempotency"),
+        tables={
+            "bookings": (table(GET, UPDATE), table(PUT, in_transaction=True)),
+            "professionals": (table(GET), table(UPDATE, in_transaction=True)),
+            "geo": (table(QUERY), table(PUT, DELETE, in_transaction=True)),
+            "agencies": (table(GET),),
+            "complaints": (table(GET, keys=LOCK_KEYS), table(PUT, in_transaction=True)),
+            "idempotency": _idempotency("create_booking"),
+        },
     ),
-    # Opening a complaint adds it to the booking's complaint_ids; an upheld overcharge bans
-    # (professional, geo index, ban registry) and every decision appends to the audit trail.
-    # The ban check hashes numbers with the identity key. No events: the escalation job emits.
+    # Opening a complaint adds it to the booking's complaint_ids; a decision deletes only its lock
+    # and appends to the audit trail; an upheld overcharge bans (professional, geo entries out,
+    # ban registry) in that transaction. The ban check hashes numbers with the identity key and
+    # reads only the registry. No events: the escalation job emits.
     Function.COMPLAINT: _access(
-        writes=("complaints", "bookings", "professionals", "geo", "identities", "audit", "idempotency"),
+        tables={
+            "complaints": (
+                table(GET, UPDATE),
+                table(PUT, in_transaction=True),
+                table(DELETE, keys=LOCK_KEYS, in_transaction=True),
+            ),
+            "bookings": (table(GET), table(UPDATE, in_transaction=True)),
+            "professionals": (table(GET), table(UPDATE, in_transaction=True)),
+            "agencies": (table(GET),),
+            "geo": (table(DELETE, in_transaction=True),),
+            "identities": (table(GET, keys=BAN_KEYS), table(PUT, keys=BAN_KEYS, in_transaction=True)),
+            "audit": (table(QUERY), table(PUT, in_transaction=True)),
+            "idempotency": _idempotency("open_complaint"),
+        },
         documents=Documents.EVIDENCE_UPLOAD,
         secrets=(Secret.IDENTITY_KEY,),
     ),
     # The police callback and the officers' list: requests only (the workflow's steps move the
     # professional on), the callback key, and resuming the waiting task.
     Function.VERIFY: _access(
-        exact={"verifications": ("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query")},
+        tables={"verifications": (table(GET, UPDATE), index("pending"))},
         secrets=(Secret.POLICE_CALLBACK,),
         answers_verification=True,
     ),
@@ -146,19 +279,28 @@ ENTRY_ACCESS: dict[str, Access] = {
     # The verification steps: read and conditionally update the professional, open and update
     # the police request, read the stored documents, announce requests and escalations.
     VERIFY_STEPS.name: _access(
-        exact={
-            "professionals": ("dynamodb:GetItem", "dynamodb:UpdateItem"),
-            "verifications": ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
+        tables={
+            "professionals": (table(GET, UPDATE),),
+            "verifications": (table(GET, PUT, UPDATE),),
             # The decision's entry on the audit trail: read the chain's head, append after it.
-            "audit": ("dynamodb:Query", "dynamodb:PutItem"),
+            "audit": (table(QUERY, PUT),),
         },
         documents=Documents.READ,
         puts_events=True,
     ),
     # Finds overdue complaints through open_by_due, escalates them and emits IGRSEscalation.
-    "complaint-escalation": _access(writes=("complaints",), puts_events=True),
-    # The expiry sweep: the awaiting_accept index, the booking, its professional and their entries.
-    BOOKING_EXPIRY.entry.name: _access(writes=("bookings", "professionals", "geo")),
+    "complaint-escalation": _access(
+        tables={"complaints": (table(GET, UPDATE), index("open_by_due"))}, puts_events=True
+    ),
+    # The expiry sweep: the awaiting_accept index, the booking, and in one transaction the
+    # booking, its professional (freed) and their entries (back in the index).
+    BOOKING_EXPIRY.entry.name: _access(
+        tables={
+            "bookings": (table(GET), table(UPDATE, in_transaction=True), index("awaiting_accept")),
+            "professionals": (table(GET), table(UPDATE, in_transaction=True)),
+            "geo": (table(PUT, in_transaction=True),),
+        }
+    ),
 }
 
 

@@ -42,19 +42,26 @@ def grant(role: iam.Role, access: Access, resources: Resources) -> None:
     """Tables (with their indexes when the actions query), documents, secrets and the event bus."""
     for logical in sorted(access.tables):
         table = resources.tables[logical]
-        actions = access.table_actions(logical)
-        index_arns = (
-            [f"{table.table_arn}/index/{name}" for name in resources.table_indexes[logical]]
-            if acl.TABLE_QUERY_ACTIONS & set(actions)
-            else []
-        )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                sid=f"Table{_pascal(logical)}",
-                actions=list(actions),
-                resources=[table.table_arn, *index_arns],
+        for number, table_grant in enumerate(access.grants[logical], start=1):
+            indexes = (
+                resources.table_indexes[logical]
+                if table_grant.indexes == acl.EVERY_INDEX
+                else table_grant.indexes
             )
-        )
+            unknown = set(indexes) - set(resources.table_indexes[logical])
+            if unknown:
+                raise ValueError(f"{logical} has no index {sorted(unknown)} (infra/access.py)")
+            arns = [table.table_arn] if table_grant.on_table else []
+            arns += [f"{table.table_arn}/index/{name}" for name in indexes]
+            role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    # One statement per grant: TableGeo, TableGeo2, ...
+                    sid=f"Table{_pascal(logical)}{number if number > 1 else ''}",
+                    actions=sorted(table_grant.actions),
+                    resources=arns,
+                    conditions=table_grant.conditions() or None,
+                )
+            )
     if access.documents is Documents.EVIDENCE_UPLOAD:
         role.add_to_principal_policy(
             iam.PolicyStatement(

@@ -29,7 +29,7 @@ from constructs import Construct
 
 from infra import constants
 from infra.constants import StageSettings
-from infra.constructs.firewall import ApiFirewall
+from infra.constructs.firewall import ApiFirewall, signed_callback_paths
 from infra.nag import acknowledge
 from sevamitra.edge.errors import error_body
 from sevamitra.edge.openapi import document
@@ -114,6 +114,7 @@ class Api(Construct):
         user_pool: cognito.IUserPool,
     ) -> None:
         super().__init__(scope, construct_id)
+        routes = tuple(routes)
         self.access_logs = logs.LogGroup(
             self, "AccessLogs", retention=stage.log_retention, removal_policy=stage.removal_policy
         )
@@ -147,7 +148,11 @@ class Api(Construct):
         self.firewall: ApiFirewall | None = None
         if stage.web_acl:
             self.firewall = ApiFirewall(
-                self, "Firewall", stage=stage, stage_arn=self.rest_api.deployment_stage.stage_arn
+                self,
+                "Firewall",
+                stage=stage,
+                stage_arn=self.rest_api.deployment_stage.stage_arn,
+                signed_paths=signed_callback_paths(routes),
             )
         else:
             acknowledge(

@@ -2,7 +2,11 @@
 
 Mirrors ``local/provision.py::create_user_pool``: phone number as username, self sign-up, an app
 client without secret allowing SRP, USER_PASSWORD_AUTH and refresh, groups ``officers`` and
-``employers`` (staff accounts are created by administrators and put in their group)."""
+``employers`` (staff accounts are created by administrators and put in their group).
+
+The app client is for the apps' own sign-in screens (API.md: SRP or USER_PASSWORD_AUTH, then
+refresh tokens); there is no hosted UI and no federated sign-in, so OAuth is off: no authorization
+code or implicit grant, no callback URL, no scopes to ask for."""
 
 from __future__ import annotations
 
@@ -12,6 +16,10 @@ from constructs import Construct
 from infra import constants
 from infra.constants import StageSettings
 from infra.nag import acknowledge
+
+# What the apps sign in with (refresh tokens are always allowed): ExplicitAuthFlows
+# ALLOW_USER_SRP_AUTH, ALLOW_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH and nothing else.
+AUTH_FLOWS = cognito.AuthFlow(user_srp=True, user_password=True)
 
 
 class Accounts(Construct):
@@ -47,7 +55,8 @@ class Accounts(Construct):
             "AppClient",
             user_pool_client_name=f"{stage.prefix}app",
             generate_secret=False,
-            auth_flows=cognito.AuthFlow(user_srp=True, user_password=True),
+            auth_flows=AUTH_FLOWS,
+            disable_o_auth=True,
             prevent_user_existence_errors=True,
         )
         self.groups = {

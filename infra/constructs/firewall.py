@@ -4,8 +4,13 @@ Rules, in order:
 1. ``RateLimitPerIp``: more than ``WAF_RATE_LIMIT_PER_5_MIN`` requests from one IP in any 5
    minutes -> blocked with 429 and the contract's ``throttled`` error body (a WAF custom response).
 2. ``AWSManagedRulesCommonRuleSet`` (OWASP-style: bad bots, oversize bodies (8 KB; our bodies are
-   a few hundred bytes, uploads go straight to S3), XSS, LFI/RFI...).
-3. ``AWSManagedRulesKnownBadInputsRuleSet`` (Log4j/Java deserialisation, host header probes...).
+   a few hundred bytes, uploads go straight to S3), XSS, LFI/RFI...), with one rule overridden to
+   Count: ``NoUserAgent_HEADER`` (police systems may send no User-Agent). It still labels the
+   request, and rule 3 blocks on that label.
+3. ``NoUserAgentExceptSignedCallbacks``: a request labelled as having no User-Agent is blocked,
+   unless its path ends with a signed callback's path (routes whose auth is a signature, not a
+   token: ``/verification/callback``); those are authenticated by their HMAC, not their headers.
+4. ``AWSManagedRulesKnownBadInputsRuleSet`` (Log4j/Java deserialisation, host header probes...).
 A request blocked by a managed rule gets API Gateway's ``WAF_FILTERED`` response: 403 ``forbidden``
 in the contract shape (``infra/constructs/api.py``). CloudWatch metrics per rule, sampled requests on.
 """
@@ -13,6 +18,7 @@ in the contract shape (``infra/constructs/api.py``). CloudWatch metrics per rule
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
@@ -20,10 +26,84 @@ from constructs import Construct
 from infra import constants
 from infra.constants import StageSettings
 from sevamitra.edge.errors import error_body
+from sevamitra.edge.routes import Auth, Route
 
-MANAGED_RULE_GROUPS = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet")
+COMMON_RULE_SET = "AWSManagedRulesCommonRuleSet"
+KNOWN_BAD_INPUTS = "AWSManagedRulesKnownBadInputsRuleSet"
+MANAGED_RULE_GROUPS = (COMMON_RULE_SET, KNOWN_BAD_INPUTS)
 RATE_RULE = "RateLimitPerIp"
+# The common rule set's rule for a missing User-Agent, and the label it adds to such requests.
+NO_USER_AGENT_RULE = "NoUserAgent_HEADER"
+NO_USER_AGENT_LABEL = "awswaf:managed:aws:core-rule-set:NoUserAgent_Header"
+NO_USER_AGENT_EXCEPT_CALLBACKS = "NoUserAgentExceptSignedCallbacks"
 _THROTTLED_BODY = "throttled"
+
+
+def signed_callback_paths(routes: Iterable[Route]) -> tuple[str, ...]:
+    """Paths of the routes that carry no token but a signature (the police callback)."""
+    return tuple(sorted({route.path for route in routes if route.auth not in (Auth.PUBLIC, Auth.COGNITO)}))
+
+
+def _ends_with(path: str) -> wafv2.CfnWebACL.StatementProperty:
+    # ENDS_WITH: the path as WAF sees it carries the stage (/prod/verification/callback) on the
+    # execute-api endpoint, and a base path or none behind a custom domain.
+    return wafv2.CfnWebACL.StatementProperty(
+        byte_match_statement=wafv2.CfnWebACL.ByteMatchStatementProperty(
+            field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(uri_path={}),
+            positional_constraint="ENDS_WITH",
+            search_string=path,
+            text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="NONE")],
+        )
+    )
+
+
+def _no_user_agent_except(paths: tuple[str, ...]) -> wafv2.CfnWebACL.StatementProperty:
+    """Labelled by the common rule set as having no User-Agent, and not on one of ``paths``."""
+    labelled = wafv2.CfnWebACL.StatementProperty(
+        label_match_statement=wafv2.CfnWebACL.LabelMatchStatementProperty(
+            scope="LABEL", key=NO_USER_AGENT_LABEL
+        )
+    )
+    if not paths:
+        return labelled
+    callbacks = (
+        _ends_with(paths[0])
+        if len(paths) == 1
+        else wafv2.CfnWebACL.StatementProperty(
+            or_statement=wafv2.CfnWebACL.OrStatementProperty(statements=[_ends_with(path) for path in paths])
+        )
+    )
+    not_callbacks = wafv2.CfnWebACL.StatementProperty(
+        not_statement=wafv2.CfnWebACL.NotStatementProperty(statement=callbacks)
+    )
+    return wafv2.CfnWebACL.StatementProperty(
+        and_statement=wafv2.CfnWebACL.AndStatementProperty(statements=[labelled, not_callbacks])
+    )
+
+
+def _managed_group(name: str, priority: int, prefix: str) -> wafv2.CfnWebACL.RuleProperty:
+    """An AWS managed rule group whose own actions apply, except the common rule set's missing
+    User-Agent rule, which only counts (and labels)."""
+    overrides = (
+        [
+            wafv2.CfnWebACL.RuleActionOverrideProperty(
+                name=NO_USER_AGENT_RULE, action_to_use=wafv2.CfnWebACL.RuleActionProperty(count={})
+            )
+        ]
+        if name == COMMON_RULE_SET
+        else None
+    )
+    return wafv2.CfnWebACL.RuleProperty(
+        name=name,
+        priority=priority,
+        statement=wafv2.CfnWebACL.StatementProperty(
+            managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                vendor_name="AWS", name=name, rule_action_overrides=overrides
+            )
+        ),
+        override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+        visibility_config=_visibility(f"{prefix}{name}"),
+    )
 
 
 def _visibility(metric_name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
@@ -33,7 +113,15 @@ def _visibility(metric_name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
 
 
 class ApiFirewall(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, stage: StageSettings, stage_arn: str) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        stage: StageSettings,
+        stage_arn: str,
+        signed_paths: tuple[str, ...],
+    ) -> None:
         super().__init__(scope, construct_id)
         rules = [
             wafv2.CfnWebACL.RuleProperty(
@@ -55,20 +143,15 @@ class ApiFirewall(Construct):
                 ),
                 visibility_config=_visibility(f"{stage.prefix}{RATE_RULE}"),
             ),
-            *(
-                wafv2.CfnWebACL.RuleProperty(
-                    name=group,
-                    priority=priority,
-                    statement=wafv2.CfnWebACL.StatementProperty(
-                        managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
-                            vendor_name="AWS", name=group
-                        )
-                    ),
-                    override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
-                    visibility_config=_visibility(f"{stage.prefix}{group}"),
-                )
-                for priority, group in enumerate(MANAGED_RULE_GROUPS, start=1)
+            _managed_group(COMMON_RULE_SET, 1, stage.prefix),
+            wafv2.CfnWebACL.RuleProperty(
+                name=NO_USER_AGENT_EXCEPT_CALLBACKS,
+                priority=2,  # after the group that labels the request
+                statement=_no_user_agent_except(signed_paths),
+                action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+                visibility_config=_visibility(f"{stage.prefix}{NO_USER_AGENT_EXCEPT_CALLBACKS}"),
             ),
+            _managed_group(KNOWN_BAD_INPUTS, 3, stage.prefix),
         ]
         self.web_acl = wafv2.CfnWebACL(
             self,

@@ -62,7 +62,12 @@ def test_every_function_gets_every_setting_that_has_no_usable_default(stage, req
 
 def test_the_environment_is_keyed_by_the_settings_own_aliases():
     values = {name: f"value-of-{name}" for name in ("stage", "documents_bucket", "event_bus_name")}
-    values |= {"identity_key_secret_arn": "k", "police_secret_arn": "p", "cursor_key_secret_arn": "c", "allowed_origins_setting": "o"}
+    values |= {
+        "identity_key_secret_arn": "k",
+        "police_secret_arn": "p",
+        "cursor_key_secret_arn": "c",
+        "allowed_origins_setting": "o",
+    }
     env = environment(CommonSettings, values)
     assert env["STAGE"] == "value-of-stage"
     assert env["ALLOWED_ORIGINS"] == "o"
@@ -78,7 +83,12 @@ def test_a_setting_the_model_does_not_declare_fails_synth():
 
 def test_a_missing_setting_without_a_usable_default_fails_synth():
     # Given settings whose local defaults name no deployed bucket or bus
-    values = {"stage": "dev", "identity_key_secret_arn": "k", "police_secret_arn": "p", "cursor_key_secret_arn": "c"}
+    values = {
+        "stage": "dev",
+        "identity_key_secret_arn": "k",
+        "police_secret_arn": "p",
+        "cursor_key_secret_arn": "c",
+    }
     with pytest.raises(ValueError, match="needs documents_bucket, event_bus_name"):
         environment(CommonSettings, values)
 

@@ -140,10 +140,8 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
     assert puts_events == access.puts_events
 
 
-def test_match_only_reads(dev):
-    grants = _grants_by_table(dev, Function.MATCH)
-    assert set(grants) == {"geo", "professionals"}
-    assert all(not actions & set(TABLE_WRITE_ACTIONS) for actions in grants.values())
+def test_match_only_queries_the_geo_index(dev):
+    assert _grants_by_table(dev, Function.MATCH) == {"geo": {"dynamodb:Query"}}
 
 
 def test_only_register_writes_documents_complaint_only_evidence_and_only_verify_reads_the_police_key(dev):
@@ -179,11 +177,13 @@ def test_verification_roles_hold_exactly_what_the_steps_and_the_callback_call(de
     assert _grants_by_table(dev, Function.VERIFY) == {
         "verifications": {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"}
     }
-    (table_statement,) = [
-        s for s in _statements(dev, Function.VERIFY) if s.get("Sid") == "TableVerifications"
-    ]
-    index = table_statement["Resource"][1]["Fn::Join"][1][1]
-    assert index == "/index/pending"  # the officers' list; no other index
+    verifications_id = _table_ids(dev)["verifications"]
+    statements = {s.get("Sid"): s for s in _statements(dev, Function.VERIFY)}
+    assert statements["TableVerifications"]["Resource"] == {"Fn::GetAtt": [verifications_id, "Arn"]}
+    assert "dynamodb:Query" not in statements["TableVerifications"]["Action"]
+    query = statements["TableVerifications2"]
+    assert query["Action"] == "dynamodb:Query"
+    assert query["Resource"]["Fn::Join"][1][1] == "/index/pending"  # the officers' list only
     steps_s3 = {
         a for s in _statements(dev, VERIFY_STEPS) for a in _as_list(s["Action"]) if a.startswith("s3:")
     }
@@ -209,11 +209,14 @@ def _entry_statements(synth, name: str) -> list[dict]:
 
 def test_escalation_job_reaches_only_complaints_and_their_index_and_puts_on_the_bus(dev):
     statements = {s["Sid"]: s for s in _entry_statements(dev, "complaint-escalation")}
-    assert set(statements) == {"TableComplaints", "PutEvents"}
+    assert set(statements) == {"TableComplaints", "TableComplaints2", "PutEvents"}
     complaints_id = _table_ids(dev)["complaints"]
-    resources = statements["TableComplaints"]["Resource"]
-    assert resources[0] == {"Fn::GetAtt": [complaints_id, "Arn"]}
-    assert [r["Fn::Join"][1][1] for r in resources[1:]] == ["/index/open_by_due"]
+    items = statements["TableComplaints"]
+    assert set(items["Action"]) == {"dynamodb:GetItem", "dynamodb:UpdateItem"}
+    assert items["Resource"] == {"Fn::GetAtt": [complaints_id, "Arn"]}
+    query = statements["TableComplaints2"]
+    assert query["Action"] == "dynamodb:Query"
+    assert query["Resource"]["Fn::Join"][1] == [{"Fn::GetAtt": [complaints_id, "Arn"]}, "/index/open_by_due"]
     assert statements["PutEvents"]["Action"] == "events:PutEvents"
     assert statements["PutEvents"]["Resource"] == {
         "Fn::GetAtt": [dev.logical_id(dev.stack.events.bus), "Arn"]

@@ -82,9 +82,15 @@ def test_prod_api_stage_is_behind_a_web_acl_with_a_rate_rule_and_the_managed_rul
     assert custom["ResponseCode"] == 429
     body = json.loads(props["CustomResponseBodies"][custom["CustomResponseBodyKey"]]["Content"])
     assert body["error"]["code"] == "throttled"
-    for group in ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"):
+    # Only the common rule set's missing User-Agent rule is overridden (to Count: the signed
+    # callbacks are exempt from it, tests/infra/test_firewall.py); every other rule blocks.
+    only_user_agent_counts = [{"Name": "NoUserAgent_HEADER", "ActionToUse": {"Count": {}}}]
+    for group, overrides in (
+        ("AWSManagedRulesCommonRuleSet", {"RuleActionOverrides": only_user_agent_counts}),
+        ("AWSManagedRulesKnownBadInputsRuleSet", {}),
+    ):
         statement = rules[group]["Statement"]["ManagedRuleGroupStatement"]
-        assert statement == {"VendorName": "AWS", "Name": group}
+        assert statement == {"VendorName": "AWS", "Name": group, **overrides}
         assert rules[group]["OverrideAction"] == {"None": {}}  # the group's own block actions apply
     assert all(rule["VisibilityConfig"]["CloudWatchMetricsEnabled"] for rule in props["Rules"])
 

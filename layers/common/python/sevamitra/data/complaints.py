@@ -27,10 +27,12 @@ from sevamitra.edge.errors import Conflict, NotFound
 from sevamitra.platform.settings import settings
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
+# The key family of the locks (infra/access.py lets only decisions delete, and only these).
+LOCK_PREFIX = "lock#"
 
 
 def lock_id(booking_id: str, kind: ComplaintKind | str) -> str:
-    return f"lock#{booking_id}#{ComplaintKind(kind).value}"
+    return f"{LOCK_PREFIX}{booking_id}#{ComplaintKind(kind).value}"
 
 
 @cache
@@ -110,7 +112,7 @@ def open_complaint(complaint: Complaint) -> Complaint:
 
 
 def get_complaint(complaint_id: str) -> Complaint | None:
-    if complaint_id.startswith("lock#"):
+    if complaint_id.startswith(LOCK_PREFIX):
         return None
     with dependency_errors("Complaint look-up"):
         try:

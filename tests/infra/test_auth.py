@@ -1,0 +1,37 @@
+"""The Cognito app client allows exactly the sign-in the apps use (API.md): SRP or
+USER_PASSWORD_AUTH, then refresh tokens; no hosted UI, so none of CDK's OAuth defaults (implicit
+and code grants, an example.com callback, the admin scope)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+SIGN_IN_FLOWS = ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"]
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_app_client_declares_exactly_the_sign_in_flows_and_no_oauth(stage, request):
+    synth = request.getfixturevalue(stage)
+    (client,) = synth.of_type("AWS::Cognito::UserPoolClient").values()
+    props = client["Properties"]
+    assert sorted(props["ExplicitAuthFlows"]) == SIGN_IN_FLOWS
+    assert props["PreventUserExistenceErrors"] == "ENABLED"
+    assert props["GenerateSecret"] is False
+    assert props["AllowedOAuthFlowsUserPoolClient"] is False
+    for oauth in (
+        "AllowedOAuthFlows",
+        "AllowedOAuthScopes",
+        "CallbackURLs",
+        "LogoutURLs",
+        "DefaultRedirectURI",
+    ):
+        assert oauth not in props, oauth
+    template = json.dumps(synth.json)
+    assert "implicit" not in template
+    assert "example.com" not in template
+    assert "aws.cognito.signin.user.admin" not in template
+    # Nothing hosted that OAuth would serve.
+    assert synth.of_type("AWS::Cognito::UserPoolDomain") == {}
+    assert synth.of_type("AWS::Cognito::UserPoolIdentityProvider") == {}

@@ -1,0 +1,512 @@
+"""Least privilege, checked against what the code really calls.
+
+moto enforces no IAM, so the integration tests would pass with any role. Here every route and
+job runs on moto through its handler (``local.dispatch``: the function it runs as is known) while
+every AWS call is recorded; each DynamoDB call is turned into the IAM requests AWS evaluates for it
+(``needs_of``: a TransactWriteItems needs PutItem/UpdateItem/DeleteItem/ConditionCheckItem on each
+item's table, with ``dynamodb:EnclosingOperation``, and ``dynamodb:LeadingKeys`` is the item's
+partition key) and checked against ``infra/access.py`` (which ``tests/infra/test_iam.py`` proves
+the template renders exactly). Both ways: every call is allowed, and every granted action is used
+by some call, so a grant wider than the code fails here too.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import requests
+from botocore.client import BaseClient
+
+import local.dispatch
+import local.lambdas
+from infra import access as acl
+from infra.access import EVERY_INDEX, TRANSACTION, Access, Documents, Secret, TableGrant, access_of
+from local.provision import LocalResources
+from sevamitra.data.models import AgencyModel, BookingModel, ComplaintModel, ProfessionalModel
+from sevamitra.data.schema import TABLES
+from sevamitra.domain.documents import DOCUMENTS_PREFIX
+from sevamitra.edge import pii
+from sevamitra.edge.routes import BOOKING_EXPIRY, COMPLAINT_ESCALATION, VERIFY_STEPS, Entry, Function
+from sevamitra.platform.settings import settings
+from tests.integration.conftest import Api, ApiResponse, claims_for
+from tests.integration.verification_support import PDF, callback, eventually, finished, sfn
+from tests.stories import identity
+
+Subject = Function | Entry
+SUBJECTS: tuple[Subject, ...] = (*Function, VERIFY_STEPS, BOOKING_EXPIRY.entry, COMPLAINT_ESCALATION.entry)
+_HASH_KEYS = {spec.logical_name: spec.hash_key.name for spec in TABLES}
+
+
+# --- what a DynamoDB call asks IAM for ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Need:
+    """One IAM request: ``action`` on a table (or one of its indexes), for the item whose partition
+    key is ``key`` (dynamodb:LeadingKeys), as part of ``enclosing`` (dynamodb:EnclosingOperation)."""
+
+    action: str
+    table: str
+    index: str | None = None
+    key: str | None = None
+    enclosing: str | None = None
+
+
+_TRANSACT_ITEM_ACTIONS = {
+    "Put": "dynamodb:PutItem",
+    "Update": "dynamodb:UpdateItem",
+    "Delete": "dynamodb:DeleteItem",
+    "ConditionCheck": "dynamodb:ConditionCheckItem",
+    "Get": "dynamodb:GetItem",
+}
+
+
+def _logical(table_name: str) -> str:
+    return table_name.removeprefix(settings().table_prefix)
+
+
+def _partition_key(table: str, item_or_key: dict[str, Any] | None) -> str | None:
+    value = (item_or_key or {}).get(_HASH_KEYS.get(table, ""))
+    return None if value is None else str(next(iter(value.values())))
+
+
+def _queried_key(table: str, params: dict[str, Any]) -> str | None:
+    """The partition key value of a Query on the table (``#0 = :0`` in KeyConditionExpression)."""
+    names = params.get("ExpressionAttributeNames", {})
+    values = params.get("ExpressionAttributeValues", {})
+    for name, value in re.findall(r"(#\w+)\s*=\s*(:\w+)", params.get("KeyConditionExpression", "")):
+        if names.get(name) == _HASH_KEYS.get(table):
+            return str(next(iter(values[value].values())))
+    return None
+
+
+def needs_of(operation: str, params: dict[str, Any]) -> list[Need]:
+    """The IAM requests DynamoDB makes for one API call."""
+    if operation in ("TransactWriteItems", "TransactGetItems"):
+        needs = []
+        for entry in params["TransactItems"]:
+            ((kind, item),) = entry.items()
+            table = _logical(item["TableName"])
+            key = _partition_key(table, item.get("Key") or item.get("Item"))
+            needs.append(Need(_TRANSACT_ITEM_ACTIONS[kind], table, key=key, enclosing=operation))
+        return needs
+    if operation in ("BatchGetItem", "BatchWriteItem"):
+        needs = []
+        for table_name, request in params["RequestItems"].items():
+            table = _logical(table_name)
+            if operation == "BatchGetItem":
+                keys = [_partition_key(table, key) for key in request["Keys"]]
+            else:
+                keys = [
+                    _partition_key(table, (write.get("PutRequest") or {}).get("Item"))
+                    or _partition_key(table, (write.get("DeleteRequest") or {}).get("Key"))
+                    for write in request
+                ]
+            needs += [Need(f"dynamodb:{operation}", table, key=key) for key in keys]
+        return needs
+    table = _logical(params["TableName"])
+    index = params.get("IndexName")
+    if operation == "Query":
+        key = None if index else _queried_key(table, params)
+    else:
+        key = _partition_key(table, params.get("Key") or params.get("Item"))
+    return [Need(f"dynamodb:{operation}", table, index=index, key=key)]
+
+
+def matching(access: Access, need: Need) -> TableGrant | None:
+    """The first of ``access``'s grants that covers ``need``, as IAM would evaluate its statement."""
+    for grant in access.grants.get(need.table, ()):
+        if need.action not in grant.actions:
+            continue
+        if need.index is None and not grant.on_table:
+            continue
+        if need.index is not None and grant.indexes != EVERY_INDEX and need.index not in grant.indexes:
+            continue
+        if grant.key_prefixes and not (need.key and need.key.startswith(grant.key_prefixes)):
+            continue
+        if grant.in_transaction and need.enclosing != TRANSACTION:
+            continue
+        return grant
+    return None
+
+
+def allows(access: Access, need: Need) -> bool:
+    return matching(access, need) is not None
+
+
+def _object_read_actions(access: Access) -> set[str]:
+    """The read actions functions.py grants on document objects: GetObject, and for the document
+    check (``Documents.READ``) GetObjectVersion where access.py declares it (pinned versions)."""
+    actions = set(acl.DOCUMENT_READ_ACTIONS)
+    if access.documents is Documents.READ:
+        actions |= set(getattr(acl, "DOCUMENT_VERSION_READ_ACTIONS", ()))
+    return actions
+
+
+def other_call_allowed(access: Access, service: str, operation: str, params: dict[str, Any]) -> bool:
+    """Calls to the other services: what ``access`` declares for them (functions.py renders it)."""
+    if service == "s3" and operation in ("HeadObject", "GetObject"):
+        # Both are authorised by s3:GetObject, or by s3:GetObjectVersion when a VersionId is asked.
+        action = "s3:GetObjectVersion" if "VersionId" in params else "s3:GetObject"
+        readable = access.documents in (Documents.READ, Documents.READ_WRITE)
+        in_prefix = str(params["Key"]).startswith(DOCUMENTS_PREFIX)
+        return readable and in_prefix and action in _object_read_actions(access)
+    if service == "secretsmanager" and operation == "GetSecretValue":
+        secret = {
+            settings().identity_key_secret_arn: Secret.IDENTITY_KEY,
+            settings().police_secret_arn: Secret.POLICE_CALLBACK,
+        }.get(params["SecretId"])
+        return secret in access.secrets
+    if service == "stepfunctions" and operation in ("StartExecution", "DescribeExecution"):
+        return access.starts_verification
+    if service == "stepfunctions" and operation == "SendTaskSuccess":
+        return access.answers_verification
+    if service == "events" and operation == "PutEvents":
+        return access.puts_events
+    return False
+
+
+# --- the operation -> action table, without AWS ---------------------------------------------------
+
+_T = "sevamitra-test-"  # stands for the table prefix below
+
+
+@pytest.mark.parametrize(
+    ("operation", "params", "needs"),
+    [
+        ("GetItem", {"TableName": "identities", "Key": {"pk": {"S": "ban#mobile#h"}}},
+         [Need("dynamodb:GetItem", "identities", key="ban#mobile#h")]),
+        ("PutItem", {"TableName": "audit", "Item": {"subject": {"S": "pro_1"}, "seq": {"N": "2"}}},
+         [Need("dynamodb:PutItem", "audit", key="pro_1")]),
+        ("UpdateItem", {"TableName": "bookings", "Key": {"id": {"S": "bkg_1"}}},
+         [Need("dynamodb:UpdateItem", "bookings", key="bkg_1")]),
+        ("DeleteItem", {"TableName": "idempotency", "Key": {"id": {"S": "create_booking#x"}}},
+         [Need("dynamodb:DeleteItem", "idempotency", key="create_booking#x")]),
+        ("Query", {"TableName": "audit", "KeyConditionExpression": "#0 = :0",
+                   "ExpressionAttributeNames": {"#0": "subject"},
+                   "ExpressionAttributeValues": {":0": {"S": "pro_1"}}},
+         [Need("dynamodb:Query", "audit", key="pro_1")]),
+        ("Query", {"TableName": "bookings", "IndexName": "awaiting_accept",
+                   "KeyConditionExpression": "#0 = :0"},
+         [Need("dynamodb:Query", "bookings", index="awaiting_accept")]),
+        ("TransactWriteItems", {"TransactItems": [
+            {"ConditionCheck": {"TableName": "identities", "Key": {"pk": {"S": "ban#aadhaar#h"}}}},
+            {"Put": {"TableName": "identities", "Item": {"pk": {"S": "aadhaar#h"}}}},
+            {"Update": {"TableName": "professionals", "Key": {"id": {"S": "pro_1"}}}},
+            {"Delete": {"TableName": "geo", "Key": {"pk": {"S": "svc#cell"}, "sk": {"S": "x"}}}},
+        ]},
+         [Need("dynamodb:ConditionCheckItem", "identities", key="ban#aadhaar#h", enclosing=TRANSACTION),
+          Need("dynamodb:PutItem", "identities", key="aadhaar#h", enclosing=TRANSACTION),
+          Need("dynamodb:UpdateItem", "professionals", key="pro_1", enclosing=TRANSACTION),
+          Need("dynamodb:DeleteItem", "geo", key="svc#cell", enclosing=TRANSACTION)]),
+        ("BatchWriteItem", {"RequestItems": {"audit": [
+            {"DeleteRequest": {"Key": {"subject": {"S": "pro_1"}, "seq": {"N": "1"}}}}]}},
+         [Need("dynamodb:BatchWriteItem", "audit", key="pro_1")]),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)  # fmt: skip
+def test_each_dynamodb_operation_needs_the_actions_iam_evaluates_for_it(operation, params, needs):
+    assert needs_of(operation, params) == needs
+
+
+def test_a_grant_applies_only_to_its_key_family_index_and_transactions():
+    register, complaint = access_of(Function.REGISTER), access_of(Function.COMPLAINT)
+    in_tx = {"enclosing": TRANSACTION}
+    # Registration claims identities in a transaction; it never writes the ban registry.
+    assert allows(register, Need("dynamodb:PutItem", "identities", key="aadhaar#h", **in_tx))
+    assert not allows(register, Need("dynamodb:PutItem", "identities", key="aadhaar#h"))
+    assert not allows(register, Need("dynamodb:PutItem", "identities", key="ban#aadhaar#h", **in_tx))
+    assert allows(register, Need("dynamodb:ConditionCheckItem", "identities", key="ban#mobile#h", **in_tx))
+    assert not allows(register, Need("dynamodb:DeleteItem", "identities", key="ban#mobile#h", **in_tx))
+    # Queries only on the named index.
+    assert allows(register, Need("dynamodb:Query", "professionals", index="by_account"))
+    assert not allows(register, Need("dynamodb:Query", "professionals", key="pro_1"))
+    # A decision deletes the lock, never a complaint.
+    assert allows(complaint, Need("dynamodb:DeleteItem", "complaints", key="lock#bkg#quality", **in_tx))
+    assert not allows(complaint, Need("dynamodb:DeleteItem", "complaints", key="cmp_1", **in_tx))
+    # Each function reaches only its own idempotency records (book's hold start codes).
+    assert allows(register, Need("dynamodb:GetItem", "idempotency", key="create_agency#d"))
+    assert not allows(register, Need("dynamodb:GetItem", "idempotency", key="create_booking#d"))
+
+
+# --- recording every AWS call, per function --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    subject: Subject
+    service: str
+    operation: str
+    params: dict[str, Any]
+
+
+class Recorder:
+    """Records every botocore API call (pynamodb's and boto3's) made while a handler runs, with
+    the function or entry that runs it (threads of moto's Step Functions executions included)."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self._lock = threading.Lock()
+        self._current = threading.local()
+
+    def record(self, service: str, operation: str, params: dict[str, Any]) -> None:
+        subject = getattr(self._current, "subject", None)
+        if subject is not None:
+            with self._lock:
+                self.calls.append(Call(subject, service, operation, params))
+
+    def running(self, function: Function | str, module: str) -> _Running:
+        return _Running(
+            self._current, Function(function) if module == "handler" else Entry(Function(function), module)
+        )
+
+
+@dataclass
+class _Running:
+    state: threading.local
+    subject: Subject
+
+    def __enter__(self) -> None:
+        self.previous = getattr(self.state, "subject", None)
+        self.state.subject = self.subject
+
+    def __exit__(self, *exc: object) -> None:
+        self.state.subject = self.previous
+
+
+@pytest.fixture
+def recorder(monkeypatch: pytest.MonkeyPatch) -> Recorder:
+    recorder = Recorder()
+    make_api_call = BaseClient._make_api_call
+    call_handler = local.dispatch.call_handler
+
+    def recording(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        recorder.record(client.meta.service_model.service_name, operation, params)
+        return make_api_call(client, operation, params)
+
+    def attributed(function: Function | str, module: str, event: Any, function_name: str) -> Any:
+        with recorder.running(function, module):
+            return call_handler(function, module, event, function_name)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", recording)
+    monkeypatch.setattr(local.dispatch, "call_handler", attributed)
+    monkeypatch.setattr(local.lambdas, "call_handler", attributed)
+    return recorder
+
+
+# --- every route and job, as the apps, officers, the police and the schedules use them ------------
+
+SERVICE = "electrician_fan_installation"  # id proof only; fee 15000
+FEE = 15_000
+HOME = {"lat": 26.8467, "lng": 80.9462}
+PAST = "2020-01-01T00:00:00Z"
+_serial = itertools.count(1)
+
+
+@dataclass
+class As:
+    """Calls through API Gateway events as one account."""
+
+    api: Api
+    claims: dict[str, Any]
+
+    def call(self, method: str, path: str, body: Any = None, *, key: str | None = None) -> ApiResponse:
+        headers = {"Idempotency-Key": key} if key else None
+        return self.api(method, path, body=body, claims=self.claims, headers=headers)
+
+    def ok(
+        self, method: str, path: str, body: Any = None, *, status: int = 200, key: str | None = None
+    ) -> Any:
+        response = self.call(method, path, body, key=key)
+        assert response.status == status, (method, path, response.body)
+        return response.body
+
+
+@dataclass
+class People:
+    citizen: As
+    pro: As  # registers themself
+    owner: As  # an agency's owner, who registers a professional for it
+    member: As  # another member of that agency
+    officer: As
+    employer: As
+
+    @classmethod
+    def of(cls, api: Api) -> People:
+        return cls(
+            citizen=As(api, claims_for("lp-citizen")),
+            pro=As(api, claims_for("lp-pro")),
+            owner=As(api, claims_for("lp-owner")),
+            member=As(api, claims_for("lp-member")),
+            officer=As(api, claims_for("lp-officer", "officers")),
+            employer=As(api, claims_for("lp-employer", "employers")),
+        )
+
+
+def _registration(location: dict[str, float], **extra: Any) -> tuple[dict[str, Any], str]:
+    aadhaar, mobile = identity(next(_serial), series=7)
+    body = {
+        "name": "Sunita Devi", "mobile": mobile, "aadhaar": aadhaar, "services": [SERVICE],
+        "location": location, "district": "Lucknow", "qualification": {"kind": "none"}, **extra,
+    }  # fmt: skip
+    return body, aadhaar
+
+
+def _near(metres_north: float) -> dict[str, float]:
+    return {"lat": HOME["lat"] + metres_north / 111_195, "lng": HOME["lng"]}
+
+
+def _registration_and_verification(api: Api, people: People) -> str:
+    """Register (idempotent: a retry replays, a refused one gives its key back), the ID proof,
+    submit, the workflow's steps (an escalation too), the officers' list, the police callback."""
+    pro = people.pro
+    body, _ = _registration(_near(200))
+    pid = pro.ok("POST", "/professionals", body, status=201, key="lp-register-1")["id"]
+    assert pro.ok("POST", "/professionals", body, status=201, key="lp-register-1")["id"] == pid
+    assert people.citizen.call("POST", "/professionals", body, key="lp-2").error_code == "duplicate_identity"
+    document = {"kind": "id_proof", "content_type": "application/pdf", "size_bytes": len(PDF)}
+    form = pro.ok("POST", f"/professionals/{pid}/documents", document, status=201)["upload"]
+    posted = requests.post(form["url"], data=form["fields"], files={"file": ("id.pdf", PDF)}, timeout=10)
+    assert posted.status_code in (200, 201, 204), posted.text
+    pro.ok("POST", f"/professionals/{pid}/submit", status=202)
+
+    def listed() -> str | None:
+        pending = people.officer.ok("GET", "/verification/requests")["requests"]
+        return next((r["request_id"] for r in pending if r["professional_id"] == pid), None)
+
+    request_id = eventually(listed, what="the police request")
+    # The police are late: the state machine's timeout runs the escalation step, as here.
+    step = {"action": "escalate", "professional_id": pid, "request_id": request_id, "escalation": 1}
+    assert local.lambdas.run_entry(VERIFY_STEPS, step) == {"escalation": 1}
+    assert callback(api, {"request_id": request_id, "result": "clear"}).status == 200
+    (execution,) = sfn().list_executions(stateMachineArn=settings().verification_state_machine_arn)[
+        "executions"
+    ]
+    assert finished(execution["executionArn"]) == "SUCCEEDED"
+    assert pro.ok("GET", f"/professionals/{pid}")["status"] == "verified"
+    assert pro.ok("GET", "/me")["professional_id"] == pid
+    return str(pid)
+
+
+def _agency_professional(people: People) -> tuple[str, str]:
+    """An approved agency; a professional its owner registers (verified behind the API's back:
+    the workflow ran above), seen and put online by another member of the agency."""
+    agency = {"name": "Awadh Services", "udyam_number": "UDYAM-UP-12-0001234", "district": "Lucknow",
+              "contact_mobile": "9812345678"}  # fmt: skip
+    agency_id = people.owner.ok("POST", "/agencies", agency, status=201, key="lp-agency")["id"]
+    people.officer.ok("POST", f"/agencies/{agency_id}/approve")
+    assert people.officer.call("POST", f"/agencies/{agency_id}/approve").error_code == "already_approved"
+    AgencyModel(agency_id).update(actions=[AgencyModel.members.add({people.member.claims["sub"]})])
+    body, aadhaar = _registration(HOME, on_behalf=True)
+    pid = people.owner.ok("POST", "/professionals", body, status=201)["id"]
+    people.member.ok("GET", f"/professionals/{pid}")
+    ProfessionalModel.get(pid).update(actions=[ProfessionalModel.status.set("verified")])
+    assert people.member.ok("PUT", f"/professionals/{pid}/availability", {"online": True})["findable"] is True
+    return str(pid), aadhaar
+
+
+def _bookings_and_complaints(people: People, self_pro: str, agency_pro: str, aadhaar: str) -> None:
+    citizen, member, officer = people.citizen, people.member, people.officer
+    booking = {"service_id": SERVICE, "location": HOME}
+
+    # Found, booked (the nearest: the agency's professional; idempotent), moved through its
+    # lifecycle, completed above the fee (the overcharge complaint opens with it) and rated.
+    found = citizen.ok("GET", f"/match?service={SERVICE}&lat={HOME['lat']}&lng={HOME['lng']}")["results"]
+    assert agency_pro in [result["professional_id"] for result in found]
+    booked = citizen.ok("POST", "/bookings", booking, status=201, key="lp-book-1")
+    assert booked["professional_id"] == agency_pro
+    assert citizen.ok("POST", "/bookings", booking, status=201, key="lp-book-1")["id"] == booked["id"]
+    taken = citizen.call("POST", "/bookings", {**booking, "professional_id": agency_pro}, key="lp-book-2")
+    assert taken.error_code == "professional_unavailable"
+    bid, code = booked["id"], booked["start_code"]
+    citizen.ok("GET", f"/bookings/{bid}")
+    member.ok("POST", f"/bookings/{bid}/accept")
+    wrong = "000000" if code != "000000" else "111111"
+    assert member.call("POST", f"/bookings/{bid}/start", {"start_code": wrong}).status == 422
+    member.ok("POST", f"/bookings/{bid}/start", {"start_code": code})
+    completed = member.ok("POST", f"/bookings/{bid}/complete", {"amount_collected_paise": FEE + 5000})
+    (overcharge,) = completed["complaint_ids"]
+    citizen.ok("POST", f"/bookings/{bid}/rating", {"stars": 2, "comment": "Asked for more"}, status=201)
+
+    # A complaint (idempotent; a second of its kind is refused and gives its key back), seen,
+    # answered and given evidence, dismissed; the overcharge upheld: banned, on the registry,
+    # and both decisions on the trail.
+    quality = {"booking_id": bid, "kind": "quality", "description": "The fan wobbles."}
+    cid = citizen.ok("POST", "/complaints", quality, status=201, key="lp-c1")["id"]
+    assert citizen.ok("POST", "/complaints", quality, status=201, key="lp-c1")["id"] == cid
+    assert citizen.call("POST", "/complaints", quality, key="lp-c2").error_code == "complaint_exists"
+    member.ok("GET", f"/complaints/{cid}")
+    member.ok("POST", f"/complaints/{cid}/response", {"text": "It was level when I left."}, status=201)
+    citizen.ok(
+        "POST", f"/complaints/{cid}/evidence", {"content_type": "image/jpeg", "size_bytes": 900}, status=201
+    )
+    officer.ok("POST", f"/complaints/{cid}/resolve", {"decision": "dismissed", "remarks": "It is level."})
+    officer.ok("POST", f"/complaints/{overcharge}/resolve", {"decision": "upheld", "remarks": "Paid 200."})
+    assert people.employer.ok("GET", f"/bans/check?aadhaar={aadhaar}")["banned"] is True
+    assert len(officer.ok("GET", f"/professionals/{agency_pro}/audit")["entries"]) == 3
+
+    # The self-registered professional goes online and moves; a booking of them is cancelled
+    # and its complaint escalated once overdue; the next booking expires.
+    people.pro.ok("PUT", f"/professionals/{self_pro}/availability", {"online": True})
+    people.pro.ok("PUT", f"/professionals/{self_pro}/availability", {"online": True, "location": _near(900)})
+    cancelled = citizen.ok("POST", "/bookings", {**booking, "professional_id": self_pro}, status=201)["id"]
+    citizen.ok("POST", f"/bookings/{cancelled}/cancel")
+    misconduct = {"booking_id": cancelled, "kind": "misconduct", "description": "Rude on the phone."}
+    overdue = citizen.ok("POST", "/complaints", misconduct, status=201)["id"]
+    ComplaintModel.get(overdue).update(actions=[ComplaintModel.due_by.set(PAST)])
+    assert local.lambdas.run_entry(COMPLAINT_ESCALATION.entry, {})["escalated"] == 1
+    expiring = citizen.ok("POST", "/bookings", {**booking, "professional_id": self_pro}, status=201)["id"]
+    BookingModel(expiring).update(actions=[BookingModel.expires_at.set(PAST)])
+    assert local.lambdas.run_entry(BOOKING_EXPIRY.entry, {})["expired"] == 1
+
+
+@pytest.fixture
+def story(
+    aws: LocalResources, verification_workflow: str, recorder: Recorder, api: Api
+) -> Iterator[Recorder]:
+    pii.clear_key_cache()
+    people = People.of(api)
+    self_pro = _registration_and_verification(api, people)
+    agency_pro, aadhaar = _agency_professional(people)
+    _bookings_and_complaints(people, self_pro, agency_pro, aadhaar)
+    yield recorder
+    pii.clear_key_cache()
+
+
+def _name(subject: Subject) -> str:
+    return subject.name if isinstance(subject, Entry) else subject.value
+
+
+def test_every_aws_call_of_every_route_and_job_is_allowed_by_its_role_and_every_grant_is_used(story):
+    refused: set[str] = set()
+    used: set[tuple[str, str, TableGrant, str]] = set()  # (subject, table, grant, action)
+    for call in story.calls:
+        access = access_of(call.subject)
+        if call.service != "dynamodb":
+            if not other_call_allowed(access, call.service, call.operation, call.params):
+                refused.add(f"{_name(call.subject)}: {call.service}:{call.operation}")
+            continue
+        for need in needs_of(call.operation, call.params):
+            grant = matching(access, need)
+            if grant is None:
+                refused.add(f"{_name(call.subject)}: {need}")
+            else:
+                used.add((_name(call.subject), need.table, grant, need.action))
+    assert sorted(refused) == []
+
+    unused = [
+        f"{_name(subject)}: {action} on {table_name} ({grant})"
+        for subject in SUBJECTS
+        for table_name, grants in access_of(subject).grants.items()
+        for grant in grants
+        for action in sorted(grant.actions)
+        if (_name(subject), table_name, grant, action) not in used
+    ]
+    assert unused == []
+    assert {call.subject for call in story.calls} == set(SUBJECTS)
