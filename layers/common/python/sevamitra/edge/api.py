@@ -15,8 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 from pydantic import ValidationError
 
-from sevamitra.domain.types import OUT_OF_SERVICE_AREA
-from sevamitra.edge.errors import DomainError, error_body
+from sevamitra.edge.errors import FIELD_ERROR_CODES, DomainError, error_body
 from sevamitra.edge.routes import ROUTES, Auth
 from sevamitra.platform.observability import logger
 from sevamitra.platform.settings import settings
@@ -54,6 +53,12 @@ def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid value"), "type": e.get("type")}
         for e in errors
     ]
+
+
+def _validation_code(errors: list[dict[str, Any]]) -> str:
+    """The response's code: the most specific field error code present, else validation_error."""
+    types = {e.get("type") for e in errors}
+    return next((code for code in FIELD_ERROR_CODES if code in types), "validation_error")
 
 
 def _requires_sign_in(event: Mapping[str, Any]) -> bool:
@@ -146,7 +151,7 @@ def make_resolver(*, before_routing: BeforeRouting | None = None) -> SevaResolve
             e.get("type") == "model_attributes_type" and tuple(e.get("loc", ())) == ("body",) for e in errors
         ):
             return app.error(HTTPStatus.BAD_REQUEST, "body_not_object")
-        code = OUT_OF_SERVICE_AREA if OUT_OF_SERVICE_AREA in types else "validation_error"
+        code = _validation_code(errors)
         logger.info(
             "request rejected", extra={"error_code": code, "fields": [list(e.get("loc", ())) for e in errors]}
         )
@@ -156,9 +161,9 @@ def make_resolver(*, before_routing: BeforeRouting | None = None) -> SevaResolve
     def _domain_validation_error(exc: ValidationError) -> Response:
         # Raised when domain code validates something built from the request (not the body itself).
         errors = [dict(e) for e in exc.errors()]
-        types = {e.get("type") for e in errors}
-        code = OUT_OF_SERVICE_AREA if OUT_OF_SERVICE_AREA in types else "validation_error"
-        return app.error(HTTPStatus.UNPROCESSABLE_ENTITY, code, details=_field_errors(errors))
+        return app.error(
+            HTTPStatus.UNPROCESSABLE_ENTITY, _validation_code(errors), details=_field_errors(errors)
+        )
 
     @app.exception_handler(RequestUnsupportedContentType)
     def _unsupported_content_type(_: RequestUnsupportedContentType) -> Response:

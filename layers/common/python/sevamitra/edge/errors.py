@@ -140,6 +140,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The location is outside the Uttar Pradesh service area.",
         "यह स्थान उत्तर प्रदेश सेवा क्षेत्र से बाहर है।",
     ),
+    "unknown_district": (
+        "The district is not one of Uttar Pradesh's districts (see GET /districts).",
+        "यह ज़िला उत्तर प्रदेश के ज़िलों में नहीं है।",
+    ),
     "wrong_start_code": ("The start code is wrong.", "प्रारंभ कोड गलत है।"),
     "start_code_locked": (
         "Too many wrong start codes: this booking can no longer start. Cancel it and book again.",
@@ -168,6 +172,11 @@ def message_for(code: str, language: str, override: str | None = None) -> str:
     if language == "hi":
         return hindi
     return override or english
+
+
+# Field error types whose code becomes the response's top-level code (most specific first); any
+# other field error is validation_error.
+FIELD_ERROR_CODES = ("out_of_service_area", "unknown_district")
 
 
 def error_body(
