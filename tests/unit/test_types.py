@@ -44,7 +44,10 @@ def test_point_in_lucknow_is_in_service_area() -> None:
     assert LatLng(lat=26.8467, lng=80.9462).lat == 26.8467
 
 
-@pytest.mark.parametrize(("lat", "lng"), [(28.61, 76.9), (19.07, 72.87), (30.6, 80.0), (23.7, 80.0)])
+@pytest.mark.parametrize(
+    ("lat", "lng"),
+    [(28.61, 76.9), (19.07, 72.87), (30.6, 80.0), (23.7, 80.0), (28.6315, 77.2167), (28.05, 81.6167)],
+)
 def test_point_outside_uttar_pradesh_is_out_of_service_area(lat: float, lng: float) -> None:
     with pytest.raises(ValidationError) as caught:
         LatLng(lat=lat, lng=lng)

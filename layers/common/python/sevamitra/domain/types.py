@@ -18,6 +18,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
+from sevamitra.domain import service_area
+
 
 class Model(BaseModel):
     """Base of the project's pydantic models. ``defer_build``: a model's validator is built on
@@ -27,12 +29,13 @@ class Model(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
 
-# Uttar Pradesh service area (API.md): a point outside this box is rejected with 422.
+# Uttar Pradesh service area (API.md): its own boundary (service_area.py); a point outside it is
+# rejected with 422 out_of_service_area. This box contains it: API.md's bounds, and what the OpenAPI
+# document shows for a latitude / longitude (validation accepts any point on Earth and answers one
+# outside the area with out_of_service_area).
 UP_LAT_RANGE = (23.8, 30.5)
 UP_LNG_RANGE = (77.0, 84.7)
 OUT_OF_SERVICE_AREA = "out_of_service_area"
-# What the OpenAPI document shows for a latitude / longitude (validation accepts any point on Earth
-# and answers one outside the area with out_of_service_area).
 LAT_IN_SERVICE_AREA: dict[str, Any] = {"minimum": UP_LAT_RANGE[0], "maximum": UP_LAT_RANGE[1]}
 LNG_IN_SERVICE_AREA: dict[str, Any] = {"minimum": UP_LNG_RANGE[0], "maximum": UP_LNG_RANGE[1]}
 
@@ -159,4 +162,4 @@ class LatLng(Model):
 
 
 def in_service_area(lat: float, lng: float) -> bool:
-    return UP_LAT_RANGE[0] <= lat <= UP_LAT_RANGE[1] and UP_LNG_RANGE[0] <= lng <= UP_LNG_RANGE[1]
+    return service_area.contains(lat, lng)
