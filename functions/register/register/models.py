@@ -101,8 +101,14 @@ class QualificationIn(Model):
 
 class RegisterProfessionalIn(Model):
     name: ShortText
-    mobile: Mobile = Field(description="10 digits starting 6-9; stored only as a keyed hash + last 4")
-    aadhaar: Aadhaar = Field(description="12 digits, Verhoeff-valid; stored only as a keyed hash + last 4")
+    mobile: Mobile = Field(
+        description="10 digits starting 6-9 (a +91 or 0 before them, and single spaces or hyphens "
+        "between digits, are accepted and removed); stored only as a keyed hash + last 4"
+    )
+    aadhaar: Aadhaar = Field(
+        description="12 digits, Verhoeff-valid (single spaces or hyphens between digits are accepted "
+        "and removed); stored only as a keyed hash + last 4"
+    )
     services: list[KnownServiceId] = Field(min_length=1, max_length=20)
     location: LatLng
     district: DistrictCode
