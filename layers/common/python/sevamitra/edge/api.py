@@ -15,7 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 from pydantic import ValidationError
 
-from sevamitra.edge.errors import FIELD_ERROR_CODES, DomainError, error_body
+from sevamitra.edge.errors import FIELD_ERROR_CODES, DomainError, error_body, field_message
 from sevamitra.edge.routes import ROUTES, Auth
 from sevamitra.platform.observability import logger
 from sevamitra.platform.settings import settings
@@ -46,11 +46,15 @@ def proxy_error(status: int, code: str, headers: dict[str, str] | None, message:
     }
 
 
-def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Pydantic errors as API.md details: each with ``loc`` and ``msg`` (no input echoed back:
-    it may hold an Aadhaar number)."""
+def _field_errors(errors: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
+    """Pydantic errors as API.md details: each with ``loc`` and ``msg``, in the caller's language
+    (no input echoed back: it may hold an Aadhaar number)."""
     return [
-        {"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid value"), "type": e.get("type")}
+        {
+            "loc": list(e.get("loc", ())),
+            "msg": field_message(str(e.get("type")), e.get("msg", "invalid value"), e.get("ctx"), language),
+            "type": e.get("type"),
+        }
         for e in errors
     ]
 
@@ -103,10 +107,14 @@ class SevaResolver(APIGatewayRestResolver):
             return proxy_error(HTTPStatus.UNAUTHORIZED, "unauthorized", headers)
         return super().resolve(event, context)
 
+    @property
+    def language(self) -> str:
+        return language_of(dict(self.current_event.headers or {}))
+
     def error(
         self, status: int, code: str, message: str | None = None, details: list | None = None
     ) -> Response:
-        language = language_of(dict(self.current_event.headers or {}))
+        language = self.language
         return Response(
             status_code=status,
             content_type=content_types.APPLICATION_JSON,
@@ -155,14 +163,16 @@ def make_resolver(*, before_routing: BeforeRouting | None = None) -> SevaResolve
         logger.info(
             "request rejected", extra={"error_code": code, "fields": [list(e.get("loc", ())) for e in errors]}
         )
-        return app.error(HTTPStatus.UNPROCESSABLE_ENTITY, code, details=_field_errors(errors))
+        return app.error(HTTPStatus.UNPROCESSABLE_ENTITY, code, details=_field_errors(errors, app.language))
 
     @app.exception_handler(ValidationError)
     def _domain_validation_error(exc: ValidationError) -> Response:
         # Raised when domain code validates something built from the request (not the body itself).
         errors = [dict(e) for e in exc.errors()]
         return app.error(
-            HTTPStatus.UNPROCESSABLE_ENTITY, _validation_code(errors), details=_field_errors(errors)
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            _validation_code(errors),
+            details=_field_errors(errors, app.language),
         )
 
     @app.exception_handler(RequestUnsupportedContentType)
