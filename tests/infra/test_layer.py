@@ -50,6 +50,16 @@ def test_the_shared_package_is_copied_with_the_rate_card_as_a_real_file_and_no_b
     assert not list(copied.rglob("*.pyc"))
 
 
+@pytest.mark.parametrize(
+    "name", ["services.json", "search_terms.json", "districts.json", "service_area.json"]
+)
+def test_every_data_file_the_domain_reads_lands_in_the_layer_as_a_real_file(tmp_path, name):
+    copied = copy_shared_package(tmp_path) / "domain" / name
+    assert copied.is_file()
+    assert not copied.is_symlink()
+    assert copied.read_bytes() == (ROOT / "data" / name).read_bytes()
+
+
 def test_the_layer_is_compiled_to_bytecode_the_runtime_uses_without_checking_sources(tmp_path):
     command = compile_command(tmp_path / "python", "/opt/cpython-3.13/bin/python3")
     assert command[:3] == ["/opt/cpython-3.13/bin/python3", "-m", "compileall"]

@@ -70,6 +70,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/health"): EVERYONE,
     ("GET", "/openapi.json"): EVERYONE,
     ("GET", "/services"): EVERYONE,
+    ("GET", "/districts"): EVERYONE,
     ("GET", "/me"): SIGNED_IN,
     ("POST", "/agencies"): SIGNED_IN,
     ("POST", "/agencies/{agency_id}/approve"): frozenset({OFFICER}),
@@ -235,6 +236,7 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
     ("GET", "/health"): lambda w: ("/health", None, None),
     ("GET", "/openapi.json"): lambda w: ("/openapi.json", None, None),
     ("GET", "/services"): lambda w: ("/services", None, {"q": "fan"}),
+    ("GET", "/districts"): lambda w: ("/districts", None, None),
     ("GET", "/me"): lambda w: ("/me", None, None),
     ("POST", "/agencies"): lambda w: (
         "/agencies",

@@ -173,3 +173,62 @@ def test_missing_or_malformed_coordinates_are_422(api: Api, aws: LocalResources)
     assert api("GET", "/match", claims=CITIZEN, query={"service": SERVICE, "lat": "26.8"}).status == 422
     bad = api("GET", "/match", claims=CITIZEN, query={"service": SERVICE, "lat": "north", "lng": "80.9"})
     assert (bad.status, bad.error_code) == (422, "validation_error")
+
+
+# --- places: districts, the real service area, search (issue 16) ---------------------------------
+
+
+def test_districts_are_the_75_of_uttar_pradesh_with_english_and_hindi_names(
+    api: Api, aws: LocalResources
+) -> None:
+    response = api("GET", "/districts")
+    assert response.status == 200
+    listed = response.body["districts"]
+    assert len(listed) == 75
+    assert all(set(d) == {"code", "name"} and set(d["name"]) == {"en", "hi"} for d in listed)
+    by_code = {d["code"]: d["name"] for d in listed}
+    assert by_code["lucknow"] == {"en": "Lucknow", "hi": "लखनऊ"}
+    assert by_code["prayagraj"]["en"] == "Prayagraj"
+    assert {"kasganj", "amethi", "shamli", "hapur", "sambhal", "ayodhya", "bhadohi"} <= set(by_code)
+
+
+@pytest.mark.parametrize(
+    ("place", "lat", "lng"),
+    [
+        ("Connaught Place, Delhi", 28.6315, 77.2167),
+        ("Mayur Vihar, East Delhi", 28.6040, 77.2890),
+        ("Dehradun, Uttarakhand", 30.3165, 78.0322),
+        ("Gwalior, Madhya Pradesh", 26.2183, 78.1828),
+        ("Buxar, Bihar", 25.5647, 83.9777),
+        ("Nepalgunj, Nepal", 28.0500, 81.6167),
+    ],
+)
+def test_match_just_across_the_border_is_422_out_of_service_area(
+    api: Api, aws: LocalResources, place: str, lat: float, lng: float
+) -> None:
+    response = match(api, lat, lng)
+    assert (response.status, response.error_code) == (422, "out_of_service_area"), place
+
+
+@pytest.mark.parametrize(
+    ("place", "lat", "lng"),
+    [("Noida", 28.5706, 77.3261), ("Jhansi", 25.4484, 78.5685), ("Ballia", 25.7584, 84.1487)],
+)
+def test_match_near_the_border_inside_uttar_pradesh_is_answered(
+    api: Api, aws: LocalResources, place: str, lat: float, lng: float
+) -> None:
+    response = match(api, lat, lng)
+    assert (response.status, response.body["results"]) == (200, []), place
+
+
+@pytest.mark.parametrize(
+    ("q", "category"),
+    [("बिजली मिस्त्री", "electrician"), ("AC", "appliance_repair"), ("maid", "aaya"), ("nal", "plumber")],
+)
+def test_services_search_over_http_finds_what_people_type(
+    api: Api, aws: LocalResources, q: str, category: str
+) -> None:
+    response = api("GET", "/services", query={"q": q})
+    assert response.status == 200
+    assert response.body["services"]
+    assert {s["category"] for s in response.body["services"]} == {category}

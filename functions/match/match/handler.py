@@ -1,4 +1,4 @@
-"""Public catalogue routes (health, OpenAPI, rate card) and the 3 km search."""
+"""Public catalogue routes (health, OpenAPI, rate card, districts) and the 3 km search."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from match import logic
-from match.models import HealthOut, MatchOut, ServicesOut
-from sevamitra.domain import ratecard
+from match.models import DistrictsOut, HealthOut, MatchOut, ServicesOut
+from sevamitra.domain import districts, ratecard
 from sevamitra.domain.types import LAT_IN_SERVICE_AREA, LNG_IN_SERVICE_AREA, LatLng, ServiceId
 from sevamitra.edge import openapi
 from sevamitra.edge.api import make_resolver
@@ -33,6 +33,11 @@ def openapi_document() -> dict[str, Any]:
 @app.get("/services")
 def list_services(q: Annotated[str | None, Query(max_length=100)] = None) -> ServicesOut:
     return ServicesOut(services=ratecard.search(q))
+
+
+@app.get("/districts")
+def list_districts() -> DistrictsOut:
+    return DistrictsOut(districts=list(districts.all_districts()))
 
 
 @app.get("/match")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from sevamitra.domain.districts import District
 from sevamitra.domain.ratecard import Service
 from sevamitra.domain.types import Metres, Model, Paise
 
@@ -14,6 +15,10 @@ class HealthOut(Model):
 
 class ServicesOut(Model):
     services: list[Service]
+
+
+class DistrictsOut(Model):
+    districts: list[District] = Field(description="The 75 districts of Uttar Pradesh, in code order")
 
 
 class MatchResult(Model):

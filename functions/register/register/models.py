@@ -16,6 +16,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
+from sevamitra.domain.districts import DistrictCode
 from sevamitra.domain.documents import MAX_DOCUMENT_BYTES, DocumentContentType, DocumentKind, FailedDocument
 from sevamitra.domain.professionals import (
     AgencyStatus,
@@ -59,7 +60,7 @@ UdyamNumber = Annotated[
 class AgencyIn(Model):
     name: ShortText
     udyam_number: UdyamNumber = Field(examples=["UDYAM-UP-12-0001234"])
-    district: ShortText
+    district: DistrictCode
     contact_mobile: Mobile
 
 
@@ -100,11 +101,17 @@ class QualificationIn(Model):
 
 class RegisterProfessionalIn(Model):
     name: ShortText
-    mobile: Mobile = Field(description="10 digits starting 6-9; stored only as a keyed hash + last 4")
-    aadhaar: Aadhaar = Field(description="12 digits, Verhoeff-valid; stored only as a keyed hash + last 4")
+    mobile: Mobile = Field(
+        description="10 digits starting 6-9 (a +91 or 0 before them, and single spaces or hyphens "
+        "between digits, are accepted and removed); stored only as a keyed hash + last 4"
+    )
+    aadhaar: Aadhaar = Field(
+        description="12 digits, Verhoeff-valid (single spaces or hyphens between digits are accepted "
+        "and removed); stored only as a keyed hash + last 4"
+    )
     services: list[KnownServiceId] = Field(min_length=1, max_length=20)
     location: LatLng
-    district: ShortText
+    district: DistrictCode
     qualification: QualificationIn | None = Field(default=None, validate_default=True)
     on_behalf: bool = Field(
         default=False, description="Assisted registration by an approved agency's member or an officer"

@@ -18,6 +18,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
+from sevamitra.domain import service_area
+
 
 class Model(BaseModel):
     """Base of the project's pydantic models. ``defer_build``: a model's validator is built on
@@ -27,12 +29,13 @@ class Model(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
 
-# Uttar Pradesh service area (API.md): a point outside this box is rejected with 422.
+# Uttar Pradesh service area (API.md): its own boundary (service_area.py); a point outside it is
+# rejected with 422 out_of_service_area. This box contains it: API.md's bounds, and what the OpenAPI
+# document shows for a latitude / longitude (validation accepts any point on Earth and answers one
+# outside the area with out_of_service_area).
 UP_LAT_RANGE = (23.8, 30.5)
 UP_LNG_RANGE = (77.0, 84.7)
 OUT_OF_SERVICE_AREA = "out_of_service_area"
-# What the OpenAPI document shows for a latitude / longitude (validation accepts any point on Earth
-# and answers one outside the area with out_of_service_area).
 LAT_IN_SERVICE_AREA: dict[str, Any] = {"minimum": UP_LAT_RANGE[0], "maximum": UP_LAT_RANGE[1]}
 LNG_IN_SERVICE_AREA: dict[str, Any] = {"minimum": UP_LNG_RANGE[0], "maximum": UP_LNG_RANGE[1]}
 
@@ -61,9 +64,16 @@ _VERHOEFF_P = (
 _VERHOEFF_INV = (0, 4, 3, 2, 1, 5, 6, 7, 8, 9)
 
 # ASCII digits only: ``\d`` also matches Devanagari and other Unicode digits, which would give the
-# same number another spelling, another keyed hash, and a way past duplicate and ban checks.
-_AADHAAR_RE = re.compile(r"[2-9][0-9]{11}")
-_MOBILE_RE = re.compile(r"[6-9][0-9]{9}")
+# same number another spelling, another keyed hash, and a way past duplicate and ban checks. The
+# only other characters accepted are how people write these numbers (one ASCII space or hyphen
+# between digits: "1234 5678 9012", "98111-12201"; a +91, 91 or 0 before a mobile), and they are
+# removed before the number is used: one number, one spelling, one hash. Anything else (zero-width
+# characters, other spaces or digit scripts) is refused, never stripped.
+_AADHAAR_RE = re.compile(r"[2-9](?:[ -]?[0-9]){11}")
+_MOBILE_RE = re.compile(r"(?:(?:\+91|91|0)[ -]?)?[6-9](?:[ -]?[0-9]){9}")
+_SEPARATORS = re.compile(r"[ -]")
+AADHAAR_PATTERN = r"^\s*[2-9](?:[ -]?[0-9]){11}\s*$"
+MOBILE_PATTERN = r"^\s*(?:(?:\+91|91|0)[ -]?)?[6-9](?:[ -]?[0-9]){9}\s*$"
 
 
 def verhoeff_valid(digits: str) -> bool:
@@ -83,17 +93,20 @@ def verhoeff_check_digit(digits: str) -> str:
 
 
 def _aadhaar(value: str) -> str:
+    """The 12 digits of an Aadhaar number written with or without spaces or hyphens."""
     if not _AADHAAR_RE.fullmatch(value):
-        raise ValueError("Aadhaar must be 12 digits, not starting with 0 or 1")
-    if not verhoeff_valid(value):
-        raise ValueError("Aadhaar checksum is invalid")
-    return value
+        raise PydanticCustomError("invalid_aadhaar", "Aadhaar must be 12 digits, not starting with 0 or 1")
+    digits = _SEPARATORS.sub("", value)
+    if not verhoeff_valid(digits):
+        raise PydanticCustomError("aadhaar_checksum", "Aadhaar checksum is invalid")
+    return digits
 
 
 def _mobile(value: str) -> str:
+    """The 10 digits of a mobile number written with or without +91/91/0, spaces or hyphens."""
     if not _MOBILE_RE.fullmatch(value):
-        raise ValueError("mobile must be 10 digits starting with 6, 7, 8 or 9")
-    return value
+        raise PydanticCustomError("invalid_mobile", "mobile must be 10 digits starting with 6, 7, 8 or 9")
+    return _SEPARATORS.sub("", value)[-10:]
 
 
 @dataclass(frozen=True)
@@ -119,16 +132,18 @@ Aadhaar = Annotated[
     StringConstraints(strip_whitespace=True),
     AfterValidator(_aadhaar),
     # "aadhaar": the last digit is the Verhoeff check digit of the first eleven.
-    JsonSchemaExtra({"pattern": r"^\s*[2-9][0-9]{11}\s*$", "format": "aadhaar"}),
+    JsonSchemaExtra({"pattern": AADHAAR_PATTERN, "format": "aadhaar"}),
 ]
-"""A raw Aadhaar number. Only ever held in memory: reduce it with ``pii.aadhaar_identity``."""
+"""A raw Aadhaar number, as its 12 digits. Only ever held in memory: reduce it with
+``pii.aadhaar_identity``."""
 
 Mobile = Annotated[
     str,
     StringConstraints(strip_whitespace=True),
     AfterValidator(_mobile),
-    JsonSchemaExtra({"pattern": r"^\s*[6-9][0-9]{9}\s*$"}),
+    JsonSchemaExtra({"pattern": MOBILE_PATTERN}),
 ]
+"""A mobile number, as its 10 digits."""
 Paise = Annotated[int, Field(ge=0, le=10_000_000_00, description="Money in integer paise")]
 ServiceId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
 EntityId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -159,4 +174,4 @@ class LatLng(Model):
 
 
 def in_service_area(lat: float, lng: float) -> bool:
-    return UP_LAT_RANGE[0] <= lat <= UP_LAT_RANGE[1] and UP_LNG_RANGE[0] <= lng <= UP_LNG_RANGE[1]
+    return service_area.contains(lat, lng)

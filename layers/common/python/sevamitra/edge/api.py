@@ -18,8 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 from pydantic import ValidationError
 
-from sevamitra.domain.types import OUT_OF_SERVICE_AREA
-from sevamitra.edge.errors import DomainError, error_body
+from sevamitra.edge.errors import FIELD_ERROR_CODES, DomainError, error_body, field_message
 from sevamitra.edge.routes import ROUTES, Auth
 from sevamitra.platform.observability import logger
 from sevamitra.platform.settings import settings
@@ -96,13 +95,23 @@ def _unparseable(event: Mapping[str, Any]) -> bool:
         return True
 
 
-def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Pydantic errors as API.md details: each with ``loc`` and ``msg`` (no input echoed back:
-    it may hold an Aadhaar number)."""
+def _field_errors(errors: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
+    """Pydantic errors as API.md details: each with ``loc`` and ``msg``, in the caller's language
+    (no input echoed back: it may hold an Aadhaar number)."""
     return [
-        {"loc": list(e.get("loc", ())), "msg": e.get("msg", "invalid value"), "type": e.get("type")}
+        {
+            "loc": list(e.get("loc", ())),
+            "msg": field_message(str(e.get("type")), e.get("msg", "invalid value"), e.get("ctx"), language),
+            "type": e.get("type"),
+        }
         for e in errors
     ]
+
+
+def _validation_code(errors: list[dict[str, Any]]) -> str:
+    """The response's code: the most specific field error code present, else validation_error."""
+    types = {e.get("type") for e in errors}
+    return next((code for code in FIELD_ERROR_CODES if code in types), "validation_error")
 
 
 def _requires_sign_in(event: Mapping[str, Any]) -> bool:
@@ -151,10 +160,14 @@ class SevaResolver(APIGatewayRestResolver):
             return proxy_error(HTTPStatus.BAD_REQUEST, "malformed_json", headers)
         return super().resolve(event, context)
 
+    @property
+    def language(self) -> str:
+        return language_of(dict(self.current_event.headers or {}))
+
     def error(
         self, status: int, code: str, message: str | None = None, details: list | None = None
     ) -> Response:
-        language = language_of(dict(self.current_event.headers or {}))
+        language = self.language
         return Response(
             status_code=status,
             content_type=content_types.APPLICATION_JSON,
@@ -199,19 +212,21 @@ def make_resolver(*, before_routing: BeforeRouting | None = None) -> SevaResolve
             e.get("type") == "model_attributes_type" and tuple(e.get("loc", ())) == ("body",) for e in errors
         ):
             return app.error(HTTPStatus.BAD_REQUEST, "body_not_object")
-        code = OUT_OF_SERVICE_AREA if OUT_OF_SERVICE_AREA in types else "validation_error"
+        code = _validation_code(errors)
         logger.info(
             "request rejected", extra={"error_code": code, "fields": [list(e.get("loc", ())) for e in errors]}
         )
-        return app.error(HTTPStatus.UNPROCESSABLE_ENTITY, code, details=_field_errors(errors))
+        return app.error(HTTPStatus.UNPROCESSABLE_ENTITY, code, details=_field_errors(errors, app.language))
 
     @app.exception_handler(ValidationError)
     def _domain_validation_error(exc: ValidationError) -> Response:
         # Raised when domain code validates something built from the request (not the body itself).
         errors = [dict(e) for e in exc.errors()]
-        types = {e.get("type") for e in errors}
-        code = OUT_OF_SERVICE_AREA if OUT_OF_SERVICE_AREA in types else "validation_error"
-        return app.error(HTTPStatus.UNPROCESSABLE_ENTITY, code, details=_field_errors(errors))
+        return app.error(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            _validation_code(errors),
+            details=_field_errors(errors, app.language),
+        )
 
     @app.exception_handler(RequestUnsupportedContentType)
     def _unsupported_content_type(_: RequestUnsupportedContentType) -> Response:

@@ -152,6 +152,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The location is outside the Uttar Pradesh service area.",
         "यह स्थान उत्तर प्रदेश सेवा क्षेत्र से बाहर है।",
     ),
+    "unknown_district": (
+        "The district is not one of Uttar Pradesh's districts (see GET /districts).",
+        "यह ज़िला उत्तर प्रदेश के ज़िलों में नहीं है।",
+    ),
     "wrong_start_code": ("The start code is wrong.", "प्रारंभ कोड गलत है।"),
     "start_code_locked": (
         "Too many wrong start codes: this booking can no longer start. Cancel it and book again.",
@@ -180,6 +184,94 @@ def message_for(code: str, language: str, override: str | None = None) -> str:
     if language == "hi":
         return hindi
     return override or english
+
+
+# --- field errors (details[].msg) -----------------------------------------------------------------
+
+# Field error types whose code becomes the response's top-level code (most specific first); any
+# other field error is validation_error.
+FIELD_ERROR_CODES = ("out_of_service_area", "unknown_district")
+
+# Hindi for each field error ``type`` (pydantic's own and the project's PydanticCustomErrors),
+# formatted with the error's ``ctx``. English keeps pydantic's message. A type missing here falls
+# back to FIELD_FALLBACK_HI, so no Hindi response carries an English field message.
+FIELD_MESSAGES_HI: dict[str, str] = {
+    "missing": "यह फ़ील्ड आवश्यक है।",
+    "extra_forbidden": "यह फ़ील्ड स्वीकार नहीं है।",
+    "string_type": "यहाँ पाठ होना चाहिए।",
+    "string_too_short": "कम से कम {min_length} अक्षर होने चाहिए।",
+    "string_too_long": "अधिकतम {max_length} अक्षर हो सकते हैं।",
+    "string_pattern_mismatch": "यह मान सही प्रारूप में नहीं है।",
+    "string_unicode": "यह मान मान्य पाठ नहीं है।",
+    "int_type": "यहाँ पूर्ण संख्या होनी चाहिए।",
+    "int_parsing": "यहाँ पूर्ण संख्या होनी चाहिए।",
+    "int_from_float": "यहाँ दशमलव के बिना पूर्ण संख्या होनी चाहिए।",
+    "float_type": "यहाँ संख्या होनी चाहिए।",
+    "float_parsing": "यहाँ संख्या होनी चाहिए।",
+    "finite_number": "यहाँ एक सीमित संख्या होनी चाहिए।",
+    "bool_type": "यहाँ हाँ या नहीं (सत्य/असत्य) मान होना चाहिए।",
+    "bool_parsing": "यहाँ हाँ या नहीं (सत्य/असत्य) मान होना चाहिए।",
+    "greater_than": "मान {gt} से अधिक होना चाहिए।",
+    "greater_than_equal": "मान {ge} या उससे अधिक होना चाहिए।",
+    "less_than": "मान {lt} से कम होना चाहिए।",
+    "less_than_equal": "मान {le} या उससे कम होना चाहिए।",
+    "multiple_of": "मान {multiple_of} का गुणज होना चाहिए।",
+    "literal_error": "मान इनमें से एक होना चाहिए: {expected}",
+    "enum": "मान इनमें से एक होना चाहिए: {expected}",
+    "list_type": "यहाँ सूची होनी चाहिए।",
+    "tuple_type": "यहाँ सूची होनी चाहिए।",
+    "set_type": "यहाँ सूची होनी चाहिए।",
+    "too_short": "कम से कम {min_length} प्रविष्टियाँ होनी चाहिए।",
+    "too_long": "अधिकतम {max_length} प्रविष्टियाँ हो सकती हैं।",
+    "dict_type": "यहाँ ऑब्जेक्ट होना चाहिए।",
+    "model_type": "यहाँ ऑब्जेक्ट होना चाहिए।",
+    "model_attributes_type": "यहाँ ऑब्जेक्ट होना चाहिए।",
+    "dataclass_type": "यहाँ ऑब्जेक्ट होना चाहिए।",
+    "json_invalid": "यह सही प्रारूप में नहीं है।",
+    "json_type": "यह सही प्रारूप में नहीं है।",
+    "date_type": "यहाँ तारीख़ होनी चाहिए।",
+    "date_parsing": "यहाँ तारीख़ (वर्ष-माह-दिन) होनी चाहिए।",
+    "date_from_datetime_parsing": "यहाँ तारीख़ (वर्ष-माह-दिन) होनी चाहिए।",
+    "datetime_type": "यहाँ तारीख़ और समय होना चाहिए।",
+    "datetime_parsing": "यहाँ तारीख़ और समय होना चाहिए।",
+    "datetime_from_date_parsing": "यहाँ तारीख़ और समय होना चाहिए।",
+    "timezone_aware": "समय के साथ समय क्षेत्र होना चाहिए।",
+    "url_parsing": "यह मान्य वेब पता नहीं है।",
+    "url_type": "यह मान्य वेब पता नहीं है।",
+    "uuid_parsing": "यह मान्य पहचानकर्ता नहीं है।",
+    "uuid_type": "यह मान्य पहचानकर्ता नहीं है।",
+    "union_tag_invalid": "प्रकार इनमें से एक होना चाहिए: {expected_tags}",
+    "union_tag_not_found": "प्रकार बताने वाला फ़ील्ड {discriminator} आवश्यक है।",
+    "value_error": "यह मान मान्य नहीं है।",
+    "assertion_error": "यह मान मान्य नहीं है।",
+    # the project's own validators
+    "out_of_service_area": "यह स्थान उत्तर प्रदेश सेवा क्षेत्र से बाहर है।",
+    "unknown_district": "यह उत्तर प्रदेश का ज़िला नहीं है: ज़िलों की सूची से कोड या नाम चुनें।",
+    "unknown_service": "यह सेवा दर सूची में नहीं है।",
+    "qualification_required": "इन सेवाओं के लिए योग्यता आवश्यक है: {services}",
+    "invalid_aadhaar": "आधार संख्या 12 अंकों की होनी चाहिए और 0 या 1 से शुरू नहीं हो सकती।",
+    "aadhaar_checksum": "आधार संख्या सही नहीं है: उसका जाँच अंक मेल नहीं खाता।",
+    "invalid_mobile": "मोबाइल नंबर 10 अंकों का होना चाहिए और 6, 7, 8 या 9 से शुरू होना चाहिए।",
+}
+FIELD_FALLBACK_HI = "यह मान मान्य नहीं है।"
+
+
+def field_message(error_type: str, english: str, context: dict[str, Any] | None, language: str) -> str:
+    """``details[].msg`` of a field error: pydantic's English, or the Hindi for its type."""
+    if language != "hi":
+        return english
+    template = FIELD_MESSAGES_HI.get(error_type, FIELD_FALLBACK_HI)
+    try:
+        return template.format(**{k: _shown(v) for k, v in (context or {}).items()})
+    except (KeyError, IndexError, ValueError):
+        return FIELD_FALLBACK_HI
+
+
+def _shown(value: Any) -> str:
+    """A context value in a Hindi message: pydantic's "'a', 'b' or 'c'" lists read "... या 'c'"."""
+    if isinstance(value, str):
+        return value.replace(" or ", " या ")
+    return str(value) if isinstance(value, int | float) else "…"
 
 
 def error_body(

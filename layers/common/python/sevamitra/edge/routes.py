@@ -36,6 +36,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/health", _MATCH, _P),
     Route("GET", "/openapi.json", _MATCH, _P),
     Route("GET", "/services", _MATCH, _P),
+    Route("GET", "/districts", _MATCH, _P),
     Route("GET", "/me", _REG, _C),
     Route("POST", "/agencies", _REG, _C),
     Route("POST", "/agencies/{agency_id}/approve", _REG, _C),
