@@ -114,7 +114,8 @@ ACCESS: dict[Function, Access] = {
         secrets=(Secret.IDENTITY_KEY,),
         starts_verification=True,
     ),
-    Function.MATCH: _access(reads=("geo", "professionals")),
+    # Counting searches per account (sevamitra.data.rate_limits) is its only write.
+    Function.MATCH: _access(reads=("geo", "professionals"), exact={"rate_limits": ("dynamodb:UpdateItem",)}),
     # Agencies are read to tell whether a caller manages the booked professional (access.py).
     Function.BOOK: _access(
         reads=("agencies",),

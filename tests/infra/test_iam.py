@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from infra.access import TABLE_WRITE_ACTIONS, Documents, Secret, access_of
+from infra.access import TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS, Documents, Secret, access_of
 from sevamitra.data.schema import TABLES
 from sevamitra.routes import VERIFY_STEPS, Entry, Function
 
@@ -140,10 +140,14 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
     assert puts_events == access.puts_events
 
 
-def test_match_only_reads(dev):
+def test_match_reads_and_only_counts_searches(dev):
+    """Its one write: UpdateItem on the per-account search counters (sevamitra.data.rate_limits)."""
     grants = _grants_by_table(dev, Function.MATCH)
-    assert set(grants) == {"geo", "professionals"}
-    assert all(not actions & set(TABLE_WRITE_ACTIONS) for actions in grants.values())
+    assert grants == {
+        "geo": set(TABLE_READ_ACTIONS),
+        "professionals": set(TABLE_READ_ACTIONS),
+        "rate_limits": {"dynamodb:UpdateItem"},
+    }
 
 
 def test_only_register_writes_documents_complaint_only_evidence_and_only_verify_reads_the_police_key(dev):

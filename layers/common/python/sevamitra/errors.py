@@ -23,6 +23,11 @@ class DomainError(Exception):
         self.details = details or []
         super().__init__(message or self.code)
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """Response headers this error adds (``Retry-After``)."""
+        return {}
+
 
 class BadRequest(DomainError):
     status = HTTPStatus.BAD_REQUEST
@@ -62,6 +67,21 @@ class Unprocessable(DomainError):
 class Throttled(DomainError):
     status = HTTPStatus.TOO_MANY_REQUESTS
     default_code = "throttled"
+
+    def __init__(
+        self,
+        code: str | None = None,
+        message: str | None = None,
+        details: list[Any] | None = None,
+        *,
+        retry_after_s: int | None = None,
+    ):
+        super().__init__(code, message, details)
+        self.retry_after_s = retry_after_s
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {} if self.retry_after_s is None else {"Retry-After": str(self.retry_after_s)}
 
 
 class DependencyFailed(DomainError):

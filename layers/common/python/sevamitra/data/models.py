@@ -331,6 +331,27 @@ class AuditEntryModel(BaseModel):
     hash = UnicodeAttribute(null=True)
 
 
+# --- per-account limits ------------------------------------------------------------------------
+
+
+class RateWindowModel(BaseModel):
+    """Requests of one account in one fixed window (``sevamitra.data.rate_limits``):
+    ``pk = "<scope>#<sub>#<window start, epoch s>"``, the window's count ``hits`` and one count per
+    burst window in it (``b0``, ``b1``, ..., written by name, so not declared here). Deleted by TTL
+    after the window ends."""
+
+    LOGICAL_NAME = "rate_limits"
+
+    class Meta(_Meta):
+        table_name = table_name("rate_limits")
+
+    pk = UnicodeAttribute(hash_key=True)
+    hits = NumberAttribute(default=0)
+    expires = NumberAttribute()
+
+    TTL_ATTRIBUTE = "expires"
+
+
 # --- idempotency --------------------------------------------------------------------------------
 
 
@@ -362,4 +383,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     VerificationRequestModel,
     AuditEntryModel,
     IdempotencyModel,
+    RateWindowModel,
 )
