@@ -90,6 +90,7 @@ OTHER_SERVICE = "electrician_switchboard_repair"
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 HTTP_TIMEOUT_S = 30
 WAIT_S = 60
+MAX_OPEN_REQUESTS = 3  # a citizen's requested bookings at once (the book function's default)
 START_TIMEOUT_S = 60
 
 OPERATIONS = (
@@ -472,6 +473,7 @@ class Load:
         self.bookings: dict[str, Tracked] = {}
         self.complaints: list[str] = []
         self.answered: dict[str, str] = {}  # police request -> result
+        self.refused_for_open_requests = 0
         self.lock = threading.Lock()
         self.issued = 0
         self.rng = random.Random(config.seed)
@@ -518,8 +520,16 @@ class Load:
         if status != 200 and not (status == 429 and _code(payload) == "throttled"):
             self._surprise(f"match {path}: {status} {payload}")
 
+    def _citizen_with_room(self, rng: random.Random) -> str:
+        """A citizen holding fewer requested bookings than a citizen may (as far as this client
+        knows: expiries happen on the server), so that bookings still race for professionals."""
+        with self.lock:
+            holding = Counter(b.citizen for b in self.bookings.values() if b.status == "requested")
+        free = [c for c in self.world.citizens if holding[c] < MAX_OPEN_REQUESTS]
+        return rng.choice(free or self.world.citizens)
+
     def book(self, rng: random.Random) -> None:
-        citizen = rng.choice(self.world.citizens)
+        citizen = self._citizen_with_room(rng)
         lat, lng = _near(rng, 800)
         body: dict[str, Any] = {"service_id": SERVICE, "location": {"lat": lat, "lng": lng}}
         named = rng.random() < 0.5
@@ -530,6 +540,9 @@ class Load:
         status, payload = self._record(
             "book", self.world.api.call("POST", "/bookings", token=citizen, body=body, headers=headers)
         )
+        if status == 409 and _code(payload) == "too_many_open_requests":
+            with self.lock:
+                self.refused_for_open_requests += 1
         if status != 201:
             return
         pro = next((p for p in self.world.professionals if p.id == payload["professional_id"]), None)
@@ -756,6 +769,7 @@ def report(load: Load, elapsed_s: float, violations: list[str], config: LoadConf
         "operations": operations,
         "bookings_created": len(load.bookings),
         "bookings_by_last_acknowledged_status": dict(booking_statuses),
+        "bookings_refused_too_many_open_requests": load.refused_for_open_requests,
         "complaints_opened": len(load.complaints),
         "invariants": {"checked": INVARIANTS_CHECKED, "violations": violations},
         "note": (
@@ -770,6 +784,7 @@ INVARIANTS_CHECKED = [
     "identities: every professional holds its aadhaar/mobile/account claims; claims and bans match",
     "geo index: entries exist iff the professional is eligible; location, name and rating match",
     "bookings: valid status; at most one active booking per professional, named by active_booking_id",
+    "open requests: each account's counter equals its bookings in requested",
     "acknowledged: every 201 booking stored for its professional; no acknowledged step undone",
     "complaints: decision matches status; lock exists iff one undecided complaint per booking and kind",
     "decisions: no complaint or police request decided twice; audit chains intact",

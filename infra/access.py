@@ -117,9 +117,11 @@ ACCESS: dict[Function, Access] = {
     # Counting searches per account (sevamitra.data.rate_limits) is its only write.
     Function.MATCH: _access(reads=("geo", "professionals"), exact={"rate_limits": ("dynamodb:UpdateItem",)}),
     # Agencies are read to tell whether a caller manages the booked professional (access.py).
+    # A citizen's open requests are counted in the transactions that create and move bookings.
     Function.BOOK: _access(
         reads=("agencies",),
         writes=("bookings", "professionals", "geo", "complaints", "idempotency"),
+        exact={"open_requests": ("dynamodb:UpdateItem",)},
     ),
     # Opening a complaint adds it to the booking's complaint_ids; an upheld overcharge bans
     # (professional, geo index, ban registry) and every decision appends to the audit trail.
@@ -155,8 +157,11 @@ ENTRY_ACCESS: dict[str, Access] = {
     ),
     # Finds overdue complaints through open_by_due, escalates them and emits IGRSEscalation.
     "complaint-escalation": _access(writes=("complaints",), puts_events=True),
-    # The expiry sweep: the awaiting_accept index, the booking, its professional and their entries.
-    BOOKING_EXPIRY.entry.name: _access(writes=("bookings", "professionals", "geo")),
+    # The expiry sweep: the awaiting_accept index, the booking, its professional and their entries,
+    # and the citizen's count of open requests.
+    BOOKING_EXPIRY.entry.name: _access(
+        writes=("bookings", "professionals", "geo"), exact={"open_requests": ("dynamodb:UpdateItem",)}
+    ),
 }
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from infra.access import TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS, Documents, Secret, access_of
 from sevamitra.data.schema import TABLES
-from sevamitra.routes import VERIFY_STEPS, Entry, Function
+from sevamitra.routes import BOOKING_EXPIRY, COMPLAINT_ESCALATION, VERIFY_STEPS, Entry, Function
 
 # No resource-level permissions exist for these: the only statements allowed on "*".
 RESOURCE_STAR_ALLOWED = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
@@ -147,6 +147,25 @@ def test_match_reads_and_only_counts_searches(dev):
         "geo": set(TABLE_READ_ACTIONS),
         "professionals": set(TABLE_READ_ACTIONS),
         "rate_limits": {"dynamodb:UpdateItem"},
+    }
+
+
+@pytest.mark.parametrize("subject", [Function.BOOK, BOOKING_EXPIRY.entry], ids=_name)
+def test_bookings_change_the_open_request_counters_only_by_update(dev, subject):
+    """The counters change inside the booking transactions (UpdateItem per item); nothing else."""
+    assert _grants_by_table(dev, subject)["open_requests"] == {"dynamodb:UpdateItem"}
+
+
+def test_only_their_owners_reach_the_per_account_counters(dev):
+    roles = [*Function, VERIFY_STEPS, BOOKING_EXPIRY.entry, COMPLAINT_ESCALATION.entry]
+    reached = {
+        _name(role): {t for t in ("open_requests", "rate_limits") if t in _grants_by_table(dev, role)}
+        for role in roles
+    }
+    assert {name: tables for name, tables in reached.items() if tables} == {
+        "match": {"rate_limits"},
+        "book": {"open_requests"},
+        "book-expiry": {"open_requests"},
     }
 
 
