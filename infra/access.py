@@ -228,7 +228,8 @@ ACCESS: dict[Function, Access] = {
         secrets=(Secret.IDENTITY_KEY,),
         starts_verification=True,
     ),
-    Function.MATCH: _access(tables={"geo": (table(QUERY),)}),
+    # Counting searches per account (sevamitra.data.rate_limits) is its only write.
+    Function.MATCH: _access(tables={"geo": (table(QUERY),), "rate_limits": (table(UPDATE),)}),
     # A booking claims and frees its professional (and adds ratings) only in the transaction that
     # writes the booking; agencies are read to tell whether a caller manages the professional;
     # completion above the fee opens an overcharge complaint (and its lock) in that transaction.
@@ -240,6 +241,8 @@ ACCESS: dict[Function, Access] = {
             "agencies": (table(GET),),
             "complaints": (table(GET, keys=LOCK_KEYS), table(PUT, in_transaction=True)),
             "idempotency": _idempotency("create_booking"),
+            # A citizen's open requests are counted in the transactions that create and move bookings.
+            "open_requests": (table(UPDATE, in_transaction=True),),
         },
     ),
     # Opening a complaint adds it to the booking's complaint_ids; a decision deletes only its lock
@@ -299,6 +302,7 @@ ENTRY_ACCESS: dict[str, Access] = {
             "bookings": (table(GET), table(UPDATE, in_transaction=True), index("awaiting_accept")),
             "professionals": (table(GET), table(UPDATE, in_transaction=True)),
             "geo": (table(PUT, in_transaction=True),),
+            "open_requests": (table(UPDATE, in_transaction=True),),
         }
     ),
 }

@@ -32,5 +32,10 @@ os.environ.update(
         "POWERTOOLS_METRICS_NAMESPACE": "SevaMitra",
         "POWERTOOLS_LOG_LEVEL": "INFO",
         "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+        # /match is rate limited per account (MATCH_SEARCH_*). Tests search far more often than
+        # a person does; the limit's own tests (tests/integration/test_match_limits.py) pass
+        # their limits and clock explicitly.
+        "MATCH_SEARCH_BURST": "100000",
+        "MATCH_SEARCH_SUSTAINED": "100000",
     }
 )

@@ -5,6 +5,7 @@ directly afterwards for the invariants."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,13 @@ from local.client.launch import LocalStackProcess
 def own_stack(accept_timeout_s: int, log_path: Path | None = None) -> Iterator[dict[str, Any]]:
     """A local stack of its own for the run: its outputs."""
     with tempfile.TemporaryDirectory(prefix="seva-load-") as state_dir:
-        knobs = {"BOOKING_ACCEPT_TIMEOUT_S": str(accept_timeout_s), "SCHEDULE_INTERVAL_S": "1"}
+        knobs = {
+            "BOOKING_ACCEPT_TIMEOUT_S": str(accept_timeout_s),
+            "SCHEDULE_INTERVAL_S": "1",
+            # A handful of citizens stands in for a city: their searches are not one person's.
+            "MATCH_SEARCH_BURST": os.environ.get("MATCH_SEARCH_BURST", "100000"),
+            "MATCH_SEARCH_SUSTAINED": os.environ.get("MATCH_SEARCH_SUSTAINED", "100000"),
+        }
         with LocalStackProcess(Path(state_dir), env=knobs, log_path=log_path) as stack:
             yield stack.outputs
 

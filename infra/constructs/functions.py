@@ -21,6 +21,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
+from book.settings import BookSettings
 from complaint.settings import ComplaintSettings
 from infra import access as acl
 from infra import constants
@@ -29,6 +30,7 @@ from infra.constants import StageSettings
 from infra.constructs.monitoring import alarm
 from infra.grants import Resources, grant, grant_verification
 from infra.nag import acknowledge
+from match.settings import MatchSettings
 from register.settings import RegisterSettings
 from sevamitra.edge.routes import Entry, Function
 from sevamitra.platform.settings import CommonSettings, FromStack
@@ -46,8 +48,8 @@ _LAYER_ASSET_EXCLUDE = [".stamp"]
 SETTINGS: Mapping[Function, type[CommonSettings]] = MappingProxyType(
     {
         Function.REGISTER: RegisterSettings,
-        Function.MATCH: CommonSettings,
-        Function.BOOK: CommonSettings,
+        Function.MATCH: MatchSettings,
+        Function.BOOK: BookSettings,
         Function.COMPLAINT: ComplaintSettings,
         Function.VERIFY: CommonSettings,
     }

@@ -75,9 +75,9 @@ def test_the_environment_is_keyed_by_the_settings_own_aliases():
 
 
 def test_a_setting_the_model_does_not_declare_fails_synth():
-    # Given the match function, which reads CommonSettings (no upload settings)
+    # Given the match function, whose settings have no upload settings
     # When the stack tries to give it an upload setting
-    with pytest.raises(ValueError, match="CommonSettings declares no setting upload_expiry_s"):
+    with pytest.raises(ValueError, match="MatchSettings declares no setting upload_expiry_s"):
         environment(SETTINGS[Function.MATCH], {"upload_expiry_s": "60"}, complete=False)
 
 

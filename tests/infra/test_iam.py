@@ -8,7 +8,7 @@ import pytest
 
 from infra.access import TABLE_WRITE_ACTIONS, Documents, Secret, access_of
 from sevamitra.data.schema import TABLES
-from sevamitra.edge.routes import VERIFY_STEPS, Entry, Function
+from sevamitra.edge.routes import BOOKING_EXPIRY, COMPLAINT_ESCALATION, VERIFY_STEPS, Entry, Function
 
 # No resource-level permissions exist for these: the only statements allowed on "*".
 RESOURCE_STAR_ALLOWED = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
@@ -140,8 +140,29 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
     assert puts_events == access.puts_events
 
 
-def test_match_only_queries_the_geo_index(dev):
-    assert _grants_by_table(dev, Function.MATCH) == {"geo": {"dynamodb:Query"}}
+def test_match_reads_and_only_counts_searches(dev):
+    """Its one write: UpdateItem on the per-account search counters (sevamitra.data.rate_limits)."""
+    grants = _grants_by_table(dev, Function.MATCH)
+    assert grants == {"geo": {"dynamodb:Query"}, "rate_limits": {"dynamodb:UpdateItem"}}
+
+
+@pytest.mark.parametrize("subject", [Function.BOOK, BOOKING_EXPIRY.entry], ids=_name)
+def test_bookings_change_the_open_request_counters_only_by_update(dev, subject):
+    """The counters change inside the booking transactions (UpdateItem per item); nothing else."""
+    assert _grants_by_table(dev, subject)["open_requests"] == {"dynamodb:UpdateItem"}
+
+
+def test_only_their_owners_reach_the_per_account_counters(dev):
+    roles = [*Function, VERIFY_STEPS, BOOKING_EXPIRY.entry, COMPLAINT_ESCALATION.entry]
+    reached = {
+        _name(role): {t for t in ("open_requests", "rate_limits") if t in _grants_by_table(dev, role)}
+        for role in roles
+    }
+    assert {name: tables for name, tables in reached.items() if tables} == {
+        "match": {"rate_limits"},
+        "book": {"open_requests"},
+        "book-expiry": {"open_requests"},
+    }
 
 
 def test_only_register_writes_documents_complaint_only_evidence_and_only_verify_reads_the_police_key(dev):

@@ -39,7 +39,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "geo": {PUT, DELETE},  # availability moves the entries with the professional
         "idempotency": ITEMS,
     },
-    "match": {"geo": {QUERY}},
+    "match": {"geo": {QUERY}, "rate_limits": {UPDATE}},  # counting the account's searches
     "book": {
         "bookings": {GET, PUT, UPDATE},
         "professionals": {GET, UPDATE},
@@ -47,6 +47,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "agencies": {GET},
         "complaints": {GET, PUT},  # the lock look-up; the overcharge opened at completion
         "idempotency": ITEMS,
+        "open_requests": {UPDATE},  # the citizen's count, in the booking's own transactions
     },
     "complaint": {
         "complaints": {GET, PUT, UPDATE, DELETE},
@@ -69,6 +70,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "bookings": {GET, UPDATE, QUERY},
         "professionals": {GET, UPDATE},
         "geo": {PUT},
+        "open_requests": {UPDATE},
     },
 }
 SUBJECTS: dict[str, Function | Entry] = {

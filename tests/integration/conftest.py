@@ -89,8 +89,11 @@ def api(aws: LocalResources) -> Api:
             path, kwargs["query"] = path.split("?", 1)
         response = invoke(route.function, rest_event(method, path, claims=claims, **kwargs))
         body = response.get("body")
-        return ApiResponse(
-            response["statusCode"], json.loads(body) if body else None, response.get("headers") or {}
-        )
+        # REST API proxy responses carry Powertools' headers in multiValueHeaders.
+        headers = {
+            name: ",".join(values) for name, values in (response.get("multiValueHeaders") or {}).items()
+        }
+        headers.update(response.get("headers") or {})
+        return ApiResponse(response["statusCode"], json.loads(body) if body else None, headers)
 
     return call

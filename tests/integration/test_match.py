@@ -88,7 +88,9 @@ def test_match_result_shape_distance_and_rate_card(api: Api, population: list[In
             "duration_minutes",
         }
         subject = by_id[result["professional_id"]]
-        assert result["distance_m"] == round(geo.distance_m(*LUCKNOW, subject.lat, subject.lng))
+        exact = geo.distance_m(*LUCKNOW, subject.lat, subject.lng)
+        assert result["distance_m"] == geo.shown_distance_m(exact)
+        assert result["distance_m"] % 100 == 0
         assert result["fee_paise"] == service.fee_paise
         assert result["duration_minutes"] == service.duration_minutes
         assert result["name"] == subject.name
@@ -118,7 +120,7 @@ def test_edge_of_the_radius_2999_in_3001_out(api: Api, aws: LocalResources) -> N
     seed_professional("pro_in", *offset(*LUCKNOW, 2_999, 0))
     seed_professional("pro_out", *offset(*LUCKNOW, 0, -3_001))
     results = match(api, *LUCKNOW).body["results"]
-    assert [(r["professional_id"], r["distance_m"]) for r in results] == [("pro_in", 2_999)]
+    assert [(r["professional_id"], r["distance_m"]) for r in results] == [("pro_in", 3_000)]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,9 @@ What "a race can lose but never corrupt" and "nothing half-written" mean, item b
   one per service, at their location, under their name and rating; no entry without one;
 - bookings: a valid status; ``awaiting`` (the expiry index) only while requested; at most one
   active booking (requested, accepted, in_progress) per professional, and it is the one their
-  ``active_booking_id`` names (and that names an active booking of theirs);
+  ``active_booking_id`` names (and that names an active booking of theirs); each account's
+  stored count of open requests (``open_requests``) is the number of its counted bookings in
+  ``requested``;
 - complaints: a valid status, a decision exactly when decided and matching it, ``open_flag`` only
   while open or waiting to be emitted; the lock ``lock#<booking>#<kind>`` exists iff an
   undecided complaint of that booking and kind does, and names it; at most one undecided
@@ -44,7 +46,16 @@ UNDECIDED = frozenset({"open", "escalated"})
 PROFESSIONAL_STATUSES = frozenset(
     {"pending_documents", "verification_pending", "police_pending", "verified", "rejected", "banned"}
 )
-TABLES = ("professionals", "identities", "geo", "bookings", "complaints", "verifications", "audit")
+TABLES = (
+    "professionals",
+    "identities",
+    "geo",
+    "bookings",
+    "complaints",
+    "verifications",
+    "audit",
+    "open_requests",
+)
 
 
 def plain(value: Any) -> Any:
@@ -70,6 +81,7 @@ class Snapshot:
     locks: dict[str, dict[str, Any]]
     verifications: dict[str, dict[str, Any]]
     audit: dict[str, list[dict[str, Any]]]
+    open_requests: dict[str, dict[str, Any]] = field(default_factory=dict)  # account sub -> counter
 
 
 def table_prefix(dynamodb: Any) -> str:
@@ -109,6 +121,7 @@ def snapshot(dynamodb: Any, prefix: str) -> Snapshot:
         locks={k: v for k, v in complaints.items() if k.startswith("lock#")},
         verifications={v["request_id"]: v for v in raw["verifications"]},
         audit=dict(audit),
+        open_requests={c["account_sub"]: c for c in raw["open_requests"]},
     )
 
 
@@ -274,6 +287,22 @@ def _bookings(snap: Snapshot) -> list[str]:
                 found.append(f"booking {bid}: lists complaint {cid}, which is not about it")
     holders = {pid: pro.get("active_booking_id") for pid, pro in snap.professionals.items()}
     found += _one_holder("professional", "active booking", active, holders, snap.bookings)
+    found += _open_requests(snap)
+    return found
+
+
+def _open_requests(snap: Snapshot) -> list[str]:
+    """Every account's counter equals its counted bookings in ``requested`` (no counter: 0)."""
+    open_now = Counter(
+        str(b.get("citizen_sub"))
+        for b in snap.bookings.values()
+        if b.get("status") == "requested" and b.get("counted")
+    )
+    found = []
+    for sub in sorted(open_now.keys() | snap.open_requests.keys()):
+        stored = int(snap.open_requests.get(sub, {}).get("requested") or 0)
+        if stored != open_now[sub]:
+            found.append(f"account {sub}: open requests counted {stored}, but {open_now[sub]} requested")
     return found
 
 

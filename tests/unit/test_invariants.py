@@ -88,3 +88,40 @@ def test_a_lock_held_by_a_decided_complaint_is_reported() -> None:
         {LOCK: {"complaint_id": "c1"}},
     )
     assert violations(snap) == [f"lock {LOCK}: points at undecided complaint c1, which is dismissed"]
+
+
+def _requested(bid: str, pid: str, sub: str) -> dict[str, Any]:
+    return {**booking(bid, "requested", pid), "citizen_sub": sub, "counted": True}
+
+
+def test_open_request_counters_that_match_the_bookings_have_no_violations() -> None:
+    snap = snapshot(
+        [professional("pro_1", active_booking_id="b1"), professional("pro_2", active_booking_id="b2")],
+        [
+            _requested("b1", "pro_1", "citizen-1"),
+            _requested("b2", "pro_2", "citizen-1"),
+            booking("b3", "expired"),
+        ],
+    )
+    snap.open_requests = {"citizen-1": {"account_sub": "citizen-1", "requested": 2}}
+    assert violations(snap) == []
+
+
+def test_an_open_request_counter_that_drifted_from_the_bookings_is_reported() -> None:
+    snap = snapshot(
+        [professional("pro_1", active_booking_id="b1")],
+        [_requested("b1", "pro_1", "citizen-1"), {**booking("b2", "cancelled", "pro_2"), "counted": True}],
+    )
+    snap.open_requests = {
+        "citizen-1": {"account_sub": "citizen-1", "requested": 2},
+        "citizen-2": {"account_sub": "citizen-2", "requested": 1},
+    }
+    assert violations(snap) == [
+        "account citizen-1: open requests counted 2, but 1 requested",
+        "account citizen-2: open requests counted 1, but 0 requested",
+    ]
+
+
+def test_a_requested_booking_missing_from_its_counter_is_reported() -> None:
+    snap = snapshot([professional("pro_1", active_booking_id="b1")], [_requested("b1", "pro_1", "citizen-1")])
+    assert violations(snap) == ["account citizen-1: open requests counted 0, but 1 requested"]

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from book.models import BookingIn
+from book.settings import book_settings
 from sevamitra.data import bookings as repo
 from sevamitra.data import complaints as complaint_repo
 from sevamitra.data import geo_index
@@ -101,10 +102,13 @@ def create_booking(
     search: Search | None = None,
     sleep: Sleep = time.sleep,
     accept_timeout_s: int | None = None,
+    open_allowance: int | None = None,
 ) -> Created:
     """A ``requested`` booking holding its professional: the named one (404 unknown; 409
     ``professional_unavailable`` unless verified, online, free, offering the service and within
-    3 km), or else the nearest eligible one, trying the next nearest when one is taken first."""
+    3 km), or else the nearest eligible one, trying the next nearest when one is taken first.
+    The caller may hold at most ``open_allowance`` bookings in ``requested`` (default from the
+    settings: a citizen's, or an employer's); one more is 409 ``too_many_open_requests``."""
     service = ratecard.get_service(request.service_id)
     engagement = price(service, request.engagement.kind, request.engagement.days)
     booking_id = ids("bkg")
@@ -117,6 +121,7 @@ def create_booking(
         booking_id=booking_id,
         start_code_hash=hash_start_code(booking_id, code),
         timeout_s=accept_timeout_s or settings().booking_accept_timeout_s,
+        open_allowance=open_allowance or open_allowance_of(caller),
     )
     if request.professional_id is not None:
         claimed = _claim(draft, request.professional_id, named=True, now=now, sleep=sleep)
@@ -137,6 +142,21 @@ def create_booking(
     raise Conflict("professional_unavailable", "No professional is available within 3 km right now.")
 
 
+def open_allowance_of(caller: Caller) -> int:
+    """How many bookings ``caller`` may hold in ``requested`` at once."""
+    config = book_settings()
+    return config.max_open_requests_employer if caller.is_employer else config.max_open_requests_citizen
+
+
+def _too_many_open_requests(allowance: int) -> Conflict:
+    return Conflict(
+        "too_many_open_requests",
+        f"You already have {allowance} bookings waiting for a professional's answer. "
+        "Wait for an answer, or cancel one, before booking again.",
+        details=[{"open_requests_allowed": allowance}],
+    )
+
+
 class _Draft(NamedTuple):
     caller: Caller
     service: Service
@@ -145,13 +165,15 @@ class _Draft(NamedTuple):
     booking_id: str
     start_code_hash: str
     timeout_s: int
+    open_allowance: int
 
 
 def _claim(
     draft: _Draft, professional_id: str, *, named: bool, now: Clock, sleep: Sleep
 ) -> Booking | _Busy | None:
     """The booking once ``professional_id`` is claimed; None when they are not available (for a
-    named professional: 404/409 instead); ``_BUSY`` when every attempt met a conflict."""
+    named professional: 404/409 instead); ``_BUSY`` when every attempt met a conflict; 409
+    ``too_many_open_requests`` when the caller holds their allowance of open requests."""
     for attempt in range(MAX_COMMITS):
         state = repo.get_professional_state(professional_id)
         if state is None:
@@ -164,7 +186,9 @@ def _claim(
                 raise Conflict("professional_unavailable", reason)
             return None
         booking = _new_booking(draft, professional_id, now())
-        outcome = repo.create(booking, state)
+        outcome = repo.create(booking, state, draft.open_allowance)
+        if outcome is Commit.LIMIT_REACHED:
+            raise _too_many_open_requests(draft.open_allowance)
         if outcome is Commit.DONE:
             logger.info(
                 "booking requested", extra={"booking_id": booking.id, "professional_id": professional_id}
@@ -189,6 +213,7 @@ def _new_booking(draft: _Draft, professional_id: str, moment: datetime) -> Booki
         lng=draft.point.lng,
         engagement=draft.engagement,
         start_code_hash=draft.start_code_hash,
+        counted=True,
         expires_at=iso(moment + timedelta(seconds=draft.timeout_s)),
         created_at=at,
         updated_at=at,
@@ -250,8 +275,11 @@ def view_booking(caller: Caller, booking_id: str) -> tuple[Booking, int | None]:
 # --- transitions ------------------------------------------------------------------------------
 
 
-def accept_booking(caller: Caller, booking_id: str, *, now: Clock = utc_now) -> Booking:
-    for _ in range(MAX_COMMITS):
+def accept_booking(
+    caller: Caller, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep
+) -> Booking:
+    conflicts = 0
+    for attempt in range(MAX_COMMITS):
         ctx = _context(caller, booking_id)
         _require(ctx, PROFESSIONAL)
         at = iso(now())
@@ -259,11 +287,15 @@ def accept_booking(caller: Caller, booking_id: str, *, now: Clock = utc_now) -> 
             raise _invalid()
         if at >= ctx.booking.expires_at:
             raise _invalid("The booking was not accepted in time.")
-        if repo.accept(ctx.booking, at):
+        outcome = repo.accept(ctx.booking, at)
+        if outcome is Commit.DONE:
             return ctx.booking.model_copy(
                 update={"status": BookingStatus.ACCEPTED, "accepted_at": at, "updated_at": at}
             )
-    raise _invalid()
+        if outcome is Commit.CONFLICT:
+            conflicts += 1
+            _pause(attempt, sleep)
+    raise _gave_up() if conflicts else _invalid()
 
 
 def start_booking(caller: Caller, booking_id: str, start_code: str, *, now: Clock = utc_now) -> Booking:

@@ -47,8 +47,8 @@ def match(
     lng: Annotated[float, Query(allow_inf_nan=False, json_schema_extra=LNG_IN_SERVICE_AREA)],
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> MatchOut:
-    caller_from_event(app.current_event.raw_event)
-    return logic.find_nearest(service, LatLng(lat=lat, lng=lng), limit)
+    caller = caller_from_event(app.current_event.raw_event)
+    return logic.search(caller, service, LatLng(lat=lat, lng=lng), limit)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -24,7 +24,10 @@ class DistrictsOut(Model):
 class MatchResult(Model):
     professional_id: str
     name: str
-    distance_m: Metres = Field(description="Great-circle distance, whole metres (rounded)")
+    distance_m: Metres = Field(
+        description="Great-circle distance rounded to the nearest 100 m (never exact); the "
+        "professional's location itself is never shown"
+    )
     rating: float | None = Field(description="Mean stars (1-5) to one decimal; null before any rating")
     fee_paise: Paise
     duration_minutes: int
@@ -32,4 +35,7 @@ class MatchResult(Model):
 
 class MatchOut(Model):
     radius_m: int = 3000
-    results: list[MatchResult] = Field(description="Nearest first; equal distances by professional_id")
+    results: list[MatchResult] = Field(
+        description="Nearest first by exact distance (equal distances by professional_id), so "
+        "neighbours may show the same rounded distance_m"
+    )

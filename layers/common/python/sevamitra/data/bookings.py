@@ -2,6 +2,10 @@
 frees a professional is ONE transaction with the professional's versioned update and its geo
 index entries (``geo_index.add_index_changes``).
 
+The citizen's count of bookings in ``requested`` (``OpenRequestsModel``) changes only inside the
+transactions that create such a booking (``ADD 1`` while below the allowance) and that move one
+out of ``requested`` (accept, cancel, expire: ``ADD -1``): it is never counted and then written.
+
 Writes that can lose a race return a ``Commit``; the caller re-reads and decides (retry, 409).
 Nothing is ever half-written: a cancelled transaction wrote nothing.
 """
@@ -12,6 +16,7 @@ from collections.abc import Iterator
 from enum import Enum
 from typing import Any, NamedTuple
 
+from pynamodb.constants import ALL_OLD
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
@@ -19,7 +24,7 @@ from sevamitra.data import complaints as complaint_repo
 from sevamitra.data import geo_index, professionals
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.geo_index import IndexSubject
-from sevamitra.data.models import BookingModel, ProfessionalModel
+from sevamitra.data.models import BookingModel, OpenRequestsModel, ProfessionalModel
 from sevamitra.domain.bookings import AWAITING_ACCEPT, Booking, BookingStatus, Rating
 from sevamitra.domain.complaints import Complaint
 from sevamitra.domain.professionals import Professional
@@ -32,6 +37,7 @@ class Commit(Enum):
     DONE = "done"
     CONDITION_FAILED = "condition_failed"  # state moved on: re-read
     CONFLICT = "conflict"  # a concurrent transaction on the same item: back off, re-read
+    LIMIT_REACHED = "limit_reached"  # the citizen already holds their allowance of open requests
 
 
 class ProfessionalState(NamedTuple):
@@ -105,14 +111,47 @@ def _outcome(exc: TransactWriteError) -> Commit:
     raise exc
 
 
-def _transact(what: str, stage: Any) -> Commit:
+def _counter_refused(exc: TransactWriteError, sub: str) -> bool:
+    """Whether the cancellation was the open-requests counter of ``sub`` at its allowance: of the
+    transaction's items only the counter's update returns the item as it was when its condition
+    fails."""
+    if exc.cause_response_code != "TransactionCanceledException":
+        return False
+    return any(
+        reason is not None
+        and reason.code == _CONDITION_FAILED
+        and (reason.raw_item or {}).get("account_sub", {}).get("S") == sub
+        for reason in exc.cancellation_reasons
+    )
+
+
+def _transact(what: str, stage: Any, *, counted_sub: str | None = None) -> Commit:
     with dependency_errors(what):
         try:
             with TransactWrite(connection=geo_index.connection()) as tx:
                 stage(tx)
         except TransactWriteError as exc:
+            if counted_sub is not None and _counter_refused(exc, counted_sub):
+                return Commit.LIMIT_REACHED
             return _outcome(exc)
     return Commit.DONE
+
+
+def _count_open_request(tx: TransactWrite, sub: str, allowance: int) -> None:
+    """One more open request for ``sub``, only while they hold fewer than ``allowance``."""
+    tx.update(
+        OpenRequestsModel(sub),
+        actions=[OpenRequestsModel.requested.add(1)],
+        condition=OpenRequestsModel.requested.does_not_exist() | (OpenRequestsModel.requested < allowance),
+        return_values=ALL_OLD,
+    )
+
+
+def _release_open_request(tx: TransactWrite, booking: Booking) -> None:
+    """A counted booking leaves ``requested``: one open request fewer for its citizen. No
+    condition: the booking's own condition (still ``requested``) makes this happen once."""
+    if booking.status is BookingStatus.REQUESTED and booking.counted:
+        tx.update(OpenRequestsModel(booking.citizen_sub), actions=[OpenRequestsModel.requested.add(-1)])
 
 
 def _versioned(state: ProfessionalState) -> ProfessionalModel:
@@ -121,12 +160,16 @@ def _versioned(state: ProfessionalState) -> ProfessionalModel:
     return ProfessionalModel(state.subject.id, version=state.version)
 
 
-def create(booking: Booking, state: ProfessionalState) -> Commit:
+def create(booking: Booking, state: ProfessionalState, open_allowance: int) -> Commit:
     """Put the booking and claim the professional: only while verified, online, without an
-    active booking and unchanged since read; their index entries leave in the same transaction."""
+    active booking and unchanged since read; their index entries leave in the same transaction,
+    and the booking counts as one of its citizen's open requests (``LIMIT_REACHED`` when they
+    already hold ``open_allowance``)."""
     after = state.subject._replace(active_booking_id=booking.id)
 
     def stage(tx: TransactWrite) -> None:
+        if booking.counted:
+            _count_open_request(tx, booking.citizen_sub, open_allowance)
         tx.save(_to_item(booking), condition=BookingModel.id.does_not_exist())
         tx.update(
             _versioned(state),
@@ -137,29 +180,28 @@ def create(booking: Booking, state: ProfessionalState) -> Commit:
         )
         geo_index.add_index_changes(tx, state.subject, after)
 
-    return _transact("Booking", stage)
+    return _transact("Booking", stage, counted_sub=booking.citizen_sub)
 
 
-def accept(booking: Booking, now: str) -> bool:
-    """requested -> accepted, only while still requested and not yet past ``expires_at``."""
-    item = BookingModel(booking.id)
-    with dependency_errors("Accepting the booking"):
-        try:
-            item.update(
-                actions=[
-                    BookingModel.status.set(BookingStatus.ACCEPTED.value),
-                    BookingModel.awaiting.remove(),
-                    BookingModel.accepted_at.set(now),
-                    BookingModel.updated_at.set(now),
-                ],
-                condition=(BookingModel.status == BookingStatus.REQUESTED.value)
-                & (BookingModel.expires_at > now),
-            )
-        except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-    return True
+def accept(booking: Booking, now: str) -> Commit:
+    """requested -> accepted, only while still requested and not yet past ``expires_at``; one
+    open request fewer for the citizen in the same transaction."""
+
+    def stage(tx: TransactWrite) -> None:
+        tx.update(
+            BookingModel(booking.id),
+            actions=[
+                BookingModel.status.set(BookingStatus.ACCEPTED.value),
+                BookingModel.awaiting.remove(),
+                BookingModel.accepted_at.set(now),
+                BookingModel.updated_at.set(now),
+            ],
+            condition=(BookingModel.status == BookingStatus.REQUESTED.value)
+            & (BookingModel.expires_at > now),
+        )
+        _release_open_request(tx, booking)
+
+    return _transact("Accepting the booking", stage)
 
 
 def record_wrong_start_code(booking: Booking, max_attempts: int, now: str) -> int | None:
@@ -221,7 +263,8 @@ def finish(
 ) -> Commit:
     """End the booking (completed, cancelled or expired) from the status it was read in, and in
     the same transaction free its professional (if they still hold this booking) and put them
-    back in the index when eligible, and open ``complaint`` (an automatic overcharge)."""
+    back in the index when eligible, open ``complaint`` (an automatic overcharge), and, when it
+    leaves ``requested``, take it off its citizen's open requests."""
     actions: list[Any] = [
         BookingModel.status.set(to.value),
         BookingModel.awaiting.remove(),
@@ -240,6 +283,7 @@ def finish(
         tx.update(
             BookingModel(booking.id), actions=actions, condition=BookingModel.status == booking.status.value
         )
+        _release_open_request(tx, booking)
         if state is not None and holds:
             tx.update(
                 _versioned(state),

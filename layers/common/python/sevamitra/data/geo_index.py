@@ -140,7 +140,7 @@ def bulk_load(subjects: Iterable[IndexSubject]) -> int:
 class Nearby(NamedTuple):
     professional_id: str
     name: str
-    distance_m: int
+    distance_m: float  # exact: a response shows it rounded (geo.shown_distance_m), never this
     rating: float | None
 
 
@@ -186,7 +186,7 @@ def nearest(
     out = []
     for hit in hits:
         name, rating = _payload(hit.entry)
-        out.append(Nearby(hit.entry.professional_id, name, hit.distance_m, rating))
+        out.append(Nearby(hit.entry.professional_id, name, hit.distance, rating))
     return out
 
 

@@ -201,6 +201,9 @@ class BookingModel(BaseModel):
     start_code_hash = UnicodeAttribute(null=True)
     start_attempts = NumberAttribute(default=0)
     awaiting = UnicodeAttribute(null=True)
+    # True when its creation counted it in the citizen's ``OpenRequestsModel`` item, so leaving
+    # ``requested`` takes it off again (bookings made before that counter existed were not counted).
+    counted = BooleanAttribute(null=True)
     expires_at = UnicodeAttribute()
     complaint_ids = UnicodeSetAttribute(null=True)
     rating: MapAttribute[str, Any] = MapAttribute(null=True)
@@ -331,6 +334,42 @@ class AuditEntryModel(BaseModel):
     hash = UnicodeAttribute(null=True)
 
 
+# --- per-account limits ------------------------------------------------------------------------
+
+
+class OpenRequestsModel(BaseModel):
+    """How many of an account's bookings are ``requested`` (waiting for the professional): one item
+    per account, changed only in the transaction that creates such a booking (``ADD 1`` while
+    below the account's allowance) and in every transaction that moves one out of ``requested``
+    (``ADD -1``), so it cannot drift from the bookings (``sevamitra.data.bookings``)."""
+
+    LOGICAL_NAME = "open_requests"
+
+    class Meta(_Meta):
+        table_name = table_name("open_requests")
+
+    account_sub = UnicodeAttribute(hash_key=True)
+    requested = NumberAttribute(default=0)
+
+
+class RateWindowModel(BaseModel):
+    """Requests of one account in one fixed window (``sevamitra.data.rate_limits``):
+    ``pk = "<scope>#<sub>#<window start, epoch s>"``, the window's count ``hits`` and one count per
+    burst window in it (``b0``, ``b1``, ..., written by name, so not declared here). Deleted by TTL
+    after the window ends."""
+
+    LOGICAL_NAME = "rate_limits"
+
+    class Meta(_Meta):
+        table_name = table_name("rate_limits")
+
+    pk = UnicodeAttribute(hash_key=True)
+    hits = NumberAttribute(default=0)
+    expires = NumberAttribute()
+
+    TTL_ATTRIBUTE = "expires"
+
+
 # --- idempotency --------------------------------------------------------------------------------
 
 
@@ -362,4 +401,6 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     VerificationRequestModel,
     AuditEntryModel,
     IdempotencyModel,
+    OpenRequestsModel,
+    RateWindowModel,
 )

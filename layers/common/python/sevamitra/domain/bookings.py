@@ -126,6 +126,9 @@ class Booking(Model):
     engagement: Engagement
     start_code_hash: str
     start_attempts: int = 0
+    # Counted in its citizen's open requests while ``requested`` (every booking made since that
+    # limit exists): leaving ``requested`` takes it off the count in the same transaction.
+    counted: bool = False
     expires_at: str
     complaint_ids: frozenset[str] = frozenset()
     rating: Rating | None = None

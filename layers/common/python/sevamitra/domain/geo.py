@@ -38,6 +38,9 @@ EARTH_RADIUS_M = 6_371_008.8
 """Mean earth radius (IUGG), metres: the only earth radius used anywhere in Seva Mitra."""
 
 SEARCH_RADIUS_M = 3_000
+SHOWN_DISTANCE_STEP_M = 100
+"""Distances shown to callers are rounded to this step: an exact distance from three search points
+pins a professional's stored location (trilateration). Ordering and the 3 km cut use the exact one."""
 FINE_RES = 15
 PARTITION_RES = 3
 """Partition cells: res 3 (about 12,400 km², edge ~69 km), so a 3 km search rarely spans two."""
@@ -69,6 +72,13 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     dlmb = math.radians(lng2 - lng1)
     h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+def shown_distance_m(distance: float) -> int:
+    """``distance`` as a response shows it: to the nearest ``SHOWN_DISTANCE_STEP_M`` (halves up),
+    so 1,249 m shows 1,200 and 1,251 m shows 1,300. Only for display: never order or filter by it."""
+    step = SHOWN_DISTANCE_STEP_M
+    return math.floor(distance / step + 0.5) * step
 
 
 # --- cells, codes and sort keys --------------------------------------------------------------

@@ -165,13 +165,19 @@ class SevaResolver(APIGatewayRestResolver):
         return language_of(dict(self.current_event.headers or {}))
 
     def error(
-        self, status: int, code: str, message: str | None = None, details: list | None = None
+        self,
+        status: int,
+        code: str,
+        message: str | None = None,
+        details: list | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Response:
         language = self.language
         return Response(
             status_code=status,
             content_type=content_types.APPLICATION_JSON,
             body=error_body(code, language, message, details),
+            headers=headers or None,
         )
 
 
@@ -200,7 +206,7 @@ def make_resolver(*, before_routing: BeforeRouting | None = None) -> SevaResolve
         status = int(exc.status)
         log = logger.exception if status >= 500 else logger.info
         log("request failed", extra={"error_code": exc.code, "status": status})
-        return app.error(status, exc.code, exc.message, exc.details)
+        return app.error(status, exc.code, exc.message, exc.details, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     def _validation_error(exc: RequestValidationError) -> Response:

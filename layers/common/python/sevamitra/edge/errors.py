@@ -23,6 +23,11 @@ class DomainError(Exception):
         self.details = details or []
         super().__init__(message or self.code)
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """Response headers this error adds (``Retry-After``)."""
+        return {}
+
 
 class BadRequest(DomainError):
     status = HTTPStatus.BAD_REQUEST
@@ -62,6 +67,21 @@ class Unprocessable(DomainError):
 class Throttled(DomainError):
     status = HTTPStatus.TOO_MANY_REQUESTS
     default_code = "throttled"
+
+    def __init__(
+        self,
+        code: str | None = None,
+        message: str | None = None,
+        details: list[Any] | None = None,
+        *,
+        retry_after_s: int | None = None,
+    ):
+        super().__init__(code, message, details)
+        self.retry_after_s = retry_after_s
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {} if self.retry_after_s is None else {"Retry-After": str(self.retry_after_s)}
 
 
 class DependencyFailed(DomainError):
@@ -167,6 +187,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "यह Idempotency-Key पहले किसी दूसरे अनुरोध के साथ उपयोग हो चुकी है।",
     ),
     "throttled": ("Too many requests. Try again shortly.", "बहुत अधिक अनुरोध। थोड़ी देर बाद प्रयास करें।"),
+    "too_many_open_requests": (
+        "You already have the most bookings allowed waiting for a professional's answer. "
+        "Wait for an answer, or cancel one, before booking again.",
+        "पेशेवर के उत्तर की प्रतीक्षा वाली अधिकतम बुकिंग आपके पास पहले से हैं। "
+        "नई बुकिंग से पहले किसी उत्तर की प्रतीक्षा करें या एक बुकिंग रद्द करें।",
+    ),
     "dependency_unavailable": (
         "A service is temporarily unavailable. It is safe to retry.",
         "एक सेवा अस्थायी रूप से उपलब्ध नहीं है। दोबारा प्रयास करना सुरक्षित है।",
