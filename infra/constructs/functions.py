@@ -21,7 +21,6 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from complaint.settings import ComplaintSettings
 from infra import access as acl
 from infra import constants
 from infra.access import Access, Secret
@@ -29,7 +28,7 @@ from infra.constants import StageSettings
 from infra.constructs.monitoring import alarm
 from infra.grants import Resources, grant, grant_verification
 from infra.nag import acknowledge
-from register.settings import RegisterSettings
+from sevamitra.data.uploads import UploadSettings
 from sevamitra.edge.routes import Entry, Function
 from sevamitra.platform.settings import CommonSettings, FromStack
 
@@ -45,10 +44,10 @@ _LAYER_ASSET_EXCLUDE = [".stamp"]
 # The settings model each function's code reads (its entries run the same code and read the same).
 SETTINGS: Mapping[Function, type[CommonSettings]] = MappingProxyType(
     {
-        Function.REGISTER: RegisterSettings,
+        Function.REGISTER: UploadSettings,
         Function.MATCH: CommonSettings,
         Function.BOOK: CommonSettings,
-        Function.COMPLAINT: ComplaintSettings,
+        Function.COMPLAINT: UploadSettings,
         Function.VERIFY: CommonSettings,
     }
 )
@@ -103,9 +102,9 @@ class Functions(Construct):
         scope: Construct,
         construct_id: str,
         *,
+        resources: Resources,
         stage: StageSettings,
         layer_dir: Path,
-        resources: Resources,
     ) -> None:
         super().__init__(scope, construct_id)
         self._stage = stage
