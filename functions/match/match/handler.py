@@ -37,7 +37,7 @@ def list_services(q: Annotated[str | None, Query(max_length=100)] = None) -> Ser
 
 @app.get("/match")
 def match(
-    caller: CallerDep,
+    caller: CallerDep,  # searching is for signed-in callers only
     service: Annotated[ServiceId, Query()],
     lat: Annotated[float, Query(allow_inf_nan=False, json_schema_extra=LAT_IN_SERVICE_AREA)],
     lng: Annotated[float, Query(allow_inf_nan=False, json_schema_extra=LNG_IN_SERVICE_AREA)],

@@ -12,7 +12,7 @@ call, output model.
 
 Dependency parameters are resolved at call time and are not part of the OpenAPI document (no
 query parameter named ``caller``); ``Depends`` is part of the event handler package every function
-already imports, so a cold start loads nothing more.
+already imports, so a cold start loads no more of Powertools.
 """
 
 from __future__ import annotations
