@@ -22,7 +22,6 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from book.settings import BookSettings
-from complaint.settings import ComplaintSettings
 from infra import access as acl
 from infra import constants
 from infra.access import Access, Secret
@@ -31,7 +30,7 @@ from infra.constructs.monitoring import alarm
 from infra.grants import Resources, grant, grant_verification
 from infra.nag import acknowledge
 from match.settings import MatchSettings
-from register.settings import RegisterSettings
+from sevamitra.data.uploads import UploadSettings
 from sevamitra.edge.routes import Entry, Function
 from sevamitra.platform.settings import CommonSettings, FromStack
 
@@ -47,10 +46,10 @@ _LAYER_ASSET_EXCLUDE = [".stamp"]
 # The settings model each function's code reads (its entries run the same code and read the same).
 SETTINGS: Mapping[Function, type[CommonSettings]] = MappingProxyType(
     {
-        Function.REGISTER: RegisterSettings,
+        Function.REGISTER: UploadSettings,
         Function.MATCH: MatchSettings,
         Function.BOOK: BookSettings,
-        Function.COMPLAINT: ComplaintSettings,
+        Function.COMPLAINT: UploadSettings,
         Function.VERIFY: CommonSettings,
     }
 )
@@ -105,9 +104,9 @@ class Functions(Construct):
         scope: Construct,
         construct_id: str,
         *,
+        resources: Resources,
         stage: StageSettings,
         layer_dir: Path,
-        resources: Resources,
     ) -> None:
         super().__init__(scope, construct_id)
         self._stage = stage

@@ -6,13 +6,15 @@ function's settings model declares (as field aliases) and every one that has no 
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from typing import Any
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 
 from infra.constructs.functions import SETTINGS, environment
+from local.paths import pythonpath
 from sevamitra.edge.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
 from sevamitra.platform.settings import CommonSettings, FromStack
 
@@ -99,18 +101,29 @@ def test_adding_an_undeclared_setting_to_a_built_function_fails(dev):
         dev.stack.functions.add_settings(match, documents_sse="aws:kms")
 
 
-def _settings_models_referenced_by(function: Function) -> set[type[Any]]:
-    package = importlib.import_module(function.value)
-    modules = [package] + [
-        importlib.import_module(f"{function.value}.{info.name}")
-        for info in pkgutil.iter_modules(package.__path__)
-    ]
-    return {
-        value
-        for module in modules
-        for value in vars(module).values()
-        if isinstance(value, type) and issubclass(value, CommonSettings) and value is not CommonSettings
-    }
+_PROBE = """
+import importlib, json, pkgutil, sys
+package = importlib.import_module(sys.argv[1])
+for info in pkgutil.iter_modules(package.__path__):
+    importlib.import_module(f"{package.__name__}.{info.name}")
+from sevamitra.platform.settings import CommonSettings
+def below(model):
+    for sub in model.__subclasses__():
+        yield sub
+        yield from below(sub)
+print(json.dumps(sorted({f"{m.__module__}.{m.__qualname__}" for m in below(CommonSettings)})))
+"""
+
+
+def _settings_models_loaded_by(function: Function) -> set[str]:
+    """The settings models that exist once every module of ``function`` is imported, in a fresh
+    interpreter: those its own modules declare and those of the layer modules they use (the
+    upload settings live with the upload forms, ``sevamitra.data.uploads``)."""
+    env = {**os.environ, "PYTHONPATH": pythonpath(), "AWS_REGION": "ap-south-1"}
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE, function.value], capture_output=True, text=True, env=env, check=True
+    )
+    return set(json.loads(out.stdout))
 
 
 def test_every_function_has_a_settings_row():
@@ -119,7 +132,8 @@ def test_every_function_has_a_settings_row():
 
 @pytest.mark.parametrize("function", list(Function), ids=lambda f: f.value)
 def test_the_settings_row_is_the_model_the_functions_code_reads(function):
-    """A function whose code uses a settings model of its own is deployed with that model's
-    contract; one that reads only ``CommonSettings`` is held to that."""
-    referenced = _settings_models_referenced_by(function)
-    assert referenced == ({SETTINGS[function]} - {CommonSettings})
+    """A function whose code loads a settings model beyond ``CommonSettings`` (its own, or one of
+    the layer's) is deployed with that model's contract; one that reads only ``CommonSettings`` is
+    held to that."""
+    expected = {SETTINGS[function]} - {CommonSettings}
+    assert _settings_models_loaded_by(function) == {f"{m.__module__}.{m.__qualname__}" for m in expected}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pytest
 
 from sevamitra.domain import access
@@ -125,3 +127,51 @@ def test_require_agency_member_needs_approval_and_membership() -> None:
     ]:
         with pytest.raises(Forbidden):
             access.require_agency_member(caller, agency)
+
+
+@pytest.mark.parametrize(
+    ("caller", "may_set"),
+    [
+        (_caller("self"), True),
+        (_caller("registrar"), False),  # who registered them, once they have their own account
+        (_caller("member"), False),
+        (_caller("officer", "officers"), False),
+    ],
+)
+def test_a_professional_with_an_account_alone_sets_their_availability(caller: Caller, may_set: bool) -> None:
+    # Given a professional registered by someone else who now has an account of their own
+    professional = _professional(account_sub="self", registered_by="registrar", agency_id="agy_1")
+    # Then only that account may take them online or offline
+    assert access.may_set_availability(caller, professional, agency_of=lambda _: _agency()) is may_set
+
+
+@pytest.mark.parametrize(
+    ("caller", "agency", "may_set"),
+    [
+        (_caller("registrar"), _agency(), True),
+        (_caller("member"), _agency(), True),
+        (_caller("member"), _agency(AgencyStatus.PENDING_APPROVAL), False),
+        (_caller("stranger"), _agency(), False),
+        (_caller("officer", "officers"), _agency(), False),
+    ],
+)
+def test_an_assisted_registrations_availability_is_set_by_its_managers(
+    caller: Caller, agency: Agency, may_set: bool
+) -> None:
+    # Given an assisted registration (no account of its own) in an agency
+    professional = _professional(account_sub=None, registered_by="registrar", agency_id="agy_1")
+    # Then who registered them and the members of their approved agency may set availability
+    assert access.may_set_availability(caller, professional, agency_of=lambda _: agency) is may_set
+
+
+class _OwnershipView(NamedTuple):
+    account_sub: str | None
+    registered_by: str
+    agency_id: str | None
+
+
+def test_availability_rules_read_any_view_of_the_professional() -> None:
+    # Given another view of the record than the domain Professional (availability reads its own)
+    view = _OwnershipView(account_sub=None, registered_by="registrar", agency_id=None)
+    assert access.may_set_availability(_caller("registrar"), view, agency_of=lambda _: None)
+    assert not access.may_set_availability(_caller("stranger"), view, agency_of=lambda _: None)

@@ -6,7 +6,8 @@ import base64
 import json
 from datetime import UTC, datetime, timedelta
 
-from sevamitra.data import documents
+from sevamitra.data import documents, uploads
+from sevamitra.data.uploads import UploadSettings
 from sevamitra.domain.documents import DOCUMENTS_PREFIX, MAX_DOCUMENT_BYTES, DocumentKind, document_key
 
 KEY = "professionals/pro_1/id_proof/doc_1"
@@ -69,3 +70,24 @@ def test_without_a_kms_key_the_policy_names_none() -> None:
     assert not any(
         "x-amz-server-side-encryption-aws-kms-key-id" in c for c in conditions if isinstance(c, dict)
     )
+
+
+def test_the_one_upload_form_takes_expiry_and_encryption_from_the_upload_settings() -> None:
+    # Given the upload settings a deployed register or complaint function reads
+    config = UploadSettings(
+        UPLOAD_EXPIRY_S="120", DOCUMENTS_SSE="aws:kms", DOCUMENTS_KMS_KEY_ID="arn:aws:kms:ap-south-1:1:key/d"
+    )
+    now = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    # When a document's or an evidence file's form is asked for
+    form = uploads.presign("complaints/cmp_1/evd_1", "image/jpeg", now=now, config=config)
+    # Then it expires when the settings say, and the policy asks for the configured key
+    assert form.expires_at == "2026-12-01T10:02:00Z"
+    conditions = _policy(form.post)["conditions"]
+    assert {"key": "complaints/cmp_1/evd_1"} in conditions
+    assert {"x-amz-server-side-encryption": "aws:kms"} in conditions
+    assert {"x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:ap-south-1:1:key/d"} in conditions
+
+
+def test_upload_settings_default_to_fifteen_minutes_and_s3_managed_encryption() -> None:
+    config = UploadSettings()
+    assert (config.upload_expiry_s, config.documents_sse, config.documents_kms_key_id) == (900, "AES256", "")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -19,90 +19,65 @@ from complaint.models import (
     ComplaintOut,
     EvidenceIn,
     EvidenceUploadOut,
-    PresignedPost,
     ResolveIn,
     ResponseIn,
     ResponseOut,
 )
-from sevamitra.domain.types import Aadhaar, EntityId, Mobile
-from sevamitra.edge import idempotency
+from sevamitra.domain.types import Aadhaar, Mobile
 from sevamitra.edge.api import make_resolver
-from sevamitra.edge.auth import Caller, caller_from_event
+from sevamitra.edge.handlers import CallerDep, IdempotencyKey, PathId, created, created_as, idempotent_created
 from sevamitra.platform.observability import logger, metrics
 
 app = make_resolver()
 
-PathId = Annotated[EntityId, Path()]
 
-
-def _caller() -> Caller:
-    return caller_from_event(app.current_event.raw_event)
-
-
-def _created(body: dict) -> Response:
-    return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=body)
-
-
-def _responses(model: type) -> dict:
-    return {201: {"description": "Created", "content": {"application/json": {"model": model}}}}
-
-
-@app.post("/complaints", responses=_responses(ComplaintCreatedOut))
-def open_complaint(body: ComplaintIn) -> Response[ComplaintCreatedOut]:
-    caller = _caller()
-    key = idempotency.header_key(dict(app.current_event.headers or {}))
-    result = idempotency.run_once(
+@app.post("/complaints", responses=created_as(ComplaintCreatedOut))
+def open_complaint(
+    body: ComplaintIn, caller: CallerDep, key: IdempotencyKey
+) -> Response[ComplaintCreatedOut]:
+    return idempotent_created(
         key,
         "open_complaint",
-        {"sub": caller.sub, "body": body.model_dump(mode="json")},
-        lambda: ComplaintCreatedOut.model_validate(
-            logic.open_complaint(caller, body).model_dump(mode="json")
-        ).model_dump(mode="json"),
+        caller,
+        body,
+        lambda: ComplaintCreatedOut.of(logic.open_complaint(caller, body)),
     )
-    return _created(result)
 
 
 @app.get("/complaints/<complaint_id>")
-def get_complaint(complaint_id: PathId) -> ComplaintOut:
-    return ComplaintOut.of(logic.complaint_for_viewer(_caller(), complaint_id))
+def get_complaint(complaint_id: PathId, caller: CallerDep) -> ComplaintOut:
+    return ComplaintOut.of(logic.complaint_for_viewer(caller, complaint_id))
 
 
-@app.post("/complaints/<complaint_id>/response", responses=_responses(ResponseOut))
-def respond(complaint_id: PathId, body: ResponseIn) -> Response[ResponseOut]:
-    complaint = logic.respond(_caller(), complaint_id, body.text)
-    return _created(ResponseOut(complaint_id=complaint.id, response=complaint.response or {}).model_dump())
+@app.post("/complaints/<complaint_id>/response", responses=created_as(ResponseOut))
+def respond(complaint_id: PathId, body: ResponseIn, caller: CallerDep) -> Response[ResponseOut]:
+    return created(ResponseOut.of(logic.respond(caller, complaint_id, body.text)))
 
 
-@app.post("/complaints/<complaint_id>/evidence", responses=_responses(EvidenceUploadOut))
-def request_evidence_upload(complaint_id: PathId, body: EvidenceIn) -> Response[EvidenceUploadOut]:
-    upload = logic.request_evidence_upload(_caller(), complaint_id, body)
-    out = EvidenceUploadOut(
-        evidence_id=upload.evidence_id,
-        upload=PresignedPost.model_validate(upload.post),
-        expires_at=upload.expires_at,
-    )
-    return _created(out.model_dump(mode="json"))
+@app.post("/complaints/<complaint_id>/evidence", responses=created_as(EvidenceUploadOut))
+def request_evidence_upload(
+    complaint_id: PathId, body: EvidenceIn, caller: CallerDep
+) -> Response[EvidenceUploadOut]:
+    return created(EvidenceUploadOut.of(logic.request_evidence_upload(caller, complaint_id, body)))
 
 
 @app.post("/complaints/<complaint_id>/resolve")
-def resolve(complaint_id: PathId, body: ResolveIn) -> ComplaintOut:
-    return ComplaintOut.of(logic.resolve(_caller(), complaint_id, body.decision, body.remarks))
+def resolve(complaint_id: PathId, body: ResolveIn, caller: CallerDep) -> ComplaintOut:
+    return ComplaintOut.of(logic.resolve(caller, complaint_id, body.decision, body.remarks))
 
 
 @app.get("/bans/check")
 def ban_check(
+    caller: CallerDep,
     aadhaar: Annotated[Aadhaar | None, Query()] = None,
     mobile: Annotated[Mobile | None, Query()] = None,
 ) -> BanCheckOut:
-    return BanCheckOut(banned=logic.ban_check(_caller(), aadhaar=aadhaar, mobile=mobile))
+    return BanCheckOut(banned=logic.ban_check(caller, aadhaar=aadhaar, mobile=mobile))
 
 
 @app.get("/professionals/<professional_id>/audit")
-def audit_trail(professional_id: PathId) -> AuditOut:
-    entries, check = logic.audit_trail(_caller(), professional_id)
-    return AuditOut(
-        professional_id=professional_id, entries=entries, chain_valid=check.valid, broken_at=check.broken_at
-    )
+def audit_trail(professional_id: PathId, caller: CallerDep) -> AuditOut:
+    return AuditOut.of(professional_id, *logic.audit_trail(caller, professional_id))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -5,12 +5,10 @@ the audit trail. Handlers call exactly one of these per route."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any, NamedTuple
 
 from complaint.models import ComplaintIn, EvidenceIn
-from complaint.settings import complaint_settings
-from sevamitra.data import audit, bans, decisions, documents, identities
+from sevamitra.data import audit, bans, decisions, identities, uploads
 from sevamitra.data import complaints as repo
 from sevamitra.data import professionals as professionals_repo
 from sevamitra.domain import access
@@ -150,8 +148,7 @@ def respond(caller: Caller, complaint_id: str, text: str, *, clock: Clock = utc_
 
 class EvidenceUpload(NamedTuple):
     evidence_id: str
-    post: dict[str, Any]
-    expires_at: str
+    form: uploads.UploadForm
 
 
 def evidence_key(complaint_id: str, evidence_id: str) -> str:
@@ -165,7 +162,7 @@ def request_evidence_upload(
     *,
     clock: Clock = utc_now,
     ids: IdFactory = new_id,
-    presign: Callable[..., dict[str, Any]] = documents.presigned_upload,
+    presign: Callable[..., uploads.UploadForm] = uploads.presign,
 ) -> EvidenceUpload:
     """A presigned POST (the documents' policy: exact key, type, SSE, 1 B..5 MiB) under
     ``complaints/<id>/``, for the complainant while the complaint is undecided."""
@@ -174,17 +171,10 @@ def request_evidence_upload(
         raise Forbidden(message="Only the complainant may add evidence.")
     if complaint.status not in UNDECIDED:
         raise Conflict("already_decided")
-    config = complaint_settings()
     moment = clock()
     evidence_id = ids("evd")
     key = evidence_key(complaint.id, evidence_id)
-    post = presign(
-        key,
-        body.content_type.value,
-        expires_in_s=config.upload_expiry_s,
-        sse=config.documents_sse,
-        kms_key_id=config.documents_kms_key_id,
-    )
+    form = presign(key, body.content_type.value, now=moment)
     record = {
         "key": key,
         "content_type": body.content_type.value,
@@ -193,7 +183,7 @@ def request_evidence_upload(
     }
     if not repo.record_evidence(complaint, evidence_id, record, iso(moment)):
         raise Conflict("already_decided")
-    return EvidenceUpload(evidence_id, post, iso(moment + timedelta(seconds=config.upload_expiry_s)))
+    return EvidenceUpload(evidence_id, form)
 
 
 # --- decisions -----------------------------------------------------------------------------------------

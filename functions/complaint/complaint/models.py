@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from sevamitra.domain.audit import AuditEntry
+from sevamitra.domain.audit import AuditEntry, ChainCheck
 from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus, OpenedBy
 from sevamitra.domain.documents import MAX_DOCUMENT_BYTES, DocumentContentType
 from sevamitra.domain.types import EntityId, LongText, Model, Paise
+
+if TYPE_CHECKING:
+    from complaint.logic import EvidenceUpload
 
 ComplaintKindIn = Literal["overcharge", "no_show", "misconduct", "quality", "other"]
 
@@ -34,6 +37,10 @@ class ComplaintCreatedOut(Model):
     booking_id: str
     kind: ComplaintKind
 
+    @classmethod
+    def of(cls, complaint: Complaint) -> ComplaintCreatedOut:
+        return cls.model_validate(complaint.model_dump(mode="json"))
+
 
 class ResponseIn(_In):
     text: LongText
@@ -42,6 +49,10 @@ class ResponseIn(_In):
 class ResponseOut(Model):
     complaint_id: str
     response: dict[str, Any]
+
+    @classmethod
+    def of(cls, complaint: Complaint) -> ResponseOut:
+        return cls(complaint_id=complaint.id, response=complaint.response or {})
 
 
 class ResolveIn(_In):
@@ -63,6 +74,14 @@ class EvidenceUploadOut(Model):
     evidence_id: str
     upload: PresignedPost
     expires_at: str
+
+    @classmethod
+    def of(cls, upload: EvidenceUpload) -> EvidenceUploadOut:
+        return cls(
+            evidence_id=upload.evidence_id,
+            upload=PresignedPost.model_validate(upload.form.post),
+            expires_at=upload.form.expires_at,
+        )
 
 
 class ComplaintOut(Model):
@@ -103,3 +122,12 @@ class AuditOut(Model):
     entries: list[AuditEntry]
     chain_valid: bool
     broken_at: int | None = None
+
+    @classmethod
+    def of(cls, professional_id: str, entries: list[AuditEntry], check: ChainCheck) -> AuditOut:
+        return cls(
+            professional_id=professional_id,
+            entries=entries,
+            chain_valid=check.valid,
+            broken_at=check.broken_at,
+        )

@@ -14,7 +14,7 @@ from sevamitra.domain import districts, ratecard
 from sevamitra.domain.types import LAT_IN_SERVICE_AREA, LNG_IN_SERVICE_AREA, LatLng, ServiceId
 from sevamitra.edge import openapi
 from sevamitra.edge.api import make_resolver
-from sevamitra.edge.auth import caller_from_event
+from sevamitra.edge.handlers import CallerDep
 from sevamitra.platform.observability import logger, metrics
 
 app = make_resolver()
@@ -42,12 +42,12 @@ def list_districts() -> DistrictsOut:
 
 @app.get("/match")
 def match(
+    caller: CallerDep,  # searching is for signed-in callers only
     service: Annotated[ServiceId, Query()],
     lat: Annotated[float, Query(allow_inf_nan=False, json_schema_extra=LAT_IN_SERVICE_AREA)],
     lng: Annotated[float, Query(allow_inf_nan=False, json_schema_extra=LNG_IN_SERVICE_AREA)],
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> MatchOut:
-    caller = caller_from_event(app.current_event.raw_event)
     return logic.search(caller, service, LatLng(lat=lat, lng=lng), limit)
 
 

@@ -10,7 +10,6 @@ from typing import Protocol
 
 from pydantic import ConfigDict, StrictBool
 
-from sevamitra.data import agencies
 from sevamitra.data import availability as repository
 from sevamitra.data.availability import ProfessionalAvailability
 from sevamitra.data.geo_index import IndexSubject, eligible
@@ -45,26 +44,6 @@ class Repository(Protocol):
     def commit(self, current: ProfessionalAvailability, after: IndexSubject, updated_at: str) -> bool: ...
 
 
-def may_manage(
-    professional: ProfessionalAvailability,
-    caller: Caller,
-    agency_of: access.AgencyLoader = agencies.get_agency,
-) -> bool:
-    """The professional's own account; for an assisted registration (no account of their own),
-    the account that registered them or a member of their approved agency, as for their
-    documents and bookings (``sevamitra.domain.access``)."""
-    if professional.account_sub:
-        return professional.account_sub == caller.sub
-    if professional.registered_by == caller.sub:
-        return True
-    agency = agency_of(professional.agency_id) if professional.agency_id else None
-    return (
-        agency is not None
-        and agency.id == professional.agency_id
-        and access.may_act_for_agency(caller, agency)
-    )
-
-
 def set_availability(
     professional_id: str,
     caller: Caller,
@@ -77,7 +56,7 @@ def set_availability(
         current = repo.load(professional_id)
         if current is None:
             raise NotFound()
-        if not may_manage(current, caller):
+        if not access.may_set_availability(caller, current):
             raise Forbidden(message="Only the professional (or who registered them) may change this.")
         if current.subject.status == BANNED:
             raise Forbidden("banned")

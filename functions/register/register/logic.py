@@ -5,12 +5,10 @@ submission. Handlers call exactly one of these per route; AWS access goes throug
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any, NamedTuple
 
 from register.models import AgencyIn, DocumentRequestIn, RegisterProfessionalIn
-from register.settings import register_settings
-from sevamitra.data import accounts, agencies, documents, workflows
+from sevamitra.data import accounts, agencies, documents, uploads, workflows
 from sevamitra.data import professionals as repo
 from sevamitra.domain import access
 from sevamitra.domain.documents import DocumentKind, DocumentRecord, document_key, required_kinds
@@ -30,6 +28,19 @@ from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, DomainError
 from sevamitra.platform.clock import Clock, IdFactory, iso, new_id, utc_now
 from sevamitra.platform.observability import logger
+
+# --- the caller's account ---------------------------------------------------------------------
+
+
+class Me(NamedTuple):
+    caller: Caller
+    professional_id: str | None  # the professional the account is (self-registration)
+    agency_id: str | None  # the agency the account belongs to
+
+
+def me(caller: Caller) -> Me:
+    return Me(caller, accounts.professional_id_of(caller.sub), accounts.agency_id_of(caller.sub))
+
 
 # --- registration -----------------------------------------------------------------------------
 
@@ -159,8 +170,7 @@ def approve_agency(caller: Caller, agency_id: str, *, clock: Clock = utc_now) ->
 class DocumentUpload(NamedTuple):
     record: DocumentRecord
     kind: DocumentKind
-    post: dict[str, Any]
-    expires_at: str
+    form: uploads.UploadForm
 
 
 def request_document_upload(
@@ -170,7 +180,7 @@ def request_document_upload(
     *,
     clock: Clock = utc_now,
     ids: IdFactory = new_id,
-    presign: Callable[..., dict[str, Any]] = documents.presigned_upload,
+    presign: Callable[..., uploads.UploadForm] = uploads.presign,
 ) -> DocumentUpload:
     """A presigned POST for one document, recorded as the latest of its kind. Only while the
     professional is collecting documents: once submitted, the documents are the ones the check
@@ -180,17 +190,10 @@ def request_document_upload(
     access.require_manager(caller, professional)
     if professional.status is not ProfessionalStatus.PENDING_DOCUMENTS:
         raise Conflict("documents_locked")
-    config = register_settings()
     moment = clock()
     document_id = ids("doc")
     key = document_key(professional.id, body.kind, document_id)
-    post = presign(
-        key,
-        body.content_type.value,
-        expires_in_s=config.upload_expiry_s,
-        sse=config.documents_sse,
-        kms_key_id=config.documents_kms_key_id,
-    )
+    form = presign(key, body.content_type.value, now=moment)
     record = DocumentRecord(
         document_id=document_id,
         key=key,
@@ -199,7 +202,7 @@ def request_document_upload(
         requested_at=iso(moment),
     )
     repo.record_document_request(professional.id, record, body.kind)
-    return DocumentUpload(record, body.kind, post, iso(moment + timedelta(seconds=config.upload_expiry_s)))
+    return DocumentUpload(record, body.kind, form)
 
 
 # --- submission -------------------------------------------------------------------------------

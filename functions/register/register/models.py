@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -19,6 +19,7 @@ from pydantic_core import CoreSchema, PydanticCustomError
 from sevamitra.domain.districts import DistrictCode
 from sevamitra.domain.documents import MAX_DOCUMENT_BYTES, DocumentContentType, DocumentKind, FailedDocument
 from sevamitra.domain.professionals import (
+    Agency,
     AgencyStatus,
     Professional,
     ProfessionalStatus,
@@ -38,12 +39,24 @@ from sevamitra.domain.types import (
     ShortText,
 )
 
+if TYPE_CHECKING:
+    from register.logic import DocumentUpload, Me
+
 
 class MeOut(Model):
     sub: str
     roles: list[str]
     professional_id: str | None = None
     agency_id: str | None = None
+
+    @classmethod
+    def of(cls, me: Me) -> MeOut:
+        return cls(
+            sub=me.caller.sub,
+            roles=me.caller.roles,
+            professional_id=me.professional_id,
+            agency_id=me.agency_id,
+        )
 
 
 # --- agencies ---------------------------------------------------------------------------------
@@ -63,6 +76,10 @@ class AgencyIn(Model):
     district: DistrictCode
     contact_mobile: Mobile
 
+    def pii_free(self) -> dict[str, Any]:
+        """The request without the raw mobile number (for idempotency scopes and logs)."""
+        return self.model_dump(mode="json", exclude={"contact_mobile"})
+
 
 class AgencyOut(Model):
     id: str
@@ -70,6 +87,10 @@ class AgencyOut(Model):
     name: str | None = None
     district: str | None = None
     contact_mobile_last4: str | None = None
+
+    @classmethod
+    def of(cls, agency: Agency) -> AgencyOut:
+        return cls.model_validate(agency.model_dump())
 
 
 # --- professionals ----------------------------------------------------------------------------
@@ -247,6 +268,15 @@ class DocumentUploadOut(Model):
     kind: DocumentKind
     upload: PresignedPost
     expires_at: str
+
+    @classmethod
+    def of(cls, upload: DocumentUpload) -> DocumentUploadOut:
+        return cls(
+            document_id=upload.record.document_id,
+            kind=upload.kind,
+            upload=PresignedPost.model_validate(upload.form.post),
+            expires_at=upload.form.expires_at,
+        )
 
 
 class SubmitOut(Model):

@@ -13,6 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from sevamitra.data import verifications as repo
 from sevamitra.data.verifications import RequestState
+from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, DependencyFailed, NotFound
 from sevamitra.platform.clock import Clock, iso, utc_now
 from sevamitra.platform.observability import logger
@@ -63,7 +64,9 @@ def answer_request(callback: CallbackIn, *, now: Clock = utc_now) -> CallbackOut
     return recorded
 
 
-def pending_requests() -> PendingRequestsOut:
+def pending_requests(caller: Caller) -> PendingRequestsOut:
+    """The oldest pending requests, for officers."""
+    caller.require_officer()
     return PendingRequestsOut(
         requests=[
             PendingRequest(

@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sevamitra.edge import signing
 from sevamitra.edge.api import make_resolver
-from sevamitra.edge.auth import caller_from_event
+from sevamitra.edge.handlers import CallerDep
 from sevamitra.edge.routes import Auth, Function, routes_of
 from sevamitra.platform.clock import Clock, utc_now
 from sevamitra.platform.observability import logger, metrics
@@ -57,9 +57,10 @@ def police_callback(callback: CallbackIn) -> CallbackOut:
 
 
 @app.get("/verification/requests")
-def pending_requests(status: Annotated[Literal["pending"], Query()] = "pending") -> PendingRequestsOut:
-    caller_from_event(app.current_event.raw_event).require_officer()
-    return list_pending()
+def pending_requests(
+    caller: CallerDep, status: Annotated[Literal["pending"], Query()] = "pending"
+) -> PendingRequestsOut:
+    return list_pending(caller)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

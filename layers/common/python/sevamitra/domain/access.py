@@ -1,9 +1,11 @@
 """Who may act for whom: the one place the ownership rules of professionals and agencies live.
 
 - An agency is acted for by its members, once the agency is approved by an officer.
-- A professional is *managed* (documents, submission, availability) by its own account
-  (``account_sub``, self-registration), by the account that registered it (``registered_by``:
-  itself, an agency member or an officer) and by the members of its approved agency.
+- A professional is *managed* (documents, submission) by its own account (``account_sub``,
+  self-registration), by the account that registered it (``registered_by``: itself, an agency
+  member or an officer) and by the members of its approved agency.
+- A professional's *availability* (online, location) is set by its own account alone once it has
+  one; for an assisted registration (no account of its own), by its managers.
 - A professional is *viewed* by its managers and by officers.
 
 Predicates are pure; the ``require_*`` helpers raise ``Forbidden`` and load the agency only when
@@ -13,6 +15,7 @@ the answer depends on it (``agency_of`` is passed in, the repository by default)
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from sevamitra.domain.professionals import Agency, Professional
 from sevamitra.edge.auth import Caller
@@ -21,15 +24,28 @@ from sevamitra.edge.errors import Forbidden
 AgencyLoader = Callable[[str], Agency | None]
 
 
+class Managed(Protocol):
+    """What the ownership rules read of a professional (any view of its record)."""
+
+    @property
+    def account_sub(self) -> str | None: ...
+
+    @property
+    def registered_by(self) -> str: ...
+
+    @property
+    def agency_id(self) -> str | None: ...
+
+
 def may_act_for_agency(caller: Caller, agency: Agency | None) -> bool:
     return agency is not None and agency.is_approved and caller.sub in agency.members
 
 
-def is_direct_manager(caller: Caller, professional: Professional) -> bool:
+def is_direct_manager(caller: Caller, professional: Managed) -> bool:
     return caller.sub in (professional.account_sub, professional.registered_by)
 
 
-def may_manage(caller: Caller, professional: Professional, agency: Agency | None) -> bool:
+def may_manage(caller: Caller, professional: Managed, agency: Agency | None) -> bool:
     """``agency`` is the professional's agency (or None): the caller's membership decides."""
     if is_direct_manager(caller, professional):
         return True
@@ -46,17 +62,27 @@ def _default_agency_loader() -> AgencyLoader:
     return agencies.get_agency
 
 
-def _agency_for(professional: Professional, agency_of: AgencyLoader | None) -> Agency | None:
+def _agency_for(professional: Managed, agency_of: AgencyLoader | None) -> Agency | None:
     if professional.agency_id is None:
         return None
     return (agency_of or _default_agency_loader())(professional.agency_id)
 
 
-def is_manager(caller: Caller, professional: Professional, agency_of: AgencyLoader | None = None) -> bool:
+def is_manager(caller: Caller, professional: Managed, agency_of: AgencyLoader | None = None) -> bool:
     """``may_manage``, loading the professional's agency only when the answer depends on it."""
     if is_direct_manager(caller, professional):
         return True
     return may_manage(caller, professional, _agency_for(professional, agency_of))
+
+
+def may_set_availability(
+    caller: Caller, professional: Managed, agency_of: AgencyLoader | None = None
+) -> bool:
+    """Only the professional's own account once there is one (going online is theirs to do); for
+    an assisted registration, its managers (``is_manager``)."""
+    if professional.account_sub:
+        return caller.sub == professional.account_sub
+    return is_manager(caller, professional, agency_of)
 
 
 def require_manager(
