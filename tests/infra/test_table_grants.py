@@ -197,13 +197,16 @@ def test_each_declared_grant_is_one_statement_with_exactly_its_resources_and_con
 
 
 def _idempotent_operations(function: Function) -> set[str]:
-    """The operation names the function's handlers pass to ``idempotency.run_once``."""
+    """The operation names the function's handlers pass to ``idempotency.run_once`` (directly or
+    through the handler kit's ``idempotent_created``; both take it second)."""
     operations = set()
     for path in (FUNCTIONS_ROOT / function.value).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "run_once":
+            called = getattr(node, "func", None)
+            name = getattr(called, "attr", None) or getattr(called, "id", None)
+            if isinstance(node, ast.Call) and name in ("run_once", "idempotent_created"):
                 operation = node.args[1]
-                assert isinstance(operation, ast.Constant), f"{path}: run_once needs a literal operation"
+                assert isinstance(operation, ast.Constant), f"{path}: {name} needs a literal operation"
                 operations.add(str(operation.value))
     return operations
 

@@ -10,7 +10,8 @@ import pytest
 from sevamitra.data.models import IdentityModel
 from sevamitra.edge import pii
 from tests.integration.conftest import Api, claims_for
-from tests.integration.registration.conftest import make_aadhaar, make_mobile, register, table_items
+from tests.integration.registration.conftest import make_aadhaar, make_mobile, register
+from tests.integration.support import table_items
 
 AGENCY = {"name": "Sangam Services", "udyam_number": "UDYAM-UP-12-0007654", "contact_mobile": "9812345678"}
 
