@@ -16,7 +16,11 @@ from complaint.models import (
     BanCheckOut,
     ComplaintCreatedOut,
     ComplaintIn,
+    ComplaintKindIn,
+    ComplaintListOut,
     ComplaintOut,
+    ComplaintStatusIn,
+    ComplaintSummaryOut,
     EvidenceIn,
     EvidenceUploadOut,
     PresignedPost,
@@ -24,10 +28,11 @@ from complaint.models import (
     ResponseIn,
     ResponseOut,
 )
-from sevamitra.domain.types import Aadhaar, EntityId, Mobile
+from sevamitra.domain.types import Aadhaar, EntityId, Mobile, ShortText
 from sevamitra.edge import idempotency
 from sevamitra.edge.api import make_resolver
 from sevamitra.edge.auth import Caller, caller_from_event
+from sevamitra.edge.paging import DEFAULT_LIMIT, PageCursor, PageLimit
 from sevamitra.platform.observability import logger, metrics
 
 app = make_resolver()
@@ -62,6 +67,32 @@ def open_complaint(body: ComplaintIn) -> Response[ComplaintCreatedOut]:
     return _created(result)
 
 
+@app.get("/complaints")
+def list_complaints(
+    status: Annotated[ComplaintStatusIn | None, Query()] = None,
+    district: Annotated[ShortText | None, Query()] = None,
+    kind: Annotated[ComplaintKindIn | None, Query()] = None,
+    overdue: Annotated[
+        bool,
+        Query(description="true: only complaints still undecided (open or escalated) past due_by"),
+    ] = False,
+    limit: PageLimit = DEFAULT_LIMIT,
+    cursor: PageCursor = None,
+) -> ComplaintListOut:
+    page = logic.list_complaints(
+        _caller(),
+        status=status,
+        district=district,
+        kind=kind,
+        overdue=overdue,
+        limit=limit,
+        cursor=cursor,
+    )
+    return ComplaintListOut(
+        complaints=[ComplaintSummaryOut.of(c) for c in page.complaints], next_cursor=page.next_cursor
+    )
+
+
 @app.get("/complaints/<complaint_id>")
 def get_complaint(complaint_id: PathId) -> ComplaintOut:
     return ComplaintOut.of(logic.complaint_for_viewer(_caller(), complaint_id))
@@ -94,7 +125,16 @@ def ban_check(
     aadhaar: Annotated[Aadhaar | None, Query()] = None,
     mobile: Annotated[Mobile | None, Query()] = None,
 ) -> BanCheckOut:
-    return BanCheckOut(banned=logic.ban_check(_caller(), aadhaar=aadhaar, mobile=mobile))
+    ban = logic.ban_check(_caller(), aadhaar=aadhaar, mobile=mobile)
+    if ban is None:
+        return BanCheckOut(banned=False)
+    return BanCheckOut(
+        banned=True,
+        name=ban.name,
+        banned_at=ban.banned_at,
+        reason=ban.reason,
+        professional_id=ban.professional_id,
+    )
 
 
 @app.get("/professionals/<professional_id>/audit")

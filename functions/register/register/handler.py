@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from register import availability, logic
 from register.models import (
+    AgencyDetailOut,
     AgencyIn,
+    AgencyListOut,
     AgencyOut,
+    AgencySummaryOut,
     DocumentRequestIn,
     DocumentUploadOut,
     MeOut,
     PresignedPost,
+    ProfessionalCardOut,
     ProfessionalOut,
     RegisterProfessionalIn,
     SubmitOut,
@@ -26,6 +30,8 @@ from sevamitra.domain.types import EntityId
 from sevamitra.edge import idempotency
 from sevamitra.edge.api import make_resolver
 from sevamitra.edge.auth import Caller, caller_from_event
+from sevamitra.edge.links import public_url
+from sevamitra.edge.paging import DEFAULT_LIMIT, PageCursor, PageLimit
 from sevamitra.platform.observability import logger, metrics
 
 app = make_resolver()
@@ -39,6 +45,10 @@ def _caller() -> Caller:
 
 def _created(body: dict) -> Response:
     return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def _card_url(professional_id: str) -> str:
+    return public_url(app.current_event.raw_event, f"/professionals/{professional_id}/card")
 
 
 @app.get("/me")
@@ -71,6 +81,24 @@ def create_agency(body: AgencyIn) -> Response[AgencyOut]:
     return _created(result)
 
 
+@app.get("/agencies")
+def list_agencies(
+    status: Annotated[Literal["pending_approval", "approved"] | None, Query()] = None,
+    limit: PageLimit = DEFAULT_LIMIT,
+    cursor: PageCursor = None,
+) -> AgencyListOut:
+    page = logic.list_agencies(_caller(), status=status, limit=limit, cursor=cursor)
+    return AgencyListOut(
+        agencies=[AgencySummaryOut.of(agency) for agency in page.agencies], next_cursor=page.next_cursor
+    )
+
+
+@app.get("/agencies/<agency_id>")
+def get_agency(agency_id: PathId) -> AgencyDetailOut:
+    details = logic.agency_for_viewer(_caller(), agency_id)
+    return AgencyDetailOut.of(details.agency, details.professionals)
+
+
 @app.post("/agencies/<agency_id>/approve")
 def approve_agency(agency_id: PathId) -> AgencyOut:
     return AgencyOut.model_validate(logic.approve_agency(_caller(), agency_id).model_dump())
@@ -85,12 +113,12 @@ def register_professional(body: RegisterProfessionalIn) -> Response[Professional
     registration = logic.reduce_identities(body)
     key = idempotency.header_key(dict(app.current_event.headers or {}))
     scope = {"sub": caller.sub, "body": registration.fingerprint()}
-    result = idempotency.run_once(
-        key,
-        "register_professional",
-        scope,
-        lambda: ProfessionalOut.of(logic.register_professional(caller, registration)).model_dump(mode="json"),
-    )
+
+    def produce() -> dict:
+        professional = logic.register_professional(caller, registration)
+        return ProfessionalOut.of(professional, card_url=_card_url(professional.id)).model_dump(mode="json")
+
+    result = idempotency.run_once(key, "register_professional", scope, produce)
     return _created(result)
 
 
@@ -98,7 +126,15 @@ def register_professional(body: RegisterProfessionalIn) -> Response[Professional
 def get_professional(professional_id: PathId) -> ProfessionalOut:
     caller = _caller()
     professional = logic.professional_for_viewer(caller, professional_id)
-    return ProfessionalOut.of(professional, for_officer=caller.is_officer)
+    return ProfessionalOut.of(
+        professional, card_url=_card_url(professional.id), for_officer=caller.is_officer
+    )
+
+
+@app.get("/professionals/<professional_id>/card")
+def professional_card(professional_id: PathId) -> ProfessionalCardOut:
+    """Public (no sign-in): what the QR code on a professional's ID card opens."""
+    return ProfessionalCardOut.of(logic.professional_card(professional_id))
 
 
 @app.post(
