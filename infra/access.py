@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
 
+from sevamitra.data import bookings as bookings_repo
+from sevamitra.data import complaints as complaints_repo
 from sevamitra.data.complaints import LOCK_PREFIX
 from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity_pk
 from sevamitra.edge.routes import BOOKING_EXPIRY, VERIFY_STEPS, Entry, Function
@@ -206,6 +208,10 @@ def _idempotency(*operations: str) -> tuple[TableGrant, ...]:
     return (table(GET, PUT, UPDATE, DELETE, keys=idempotency_keys(*operations)),)
 
 
+# The list indexes of GET /bookings and GET /complaints (sevamitra.data.bookings/complaints).
+BOOKING_LISTS = tuple(sorted(bookings_repo.LIST_INDEXES))
+COMPLAINT_LISTS = tuple(sorted(complaints_repo.LIST_INDEXES))
+
 # Each row was checked against the data layer calls of the function's code paths
 # (tests/integration/test_least_privilege.py proves each call is allowed and each grant used).
 # ``in_transaction``: the code makes this write only inside a TransactWriteItems.
@@ -213,19 +219,25 @@ ACCESS: dict[Function, Access] = {
     # GET /me looks the caller up (by_account, by_owner). Registration claims the identities in
     # one transaction that only checks the ban registry (ConditionCheck) and can never write it.
     # Availability moves the geo entries in the transaction that changes the professional.
+    # Officers list agencies by status (by_status) and see how many professionals one has
+    # (a COUNT query of by_agency); the card is a GetItem.
     Function.REGISTER: _access(
         tables={
-            "professionals": (table(GET, UPDATE), table(PUT, in_transaction=True), index("by_account")),
+            "professionals": (
+                table(GET, UPDATE),
+                table(PUT, in_transaction=True),
+                index("by_account", "by_agency"),
+            ),
             "identities": (
                 table(CONDITION_CHECK, keys=BAN_KEYS),
                 table(PUT, keys=CLAIM_KEYS, in_transaction=True),
             ),
-            "agencies": (table(GET, PUT, UPDATE), index("by_owner")),
+            "agencies": (table(GET, PUT, UPDATE), index("by_owner", "by_status")),
             "geo": (table(PUT, DELETE, in_transaction=True),),
             "idempotency": _idempotency("create_agency", "register_professional"),
         },
         documents=Documents.READ_WRITE,
-        secrets=(Secret.IDENTITY_KEY,),
+        secrets=(Secret.IDENTITY_KEY, Secret.CURSOR_KEY),
         starts_verification=True,
     ),
     # Counting searches per account (sevamitra.data.rate_limits) is its only write.
@@ -233,45 +245,55 @@ ACCESS: dict[Function, Access] = {
     # A booking claims and frees its professional (and adds ratings) only in the transaction that
     # writes the booking; agencies are read to tell whether a caller manages the professional;
     # completion above the fee opens an overcharge complaint (and its lock) in that transaction.
+    # GET /bookings reads the list indexes of the partitions the caller may see; whom it acts
+    # for comes from its own professional (by_account) and the agency it owns (by_owner).
     Function.BOOK: _access(
         tables={
-            "bookings": (table(GET, UPDATE), table(PUT, in_transaction=True)),
-            "professionals": (table(GET), table(UPDATE, in_transaction=True)),
+            "bookings": (
+                table(GET, UPDATE),
+                table(PUT, in_transaction=True),
+                index(*BOOKING_LISTS),
+            ),
+            "professionals": (table(GET), table(UPDATE, in_transaction=True), index("by_account")),
             "geo": (table(QUERY), table(PUT, DELETE, in_transaction=True)),
-            "agencies": (table(GET),),
+            "agencies": (table(GET), index("by_owner")),
             "complaints": (table(GET, keys=LOCK_KEYS), table(PUT, in_transaction=True)),
             "idempotency": _idempotency("create_booking"),
             # A citizen's open requests are counted in the transactions that create and move bookings.
             "open_requests": (table(UPDATE, in_transaction=True),),
         },
+        secrets=(Secret.CURSOR_KEY,),
     ),
     # Opening a complaint adds it to the booking's complaint_ids; a decision deletes only its lock
     # and appends to the audit trail; an upheld overcharge bans (professional, geo entries out,
     # ban registry) in that transaction. The ban check hashes numbers with the identity key and
-    # reads only the registry. No events: the escalation job emits.
+    # reads the registry, the banned professional's name and the complaint. Officers list every
+    # complaint (by status or district), others those they filed or are about whom they act for.
+    # No events: the escalation job emits.
     Function.COMPLAINT: _access(
         tables={
             "complaints": (
                 table(GET, UPDATE),
                 table(PUT, in_transaction=True),
                 table(DELETE, keys=LOCK_KEYS, in_transaction=True),
+                index(*COMPLAINT_LISTS),
             ),
             "bookings": (table(GET), table(UPDATE, in_transaction=True)),
-            "professionals": (table(GET), table(UPDATE, in_transaction=True)),
-            "agencies": (table(GET),),
+            "professionals": (table(GET), table(UPDATE, in_transaction=True), index("by_account")),
+            "agencies": (table(GET), index("by_owner")),
             "geo": (table(DELETE, in_transaction=True),),
             "identities": (table(GET, keys=BAN_KEYS), table(PUT, keys=BAN_KEYS, in_transaction=True)),
             "audit": (table(QUERY), table(PUT, in_transaction=True)),
             "idempotency": _idempotency("open_complaint"),
         },
         documents=Documents.EVIDENCE_UPLOAD,
-        secrets=(Secret.IDENTITY_KEY,),
+        secrets=(Secret.IDENTITY_KEY, Secret.CURSOR_KEY),
     ),
-    # The police callback and the officers' list: requests only (the workflow's steps move the
-    # professional on), the callback key, and resuming the waiting task.
+    # The police callback and the officers' list (all, or one district's): requests only (the
+    # workflow's steps move the professional on), the callback key, and resuming the waiting task.
     Function.VERIFY: _access(
-        tables={"verifications": (table(GET, UPDATE), index("pending"))},
-        secrets=(Secret.POLICE_CALLBACK,),
+        tables={"verifications": (table(GET, UPDATE), index("pending", "pending_by_district"))},
+        secrets=(Secret.POLICE_CALLBACK, Secret.CURSOR_KEY),
         answers_verification=True,
     ),
 }

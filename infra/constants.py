@@ -79,6 +79,11 @@ CORS_MAX_AGE = Duration.hours(1)
 # offices and mobile carriers put many citizens behind one NAT address, hence generous.
 WAF_RATE_LIMIT_PER_5_MIN = 2000
 
+# WAF (prod): the public card (GET /professionals/{id}/card, no sign-in) per client IP in any
+# 5-minute window. Scanning ID cards is a handful of requests; walking professional ids to collect
+# names is not. Above it: 429 ``throttled``, like the rate rule above.
+WAF_CARD_RATE_LIMIT_PER_5_MIN = 100
+
 # KMS: customer-managed keys (prod) wait this long before deletion once scheduled.
 KEY_PENDING_WINDOW = Duration.days(30)
 DEV_KEY_PENDING_WINDOW = Duration.days(7)

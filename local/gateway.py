@@ -303,10 +303,17 @@ class Gateway:
             query=url.query,
             stage=self.stage,
         )
-        # As API Gateway passes them: the client's headers, nothing added; claims as strings.
-        event["headers"] = headers
-        event["multiValueHeaders"] = {name: raw_headers.get_all(name) or [] for name in headers}
+        # As API Gateway passes them: the client's headers and the scheme it was reached by
+        # (X-Forwarded-Proto); claims as strings.
+        sent = {name: value for name, value in headers.items() if name.lower() != "x-forwarded-proto"}
+        event["headers"] = {**sent, "X-Forwarded-Proto": "http"}
+        event["multiValueHeaders"] = {name: raw_headers.get_all(name) or [] for name in sent}
+        event["multiValueHeaders"]["X-Forwarded-Proto"] = ["http"]
         event["requestContext"]["identity"]["userAgent"] = headers.get("User-Agent", "")
+        # Served at the root, as behind a custom domain without a base path: the path as sent.
+        event["requestContext"]["path"] = path
+        if headers.get("Host"):
+            event["requestContext"]["domainName"] = headers["Host"]
         if claims is not None:
             event["requestContext"]["authorizer"] = {"claims": claims_from_token_payload(claims)}
 

@@ -32,6 +32,11 @@ class LocalResources:
     verification_state_machine_arn: str = ""
 
 
+# The attributes the app client reads, so its ID tokens carry them (infra/constructs/auth.py):
+# the phone number is how a booking's other side reaches the account.
+READ_ATTRIBUTES = ("phone_number", "phone_number_verified")
+
+
 @cache
 def _client(service: str, region: str) -> Any:
     """One client per service for the process: building a client loads its service model, which
@@ -64,6 +69,7 @@ def create_user_pool(region: str, prefix: str) -> tuple[str, str]:
         ClientName=f"{prefix}app",
         GenerateSecret=False,
         ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ReadAttributes=list(READ_ATTRIBUTES),
     )["UserPoolClient"]
     for group in ("officers", "employers"):
         idp.create_group(GroupName=group, UserPoolId=pool["Id"])

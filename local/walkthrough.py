@@ -36,6 +36,11 @@ from local.client.uploads import UploadRefused
 from sevamitra.domain.types import verhoeff_check_digit
 
 SERVICE = "electrician_fan_installation"
+# Where the citizen lives, in her own words (the professional sees it once he accepts).
+ADDRESS = {
+    "en": "House 7, Lane 2, behind the Hanuman temple, Aliganj",
+    "hi": "मकान 7, गली 2, हनुमान मंदिर के पीछे, अलीगंज",
+}
 
 # Each step's narration: (English, Hindi). Placeholders are filled from what the API answered.
 STEPS: dict[str, tuple[str, str]] = {
@@ -86,9 +91,19 @@ STEPS: dict[str, tuple[str, str]] = {
         "She books him. Booking {booking_id} is {status}; her start code is {code}.",
         "वे उन्हें बुक करती हैं। बुकिंग {booking_id} की स्थिति {status}; उनका प्रारंभ कोड {code} है।",
     ),
+    "waiting": (
+        "Sunil opens his list of jobs: {count} request waiting for him, {booking_id}.",
+        "सुनील अपने कामों की सूची खोलते हैं: उनके लिए {count} अनुरोध प्रतीक्षा में, {booking_id}।",
+    ),
     "accept": (
         "Sunil accepts the booking: {status}.",
         "सुनील बुकिंग स्वीकार करते हैं: {status}।",
+    ),
+    "contacts": (
+        "Now they can reach each other: she sees his mobile ending {pro_last4}; he sees hers ending "
+        '{citizen_last4} and her address, "{address}".',
+        "अब वे एक-दूसरे से संपर्क कर सकते हैं: उन्हें सुनील का मोबाइल (अंत में {pro_last4}) दिखता है; "
+        'सुनील को उनका मोबाइल (अंत में {citizen_last4}) और पता दिखता है: "{address}"।',
     ),
     "start": (
         "At her door he starts the job with her code: {status}.",
@@ -109,12 +124,14 @@ STEPS: dict[str, tuple[str, str]] = {
         'उनकी अपनी शिकायत दोबारा दर्ज नहीं होती: HTTP {code} {error_code}, "{message}"',
     ),
     "upheld": (
-        "An officer reviews the complaint and upholds it: {status}.",
-        "एक अधिकारी शिकायत की जाँच करके उसे सही पाते हैं: {status}।",
+        "An officer finds it among the open overcharge complaints, reviews it and upholds it: {status}.",
+        "एक अधिकारी खुली अधिक-वसूली शिकायतों में इसे पाते हैं, जाँच करके सही पाते हैं: {status}।",
     ),
     "banned": (
-        "Sunil is now {status}, permanently. Ban registry check by an employer: banned = {banned}.",
-        "सुनील अब स्थायी रूप से {status} हैं। नियोक्ता द्वारा प्रतिबंध सूची की जाँच: प्रतिबंधित = {banned}।",
+        "Sunil is now {status}, permanently. Ban registry check by an employer: banned = {banned} "
+        "({name}, {reason}, since {banned_at}).",
+        "सुनील अब स्थायी रूप से {status} हैं। नियोक्ता द्वारा प्रतिबंध सूची की जाँच: प्रतिबंधित = {banned} "
+        "({name}, {reason}, {banned_at} से)।",
     ),
     "gone": (
         "The same search no longer finds him ({count} other result(s)).",
@@ -241,13 +258,23 @@ class Walkthrough:
             raise Unexpected(f"the search did not find {pid}: {found}")
         self.say("match", service=service_name, distance=mine["distance_m"], fee=mine["fee_paise"] // 100)
 
-        booking = citizen.ok(
-            "POST", "/bookings", {"service_id": SERVICE, "location": home, "professional_id": pid}, status=201
-        )
-        bid = booking["id"]
-        self.say("book", booking_id=bid, status=booking["status"], code=booking["start_code"])
+        address = ADDRESS[self.lang]
+        ordered = {"service_id": SERVICE, "location": home, "professional_id": pid, "address": address}
+        booking = citizen.ok("POST", "/bookings", ordered, status=201)
+        self.say("book", booking_id=booking["id"], status=booking["status"], code=booking["start_code"])
+        # He is not handed the id: it is in his own list, waiting for him.
+        waiting = pro.ok("GET", "/bookings?role=professional&status=requested")["bookings"]
+        bid = waiting[0]["id"]
+        self.say("waiting", count=len(waiting), booking_id=bid)
         accepted = pro.ok("POST", f"/bookings/{bid}/accept")
         self.say("accept", status=accepted["status"])
+        his_view, her_view = pro.ok("GET", f"/bookings/{bid}"), citizen.ok("GET", f"/bookings/{bid}")
+        self.say(
+            "contacts",
+            pro_last4=str(her_view["professional"]["mobile"])[-4:],
+            citizen_last4=str(his_view["citizen"]["mobile"])[-4:],
+            address=his_view["address"],
+        )
         begun = pro.ok("POST", f"/bookings/{bid}/start", {"start_code": booking["start_code"]})
         self.say("start", status=begun["status"])
         collected = booking["fee_paise"] + 10_000
@@ -273,12 +300,21 @@ class Walkthrough:
         error = citizen.ok("POST", "/complaints", complaint, status=409)["error"]
         self.say("complaint", code=409, error_code=error["code"], message=error["message"])
 
+        listed = officer.ok("GET", "/complaints?status=open&kind=overcharge&limit=100")["complaints"]
+        (found,) = [c for c in listed if c["booking_id"] == bid]
         decision = {"decision": "upheld", "remarks": "The citizen's receipt shows Rs 100 above the fee."}
-        decided = officer.ok("POST", f"/complaints/{complaint_id}/resolve", decision)
+        decided = officer.ok("POST", f"/complaints/{found['id']}/resolve", decision)
         self.say("upheld", status=decided["status"])
         profile = pro.ok("GET", f"/professionals/{pid}")
         check = employer.ok("GET", f"/bans/check?aadhaar={aadhaar}")
-        self.say("banned", status=profile["status"], banned=check["banned"])
+        self.say(
+            "banned",
+            status=profile["status"],
+            banned=check["banned"],
+            name=check["name"],
+            reason=check["reason"],
+            banned_at=check["banned_at"],
+        )
         found = citizen.ok("GET", query)
         if any(r["professional_id"] == pid for r in found["results"]):
             raise Unexpected(f"{pid} is banned but still found")

@@ -14,7 +14,7 @@ object...) are rewritten into the contract's error shape.
 - Access logs: JSON, one line per request, with the route template and never the path or query
   string (``/bans/check?aadhaar=...``).
 - Throttling: the stage's rate and burst (``StageSettings``); in prod a WAF web ACL
-  (``firewall.py``) on the stage."""
+  (``firewall.py``) on the stage, with a stricter per-IP rule for the public card."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from constructs import Construct
 
 from infra import constants
 from infra.constants import StageSettings
-from infra.constructs.firewall import ApiFirewall, signed_callback_paths
+from infra.constructs.firewall import ApiFirewall, card_path_suffix, signed_callback_paths
 from infra.nag import acknowledge
 from sevamitra.edge.errors import error_body
 from sevamitra.edge.openapi import document
@@ -55,7 +55,9 @@ GATEWAY_RESPONSES: tuple[tuple[apigateway.ResponseType, str | None, str], ...] =
 )
 
 _UNAUTHENTICATED_REASONS = {
-    Auth.PUBLIC: "Public by contract (API.md 'Public'): health, rate card and OpenAPI need no account.",
+    Auth.PUBLIC: "Public by contract (API.md 'Public'): health, rate card and OpenAPI need no account; "
+    "a professional's card is what anyone checks by scanning the QR code on their ID card (rate "
+    "limited per IP by the prod web ACL).",
     Auth.POLICE_SIGNATURE: "Police department systems have no Cognito account; the verify function "
     "authenticates every call by its X-Seva-Signature HMAC and timestamp.",
 }
@@ -153,6 +155,7 @@ class Api(Construct):
                 stage=stage,
                 stage_arn=self.rest_api.deployment_stage.stage_arn,
                 signed_paths=signed_callback_paths(routes),
+                card_suffix=card_path_suffix(routes),
             )
         else:
             acknowledge(

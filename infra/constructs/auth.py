@@ -20,6 +20,12 @@ from infra.nag import acknowledge
 # What the apps sign in with (refresh tokens are always allowed): ExplicitAuthFlows
 # ALLOW_USER_SRP_AUTH, ALLOW_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH and nothing else.
 AUTH_FLOWS = cognito.AuthFlow(user_srp=True, user_password=True)
+# What the app client may read, and so what its ID tokens carry: the phone number (a booking's
+# other side calls it while the booking is accepted) and whether it is verified. Listed, as the
+# local pool lists them (``local.provision.READ_ATTRIBUTES``), instead of "every attribute".
+READ_ATTRIBUTES = cognito.ClientAttributes().with_standard_attributes(
+    phone_number=True, phone_number_verified=True
+)
 
 
 class Accounts(Construct):
@@ -56,6 +62,7 @@ class Accounts(Construct):
             user_pool_client_name=f"{stage.prefix}app",
             generate_secret=False,
             auth_flows=AUTH_FLOWS,
+            read_attributes=READ_ATTRIBUTES,
             disable_o_auth=True,
             prevent_user_existence_errors=True,
         )

@@ -11,6 +11,10 @@ Rules, in order:
    unless its path ends with a signed callback's path (routes whose auth is a signature, not a
    token: ``/verification/callback``); those are authenticated by their HMAC, not their headers.
 4. ``AWSManagedRulesKnownBadInputsRuleSet`` (Log4j/Java deserialisation, host header probes...).
+5. ``PublicCardRateLimitPerIp``: more than ``WAF_CARD_RATE_LIMIT_PER_5_MIN`` requests for public
+   cards (paths ending with the card route's last segment, ``/card``) from one IP in any 5
+   minutes -> 429 ``throttled``. The card needs no sign-in, so nothing else stops a client from
+   walking professional ids; a citizen scanning ID cards is far below it.
 A request blocked by a managed rule gets API Gateway's ``WAF_FILTERED`` response: 403 ``forbidden``
 in the contract shape (``infra/constructs/api.py``). CloudWatch metrics per rule, sampled requests on.
 """
@@ -36,7 +40,19 @@ RATE_RULE = "RateLimitPerIp"
 NO_USER_AGENT_RULE = "NoUserAgent_HEADER"
 NO_USER_AGENT_LABEL = "awswaf:managed:aws:core-rule-set:NoUserAgent_Header"
 NO_USER_AGENT_EXCEPT_CALLBACKS = "NoUserAgentExceptSignedCallbacks"
+CARD_RATE_RULE = "PublicCardRateLimitPerIp"
+# The public card's route (sevamitra.edge.routes): its own, stricter per-IP rate rule.
+CARD_PATH = "/professionals/{professional_id}/card"
 _THROTTLED_BODY = "throttled"
+
+
+def card_path_suffix(routes: Iterable[Route]) -> str:
+    """The ending that tells a card's path from every other route's (``/card``)."""
+    suffix = "/" + CARD_PATH.rsplit("/", 1)[1]
+    ending = {route.path for route in routes if route.path.endswith(suffix)}
+    if ending != {CARD_PATH}:
+        raise ValueError(f"{suffix} must end the card's route and no other: {sorted(ending)}")
+    return suffix
 
 
 def signed_callback_paths(routes: Iterable[Route]) -> tuple[str, ...]:
@@ -81,6 +97,16 @@ def _no_user_agent_except(paths: tuple[str, ...]) -> wafv2.CfnWebACL.StatementPr
     )
 
 
+def _throttled() -> wafv2.CfnWebACL.RuleActionProperty:
+    return wafv2.CfnWebACL.RuleActionProperty(
+        block=wafv2.CfnWebACL.BlockActionProperty(
+            custom_response=wafv2.CfnWebACL.CustomResponseProperty(
+                response_code=429, custom_response_body_key=_THROTTLED_BODY
+            )
+        )
+    )
+
+
 def _managed_group(name: str, priority: int, prefix: str) -> wafv2.CfnWebACL.RuleProperty:
     """An AWS managed rule group whose own actions apply, except the common rule set's missing
     User-Agent rule, which only counts (and labels)."""
@@ -121,6 +147,7 @@ class ApiFirewall(Construct):
         stage: StageSettings,
         stage_arn: str,
         signed_paths: tuple[str, ...],
+        card_suffix: str,
     ) -> None:
         super().__init__(scope, construct_id)
         rules = [
@@ -134,13 +161,7 @@ class ApiFirewall(Construct):
                         evaluation_window_sec=300,
                     )
                 ),
-                action=wafv2.CfnWebACL.RuleActionProperty(
-                    block=wafv2.CfnWebACL.BlockActionProperty(
-                        custom_response=wafv2.CfnWebACL.CustomResponseProperty(
-                            response_code=429, custom_response_body_key=_THROTTLED_BODY
-                        )
-                    )
-                ),
+                action=_throttled(),
                 visibility_config=_visibility(f"{stage.prefix}{RATE_RULE}"),
             ),
             _managed_group(COMMON_RULE_SET, 1, stage.prefix),
@@ -152,6 +173,20 @@ class ApiFirewall(Construct):
                 visibility_config=_visibility(f"{stage.prefix}{NO_USER_AGENT_EXCEPT_CALLBACKS}"),
             ),
             _managed_group(KNOWN_BAD_INPUTS, 3, stage.prefix),
+            wafv2.CfnWebACL.RuleProperty(
+                name=CARD_RATE_RULE,
+                priority=4,
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                        limit=constants.WAF_CARD_RATE_LIMIT_PER_5_MIN,
+                        aggregate_key_type="IP",
+                        evaluation_window_sec=300,
+                        scope_down_statement=_ends_with(card_suffix),
+                    )
+                ),
+                action=_throttled(),
+                visibility_config=_visibility(f"{stage.prefix}{CARD_RATE_RULE}"),
+            ),
         ]
         self.web_acl = wafv2.CfnWebACL(
             self,

@@ -52,13 +52,25 @@ def submit(pro: Caller, professional_id: str) -> dict[str, Any]:
     return submitted
 
 
+# How many pages of the officers' queue a look-up reads before trying again.
+MAX_PAGES = 20
+
+
 def police_request(officer: Caller, professional_id: str, *, timeout_s: float = WAIT_S) -> str:
     """The id of the police request the workflow files for the professional, once the officers'
     pending list shows it."""
 
     def listed() -> str | None:
-        pending = officer.ok("GET", "/verification/requests?status=pending")["requests"]
-        return next((r["request_id"] for r in pending if r["professional_id"] == professional_id), None)
+        # Newest first: a new request is on the first page unless many came after it; then the
+        # pages that follow (each by the cursor of the one before) hold it.
+        path = "/verification/requests?status=pending"
+        for _ in range(MAX_PAGES):
+            page = officer.ok("GET", path)
+            found = [r["request_id"] for r in page["requests"] if r["professional_id"] == professional_id]
+            if found or not page.get("next_cursor"):
+                return found[0] if found else None
+            path = f"/verification/requests?status=pending&cursor={page['next_cursor']}"
+        return None
 
     return poll_until(f"the police request of {professional_id}", listed, timeout_s=timeout_s)
 

@@ -79,6 +79,11 @@ DOMAIN_RULES: dict[str, tuple[set[str], set[tuple[Any, ...]]]] = {
     "POST /complaints": (set(), {("body", "amount_paid_paise")}),
     # the citizen's code, checked against the booking
     "POST /bookings/{booking_id}/start": ({"wrong_start_code"}, set()),
+    # a cursor is only one we issued, for that caller and query (any string fits the schema)
+    "GET /bookings": ({"invalid_cursor"}, set()),
+    "GET /complaints": ({"invalid_cursor"}, set()),
+    "GET /agencies": ({"invalid_cursor"}, set()),
+    "GET /verification/requests": ({"invalid_cursor"}, set()),
 }
 # Refusals any operation may give to schema-valid input: a point in the documented box but outside
 # Uttar Pradesh's own boundary, and a district string that names none of the 75.

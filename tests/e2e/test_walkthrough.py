@@ -31,8 +31,12 @@ def test_the_walkthrough_tells_the_story_from_registration_to_refused_re_registr
     assert "Status: pending_documents" in text
     assert "Sunil is now verified" in text
     assert "An overcharge complaint opened by itself" in text
+    assert "1 request waiting for him" in text  # found in his own list, not handed an id
+    assert "Now they can reach each other" in text
+    assert 'her address, "House 7, Lane 2' in text
+    assert "An officer finds it among the open overcharge complaints" in text
     assert "Sunil is now banned, permanently" in text
-    assert "banned = True" in text
+    assert "banned = True (Sunil Verma, overcharge, since " in text
     assert "The same search no longer finds him" in text
     assert "HTTP 403 banned" in text
     assert "permanently banned from Seva Mitra" in text
@@ -49,6 +53,8 @@ def test_the_walkthrough_in_hindi_narrates_and_shows_the_apis_hindi_messages(
     assert "पंजीकरण" in text
     assert "बिजली फ़िटिंग: पंखा लगवाना" in text  # the service's Hindi name from /services
     assert "यह पहचान सेवा मित्र से स्थायी रूप से प्रतिबंधित है।" in text  # the API's own Hindi message
+    assert "1 अनुरोध प्रतीक्षा में" in text
+    assert "मकान 7, गली 2" in text
     assert lines[-1].startswith("पूर्ण:")
 
 

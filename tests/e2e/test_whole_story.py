@@ -113,7 +113,13 @@ def test_from_registration_to_a_permanent_ban_for_overcharging(stack: Stack) -> 
     # Banned for good: gone from matching, on the registry, refused re-registration, decided once
     assert status_of(officer, pid) == "banned"
     assert pid not in matched_ids(citizen, SERVICE, home)
-    assert employer.ok("GET", f"/bans/check?aadhaar={aadhaar}") == {"banned": True}
+    assert employer.ok("GET", f"/bans/check?aadhaar={aadhaar}") == {
+        "banned": True,
+        "name": "Suresh Yadav",
+        "banned_at": decided["decision"]["at"],
+        "reason": "overcharge",
+        "professional_id": pid,
+    }
     _, other_mobile = new_identity()
     refused = stack.signed_up().call(
         "POST", "/professionals", registration(aadhaar, other_mobile, home, SERVICE)

@@ -35,3 +35,15 @@ def test_app_client_declares_exactly_the_sign_in_flows_and_no_oauth(stage, reque
     # Nothing hosted that OAuth would serve.
     assert synth.of_type("AWS::Cognito::UserPoolDomain") == {}
     assert synth.of_type("AWS::Cognito::UserPoolIdentityProvider") == {}
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_id_tokens_carry_the_phone_number_as_the_local_pool_does(stage, request):
+    """A booking's other side is reached by the account's phone number, read from its ID token:
+    the client reads exactly that (and whether it is verified), here and in the local pool."""
+    from local.provision import READ_ATTRIBUTES
+
+    synth = request.getfixturevalue(stage)
+    (client,) = synth.of_type("AWS::Cognito::UserPoolClient").values()
+    assert sorted(client["Properties"]["ReadAttributes"]) == sorted(READ_ATTRIBUTES)
+    assert "phone_number" in READ_ATTRIBUTES

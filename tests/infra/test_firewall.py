@@ -123,3 +123,34 @@ def test_the_no_user_agent_rule_blocks_after_the_rule_set_labels_and_nothing_els
     ]
     assert overrides == [(CRS, {"Name": "NoUserAgent_HEADER", "ActionToUse": {"Count": {}}})]
     assert all(rule["OverrideAction"] == {"None": {}} for rule in rules.values() if "OverrideAction" in rule)
+
+
+def test_the_public_card_is_rate_limited_per_ip_in_prod_and_nothing_else_is_by_that_rule(prod):
+    """The card needs no sign-in; its own per-IP rate rule answers 429 ``throttled`` above
+    WAF_CARD_RATE_LIMIT_PER_5_MIN requests in 5 minutes, for card paths only."""
+    from infra.constants import WAF_CARD_RATE_LIMIT_PER_5_MIN, WAF_RATE_LIMIT_PER_5_MIN
+    from infra.constructs.firewall import CARD_PATH, CARD_RATE_RULE, card_path_suffix
+
+    rules = {rule["Name"]: rule for rule in _rules(prod)}
+    card = rules[CARD_RATE_RULE]
+    rate = card["Statement"]["RateBasedStatement"]
+    assert rate["AggregateKeyType"] == "IP"
+    assert rate["EvaluationWindowSec"] == 300
+    assert rate["Limit"] == WAF_CARD_RATE_LIMIT_PER_5_MIN < WAF_RATE_LIMIT_PER_5_MIN
+    assert card["Action"]["Block"]["CustomResponse"] == {
+        "ResponseCode": 429,
+        "CustomResponseBodyKey": "throttled",
+    }
+    scope = rate["ScopeDownStatement"]
+    for path in ("/prod/professionals/pro_1/card", "/professionals/pro_1/card"):
+        assert _matches(scope, path, set()), path
+    for route in ROUTES:
+        if route.path != CARD_PATH:
+            concrete = "/prod" + route.path.replace("{", "").replace("}", "")
+            assert not _matches(scope, concrete, set()), route.path
+    assert card_path_suffix(ROUTES) == "/card"
+    assert any(route.path == CARD_PATH and route.auth is Auth.PUBLIC for route in ROUTES)
+
+
+def test_dev_has_no_web_acl_and_so_no_card_rule(dev):
+    assert dev.of_type("AWS::WAFv2::WebACL") == {}

@@ -97,6 +97,7 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
     secret_ids = {
         Secret.IDENTITY_KEY: dev.logical_id(dev.stack.secrets.identity_key),
         Secret.POLICE_CALLBACK: dev.logical_id(dev.stack.secrets.police_key),
+        Secret.CURSOR_KEY: dev.logical_id(dev.stack.secrets.cursor_key),
     }
     s3_actions: set[str] = set()
     secrets: set[Secret] = set()
@@ -204,7 +205,11 @@ def test_verification_roles_hold_exactly_what_the_steps_and_the_callback_call(de
     assert "dynamodb:Query" not in statements["TableVerifications"]["Action"]
     query = statements["TableVerifications2"]
     assert query["Action"] == "dynamodb:Query"
-    assert query["Resource"]["Fn::Join"][1][1] == "/index/pending"  # the officers' list only
+    # The officers' list only: all pending requests, or one district's.
+    assert [resource["Fn::Join"][1][1] for resource in query["Resource"]] == [
+        "/index/pending",
+        "/index/pending_by_district",
+    ]
     steps_s3 = {
         a for s in _statements(dev, VERIFY_STEPS) for a in _as_list(s["Action"]) if a.startswith("s3:")
     }

@@ -41,19 +41,19 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     "match": {"geo": {QUERY}, "rate_limits": {UPDATE}},  # counting the account's searches
     "book": {
-        "bookings": {GET, PUT, UPDATE},
-        "professionals": {GET, UPDATE},
+        "bookings": {GET, PUT, UPDATE, QUERY},  # GET /bookings: its list indexes
+        "professionals": {GET, UPDATE, QUERY},  # whom the caller acts for: by_account
         "geo": {QUERY, PUT, DELETE},
-        "agencies": {GET},
+        "agencies": {GET, QUERY},  # ... and by_owner
         "complaints": {GET, PUT},  # the lock look-up; the overcharge opened at completion
         "idempotency": ITEMS,
         "open_requests": {UPDATE},  # the citizen's count, in the booking's own transactions
     },
     "complaint": {
-        "complaints": {GET, PUT, UPDATE, DELETE},
+        "complaints": {GET, PUT, UPDATE, DELETE, QUERY},  # GET /complaints: its list indexes
         "bookings": {GET, UPDATE},
-        "professionals": {GET, UPDATE},
-        "agencies": {GET},  # an agency member sees and answers complaints about its professional
+        "professionals": {GET, UPDATE, QUERY},
+        "agencies": {GET, QUERY},  # an agency member sees and answers complaints about its professional
         "geo": {DELETE},
         "identities": {GET, PUT},
         "audit": {QUERY, PUT},
@@ -148,7 +148,8 @@ def test_complaint_deletes_only_complaint_locks_and_writes_only_ban_entries(dev)
 def test_book_updates_professionals_only_inside_the_transaction_that_writes_the_booking(dev):
     statements = _on_table(dev, "book", "professionals")
     by_action = {a: s for s in statements for a in _as_list(s["Action"])}
-    assert set(by_action) == {GET, UPDATE}  # never puts, deletes or batch-writes a professional
+    assert set(by_action) == {GET, UPDATE, QUERY}  # never puts, deletes or batch-writes a professional
+    assert "/index/by_account" in json.dumps(by_action[QUERY]["Resource"])  # whom the caller acts for
     assert _transaction_only(by_action[UPDATE])
     assert not _transaction_only(by_action[GET])
     for subject in ("book", BOOKING_EXPIRY.entry.name, "complaint"):
@@ -222,3 +223,34 @@ def test_each_function_reaches_only_the_idempotency_records_of_its_own_operation
     assert set(_leading_keys(statement) or []) == {f"{op}#*" for op in operations}
     for operation in operations:
         assert idempotency.record_id(operation, "key", {"sub": "s", "body": {}}).startswith(f"{operation}#")
+
+
+@pytest.mark.parametrize(
+    ("subject", "logical", "indexes"),
+    [
+        ("book", "bookings", {"by_citizen", "by_professional", "by_registrar", "by_agency"}),
+        ("complaint", "complaints", {"by_status", "by_district", "by_complainant", "by_professional",
+                                     "by_registrar", "by_agency"}),
+        ("register", "agencies", {"by_owner", "by_status"}),
+        ("register", "professionals", {"by_account", "by_agency"}),
+        ("verify", "verifications", {"pending", "pending_by_district"}),
+    ],
+)  # fmt: skip
+def test_lists_are_queries_on_their_own_indexes_and_never_scans(dev, subject, logical, indexes):
+    """Every list route is a Query on an index designed for it: Query is granted on exactly those
+    indexes (not on the table), and no role anywhere may Scan."""
+    table_arn = json.dumps({"Fn::GetAtt": [_table_ids(dev)[logical], "Arn"]})
+    queried = set()
+    for statement in _on_table(dev, subject, logical):
+        if QUERY in _as_list(statement["Action"]):
+            assert _as_list(statement["Action"]) == [QUERY]
+            for resource in _as_list(statement["Resource"]):
+                text = json.dumps(resource)
+                assert "/index/" in text, resource  # never the table itself
+                queried.add(text.rsplit("/index/", 1)[1].strip('"]}'))
+    assert queried == indexes
+    assert table_arn
+    for policy in dev.of_type("AWS::IAM::Policy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            assert "dynamodb:Scan" not in _as_list(statement["Action"])
+            assert "dynamodb:*" not in _as_list(statement["Action"])

@@ -59,3 +59,44 @@ def table_items(logical: str) -> list[dict[str, Any]]:
     for page in client.get_paginator("scan").paginate(TableName=table_name(logical)):
         items.extend(page["Items"])
     return items
+
+
+def pages_of(fetch: Any, limit: int, max_pages: int = 50) -> list[list[dict[str, Any]]]:
+    """Every page of a list route: ``fetch(query)`` answers one page (a dict with ``next_cursor``)
+    for a query dict; the items are under the one list key of the body."""
+    pages: list[list[dict[str, Any]]] = []
+    cursor: str | None = None
+    for _ in range(max_pages):
+        query = {"limit": str(limit), **({"cursor": cursor} if cursor else {})}
+        body = fetch(query)
+        (key,) = [k for k in body if k != "next_cursor"]
+        pages.append(list(body[key]))
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return pages
+    raise AssertionError("the pages never ended")
+
+
+def edited_cursor(cursor: str) -> str:
+    """The cursor with its position edited (a later key), its signature kept."""
+    import base64
+    import json
+
+    payload, mac = cursor.split(".")
+    raw = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    raw["p"] = [
+        position if not isinstance(position, list) else ["9999", *position[1:]] for position in raw["p"]
+    ]
+    edited = base64.urlsafe_b64encode(json.dumps(raw).encode()).rstrip(b"=").decode()
+    assert edited != payload
+    return f"{edited}.{mac}"
+
+
+FORGED_CURSORS = (
+    "not-a-cursor",
+    "eyJwIjpbXX0.AAAAAAAAAAAAAAAAAAAAAA",
+    "x" * 1000,
+    "a.b.c",
+    "%%%.%%%",
+    "e30.e30",
+)

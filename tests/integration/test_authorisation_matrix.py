@@ -31,6 +31,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from botocore.client import BaseClient
 from moto import mock_aws
 
 from book.logic import expire_due
@@ -76,9 +77,12 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/districts"): EVERYONE,
     ("GET", "/me"): SIGNED_IN,
     ("POST", "/agencies"): SIGNED_IN,
+    ("GET", "/agencies"): frozenset({OFFICER}),
+    ("GET", "/agencies/{agency_id}"): frozenset({OFFICER, AGENCY_MEMBER}),
     ("POST", "/agencies/{agency_id}/approve"): frozenset({OFFICER}),
     ("POST", "/professionals"): SIGNED_IN,
     ("GET", "/professionals/{professional_id}"): PROFESSIONAL_SIDE | {OFFICER},
+    ("GET", "/professionals/{professional_id}/card"): EVERYONE,  # public: the QR code's page
     ("POST", "/professionals/{professional_id}/documents"): PROFESSIONAL_SIDE,
     ("POST", "/professionals/{professional_id}/submit"): PROFESSIONAL_SIDE,
     ("GET", "/verification/requests"): frozenset({OFFICER}),
@@ -87,6 +91,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/professionals/{professional_id}/availability"): frozenset({PROFESSIONAL}),
     ("GET", "/match"): SIGNED_IN,
     ("POST", "/bookings"): SIGNED_IN,  # citizens (every account) and employers
+    ("GET", "/bookings"): SIGNED_IN,  # each their own (role=professional below: whom they act for)
     ("GET", "/bookings/{booking_id}"): PROFESSIONAL_SIDE | {CITIZEN, OFFICER},
     ("POST", "/bookings/{booking_id}/accept"): PROFESSIONAL_SIDE,
     ("POST", "/bookings/{booking_id}/start"): PROFESSIONAL_SIDE,
@@ -94,6 +99,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/bookings/{booking_id}/cancel"): PROFESSIONAL_SIDE | {CITIZEN},
     ("POST", "/bookings/{booking_id}/rating"): frozenset({CITIZEN}),
     ("POST", "/complaints"): frozenset({CITIZEN}),
+    ("GET", "/complaints"): SIGNED_IN,  # officers all; others what they filed or act for
     ("GET", "/complaints/{complaint_id}"): PROFESSIONAL_SIDE | {CITIZEN, OFFICER},
     ("POST", "/complaints/{complaint_id}/evidence"): frozenset({CITIZEN}),
     ("POST", "/complaints/{complaint_id}/response"): PROFESSIONAL_SIDE,
@@ -131,6 +137,27 @@ def ok(persona: str, method: str, path: str, body: dict[str, Any] | None = None)
     response = call(persona, method, path, body)
     assert response.status in (200, 201, 202), (method, path, response.body)
     return dict(response.body)
+
+
+# --- no request path scans ------------------------------------------------------------------------
+
+# Every DynamoDB operation made in this module (the handlers' and the setup's): lists are Queries
+# on indexes designed for them, never a Scan (docs/decisions.md, "Lists are access patterns").
+DYNAMODB_OPERATIONS: list[str] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def dynamodb_operations() -> Iterator[list[str]]:
+    make_api_call = BaseClient._make_api_call
+
+    def recording(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+        if client.meta.service_model.service_name == "dynamodb":
+            DYNAMODB_OPERATIONS.append(operation)
+        return make_api_call(client, operation, params)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BaseClient, "_make_api_call", recording)
+        yield DYNAMODB_OPERATIONS
 
 
 # --- the world ----------------------------------------------------------------------------------
@@ -251,6 +278,8 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
         },
         None,
     ),
+    ("GET", "/agencies"): lambda w: ("/agencies", None, {"status": "approved", "limit": "5"}),
+    ("GET", "/agencies/{agency_id}"): lambda w: (f"/agencies/{w.agency_id}", None, None),
     ("POST", "/agencies/{agency_id}/approve"): lambda w: (
         f"/agencies/{_agency(OTHER_CITIZEN)}/approve",
         None,
@@ -259,6 +288,11 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
     ("POST", "/professionals"): lambda w: ("/professionals", _registration(), None),
     ("GET", "/professionals/{professional_id}"): lambda w: (
         f"/professionals/{w.professional_id}",
+        None,
+        None,
+    ),
+    ("GET", "/professionals/{professional_id}/card"): lambda w: (
+        f"/professionals/{w.professional_id}/card",
         None,
         None,
     ),
@@ -293,6 +327,7 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
         },
         None,
     ),
+    ("GET", "/bookings"): lambda w: ("/bookings", None, {"role": "professional", "limit": "3"}),
     ("GET", "/bookings/{booking_id}"): lambda w: (f"/bookings/{w.booking_id}", None, None),
     ("POST", "/bookings/{booking_id}/accept"): _booking_request("requested", "accept", lambda b: {}),
     ("POST", "/bookings/{booking_id}/start"): _booking_request(
@@ -310,6 +345,7 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
         {"booking_id": booking_at(w, "completed")["id"], "kind": "quality", "description": "Loose wiring."},
         None,
     ),
+    ("GET", "/complaints"): lambda w: ("/complaints", None, {"status": "open", "limit": "3"}),
     ("GET", "/complaints/{complaint_id}"): lambda w: (f"/complaints/{w.complaint_id}", None, None),
     ("POST", "/complaints/{complaint_id}/evidence"): lambda w: (
         f"/complaints/{w.complaint_id}/evidence",
@@ -359,7 +395,9 @@ def requests_expire_after_each_cell(world: World) -> Iterator[None]:
 @pytest.mark.usefixtures("requests_expire_after_each_cell")
 def test_only_the_allowed_callers_get_through(world: World, route: Route, persona: str) -> None:
     path, body, query = REQUESTS[(route.method, route.path)](world)
+    before = len(DYNAMODB_OPERATIONS)
     response = call(persona, route.method, path, body, query)
+    assert "Scan" not in DYNAMODB_OPERATIONS[before:]
     assert response.status < 500, response.body
     if persona in ALLOWED[(route.method, route.path)]:
         assert response.status not in (401, 403), response.body
@@ -386,3 +424,10 @@ def _domain_answer(route: Route, persona: str, response: ApiResponse) -> bool:
         ("POST /bookings", AGENCY_MEMBER): (409, "professional_unavailable"),
     }.get((_label(route), persona))
     return expected == (response.status, response.error_code)
+
+
+def test_no_route_ever_scans_a_table(world: World) -> None:
+    """Every route, as every caller, above (and the world's setup through the routes): Queries and
+    item reads and writes only."""
+    assert "Query" in DYNAMODB_OPERATIONS
+    assert "Scan" not in DYNAMODB_OPERATIONS

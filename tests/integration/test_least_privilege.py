@@ -161,6 +161,7 @@ def other_call_allowed(access: Access, service: str, operation: str, params: dic
         secret = {
             settings().identity_key_secret_arn: Secret.IDENTITY_KEY,
             settings().police_secret_arn: Secret.POLICE_CALLBACK,
+            settings().cursor_key_secret_arn: Secret.CURSOR_KEY,
         }.get(params["SecretId"])
         return secret in access.secrets
     if service == "stepfunctions" and operation in ("StartExecution", "DescribeExecution"):
@@ -394,7 +395,7 @@ def _registration_and_verification(api: Api, people: People) -> str:
     return str(pid)
 
 
-def _agency_professional(people: People) -> tuple[str, str]:
+def _agency_professional(people: People) -> tuple[str, str, str]:
     """An approved agency; a professional its owner registers (verified behind the API's back:
     the workflow ran above), seen and put online by another member of the agency."""
     agency = {"name": "Awadh Services", "udyam_number": "UDYAM-UP-12-0001234", "district": "Lucknow",
@@ -408,7 +409,7 @@ def _agency_professional(people: People) -> tuple[str, str]:
     people.member.ok("GET", f"/professionals/{pid}")
     ProfessionalModel.get(pid).update(actions=[ProfessionalModel.status.set("verified")])
     assert people.member.ok("PUT", f"/professionals/{pid}/availability", {"online": True})["findable"] is True
-    return str(pid), aadhaar
+    return str(pid), aadhaar, str(agency_id)
 
 
 def _bookings_and_complaints(people: People, self_pro: str, agency_pro: str, aadhaar: str) -> None:
@@ -466,6 +467,39 @@ def _bookings_and_complaints(people: People, self_pro: str, agency_pro: str, aad
     assert local.lambdas.run_entry(BOOKING_EXPIRY.entry, {})["expired"] == 1
 
 
+def _every_page(account: As, path: str) -> list[Any]:
+    """All pages of a list route one item at a time (each next page by its signed cursor)."""
+    items: list[Any] = []
+    cursor = ""
+    while True:
+        separator = "&" if "?" in path else "?"
+        body = account.ok("GET", f"{path}{separator}limit=1" + (f"&cursor={cursor}" if cursor else ""))
+        items += next(value for key, value in body.items() if key != "next_cursor")
+        if body["next_cursor"] is None:
+            return items
+        cursor = body["next_cursor"]
+
+
+def _lists(people: People, self_pro: str, agency_pro: str, agency_id: str) -> None:
+    """Everyone's own lists: bookings and complaints on both sides (the professional's own, the
+    agency's owner), officers' complaints (all and one district's), agencies and the verification
+    queue; an agency's counts and a professional's public card."""
+    citizen, pro, owner, officer = people.citizen, people.pro, people.owner, people.officer
+    assert len(_every_page(citizen, "/bookings")) == 3
+    assert len(_every_page(pro, "/bookings?role=professional")) == 2
+    assert len(_every_page(owner, "/bookings?role=professional")) == 1
+    assert len(_every_page(owner, f"/bookings?role=professional&professional_id={agency_pro}")) == 1
+    assert len(_every_page(citizen, "/complaints")) == 3
+    assert len(_every_page(pro, "/complaints")) == 1
+    assert len(_every_page(owner, "/complaints?kind=quality")) == 1
+    assert len(_every_page(officer, "/complaints?overdue=true")) == 1
+    assert len(_every_page(officer, "/complaints?district=Lucknow&status=upheld")) == 1
+    assert agency_id in [a["id"] for a in _every_page(officer, "/agencies?status=approved")]
+    assert officer.ok("GET", f"/agencies/{agency_id}")["professionals"] == 1
+    assert people.citizen.call("GET", f"/professionals/{self_pro}/card").status == 200
+    _every_page(officer, "/verification/requests?district=Lucknow")
+
+
 @pytest.fixture
 def story(
     aws: LocalResources, verification_workflow: str, recorder: Recorder, api: Api
@@ -473,8 +507,9 @@ def story(
     pii.clear_key_cache()
     people = People.of(api)
     self_pro = _registration_and_verification(api, people)
-    agency_pro, aadhaar = _agency_professional(people)
+    agency_pro, aadhaar, agency_id = _agency_professional(people)
     _bookings_and_complaints(people, self_pro, agency_pro, aadhaar)
+    _lists(people, self_pro, agency_pro, agency_id)
     yield recorder
     pii.clear_key_cache()
 
@@ -499,6 +534,7 @@ def test_every_aws_call_of_every_route_and_job_is_allowed_by_its_role_and_every_
             else:
                 used.add((_name(call.subject), need.table, grant, need.action))
     assert sorted(refused) == []
+    assert [call for call in story.calls if call.operation == "Scan"] == []
 
     unused = [
         f"{_name(subject)}: {action} on {table_name} ({grant})"

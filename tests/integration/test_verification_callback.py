@@ -175,7 +175,7 @@ def test_key_comes_from_secrets_manager_and_a_missing_secret_is_503(
 # --- the officers' list ----------------------------------------------------------------------
 
 
-def test_officers_list_pending_requests_oldest_first(verification_workflow: str, api: Api) -> None:
+def test_officers_list_pending_requests_newest_first(verification_workflow: str, api: Api) -> None:
     _, first = waiting_for_police("pro_a", district="Lucknow")
     time.sleep(1.1)  # requested_at has one-second resolution
     _, second = waiting_for_police("pro_b", district="Varanasi")
@@ -184,11 +184,12 @@ def test_officers_list_pending_requests_oldest_first(verification_workflow: str,
 
     assert response.status == 200
     listed = response.body["requests"]
-    assert [r["request_id"] for r in listed] == [first, second]
-    assert listed[0]["professional_id"] == "pro_a"
-    assert listed[1]["district"] == "Varanasi"
+    assert [r["request_id"] for r in listed] == [second, first]
+    assert listed[1]["professional_id"] == "pro_a"
+    assert listed[0]["district"] == "Varanasi"
     assert set(listed[0]) == {"request_id", "professional_id", "district", "requested_at"}
-    assert listed[0]["requested_at"] <= listed[1]["requested_at"]
+    assert listed[0]["requested_at"] >= listed[1]["requested_at"]
+    assert response.body["next_cursor"] is None
 
     assert callback(api, {"request_id": first, "result": "clear"}).status == 200
     after = api("GET", "/verification/requests?status=pending", claims=claims_for("o1", "officers"))

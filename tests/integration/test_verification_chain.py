@@ -135,7 +135,10 @@ def test_registered_professional_is_verified_after_a_clear_police_answer(
     assert finished(
         f"{verification_workflow.replace(':stateMachine:', ':execution:')}:{professional_id}-1"
     ) == ("SUCCEEDED")
-    assert api("GET", "/verification/requests?status=pending", claims=OFFICER).body == {"requests": []}
+    assert api("GET", "/verification/requests?status=pending", claims=OFFICER).body == {
+        "requests": [],
+        "next_cursor": None,
+    }
 
 
 def test_bad_document_is_named_then_reuploaded_and_the_resubmission_is_verified(

@@ -159,7 +159,7 @@ def test_bad_document_sends_the_professional_back_naming_it(
         sorted({f["kind"] for f in failed}),
     )
     listed = api("GET", "/verification/requests?status=pending", claims=claims_for("o1", "officers"))
-    assert listed.body == {"requests": []}
+    assert listed.body == {"requests": [], "next_cursor": None}
 
 
 def test_sound_documents_of_every_type_pass(verification_workflow: str) -> None:
@@ -281,7 +281,10 @@ def test_failure_before_an_answer_closes_the_request(
     assert finished(execution) == "FAILED"
     assert professional().status == "pending_documents"
     officers = claims_for("o1", "officers")
-    assert api("GET", "/verification/requests?status=pending", claims=officers).body == {"requests": []}
+    assert api("GET", "/verification/requests?status=pending", claims=officers).body == {
+        "requests": [],
+        "next_cursor": None,
+    }
     late = callback(api, {"request_id": request_id, "result": "clear"})
     assert (late.status, late.error_code) == (409, "request_closed")
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -10,14 +13,20 @@ from book import logic
 from book.models import (
     BookingCreatedOut,
     BookingIn,
+    BookingListOut,
     BookingOut,
+    BookingSummaryOut,
+    CitizenContactOut,
     CompleteIn,
+    ProfessionalContactOut,
     RatingCreatedOut,
     RatingIn,
     StartIn,
 )
+from sevamitra.domain.types import EntityId
 from sevamitra.edge.api import make_resolver
 from sevamitra.edge.handlers import CallerDep, IdempotencyKey, PathId, created, created_as, idempotent_created
+from sevamitra.edge.paging import DEFAULT_LIMIT, PageCursor, PageLimit
 from sevamitra.platform.observability import logger, metrics
 
 app = make_resolver()
@@ -30,10 +39,41 @@ def create_booking(body: BookingIn, caller: CallerDep, key: IdempotencyKey) -> R
     )
 
 
+@app.get("/bookings")
+def list_bookings(
+    caller: CallerDep,
+    role: Annotated[
+        Literal["citizen", "professional"],
+        Query(description="citizen: bookings you made; professional: of the professionals you act for"),
+    ] = "citizen",
+    status: Annotated[
+        Literal["requested", "accepted", "in_progress", "completed", "cancelled", "expired"] | None, Query()
+    ] = None,
+    professional_id: Annotated[EntityId | None, Query(description="Only this professional's")] = None,
+    limit: PageLimit = DEFAULT_LIMIT,
+    cursor: PageCursor = None,
+) -> BookingListOut:
+    page = logic.list_bookings(
+        caller, role=role, status=status, professional_id=professional_id, limit=limit, cursor=cursor
+    )
+    return BookingListOut(
+        bookings=[BookingSummaryOut.of(b) for b in page.bookings], next_cursor=page.next_cursor
+    )
+
+
 @app.get("/bookings/<booking_id>")
 def get_booking(booking_id: PathId, caller: CallerDep) -> BookingOut:
-    booking, attempts_left = logic.view_booking(caller, booking_id)
-    return BookingOut.of(booking, attempts_left=attempts_left)
+    view = logic.view_booking(caller, booking_id)
+    contact = view.professional
+    return BookingOut.of(
+        view.booking,
+        attempts_left=view.attempts_left,
+        address=view.address,
+        professional=ProfessionalContactOut(name=contact.name, mobile=contact.mobile, rating=contact.rating)
+        if contact
+        else None,
+        citizen=CitizenContactOut(mobile=view.citizen_mobile) if view.in_contact_as_professional else None,
+    )
 
 
 @app.post("/bookings/<booking_id>/accept")

@@ -26,9 +26,11 @@ from sevamitra.data.bookings import Commit, ProfessionalState
 from sevamitra.domain import access, geo, ratecard
 from sevamitra.domain.bookings import (
     CANCELLABLE_STATUSES,
+    CONTACT_STATUSES,
     MAX_START_ATTEMPTS,
     Booking,
     BookingStatus,
+    CancelledBy,
     Engagement,
     Rating,
     hash_start_code,
@@ -36,8 +38,10 @@ from sevamitra.domain.bookings import (
     start_code_matches,
 )
 from sevamitra.domain.complaints import ComplaintKind, OpenedBy, new_complaint
+from sevamitra.domain.professionals import Professional
 from sevamitra.domain.ratecard import Service
 from sevamitra.domain.types import LatLng
+from sevamitra.edge import cursors
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unprocessable
 from sevamitra.platform.clock import Clock, IdFactory, iso, new_id, numeric_code, utc_now
@@ -122,6 +126,7 @@ def create_booking(
         start_code_hash=hash_start_code(booking_id, code),
         timeout_s=accept_timeout_s or settings().booking_accept_timeout_s,
         open_allowance=open_allowance or open_allowance_of(caller),
+        address=request.address,
     )
     if request.professional_id is not None:
         claimed = _claim(draft, request.professional_id, named=True, now=now, sleep=sleep)
@@ -166,6 +171,7 @@ class _Draft(NamedTuple):
     start_code_hash: str
     timeout_s: int
     open_allowance: int
+    address: str | None = None
 
 
 def _claim(
@@ -185,7 +191,7 @@ def _claim(
             if named:
                 raise Conflict("professional_unavailable", reason)
             return None
-        booking = _new_booking(draft, professional_id, now())
+        booking = _new_booking(draft, state.professional, now())
         outcome = repo.create(booking, state, draft.open_allowance)
         if outcome is Commit.LIMIT_REACHED:
             raise _too_many_open_requests(draft.open_allowance)
@@ -199,18 +205,22 @@ def _claim(
     return _BUSY
 
 
-def _new_booking(draft: _Draft, professional_id: str, moment: datetime) -> Booking:
+def _new_booking(draft: _Draft, professional: Professional, moment: datetime) -> Booking:
     at = iso(moment)
     return Booking(
         id=draft.booking_id,
         status=BookingStatus.REQUESTED,
         citizen_sub=draft.caller.sub,
-        professional_id=professional_id,
+        citizen_mobile=draft.caller.mobile,
+        professional_id=professional.id,
+        registrar_sub=professional.registered_by,
+        agency_id=professional.agency_id,
         service_id=draft.service.id,
         fee_paise=draft.engagement.fee_paise,
         duration_minutes=draft.engagement.duration_minutes,
         lat=draft.point.lat,
         lng=draft.point.lng,
+        address=draft.address,
         engagement=draft.engagement,
         start_code_hash=draft.start_code_hash,
         counted=True,
@@ -264,12 +274,90 @@ def _attempts_left(booking: Booking) -> int | None:
     return max(0, MAX_START_ATTEMPTS - booking.start_attempts)
 
 
-def view_booking(caller: Caller, booking_id: str) -> tuple[Booking, int | None]:
+class ProfessionalContact(NamedTuple):
+    name: str
+    mobile: str | None
+    rating: float | None
+
+
+class BookingView(NamedTuple):
+    """A booking as one caller may see it: the other side's contact (and, for the professional,
+    the citizen's address) only while the booking is accepted or in progress."""
+
+    booking: Booking
+    attempts_left: int | None
+    professional: ProfessionalContact | None = None  # for the booking's citizen
+    citizen_mobile: str | None = None  # for the professional's side
+    address: str | None = None  # the citizen's own, or the professional's side's while in contact
+    in_contact_as_professional: bool = False
+
+
+def view_booking(caller: Caller, booking_id: str) -> BookingView:
     """The booking for its citizen, its professional and officers; 403 for anyone else."""
     ctx = _context(caller, booking_id)
     if not ctx.roles and not caller.is_officer:
         raise Forbidden(message="Only the booking's participants and officers may see it.")
-    return ctx.booking, _attempts_left(ctx.booking)
+    booking = ctx.booking
+    in_contact = booking.status in CONTACT_STATUSES
+    professional = None
+    if CITIZEN in ctx.roles and in_contact and ctx.professional is not None:
+        pro = ctx.professional.professional
+        professional = ProfessionalContact(name=pro.name, mobile=pro.mobile, rating=pro.rating)
+    as_professional = PROFESSIONAL in ctx.roles and in_contact
+    address = booking.address if CITIZEN in ctx.roles or as_professional else None
+    return BookingView(
+        booking=booking,
+        attempts_left=_attempts_left(booking),
+        professional=professional,
+        citizen_mobile=booking.citizen_mobile if as_professional else None,
+        address=address,
+        in_contact_as_professional=as_professional,
+    )
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+LIST_ROUTE = "GET /bookings"
+
+
+class BookingPage(NamedTuple):
+    bookings: list[Booking]
+    next_cursor: str | None
+
+
+def list_bookings(
+    caller: Caller,
+    *,
+    role: str,
+    status: str | None,
+    professional_id: str | None,
+    limit: int,
+    cursor: str | None,
+    acting: Callable[[Caller], access.ActsFor] = access.acts_for,
+) -> BookingPage:
+    """``citizen``: the bookings the caller made. ``professional``: the bookings of every
+    professional the caller acts for (``access.acts_for``), or of ``professional_id`` alone (404
+    unknown, 403 unless the caller manages them). Newest first, one page."""
+    if role == CITIZEN:
+        partitions: tuple[tuple[str, str], ...] = (("by_citizen", caller.sub),)
+        narrowed_to = professional_id
+    elif professional_id is not None:
+        state = repo.get_professional_state(professional_id)
+        if state is None:
+            raise NotFound(message="No professional with that id.")
+        access.require_manager(caller, state.professional)
+        partitions, narrowed_to = (("by_professional", professional_id),), None
+    else:
+        partitions, narrowed_to = acting(caller).partitions(), None
+    scope = cursors.scope_of(LIST_ROUTE, caller.sub, role, status, professional_id, *partitions)
+    page = repo.list_bookings(
+        partitions,
+        status=status,
+        professional_id=narrowed_to,
+        limit=limit,
+        state=cursors.decode(cursor, scope),
+    )
+    return BookingPage(page.items, cursors.encode(page.state, scope))
 
 
 # --- transitions ------------------------------------------------------------------------------
@@ -364,6 +452,8 @@ def complete_booking(
                 opened_by=OpenedBy.SYSTEM,
                 amount_paid_paise=amount_collected_paise,
                 district=ctx.professional.professional.district if ctx.professional else None,
+                registrar_sub=ctx.professional.professional.registered_by if ctx.professional else None,
+                agency_id=ctx.professional.professional.agency_id if ctx.professional else None,
             )
         outcome = repo.finish(
             booking,
@@ -403,7 +493,7 @@ def cancel_booking(
         booking = ctx.booking
         if booking.status not in CANCELLABLE_STATUSES:
             raise _invalid()
-        by = CITIZEN if CITIZEN in ctx.roles else PROFESSIONAL
+        by = _canceller(caller, ctx).value
         at = iso(now())
         outcome = repo.finish(booking, BookingStatus.CANCELLED, at, ctx.professional, cancelled_by=by)
         if outcome is Commit.DONE:
@@ -418,6 +508,13 @@ def cancel_booking(
         if outcome is Commit.CONFLICT:
             _pause(attempt, sleep)
     raise _gave_up()
+
+
+def _canceller(caller: Caller, ctx: _Context) -> CancelledBy:
+    """The booking's own account cancels as the citizen, or as the employer it books as."""
+    if CITIZEN in ctx.roles:
+        return CancelledBy.EMPLOYER if caller.is_employer else CancelledBy.CITIZEN
+    return CancelledBy.PROFESSIONAL
 
 
 def rate_booking(
@@ -437,7 +534,7 @@ def rate_booking(
         if booking.status is not BookingStatus.COMPLETED:
             raise _invalid("Only a completed booking can be rated.")
         if booking.rating is not None:
-            raise _invalid("This booking is already rated.")
+            raise Conflict("already_rated")
         rating = Rating(stars=stars, comment=comment, at=iso(now()))
         outcome = repo.rate(booking, rating, ctx.professional, rating.at)
         if outcome is Commit.DONE:

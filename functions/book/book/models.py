@@ -14,9 +14,10 @@ from sevamitra.domain.bookings import (
     Rating,
     engagement_days,
 )
-from sevamitra.domain.types import EntityId, LatLng, Model, Paise, ServiceId
+from sevamitra.domain.types import NOT_BLANK, EntityId, LatLng, Model, Paise, ServiceId
 
 StartCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NOT_BLANK]
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 
@@ -49,6 +50,11 @@ class BookingIn(Model):
         default=None, description="A professional from /match; omitted: the nearest eligible one"
     )
     engagement: EngagementIn = Field(default_factory=EngagementIn)
+    address: Address | None = Field(
+        default=None,
+        description="Where to come, in the citizen's words (house, street, landmark); at most 300 "
+        "characters. Shown to the professional once they accept.",
+    )
 
 
 class StartIn(Model):
@@ -109,8 +115,25 @@ class RatingOut(Model):
     at: str
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
+class ProfessionalContactOut(Model):
+    name: str
+    mobile: str | None = None
+    rating: float | None = None
+
+
+class CitizenContactOut(Model):
+    mobile: str | None = None
+
+
 class BookingOut(Model):
-    """A booking as participants and officers see it (never the start code)."""
+    """A booking as participants and officers see it (never the start code). While it is
+    accepted or in progress, its citizen sees ``professional`` (name, mobile, rating) and its
+    professional's side sees ``citizen`` (mobile) and ``address``; those fields are absent
+    otherwise, and for officers."""
 
     id: str
     status: BookingStatus
@@ -132,11 +155,30 @@ class BookingOut(Model):
     started_at: str | None = None
     completed_at: str | None = None
     cancelled_at: str | None = None
-    cancelled_by: str | None = Field(default=None, description="citizen or professional")
+    cancelled_by: str | None = Field(default=None, description="citizen, employer, professional or system")
     expired_at: str | None = None
+    address: str | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="The citizen's address: theirs always, the professional's while accepted or in progress",
+    )
+    professional: ProfessionalContactOut | None = Field(
+        default=None, exclude_if=_absent, description="For the citizen, while accepted or in progress"
+    )
+    citizen: CitizenContactOut | None = Field(
+        default=None, exclude_if=_absent, description="For the professional, while accepted or in progress"
+    )
 
     @classmethod
-    def of(cls, booking: Booking, *, attempts_left: int | None = None) -> BookingOut:
+    def of(
+        cls,
+        booking: Booking,
+        *,
+        attempts_left: int | None = None,
+        address: str | None = None,
+        professional: ProfessionalContactOut | None = None,
+        citizen: CitizenContactOut | None = None,
+    ) -> BookingOut:
         return cls(
             id=booking.id,
             status=booking.status,
@@ -158,7 +200,33 @@ class BookingOut(Model):
             cancelled_at=booking.cancelled_at,
             cancelled_by=booking.cancelled_by,
             expired_at=booking.expired_at,
+            address=address,
+            professional=professional,
+            citizen=citizen,
         )
+
+
+class BookingSummaryOut(Model):
+    """One booking in a list: no contacts, no address, no location."""
+
+    id: str
+    status: BookingStatus
+    service_id: str
+    professional_id: str
+    fee_paise: Paise
+    duration_minutes: int
+    created_at: str
+    expires_at: str
+    updated_at: str
+
+    @classmethod
+    def of(cls, booking: Booking) -> BookingSummaryOut:
+        return cls.model_validate(booking.model_dump(mode="json"))
+
+
+class BookingListOut(Model):
+    bookings: list[BookingSummaryOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null: the last page")
 
 
 class RatingCreatedOut(Model):

@@ -16,16 +16,21 @@ from complaint.models import (
     BanCheckOut,
     ComplaintCreatedOut,
     ComplaintIn,
+    ComplaintKindIn,
+    ComplaintListOut,
     ComplaintOut,
+    ComplaintStatusIn,
+    ComplaintSummaryOut,
     EvidenceIn,
     EvidenceUploadOut,
     ResolveIn,
     ResponseIn,
     ResponseOut,
 )
-from sevamitra.domain.types import Aadhaar, Mobile
+from sevamitra.domain.types import Aadhaar, Mobile, ShortText
 from sevamitra.edge.api import make_resolver
 from sevamitra.edge.handlers import CallerDep, IdempotencyKey, PathId, created, created_as, idempotent_created
+from sevamitra.edge.paging import DEFAULT_LIMIT, PageCursor, PageLimit
 from sevamitra.platform.observability import logger, metrics
 
 app = make_resolver()
@@ -41,6 +46,33 @@ def open_complaint(
         caller,
         body,
         lambda: ComplaintCreatedOut.of(logic.open_complaint(caller, body)),
+    )
+
+
+@app.get("/complaints")
+def list_complaints(
+    caller: CallerDep,
+    status: Annotated[ComplaintStatusIn | None, Query()] = None,
+    district: Annotated[ShortText | None, Query()] = None,
+    kind: Annotated[ComplaintKindIn | None, Query()] = None,
+    overdue: Annotated[
+        bool,
+        Query(description="true: only complaints still undecided (open or escalated) past due_by"),
+    ] = False,
+    limit: PageLimit = DEFAULT_LIMIT,
+    cursor: PageCursor = None,
+) -> ComplaintListOut:
+    page = logic.list_complaints(
+        caller,
+        status=status,
+        district=district,
+        kind=kind,
+        overdue=overdue,
+        limit=limit,
+        cursor=cursor,
+    )
+    return ComplaintListOut(
+        complaints=[ComplaintSummaryOut.of(c) for c in page.complaints], next_cursor=page.next_cursor
     )
 
 
@@ -72,7 +104,16 @@ def ban_check(
     aadhaar: Annotated[Aadhaar | None, Query()] = None,
     mobile: Annotated[Mobile | None, Query()] = None,
 ) -> BanCheckOut:
-    return BanCheckOut(banned=logic.ban_check(caller, aadhaar=aadhaar, mobile=mobile))
+    ban = logic.ban_check(caller, aadhaar=aadhaar, mobile=mobile)
+    if ban is None:
+        return BanCheckOut(banned=False)
+    return BanCheckOut(
+        banned=True,
+        name=ban.name,
+        banned_at=ban.banned_at,
+        reason=ban.reason,
+        professional_id=ban.professional_id,
+    )
 
 
 @app.get("/professionals/<professional_id>/audit")

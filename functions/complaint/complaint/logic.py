@@ -14,7 +14,7 @@ from sevamitra.data import professionals as professionals_repo
 from sevamitra.domain import access
 from sevamitra.domain.audit import AuditAction, AuditEntry, ChainCheck, next_entry, verify_chain
 from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus, new_complaint
-from sevamitra.edge import pii
+from sevamitra.edge import cursors, pii
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unprocessable
 from sevamitra.platform.clock import Clock, IdFactory, iso, new_id, utc_now
@@ -77,6 +77,8 @@ def open_complaint(
         amount_paid_paise=body.amount_paid_paise,
         district=professional.district if professional else None,
         complaint_id=ids("cmp"),
+        registrar_sub=professional.registered_by if professional else None,
+        agency_id=professional.agency_id if professional else None,
     )
     repo.open_complaint(complaint)
     logger.info("complaint opened", extra={"complaint_id": complaint.id, "kind": kind.value})
@@ -109,6 +111,62 @@ def complaint_for_viewer(caller: Caller, complaint_id: str) -> Complaint:
     raise Forbidden(
         message="Only the complainant, the professional concerned and officers may see this complaint."
     )
+
+
+# --- lists ----------------------------------------------------------------------------------------
+
+LIST_ROUTE = "GET /complaints"
+
+
+class ComplaintPage(NamedTuple):
+    complaints: list[Complaint]
+    next_cursor: str | None
+
+
+def _officer_partitions(
+    status: str | None, district: str | None, overdue: bool
+) -> tuple[tuple[str, str], ...]:
+    """One district's partition, else one per status asked for (all, or the undecided ones)."""
+    if district is not None:
+        return (("by_district", district),)
+    if status is not None:
+        return (("by_status", status),)
+    return tuple(("by_status", s.value) for s in (UNDECIDED if overdue else ComplaintStatus))
+
+
+def list_complaints(
+    caller: Caller,
+    *,
+    status: str | None,
+    district: str | None,
+    kind: str | None,
+    overdue: bool,
+    limit: int,
+    cursor: str | None,
+    clock: Clock = utc_now,
+    acting: Callable[[Caller], access.ActsFor] = access.acts_for,
+) -> ComplaintPage:
+    """Officers: every complaint. Anyone else: the complaints they filed and those about the
+    professionals they act for. Filtered, newest first, one page. ``overdue``: still undecided
+    (open or escalated) past ``due_by``."""
+    if overdue and status is not None and status not in UNDECIDED:
+        partitions: tuple[tuple[str, str], ...] = ()  # a decided complaint is never overdue
+    elif caller.is_officer:
+        partitions = _officer_partitions(status, district, overdue)
+    else:
+        partitions = (("by_complainant", caller.sub), *acting(caller).partitions())
+    scope = cursors.scope_of(LIST_ROUTE, caller.sub, status, district, kind, overdue, *partitions)
+    state = cursors.decode(cursor, scope)
+    page = repo.list_complaints(
+        partitions,
+        status=status,
+        kind=kind,
+        district=district,
+        overdue_at=iso(clock()) if overdue else None,
+        limit=limit,
+        state=state,
+    )
+    return ComplaintPage(page.items, cursors.encode(page.state, scope))
 
 
 # --- the professional's response ----------------------------------------------------------------------
@@ -273,17 +331,47 @@ def resolve(
 # --- the ban registry ----------------------------------------------------------------------------------
 
 
-def ban_check(caller: Caller, *, aadhaar: str | None, mobile: str | None) -> bool:
+class BanDetails(NamedTuple):
+    """What an officer or employer learns of a banned identity: whose it was, since when, why."""
+
+    name: str | None
+    banned_at: str
+    reason: str
+    professional_id: str
+    complaint_id: str | None
+
+
+COMPLAINT_REASON_PREFIX = "complaint:"
+
+
+def ban_check(caller: Caller, *, aadhaar: str | None, mobile: str | None) -> BanDetails | None:
     """Officers and employers; exactly one of the two numbers (already validated). The number is
-    reduced to its keyed hash here and goes no further (not into logs either)."""
+    reduced to its keyed hash here and goes no further (not into logs either). None: not banned."""
     if not (caller.is_officer or caller.is_employer):
         raise Forbidden(message="Only officers and employers may check the ban registry.")
     if (aadhaar is None) == (mobile is None):
         raise Unprocessable(details=[{"loc": ["query"], "msg": "Give exactly one of aadhaar or mobile."}])
     if aadhaar is not None:
-        return identities.is_banned(identities.IdentityKind.AADHAAR, pii.aadhaar_identity(aadhaar).hash)
-    assert mobile is not None
-    return identities.is_banned(identities.IdentityKind.MOBILE, pii.mobile_identity(mobile).hash)
+        entry = identities.ban_entry(identities.IdentityKind.AADHAAR, pii.aadhaar_identity(aadhaar).hash)
+    else:
+        assert mobile is not None
+        entry = identities.ban_entry(identities.IdentityKind.MOBILE, pii.mobile_identity(mobile).hash)
+    if entry is None:
+        return None
+    professional = professionals_repo.get_professional(entry.professional_id)
+    reason, complaint_id = entry.reason or "banned", None
+    if reason.startswith(COMPLAINT_REASON_PREFIX):
+        # Bans come from upheld complaints: the reason is what the complaint was about.
+        complaint_id = reason.removeprefix(COMPLAINT_REASON_PREFIX)
+        complaint = repo.get_complaint(complaint_id)
+        reason = complaint.kind.value if complaint is not None else reason
+    return BanDetails(
+        name=professional.name if professional is not None else None,
+        banned_at=entry.banned_at,
+        reason=reason,
+        professional_id=entry.professional_id,
+        complaint_id=complaint_id,
+    )
 
 
 # --- the audit trail -----------------------------------------------------------------------------------

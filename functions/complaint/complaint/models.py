@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from complaint.logic import EvidenceUpload
 
 ComplaintKindIn = Literal["overcharge", "no_show", "misconduct", "quality", "other"]
+ComplaintStatusIn = Literal["open", "upheld", "dismissed", "escalated"]
 
 
 class _In(Model):
@@ -113,8 +114,44 @@ class ComplaintOut(Model):
         return cls.model_validate({**values, "evidence": evidence})
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
 class BanCheckOut(Model):
+    """``{"banned": false}``, or who is banned, since when and why (fields absent when not banned)."""
+
     banned: bool
+    name: str | None = Field(default=None, exclude_if=_absent, description="The banned professional's name")
+    banned_at: str | None = Field(default=None, exclude_if=_absent)
+    reason: str | None = Field(
+        default=None, exclude_if=_absent, description="What the upheld complaint was about: overcharge"
+    )
+    professional_id: str | None = Field(default=None, exclude_if=_absent)
+
+
+class ComplaintSummaryOut(Model):
+    """One complaint in a list."""
+
+    id: str
+    status: ComplaintStatus
+    kind: ComplaintKind
+    booking_id: str
+    professional_id: str
+    district: str | None = None
+    opened_by: OpenedBy
+    due_by: str
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def of(cls, complaint: Complaint) -> ComplaintSummaryOut:
+        return cls.model_validate(complaint.model_dump(mode="json"))
+
+
+class ComplaintListOut(Model):
+    complaints: list[ComplaintSummaryOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null: the last page")
 
 
 class AuditOut(Model):

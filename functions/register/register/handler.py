@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from register import availability, logic
 from register.models import (
+    AgencyDetailOut,
     AgencyIn,
+    AgencyListOut,
     AgencyOut,
+    AgencySummaryOut,
     DocumentRequestIn,
     DocumentUploadOut,
     MeOut,
+    ProfessionalCardOut,
     ProfessionalOut,
     RegisterProfessionalIn,
     SubmitOut,
@@ -21,6 +28,7 @@ from sevamitra.edge.api import make_resolver
 from sevamitra.edge.handlers import (
     CallerDep,
     IdempotencyKey,
+    Links,
     PathId,
     accepted,
     accepted_as,
@@ -28,6 +36,7 @@ from sevamitra.edge.handlers import (
     created_as,
     idempotent_created,
 )
+from sevamitra.edge.paging import DEFAULT_LIMIT, PageCursor, PageLimit
 from sevamitra.platform.observability import logger, metrics
 
 app = make_resolver()
@@ -45,6 +54,25 @@ def create_agency(body: AgencyIn, caller: CallerDep, key: IdempotencyKey) -> Res
     )
 
 
+@app.get("/agencies")
+def list_agencies(
+    caller: CallerDep,
+    status: Annotated[Literal["pending_approval", "approved"] | None, Query()] = None,
+    limit: PageLimit = DEFAULT_LIMIT,
+    cursor: PageCursor = None,
+) -> AgencyListOut:
+    page = logic.list_agencies(caller, status=status, limit=limit, cursor=cursor)
+    return AgencyListOut(
+        agencies=[AgencySummaryOut.of(a) for a in page.agencies], next_cursor=page.next_cursor
+    )
+
+
+@app.get("/agencies/<agency_id>")
+def get_agency(agency_id: PathId, caller: CallerDep) -> AgencyDetailOut:
+    details = logic.agency_for_viewer(caller, agency_id)
+    return AgencyDetailOut.of(details.agency, details.professionals)
+
+
 @app.post("/agencies/<agency_id>/approve")
 def approve_agency(agency_id: PathId, caller: CallerDep) -> AgencyOut:
     return AgencyOut.of(logic.approve_agency(caller, agency_id))
@@ -52,7 +80,7 @@ def approve_agency(agency_id: PathId, caller: CallerDep) -> AgencyOut:
 
 @app.post("/professionals", responses=created_as(ProfessionalOut))
 def register_professional(
-    body: RegisterProfessionalIn, caller: CallerDep, key: IdempotencyKey
+    body: RegisterProfessionalIn, caller: CallerDep, key: IdempotencyKey, links: Links
 ) -> Response[ProfessionalOut]:
     registration = logic.reduce_identities(body)  # no raw Aadhaar or mobile number past this line
     return idempotent_created(
@@ -60,14 +88,20 @@ def register_professional(
         "register_professional",
         caller,
         registration.fingerprint(),
-        lambda: ProfessionalOut.of(logic.register_professional(caller, registration)),
+        lambda: ProfessionalOut.of(logic.register_professional(caller, registration), links=links),
     )
 
 
 @app.get("/professionals/<professional_id>")
-def get_professional(professional_id: PathId, caller: CallerDep) -> ProfessionalOut:
+def get_professional(professional_id: PathId, caller: CallerDep, links: Links) -> ProfessionalOut:
     professional = logic.professional_for_viewer(caller, professional_id)
-    return ProfessionalOut.of(professional, for_officer=caller.is_officer)
+    return ProfessionalOut.of(professional, links=links, for_officer=caller.is_officer)
+
+
+@app.get("/professionals/<professional_id>/card")
+def professional_card(professional_id: PathId) -> ProfessionalCardOut:
+    """Public (no sign-in): what the QR code on a professional's ID card opens."""
+    return ProfessionalCardOut.of(logic.professional_card(professional_id))
 
 
 @app.post("/professionals/<professional_id>/documents", responses=created_as(DocumentUploadOut))

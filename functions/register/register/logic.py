@@ -23,9 +23,9 @@ from sevamitra.domain.professionals import (
     VerificationStage,
     history_entry,
 )
-from sevamitra.edge import pii
+from sevamitra.edge import cursors, pii
 from sevamitra.edge.auth import Caller
-from sevamitra.edge.errors import Conflict, DomainError
+from sevamitra.edge.errors import Conflict, DomainError, Forbidden, NotFound
 from sevamitra.platform.clock import Clock, IdFactory, iso, new_id, utc_now
 from sevamitra.platform.observability import logger
 
@@ -51,6 +51,9 @@ class Registration(NamedTuple):
     request: dict[str, Any]  # the request without aadhaar/mobile
     aadhaar: pii.Identity
     mobile: pii.Identity
+    # The mobile number itself: kept on the record for the citizen of an accepted booking to call
+    # (the Aadhaar number never is).
+    mobile_number: str | None = None
 
     def fingerprint(self) -> dict[str, Any]:
         """What makes two requests "the same" for ``Idempotency-Key`` (hashes, not numbers)."""
@@ -63,6 +66,7 @@ def reduce_identities(body: RegisterProfessionalIn) -> Registration:
         request=body.pii_free(),
         aadhaar=pii.aadhaar_identity(body.aadhaar),
         mobile=pii.mobile_identity(body.mobile),
+        mobile_number=body.mobile,
     )
 
 
@@ -107,6 +111,7 @@ def register_professional(
         aadhaar_last4=registration.aadhaar.last4,
         mobile_hash=registration.mobile.hash,
         mobile_last4=registration.mobile.last4,
+        mobile=registration.mobile_number,
         services=list(request["services"]),
         lat=request["location"]["lat"],
         lng=request["location"]["lng"],
@@ -157,6 +162,44 @@ def create_agency(
     )
     agencies.create_agency(agency)
     return agency
+
+
+AGENCY_LIST_ROUTE = "GET /agencies"
+
+
+class AgencyPage(NamedTuple):
+    agencies: list[Agency]
+    next_cursor: str | None
+
+
+def list_agencies(caller: Caller, *, status: str | None, limit: int, cursor: str | None) -> AgencyPage:
+    """Officers: agencies in ``status`` (or every status), newest first, one page."""
+    caller.require_officer()
+    statuses = (status,) if status else tuple(s.value for s in AgencyStatus)
+    scope = cursors.scope_of(AGENCY_LIST_ROUTE, caller.sub, *statuses)
+    page = agencies.list_agencies(statuses, limit=limit, state=cursors.decode(cursor, scope))
+    return AgencyPage(page.items, cursors.encode(page.state, scope))
+
+
+class AgencyDetails(NamedTuple):
+    agency: Agency
+    professionals: int
+
+
+def agency_for_viewer(caller: Caller, agency_id: str) -> AgencyDetails:
+    """404 for an unknown id (whoever asks), then 403 unless an officer or one of its members
+    (approved or not: an owner sees their agency while it waits for approval)."""
+    agency = agencies.get_agency(agency_id)
+    if agency is None:
+        raise NotFound(message="No agency with that id.")
+    if not (caller.is_officer or caller.sub in agency.members):
+        raise Forbidden(message="Only officers and the agency's members may see it.")
+    return AgencyDetails(agency, repo.count_of_agency(agency.id))
+
+
+def professional_card(professional_id: str) -> Professional:
+    """Anyone, without signing in: the professional behind a QR code (404 unknown)."""
+    return repo.load_professional(professional_id)
 
 
 def approve_agency(caller: Caller, agency_id: str, *, clock: Clock = utc_now) -> Agency:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
@@ -91,6 +92,47 @@ class AgencyOut(Model):
     @classmethod
     def of(cls, agency: Agency) -> AgencyOut:
         return cls.model_validate(agency.model_dump())
+
+
+class AgencySummaryOut(Model):
+    """One agency in an officer's list."""
+
+    id: str
+    name: str
+    status: AgencyStatus
+    district: str
+    udyam_number: str
+    created_at: str
+
+    @classmethod
+    def of(cls, agency: Agency) -> AgencySummaryOut:
+        return cls.model_validate(agency.model_dump(mode="json"))
+
+
+class AgencyListOut(Model):
+    agencies: list[AgencySummaryOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null: the last page")
+
+
+class AgencyDetailOut(Model):
+    """An agency as officers and its members see it."""
+
+    id: str
+    name: str
+    status: AgencyStatus
+    district: str
+    udyam_number: str
+    contact_mobile_last4: str
+    members: int = Field(description="How many accounts act for the agency")
+    professionals: int = Field(description="How many professionals are registered for it")
+    approved_by: str | None = None
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def of(cls, agency: Agency, professionals: int) -> AgencyDetailOut:
+        values = agency.model_dump(mode="json", exclude={"members", "owner_sub", "contact_mobile_hash"})
+        return cls.model_validate({**values, "members": len(agency.members), "professionals": professionals})
 
 
 # --- professionals ----------------------------------------------------------------------------
@@ -224,9 +266,16 @@ class ProfessionalOut(Model):
     rating: float | None = None
     rating_count: int = 0
     created_at: str
+    card_url: str = Field(
+        description="The public card (GET /professionals/{id}/card): what the QR code on the ID card opens"
+    )
 
     @classmethod
-    def of(cls, professional: Professional, *, for_officer: bool = False) -> ProfessionalOut:
+    def of(
+        cls, professional: Professional, *, links: Callable[[str], str], for_officer: bool = False
+    ) -> ProfessionalOut:
+        """``links`` makes an absolute URL of this API (``sevamitra.edge.handlers.Links``)."""
+        card_url = links(f"/professionals/{professional.id}/card")
         return cls(
             id=professional.id,
             status=professional.status,
@@ -246,6 +295,37 @@ class ProfessionalOut(Model):
             rating=professional.rating,
             rating_count=professional.rating_count,
             created_at=professional.created_at,
+            card_url=card_url,
+        )
+
+
+class ProfessionalCardOut(Model):
+    """What anyone may check by scanning the QR code on a professional's ID card: who they are,
+    whether they are verified (or banned), what they do, where, and their rating. No mobile, no
+    Aadhaar digits, no location."""
+
+    model_config = ConfigDict(use_enum_values=True)
+
+    id: str
+    name: str
+    status: ProfessionalStatus
+    services: list[str]
+    district: str
+    verified_at: str | None = Field(
+        default=None, exclude_if=lambda v: v is None, description="While verified: when"
+    )
+    rating: float | None
+
+    @classmethod
+    def of(cls, professional: Professional) -> ProfessionalCardOut:
+        return cls(
+            id=professional.id,
+            name=professional.name,
+            status=professional.status,
+            services=professional.services,
+            district=professional.district,
+            verified_at=professional.verified_at,
+            rating=professional.rating,
         )
 
 

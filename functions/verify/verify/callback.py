@@ -13,6 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from sevamitra.data import verifications as repo
 from sevamitra.data.verifications import RequestState
+from sevamitra.edge import cursors
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, DependencyFailed, NotFound
 from sevamitra.platform.clock import Clock, iso, utc_now
@@ -20,7 +21,7 @@ from sevamitra.platform.observability import logger
 from verify.aws import send_answer
 from verify.models import CallbackIn, CallbackOut, PendingRequest, PendingRequestsOut, PoliceAnswer
 
-MAX_LISTED = 100
+LIST_ROUTE = "GET /verification/requests"
 
 
 def answer_request(callback: CallbackIn, *, now: Clock = utc_now) -> CallbackOut:
@@ -64,9 +65,13 @@ def answer_request(callback: CallbackIn, *, now: Clock = utc_now) -> CallbackOut
     return recorded
 
 
-def pending_requests(caller: Caller) -> PendingRequestsOut:
-    """The oldest pending requests, for officers."""
+def pending_requests(
+    caller: Caller, *, district: str | None, limit: int, cursor: str | None
+) -> PendingRequestsOut:
+    """Officers: unanswered police requests (of one district), newest first, one page."""
     caller.require_officer()
+    scope = cursors.scope_of(LIST_ROUTE, caller.sub, "pending", district)
+    page = repo.list_pending(district, limit=limit, state=cursors.decode(cursor, scope))
     return PendingRequestsOut(
         requests=[
             PendingRequest(
@@ -75,6 +80,7 @@ def pending_requests(caller: Caller) -> PendingRequestsOut:
                 district=r.district,
                 requested_at=r.requested_at,
             )
-            for r in repo.list_pending(MAX_LISTED)
-        ]
+            for r in page.items
+        ],
+        next_cursor=cursors.encode(page.state, scope),
     )

@@ -13,9 +13,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from sevamitra.domain.types import ShortText
 from sevamitra.edge import signing
 from sevamitra.edge.api import make_resolver
 from sevamitra.edge.handlers import CallerDep
+from sevamitra.edge.paging import DEFAULT_LIMIT, PageCursor, PageLimit
 from sevamitra.edge.routes import Auth, Function, routes_of
 from sevamitra.platform.clock import Clock, utc_now
 from sevamitra.platform.observability import logger, metrics
@@ -58,9 +60,13 @@ def police_callback(callback: CallbackIn) -> CallbackOut:
 
 @app.get("/verification/requests")
 def pending_requests(
-    caller: CallerDep, status: Annotated[Literal["pending"], Query()] = "pending"
+    caller: CallerDep,
+    status: Annotated[Literal["pending"], Query()] = "pending",
+    district: Annotated[ShortText | None, Query()] = None,
+    limit: PageLimit = DEFAULT_LIMIT,
+    cursor: PageCursor = None,
 ) -> PendingRequestsOut:
-    return list_pending(caller)
+    return list_pending(caller, district=district, limit=limit, cursor=cursor)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -36,6 +36,7 @@ class PendingRequest(Model):
 
 class PendingRequestsOut(Model):
     requests: list[PendingRequest]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null: the last page")
 
 
 # --- workflow steps (the state machine's Lambda payloads) --------------------------------------

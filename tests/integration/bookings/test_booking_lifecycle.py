@@ -9,9 +9,11 @@ from unittest import mock
 import pytest
 from botocore.exceptions import ClientError
 
+from sevamitra.data.models import BookingModel
 from sevamitra.domain.bookings import MAX_START_ATTEMPTS
 from tests.integration.bookings.conftest import (
     CITIZEN,
+    EMPLOYER,
     FEE,
     PRO,
     accepted,
@@ -218,6 +220,14 @@ def test_either_participant_cancels_before_work_starts_and_the_professional_is_f
     assert matched(api) == ["pro_1"]
 
 
+def test_an_employers_cancellation_is_recorded_as_the_employers(api: Api, pro: str) -> None:
+    created = booked(api, claims=EMPLOYER)
+    response = act(api, created["id"], "cancel", EMPLOYER)
+    assert (response.status, response.body["cancelled_by"]) == (200, "employer")
+    assert BookingModel.get(created["id"]).cancelled_by == "employer"
+    assert view(api, created["id"], EMPLOYER).body["cancelled_by"] == "employer"
+
+
 # --- rating -----------------------------------------------------------------------------------
 
 
@@ -229,7 +239,17 @@ def test_the_citizen_rates_once_and_the_rating_shows_in_match(api: Api, pro: str
     assert response.body["rating"]["stars"] == 4
     assert response.body["rating"]["comment"] == "Quick and tidy"
     again = act(api, created["id"], "rating", CITIZEN, {"stars": 1})
-    assert (again.status, again.error_code) == (409, "invalid_transition")
+    assert (again.status, again.error_code) == (409, "already_rated")
+    assert again.body["error"]["message"] == "This booking has already been rated."
+    in_hindi = api(
+        "POST",
+        f"/bookings/{created['id']}/rating",
+        claims=CITIZEN,
+        body={"stars": 1},
+        headers={"Accept-Language": "hi"},
+    )
+    assert (in_hindi.status, in_hindi.error_code) == (409, "already_rated")
+    assert in_hindi.body["error"]["message"] == "इस बुकिंग को पहले ही रेटिंग दी जा चुकी है।"
     item = professional()
     assert (item.rating_sum, item.rating_count) == (4, 1)
     assert match_results(api)[0]["rating"] == 4.0

@@ -52,9 +52,16 @@ def test_upheld_overcharge_bans_at_once_everywhere(api: Api) -> None:
     assert (item.status, item.online) == ("banned", False)
     profile = api("GET", f"/professionals/{pro.id}", claims=claims_for(pro.sub))
     assert profile.body["status"] == "banned"
-    # On the registry: both numbers, for officers and employers.
-    assert ban_check(api, aadhaar=pro.aadhaar).body == {"banned": True}
-    assert ban_check(api, EMPLOYER, mobile=pro.mobile).body == {"banned": True}
+    # On the registry: both numbers, for officers and employers, saying whom, since when and why.
+    details = {
+        "banned": True,
+        "name": "Suresh Yadav",
+        "banned_at": decided.body["decision"]["at"],
+        "reason": "overcharge",
+        "professional_id": pro.id,
+    }
+    assert ban_check(api, aadhaar=pro.aadhaar).body == details
+    assert ban_check(api, EMPLOYER, mobile=pro.mobile).body == details
     assert ban_check(api, aadhaar=make_aadhaar(9999)).body == {"banned": False}
     assert ban_check(api, mobile=make_mobile(9999)).body == {"banned": False}
     # A new registration with either number is refused.

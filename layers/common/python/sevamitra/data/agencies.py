@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pynamodb.exceptions import PutError, UpdateError
 
+from sevamitra.data import pages
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import AgencyModel
 from sevamitra.domain.professionals import Agency, AgencyStatus
@@ -58,3 +60,15 @@ def approve_agency(agency_id: str, officer_sub: str, now: str) -> Agency:
                 raise NotFound(message="No agency with that id.") from exc
             raise Conflict("already_approved") from exc
     return _to_domain(item)  # update() loaded the item's new attributes
+
+
+def list_agencies(
+    statuses: Sequence[str], *, limit: int, state: Mapping[str, Any] | None
+) -> pages.Page[Agency]:
+    """Agencies in these statuses, newest first (the ``by_status`` index, one partition each)."""
+    return pages.newest_first(
+        [pages.Partition(AgencyModel.by_status, status) for status in statuses],
+        limit,
+        state,
+        lambda raw: _to_domain(AgencyModel.from_raw_data(raw)),
+    )

@@ -12,7 +12,7 @@ Nothing is ever half-written: a cancelled transaction wrote nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from enum import Enum
 from typing import Any, NamedTuple
 
@@ -21,7 +21,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from sevamitra.data import complaints as complaint_repo
-from sevamitra.data import geo_index, professionals
+from sevamitra.data import geo_index, pages, professionals
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.geo_index import IndexSubject
 from sevamitra.data.models import BookingModel, OpenRequestsModel, ProfessionalModel
@@ -52,11 +52,18 @@ class ProfessionalState(NamedTuple):
 # --- reads ------------------------------------------------------------------------------------
 
 
+def listed_at(created_at: str, item_id: str) -> str:
+    """The list indexes' sort key: newest first, one total order (``sevamitra.data.pages``)."""
+    return f"{created_at}#{item_id}"
+
+
 def _to_item(booking: Booking) -> BookingModel:
     values = booking.model_dump(mode="json", exclude_none=True)
     values["complaint_ids"] = set(values.pop("complaint_ids", ())) or None
     return BookingModel(
-        **values, awaiting=AWAITING_ACCEPT if booking.status is BookingStatus.REQUESTED else None
+        **values,
+        awaiting=AWAITING_ACCEPT if booking.status is BookingStatus.REQUESTED else None,
+        listed_at=listed_at(booking.created_at, booking.id),
     )
 
 
@@ -65,6 +72,7 @@ def _to_domain(item: BookingModel) -> Booking:
     item.complaint_ids = None  # to_simple_dict cannot render string sets
     values = item.to_simple_dict()
     values.pop("awaiting", None)
+    values.pop("listed_at", None)
     return Booking.model_validate({**values, "complaint_ids": complaint_ids})
 
 
@@ -93,6 +101,37 @@ def due_for_expiry(now: str) -> Iterator[str]:
     with dependency_errors("Listing expired bookings"):
         for item in BookingModel.awaiting_accept.query(AWAITING_ACCEPT, BookingModel.expires_at <= now):
             yield str(item.id)
+
+
+# The list indexes by name (``GET /bookings``): the logic chooses partitions, this module reads them.
+LIST_INDEXES = {
+    "by_citizen": BookingModel.by_citizen,
+    "by_professional": BookingModel.by_professional,
+    "by_registrar": BookingModel.by_registrar,
+    "by_agency": BookingModel.by_agency,
+}
+
+
+def list_bookings(
+    partitions: Sequence[tuple[str, str]],
+    *,
+    status: str | None,
+    professional_id: str | None,
+    limit: int,
+    state: Mapping[str, Any] | None,
+) -> pages.Page[Booking]:
+    """Bookings in the union of ``partitions`` (``(index name, key value)``), newest first,
+    with the given status and professional only."""
+    conditions = {
+        "status": BookingModel.status == status if status else None,
+        "professional_id": BookingModel.professional_id == professional_id if professional_id else None,
+    }
+    return pages.newest_first(
+        pages.partitions_of(LIST_INDEXES, partitions, conditions),
+        limit,
+        state,
+        lambda raw: _to_domain(BookingModel.from_raw_data(raw)),
+    )
 
 
 # --- writes -----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ Other write paths (a booking's completion) stage the same writes into THEIR tran
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -20,6 +20,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
+from sevamitra.data import pages
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import BookingModel, ComplaintModel
 from sevamitra.domain.complaints import IGRS_OUTBOX_FLAG, OPEN_FLAG, Complaint, ComplaintKind, ComplaintStatus
@@ -44,12 +45,15 @@ def _connection() -> Connection:
 
 def _to_item(complaint: Complaint) -> ComplaintModel:
     values = complaint.model_dump(mode="json", exclude={"version"}, exclude_none=True)
-    return ComplaintModel(**values, open_flag=OPEN_FLAG)
+    # The list indexes' sort key (as bookings': ``<created_at>#<id>``, one total order).
+    listed_at = f"{complaint.created_at}#{complaint.id}"
+    return ComplaintModel(**values, open_flag=OPEN_FLAG, listed_at=listed_at)
 
 
 def _to_domain(item: ComplaintModel) -> Complaint:
     values = item.to_simple_dict()
     values.pop("open_flag", None)
+    values.pop("listed_at", None)
     return Complaint.model_validate(values)
 
 
@@ -126,6 +130,46 @@ def load_complaint(complaint_id: str) -> Complaint:
     if complaint is None:
         raise NotFound(message="No complaint with that id.")
     return complaint
+
+
+# --- lists ---------------------------------------------------------------------------------------
+
+# The list indexes by name (``GET /complaints``): the logic chooses partitions, this reads them.
+LIST_INDEXES = {
+    "by_status": ComplaintModel.by_status,
+    "by_district": ComplaintModel.by_district,
+    "by_complainant": ComplaintModel.by_complainant,
+    "by_professional": ComplaintModel.by_professional,
+    "by_registrar": ComplaintModel.by_registrar,
+    "by_agency": ComplaintModel.by_agency,
+}
+
+
+def list_complaints(
+    partitions: Sequence[tuple[str, str]],
+    *,
+    status: str | None,
+    kind: str | None,
+    district: str | None,
+    overdue_at: str | None,
+    limit: int,
+    state: Mapping[str, Any] | None,
+) -> pages.Page[Complaint]:
+    """Complaints in the union of ``partitions`` (``(index name, key value)``), newest first,
+    filtered: ``overdue_at`` keeps the undecided ones (open or escalated) due at or before it."""
+    undecided = ComplaintModel.status.is_in(ComplaintStatus.OPEN.value, ComplaintStatus.ESCALATED.value)
+    conditions = {
+        "status": ComplaintModel.status == status if status else (undecided if overdue_at else None),
+        "kind": ComplaintModel.kind == kind if kind else None,
+        "district": ComplaintModel.district == district if district else None,
+        "due_by": ComplaintModel.due_by <= overdue_at if overdue_at else None,
+    }
+    return pages.newest_first(
+        pages.partitions_of(LIST_INDEXES, partitions, conditions),
+        limit,
+        state,
+        lambda raw: _to_domain(ComplaintModel.from_raw_data(raw)),
+    )
 
 
 # --- the booking a complaint is about -----------------------------------------------------------

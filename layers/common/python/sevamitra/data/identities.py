@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import NamedTuple
 
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import IdentityModel
@@ -39,3 +40,20 @@ def is_banned(kind: IdentityKind, digest: str) -> bool:
         except IdentityModel.DoesNotExist:
             return False
     return True
+
+
+class BanEntry(NamedTuple):
+    """An entry of the ban registry: whom it bans, since when, and why (``complaint:<id>``)."""
+
+    professional_id: str
+    banned_at: str
+    reason: str | None
+
+
+def ban_entry(kind: IdentityKind, digest: str) -> BanEntry | None:
+    with dependency_errors("Ban registry look-up"):
+        try:
+            item = IdentityModel.get(ban_pk(kind, digest), consistent_read=True)
+        except IdentityModel.DoesNotExist:
+            return None
+    return BanEntry(str(item.professional_id), str(item.created_at), item.reason)

@@ -57,6 +57,16 @@ class ByAccountIndex(GlobalSecondaryIndex["ProfessionalModel"]):
     account_sub = UnicodeAttribute(hash_key=True)
 
 
+class ProfessionalsByAgencyIndex(GlobalSecondaryIndex["ProfessionalModel"]):
+    """Sparse: professionals registered for an agency, counted for ``GET /agencies/{id}``."""
+
+    class Meta:
+        index_name = "by_agency"
+        projection = KeysOnlyProjection()
+
+    agency_id = UnicodeAttribute(hash_key=True)
+
+
 class ProfessionalModel(BaseModel):
     LOGICAL_NAME = "professionals"
 
@@ -75,6 +85,9 @@ class ProfessionalModel(BaseModel):
     aadhaar_last4 = UnicodeAttribute()
     mobile_hash = UnicodeAttribute()
     mobile_last4 = UnicodeAttribute()
+    # The mobile number itself, for the citizen of an accepted booking to call (never logged:
+    # the log formatter masks it). Absent on records registered before it was kept.
+    mobile = UnicodeAttribute(null=True)
     services = ListAttribute(of=UnicodeAttribute)
     lat = NumberAttribute()
     lng = NumberAttribute()
@@ -91,6 +104,7 @@ class ProfessionalModel(BaseModel):
     version = VersionAttribute()
 
     by_account = ByAccountIndex()
+    by_agency = ProfessionalsByAgencyIndex()
 
 
 # --- identities and the ban registry ---------------------------------------------------------
@@ -123,6 +137,17 @@ class ByOwnerIndex(GlobalSecondaryIndex["AgencyModel"]):
     owner_sub = UnicodeAttribute(hash_key=True)
 
 
+class AgenciesByStatusIndex(GlobalSecondaryIndex["AgencyModel"]):
+    """``GET /agencies[?status=]``: one partition per status, newest first."""
+
+    class Meta:
+        index_name = "by_status"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
 class AgencyModel(BaseModel):
     LOGICAL_NAME = "agencies"
 
@@ -143,6 +168,7 @@ class AgencyModel(BaseModel):
     updated_at = UnicodeAttribute()
 
     by_owner = ByOwnerIndex()
+    by_status = AgenciesByStatusIndex()
 
 
 # --- the geo index ----------------------------------------------------------------------------
@@ -182,6 +208,51 @@ class AwaitingAcceptIndex(GlobalSecondaryIndex["BookingModel"]):
     expires_at = UnicodeAttribute(range_key=True)
 
 
+class BookingsByCitizenIndex(GlobalSecondaryIndex["BookingModel"]):
+    """``GET /bookings?role=citizen``: the bookings an account made, newest first."""
+
+    class Meta:
+        index_name = "by_citizen"
+        projection = AllProjection()
+
+    citizen_sub = UnicodeAttribute(hash_key=True)
+    listed_at = UnicodeAttribute(range_key=True)
+
+
+class BookingsByProfessionalIndex(GlobalSecondaryIndex["BookingModel"]):
+    """``GET /bookings?role=professional``: one professional's bookings."""
+
+    class Meta:
+        index_name = "by_professional"
+        projection = AllProjection()
+
+    professional_id = UnicodeAttribute(hash_key=True)
+    listed_at = UnicodeAttribute(range_key=True)
+
+
+class BookingsByRegistrarIndex(GlobalSecondaryIndex["BookingModel"]):
+    """``GET /bookings?role=professional``: bookings of the professionals an account registered
+    (itself, or others it registered on their behalf)."""
+
+    class Meta:
+        index_name = "by_registrar"
+        projection = AllProjection()
+
+    registrar_sub = UnicodeAttribute(hash_key=True)
+    listed_at = UnicodeAttribute(range_key=True)
+
+
+class BookingsByAgencyIndex(GlobalSecondaryIndex["BookingModel"]):
+    """``GET /bookings?role=professional``: bookings of an agency's professionals."""
+
+    class Meta:
+        index_name = "by_agency"
+        projection = AllProjection()
+
+    agency_id = UnicodeAttribute(hash_key=True)
+    listed_at = UnicodeAttribute(range_key=True)
+
+
 class BookingModel(BaseModel):
     LOGICAL_NAME = "bookings"
 
@@ -191,12 +262,20 @@ class BookingModel(BaseModel):
     id = UnicodeAttribute(hash_key=True)
     status = UnicodeAttribute()
     citizen_sub = UnicodeAttribute()
+    # The citizen's mobile (the Cognito phone_number claim at booking time), shown to the
+    # professional while the booking is accepted or in progress.
+    citizen_mobile = UnicodeAttribute(null=True)
     professional_id = UnicodeAttribute()
+    # Who acts for the professional, copied from their record at booking time: the list indexes'
+    # keys (an agency cannot change, nor can who registered the professional).
+    registrar_sub = UnicodeAttribute(null=True)
+    agency_id = UnicodeAttribute(null=True)
     service_id = UnicodeAttribute()
     fee_paise = NumberAttribute()
     duration_minutes = NumberAttribute()
     lat = NumberAttribute()
     lng = NumberAttribute()
+    address = UnicodeAttribute(null=True)
     engagement: MapAttribute[str, Any] = MapAttribute(null=True)
     start_code_hash = UnicodeAttribute(null=True)
     start_attempts = NumberAttribute(default=0)
@@ -208,8 +287,11 @@ class BookingModel(BaseModel):
     complaint_ids = UnicodeSetAttribute(null=True)
     rating: MapAttribute[str, Any] = MapAttribute(null=True)
     amount_collected_paise = NumberAttribute(null=True)
-    cancelled_by = UnicodeAttribute(null=True)  # "citizen" or "professional"
+    cancelled_by = UnicodeAttribute(null=True)  # citizen, employer, professional or system
     created_at = UnicodeAttribute()
+    # ``<created_at>#<id>``: the list indexes' sort key, unique so that a page merged from several
+    # partitions is in one total order (sevamitra.data.pages).
+    listed_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute()
     accepted_at = UnicodeAttribute(null=True)
     started_at = UnicodeAttribute(null=True)
@@ -218,6 +300,10 @@ class BookingModel(BaseModel):
     expired_at = UnicodeAttribute(null=True)
 
     awaiting_accept = AwaitingAcceptIndex()
+    by_citizen = BookingsByCitizenIndex()
+    by_professional = BookingsByProfessionalIndex()
+    by_registrar = BookingsByRegistrarIndex()
+    by_agency = BookingsByAgencyIndex()
 
 
 # --- complaints -------------------------------------------------------------------------------
@@ -234,6 +320,72 @@ class OpenByDueIndex(GlobalSecondaryIndex["ComplaintModel"]):
     due_by = UnicodeAttribute(range_key=True)
 
 
+class ComplaintsByStatusIndex(GlobalSecondaryIndex["ComplaintModel"]):
+    """Officers' ``GET /complaints``: one partition per status (locks have none)."""
+
+    class Meta:
+        index_name = "by_status"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    listed_at = UnicodeAttribute(range_key=True)
+
+
+class ComplaintsByDistrictIndex(GlobalSecondaryIndex["ComplaintModel"]):
+    """Officers' ``GET /complaints?district=``."""
+
+    class Meta:
+        index_name = "by_district"
+        projection = AllProjection()
+
+    district = UnicodeAttribute(hash_key=True)
+    listed_at = UnicodeAttribute(range_key=True)
+
+
+class ComplaintsByComplainantIndex(GlobalSecondaryIndex["ComplaintModel"]):
+    """``GET /complaints``: the complaints an account filed."""
+
+    class Meta:
+        index_name = "by_complainant"
+        projection = AllProjection()
+
+    complainant_sub = UnicodeAttribute(hash_key=True)
+    listed_at = UnicodeAttribute(range_key=True)
+
+
+class ComplaintsByProfessionalIndex(GlobalSecondaryIndex["ComplaintModel"]):
+    """``GET /complaints``: complaints about one professional."""
+
+    class Meta:
+        index_name = "by_professional"
+        projection = AllProjection()
+
+    professional_id = UnicodeAttribute(hash_key=True)
+    listed_at = UnicodeAttribute(range_key=True)
+
+
+class ComplaintsByRegistrarIndex(GlobalSecondaryIndex["ComplaintModel"]):
+    """``GET /complaints``: about the professionals an account registered."""
+
+    class Meta:
+        index_name = "by_registrar"
+        projection = AllProjection()
+
+    registrar_sub = UnicodeAttribute(hash_key=True)
+    listed_at = UnicodeAttribute(range_key=True)
+
+
+class ComplaintsByAgencyIndex(GlobalSecondaryIndex["ComplaintModel"]):
+    """``GET /complaints``: about an agency's professionals."""
+
+    class Meta:
+        index_name = "by_agency"
+        projection = AllProjection()
+
+    agency_id = UnicodeAttribute(hash_key=True)
+    listed_at = UnicodeAttribute(range_key=True)
+
+
 class ComplaintModel(BaseModel):
     """A complaint, or (``id = "lock#<booking_id>#<kind>"``) the lock that keeps one unresolved
     complaint per booking and kind: both are written in one transaction."""
@@ -247,6 +399,10 @@ class ComplaintModel(BaseModel):
     status = UnicodeAttribute(null=True)
     booking_id = UnicodeAttribute(null=True)
     professional_id = UnicodeAttribute(null=True)
+    # Who acts for the professional, copied from their record when the complaint opens (keys of
+    # the list indexes, as on bookings).
+    registrar_sub = UnicodeAttribute(null=True)
+    agency_id = UnicodeAttribute(null=True)
     complainant_sub = UnicodeAttribute(null=True)
     kind = UnicodeAttribute(null=True)
     description = UnicodeAttribute(null=True)
@@ -264,10 +420,18 @@ class ComplaintModel(BaseModel):
     # On lock items: the complaint holding the lock.
     complaint_id = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute(null=True)
+    # ``<created_at>#<id>`` on complaints (not locks): the list indexes' sort key.
+    listed_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
     version = VersionAttribute(null=True)
 
     open_by_due = OpenByDueIndex()
+    by_status = ComplaintsByStatusIndex()
+    by_district = ComplaintsByDistrictIndex()
+    by_complainant = ComplaintsByComplainantIndex()
+    by_professional = ComplaintsByProfessionalIndex()
+    by_registrar = ComplaintsByRegistrarIndex()
+    by_agency = ComplaintsByAgencyIndex()
 
 
 # --- police verification requests -------------------------------------------------------------
@@ -284,6 +448,17 @@ class PendingIndex(GlobalSecondaryIndex["VerificationRequestModel"]):
     requested_at = UnicodeAttribute(range_key=True)
 
 
+class PendingByDistrictIndex(GlobalSecondaryIndex["VerificationRequestModel"]):
+    """Sparse: ``pending_district`` is the request's district while it is unanswered."""
+
+    class Meta:
+        index_name = "pending_by_district"
+        projection = AllProjection()
+
+    pending_district = UnicodeAttribute(hash_key=True)
+    requested_at = UnicodeAttribute(range_key=True)
+
+
 class VerificationRequestModel(BaseModel):
     LOGICAL_NAME = "verifications"
 
@@ -296,6 +471,8 @@ class VerificationRequestModel(BaseModel):
     requested_at = UnicodeAttribute()
     # "pending" while unanswered (the sparse index key), removed once answered or closed.
     pending = UnicodeAttribute(null=True)
+    # The district while unanswered (the sparse ``pending_by_district`` key), removed with ``pending``.
+    pending_district = UnicodeAttribute(null=True)
     # pending | answered | closed (the execution ended without an answer).
     state = UnicodeAttribute(default="pending")
     # The token of the task waiting for this answer; replaced when the workflow waits again.
@@ -311,6 +488,7 @@ class VerificationRequestModel(BaseModel):
     closed_reason = UnicodeAttribute(null=True)
 
     pending_index = PendingIndex()
+    pending_by_district = PendingByDistrictIndex()
 
 
 # --- audit trail ------------------------------------------------------------------------------

@@ -61,6 +61,13 @@ def load_professional(professional_id: str) -> Professional:
     return professional
 
 
+def count_of_agency(agency_id: str) -> int:
+    """How many professionals are registered for the agency (a COUNT query of the keys-only
+    ``by_agency`` index)."""
+    with dependency_errors("Counting the agency's professionals"):
+        return int(ProfessionalModel.by_agency.count(agency_id))
+
+
 def create_professional(professional: Professional) -> None:
     """Store a new professional and claim its identities, all or nothing, in ONE transaction:
 

@@ -7,7 +7,7 @@ registration and the workflow.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -18,7 +18,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.data import audit
+from sevamitra.data import audit, pages
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import ProfessionalModel, VerificationRequestModel
 from sevamitra.data.professionals import get_professional
@@ -199,6 +199,7 @@ def open_request(
         district=district,
         requested_at=iso(now),
         pending=PENDING,
+        pending_district=district,
         state=RequestState.PENDING,
         task_token=task_token,
         execution=execution,
@@ -263,6 +264,7 @@ def record_answer(
         VerificationRequestModel.case_refs.set(cast(Any, case_refs)),  # pynamodb types lists of attributes
         VerificationRequestModel.answered_at.set(answered_at),
         VerificationRequestModel.pending.remove(),
+        VerificationRequestModel.pending_district.remove(),
         VerificationRequestModel.task_token.remove(),
     ]
     if remarks:
@@ -292,6 +294,7 @@ def close_request(request_id: str, reason: str, now: datetime) -> bool:
                     VerificationRequestModel.closed_at.set(iso(now)),
                     VerificationRequestModel.closed_reason.set(reason),
                     VerificationRequestModel.pending.remove(),
+                    VerificationRequestModel.pending_district.remove(),
                     VerificationRequestModel.task_token.remove(),
                 ],
                 condition=VerificationRequestModel.state == RequestState.PENDING,
@@ -303,10 +306,16 @@ def close_request(request_id: str, reason: str, now: datetime) -> bool:
     return False
 
 
-def list_pending(limit: int) -> list[RequestView]:
-    """Unanswered requests, oldest first (the sparse ``pending`` index)."""
-    with dependency_errors("Listing pending verification requests"):
-        items: Iterable[VerificationRequestModel] = VerificationRequestModel.pending_index.query(
-            PENDING, scan_index_forward=True, limit=limit
-        )
-        return [_request_view(item) for item in items]
+def list_pending(
+    district: str | None, *, limit: int, state: Mapping[str, Any] | None
+) -> pages.Page[RequestView]:
+    """Unanswered requests, newest first: all of them (the sparse ``pending`` index) or one
+    district's (the sparse ``pending_by_district`` index)."""
+    partition = (
+        pages.Partition(VerificationRequestModel.pending_by_district, district)
+        if district is not None
+        else pages.Partition(VerificationRequestModel.pending_index, PENDING)
+    )
+    return pages.newest_first(
+        [partition], limit, state, lambda raw: _request_view(VerificationRequestModel.from_raw_data(raw))
+    )

@@ -15,7 +15,7 @@ the answer depends on it (``agency_of`` is passed in, the repository by default)
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sevamitra.domain.professionals import Agency, Professional
 from sevamitra.edge.auth import Caller
@@ -108,3 +108,49 @@ def require_agency_member(caller: Caller, agency: Agency | None) -> Agency:
     if agency is None or not may_act_for_agency(caller, agency):
         raise Forbidden(message="Only members of an approved agency may do this.")
     return agency
+
+
+# --- what an account acts for, as list partitions -----------------------------------------------
+
+
+class ActsFor(NamedTuple):
+    """Whom an account acts for, as the keys the list indexes of bookings and complaints hold:
+    its own professional (``account_sub``), the professionals it registered (``registered_by``,
+    itself included when self-registered) and those of the approved agencies it is a member of.
+    Exactly ``is_manager``'s rule, for every professional at once. (Agencies are found by their
+    owner: no route adds other members yet; a route that does must index them too.)"""
+
+    professional_ids: tuple[str, ...] = ()
+    registrar_subs: tuple[str, ...] = ()
+    agency_ids: tuple[str, ...] = ()
+
+    def partitions(self) -> tuple[tuple[str, str], ...]:
+        """``(index name, key value)`` pairs: the same names on bookings and complaints."""
+        return (
+            *(("by_professional", pid) for pid in self.professional_ids),
+            *(("by_registrar", sub) for sub in self.registrar_subs),
+            *(("by_agency", agency_id) for agency_id in self.agency_ids),
+        )
+
+
+def acts_for(
+    caller: Caller,
+    *,
+    own_professional: Callable[[str], str | None] | None = None,
+    owned_agency: Callable[[str], str | None] | None = None,
+    agency_of: AgencyLoader | None = None,
+) -> ActsFor:
+    """Whom ``caller`` acts for (the look-ups default to the repositories)."""
+    if own_professional is None or owned_agency is None:
+        from sevamitra.data import accounts
+
+        own_professional = own_professional or accounts.professional_id_of
+        owned_agency = owned_agency or accounts.agency_id_of
+    professional_id = own_professional(caller.sub)
+    agency_id = owned_agency(caller.sub)
+    agency = (agency_of or _default_agency_loader())(agency_id) if agency_id else None
+    return ActsFor(
+        professional_ids=(professional_id,) if professional_id else (),
+        registrar_subs=(caller.sub,),
+        agency_ids=(agency.id,) if may_act_for_agency(caller, agency) and agency else (),
+    )

@@ -35,6 +35,21 @@ CANCELLABLE_STATUSES = frozenset({BookingStatus.REQUESTED, BookingStatus.ACCEPTE
 AWAITING_ACCEPT = "requested"
 
 
+class CancelledBy(StrEnum):
+    """Who cancelled: the booking's citizen (an employer when the account books as one), its
+    professional's side, or the system."""
+
+    CITIZEN = "citizen"
+    EMPLOYER = "employer"
+    PROFESSIONAL = "professional"
+    SYSTEM = "system"
+
+
+# While a booking is in one of these, its two sides see each other's contact (API.md): from
+# acceptance until the booking ends.
+CONTACT_STATUSES = frozenset({BookingStatus.ACCEPTED, BookingStatus.IN_PROGRESS})
+
+
 class EngagementKind(StrEnum):
     TASK = "task"
     DAILY_WAGE = "daily_wage"
@@ -117,12 +132,18 @@ class Booking(Model):
     id: str
     status: BookingStatus
     citizen_sub: str
+    # The citizen's mobile as their sign-in gave it (10 digits for an Indian number).
+    citizen_mobile: str | None = None
     professional_id: str
+    # Copied from the professional at booking time: who registered them and their agency.
+    registrar_sub: str | None = None
+    agency_id: str | None = None
     service_id: str
     fee_paise: int
     duration_minutes: int
     lat: float
     lng: float
+    address: str | None = None
     engagement: Engagement
     start_code_hash: str
     start_attempts: int = 0
@@ -133,7 +154,7 @@ class Booking(Model):
     complaint_ids: frozenset[str] = frozenset()
     rating: Rating | None = None
     amount_collected_paise: int | None = None
-    cancelled_by: str | None = None
+    cancelled_by: str | None = None  # CancelledBy
     created_at: str
     updated_at: str
     accepted_at: str | None = None

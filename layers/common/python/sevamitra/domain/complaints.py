@@ -56,6 +56,9 @@ class Complaint(Model):
     amount_paid_paise: int | None = None
     fee_paise: int
     district: str | None = None
+    # Copied from the professional when the complaint opens: who registered them, their agency.
+    registrar_sub: str | None = None
+    agency_id: str | None = None
     opened_by: OpenedBy
     due_by: str
     response: dict[str, Any] | None = None
@@ -81,6 +84,8 @@ def new_complaint(
     amount_paid_paise: int | None = None,
     district: str | None = None,
     complaint_id: str | None = None,
+    registrar_sub: str | None = None,
+    agency_id: str | None = None,
 ) -> Complaint:
     """An open complaint whose SLA clock starts ``now`` and runs ``sla_s`` seconds."""
     at = iso(now)
@@ -95,6 +100,8 @@ def new_complaint(
         amount_paid_paise=amount_paid_paise,
         fee_paise=fee_paise,
         district=district,
+        registrar_sub=registrar_sub,
+        agency_id=agency_id,
         opened_by=opened_by,
         due_by=iso(now + timedelta(seconds=sla_s)),
         created_at=at,

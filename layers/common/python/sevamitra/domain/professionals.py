@@ -114,6 +114,9 @@ class Professional(Model):
     aadhaar_last4: str
     mobile_hash: str
     mobile_last4: str
+    # The registered mobile (absent on records made before it was kept): only the citizen of an
+    # accepted booking sees it; every other view shows ``mobile_last4``.
+    mobile: str | None = None
     services: list[str]
     lat: float
     lng: float
@@ -131,6 +134,18 @@ class Professional(Model):
     @property
     def rating(self) -> float | None:
         return round(self.rating_sum / self.rating_count, 2) if self.rating_count else None
+
+    @property
+    def verified_at(self) -> str | None:
+        """When the decision that verified them was made, while they are verified."""
+        if self.status is not ProfessionalStatus.VERIFIED:
+            return None
+        decisions = [
+            event.at
+            for event in self.verification.history
+            if event.stage == VerificationStage.DECISION and event.outcome == ProfessionalStatus.VERIFIED
+        ]
+        return max(decisions) if decisions else None
 
     def as_item_fields(self) -> dict[str, Any]:
         """Plain values for storage (enums as strings, nested models as dicts)."""

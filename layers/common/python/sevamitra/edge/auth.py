@@ -7,6 +7,7 @@ rendered both as ``"a,b"`` and as ``"[a b]"``, so both are parsed.
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 from sevamitra.edge.errors import Forbidden, Unauthorized
@@ -14,11 +15,24 @@ from sevamitra.edge.errors import Forbidden, Unauthorized
 OFFICERS = "officers"
 EMPLOYERS = "employers"
 
+_INDIAN_MOBILE = re.compile(r"\+91([6-9][0-9]{9})")
+
 
 class Caller(NamedTuple):
     sub: str
     groups: frozenset[str]
     username: str | None = None
+    # The ID token's ``phone_number`` claim (E.164): how the other side of a booking reaches them.
+    phone_number: str | None = None
+
+    @property
+    def mobile(self) -> str | None:
+        """The phone number as the API shows mobiles: 10 digits for an Indian number, else as
+        Cognito holds it; None without one."""
+        if not self.phone_number:
+            return None
+        found = _INDIAN_MOBILE.fullmatch(self.phone_number)
+        return found.group(1) if found else self.phone_number
 
     @property
     def is_officer(self) -> bool:
@@ -61,4 +75,5 @@ def caller_from_event(event: dict[str, Any]) -> Caller:
         sub=str(sub),
         groups=parse_groups(claims.get("cognito:groups")),
         username=claims.get("cognito:username"),
+        phone_number=claims.get("phone_number") or None,
     )

@@ -140,6 +140,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "यह पेशेवर इस बुकिंग के लिए उपलब्ध नहीं है।",
     ),
     "invalid_transition": ("That step is not allowed now.", "यह कदम अभी संभव नहीं है।"),
+    "already_rated": ("This booking has already been rated.", "इस बुकिंग को पहले ही रेटिंग दी जा चुकी है।"),
     "complaint_exists": (
         "An open complaint of this kind already exists for this booking.",
         "इस बुकिंग पर इस प्रकार की शिकायत पहले से खुली है।",

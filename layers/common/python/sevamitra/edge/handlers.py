@@ -18,6 +18,7 @@ already imports, so a cold start loads no more of Powertools.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -42,7 +43,16 @@ def idempotency_key(request: Request) -> str | None:
     return header_key(request.headers)
 
 
+def link_maker(request: Request) -> Callable[[str], str]:
+    """Absolute URLs on the API this request reached (``sevamitra.edge.links``)."""
+    from sevamitra.edge.links import public_url
+
+    return partial(public_url, request.resolved_event.raw_event)
+
+
 CallerDep = Annotated[Caller, Depends(current_caller)]
+# ``links("/professionals/pro_1/card")``: that path as an absolute URL of this API.
+Links = Annotated[Callable[[str], str], Depends(link_maker)]
 IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
 PathId = Annotated[EntityId, Path()]
 
