@@ -43,18 +43,18 @@ def pending(api: Api, limit: int = 20, **query: str) -> list[list[dict]]:
 
 
 def test_the_queue_pages_past_100_newest_first(aws: LocalResources, api: Api) -> None:
-    made = open_requests(105, "Lucknow")
+    made = open_requests(105, "lucknow")
     pages = pending(api, limit=100)
     assert [len(page) for page in pages] == [100, 5]
     assert [r["request_id"] for page in pages for r in page] == made[::-1]
 
 
 def test_one_districts_requests_and_only_while_unanswered(aws: LocalResources, api: Api) -> None:
-    lucknow = open_requests(3, "Lucknow")
-    agra = open_requests(2, "Agra", first_minute=10)
+    lucknow = open_requests(3, "lucknow")
+    agra = open_requests(2, "agra", first_minute=10)
     pages = pending(api, limit=2, district="Lucknow")
     assert [[r["request_id"] for r in page] for page in pages] == [lucknow[:0:-1], lucknow[:1]]
-    assert {r["district"] for page in pages for r in page} == {"Lucknow"}
+    assert {r["district"] for page in pages for r in page} == {"lucknow"}
     every = [r["request_id"] for page in pending(api) for r in page]
     assert every == [*agra[::-1], *lucknow[::-1]]
 
@@ -73,7 +73,7 @@ def test_a_cursor_we_did_not_issue_is_422(aws: LocalResources, api: Api, cursor:
 
 
 def test_a_cursor_is_bound_to_its_district_and_officer(aws: LocalResources, api: Api) -> None:
-    open_requests(3, "Lucknow")
+    open_requests(3, "lucknow")
     first = api("GET", "/verification/requests", claims=OFFICER, query={"limit": "1", "district": "Lucknow"})
     cursor = first.body["next_cursor"]
     for claims, query in (

@@ -27,7 +27,8 @@ from complaint.models import (
     ResponseIn,
     ResponseOut,
 )
-from sevamitra.domain.types import Aadhaar, Mobile, ShortText
+from sevamitra.domain.districts import DistrictCode
+from sevamitra.domain.types import Aadhaar, Mobile
 from sevamitra.edge.api import make_resolver
 from sevamitra.edge.handlers import CallerDep, IdempotencyKey, PathId, created, created_as, idempotent_created
 from sevamitra.edge.paging import DEFAULT_LIMIT, PageCursor, PageLimit
@@ -53,7 +54,9 @@ def open_complaint(
 def list_complaints(
     caller: CallerDep,
     status: Annotated[ComplaintStatusIn | None, Query()] = None,
-    district: Annotated[ShortText | None, Query()] = None,
+    district: Annotated[
+        DistrictCode | None, Query(description="A district code or its English or Hindi name")
+    ] = None,
     kind: Annotated[ComplaintKindIn | None, Query()] = None,
     overdue: Annotated[
         bool,

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sevamitra.domain.types import ShortText
+from sevamitra.domain.districts import DistrictCode
 from sevamitra.edge import signing
 from sevamitra.edge.api import make_resolver
 from sevamitra.edge.handlers import CallerDep
@@ -62,7 +62,9 @@ def police_callback(callback: CallbackIn) -> CallbackOut:
 def pending_requests(
     caller: CallerDep,
     status: Annotated[Literal["pending"], Query()] = "pending",
-    district: Annotated[ShortText | None, Query()] = None,
+    district: Annotated[
+        DistrictCode | None, Query(description="A district code or its English or Hindi name")
+    ] = None,
     limit: PageLimit = DEFAULT_LIMIT,
     cursor: PageCursor = None,
 ) -> PendingRequestsOut:
