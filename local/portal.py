@@ -1,0 +1,106 @@
+"""The web portal as ``make dev`` serves it, at ``/app/`` on the gateway's own origin: the built
+files of ``web/dist`` (``make web``), ``config.json`` made from the stack's outputs, and, for any
+other path under ``/app/`` without a file extension, ``index.html`` (the portal's own routes).
+Headers as CloudFront sends them in AWS: the same Content-Security-Policy and security headers
+(``infra/portal_policy.py``), a year's cache for hashed assets, no-cache for the rest."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from http import HTTPStatus
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from infra import portal_policy
+from local.paths import ROOT
+
+DIST = ROOT / "web" / "dist"
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    ".txt": "text/plain; charset=utf-8",
+    ".webmanifest": "application/manifest+json",
+}
+NOT_BUILT = "The portal is not built: run `make web` (npm ci and vite build in web/), then reload.\n"
+
+
+def portal_config(outputs: dict[str, Any]) -> dict[str, Any]:
+    """``config.json`` for a stack's outputs: where the API and the Cognito user pool are."""
+    pool_id = str(outputs["UserPoolId"])
+    cognito = {
+        "region": str(outputs.get("Region") or pool_id.split("_")[0]),
+        "userPoolId": pool_id,
+        "clientId": str(outputs["UserPoolClientId"]),
+    }
+    if outputs.get("AwsEndpointUrl"):
+        cognito["endpoint"] = str(outputs["AwsEndpointUrl"]).rstrip("/") + "/"
+    return {"apiUrl": str(outputs["ApiUrl"]).rstrip("/"), "cognito": cognito, "languages": ["hi", "en"]}
+
+
+class PortalSite:
+    """Answers GET and HEAD under ``/app/``: (status, body, headers)."""
+
+    def __init__(
+        self, config: dict[str, Any], *, root: Path = DIST, connect_to: tuple[str, ...] = ()
+    ) -> None:
+        self.root = root.resolve()
+        self.config_body = json.dumps(config, ensure_ascii=False).encode()
+        self.headers = [
+            ("Content-Security-Policy", portal_policy.content_security_policy(connect_to, https_only=False)),
+            ("X-Content-Type-Options", "nosniff"),
+            ("X-Frame-Options", "DENY"),
+            ("Referrer-Policy", portal_policy.REFERRER_POLICY),
+            ("Permissions-Policy", portal_policy.PERMISSIONS_POLICY),
+        ]
+
+    @staticmethod
+    def serves(path: str) -> bool:
+        return path == portal_policy.PORTAL_PATH.rstrip("/") or path.startswith(portal_policy.PORTAL_PATH)
+
+    def respond(self, method: str, path: str) -> tuple[int, bytes, list[tuple[str, str]]]:
+        status, body, headers = self._answer(method, path)
+        return status, body, [*headers, *self.headers]
+
+    def _answer(self, method: str, path: str) -> tuple[int, bytes, list[tuple[str, str]]]:
+        if method not in ("GET", "HEAD"):
+            return HTTPStatus.METHOD_NOT_ALLOWED, b"", [("Allow", "GET, HEAD")]
+        if path == portal_policy.PORTAL_PATH.rstrip("/"):
+            return HTTPStatus.MOVED_PERMANENTLY, b"", [("Location", portal_policy.PORTAL_PATH)]
+        relative = path[len(portal_policy.PORTAL_PATH) :]
+        if relative == "config.json":
+            return self._file(self.config_body, ".json", portal_policy.NO_CACHE)
+        if not (self.root / "index.html").is_file():
+            return (
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                NOT_BUILT.encode(),
+                [("Content-Type", CONTENT_TYPES[".txt"])],
+            )
+        target = self._inside(relative)
+        if target is not None and target.is_file():
+            cache = (
+                portal_policy.IMMUTABLE_CACHE if relative.startswith("assets/") else portal_policy.NO_CACHE
+            )
+            return self._file(target.read_bytes(), target.suffix, cache)
+        if PurePosixPath(relative).suffix:
+            return HTTPStatus.NOT_FOUND, b"Not found\n", [("Content-Type", CONTENT_TYPES[".txt"])]
+        # A route of the portal itself (/app/bookings/123): the page that knows it.
+        return self._file((self.root / "index.html").read_bytes(), ".html", portal_policy.NO_CACHE)
+
+    def _inside(self, relative: str) -> Path | None:
+        """The file ``relative`` names under the root (``index.html`` for the root), or None when
+        the path would leave it."""
+        candidate = (self.root / (relative or "index.html")).resolve()
+        return candidate if candidate.is_relative_to(self.root) else None
+
+    def _file(self, body: bytes, suffix: str, cache: str) -> tuple[int, bytes, list[tuple[str, str]]]:
+        content_type = (
+            CONTENT_TYPES.get(suffix) or mimetypes.guess_type(f"x{suffix}")[0] or "application/octet-stream"
+        )
+        return HTTPStatus.OK, body, [("Content-Type", content_type), ("Cache-Control", cache)]

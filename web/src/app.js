@@ -1,0 +1,56 @@
+// The routes of the portal: which screen each path shows, and which need a signed-in account.
+import { html } from 'htm/preact';
+import { useEffect } from 'preact/hooks';
+import * as api from './api.js';
+import { Layout } from './components/Layout.js';
+import { language } from './i18n.js';
+import { matchPath, navigate, route } from './router.js';
+import { ConfirmSignUp } from './screens/ConfirmSignUp.js';
+import { Home } from './screens/Home.js';
+import { NotFound } from './screens/NotFound.js';
+import { Services } from './screens/Services.js';
+import { SignIn } from './screens/SignIn.js';
+import { SignUp } from './screens/SignUp.js';
+import { session, setMe } from './session.js';
+import { useStore } from './store.js';
+
+const PUBLIC = false;
+const SIGNED_IN = true;
+
+// [path, screen, needs sign-in]
+export const ROUTES = [
+  ['/', Home, PUBLIC],
+  ['/services', Services, PUBLIC],
+  ['/sign-in', SignIn, PUBLIC],
+  ['/sign-up', SignUp, PUBLIC],
+  ['/sign-up/confirm', ConfirmSignUp, PUBLIC],
+];
+
+function resolve(path) {
+  for (const [pattern, screen, signedIn] of ROUTES) {
+    const params = matchPath(pattern, path);
+    if (params) return { screen, params, signedIn };
+  }
+  return { screen: NotFound, params: {}, signedIn: false };
+}
+
+export function App() {
+  const { path, query } = useStore(route);
+  const current = useStore(session);
+  const lang = useStore(language);
+  const { screen: Screen, params, signedIn } = resolve(path);
+  const blocked = signedIn && !current;
+
+  useEffect(() => {
+    if (blocked) {
+      const next = `${path}${query.toString() ? `?${query}` : ''}`;
+      navigate('/sign-in', { params: { next }, replace: true });
+    }
+  }, [blocked, path]);
+
+  useEffect(() => {
+    if (current && !current.me) api.me().then(setMe, () => {});
+  }, [current?.idToken]);
+
+  return html`<${Layout} lang=${lang}>${blocked ? null : html`<${Screen} key=${path} params=${params} query=${query} />`}<//>`;
+}

@@ -1,0 +1,24 @@
+// The one build serves every stage: where the API and Cognito are comes from config.json beside
+// index.html (written by make dev locally, by the CDK deployment in AWS), never from the build.
+let loaded = null;
+
+export async function loadConfig() {
+  const response = await fetch(`${import.meta.env.BASE_URL}config.json`, { cache: 'no-store' });
+  if (!response.ok) throw new Error(`config.json: ${response.status}`);
+  const config = await response.json();
+  for (const key of ['apiUrl', 'cognito']) {
+    if (!config[key]) throw new Error(`config.json has no ${key}`);
+  }
+  loaded = {
+    pollSeconds: 3,
+    languages: ['hi', 'en'],
+    ...config,
+    apiUrl: config.apiUrl.replace(/\/+$/, ''),
+  };
+  return loaded;
+}
+
+export function config() {
+  if (!loaded) throw new Error('config.json not loaded yet');
+  return loaded;
+}
