@@ -5,9 +5,17 @@ import * as api from './api.js';
 import { Layout } from './components/Layout.js';
 import { language } from './i18n.js';
 import { matchPath, navigate, route } from './router.js';
+import { Booking } from './screens/Booking.js';
+import { BookingList } from './screens/BookingList.js';
+import { ChooseLocation } from './screens/ChooseLocation.js';
+import { Complain } from './screens/Complain.js';
+import { Complaint } from './screens/Complaint.js';
+import { ConfirmBooking } from './screens/ConfirmBooking.js';
 import { ConfirmSignUp } from './screens/ConfirmSignUp.js';
 import { Home } from './screens/Home.js';
 import { NotFound } from './screens/NotFound.js';
+import { Professionals } from './screens/Professionals.js';
+import { Rate } from './screens/Rate.js';
 import { Services } from './screens/Services.js';
 import { SignIn } from './screens/SignIn.js';
 import { SignUp } from './screens/SignUp.js';
@@ -24,6 +32,14 @@ export const ROUTES = [
   ['/sign-in', SignIn, PUBLIC],
   ['/sign-up', SignUp, PUBLIC],
   ['/sign-up/confirm', ConfirmSignUp, PUBLIC],
+  ['/book/:service', ChooseLocation, PUBLIC],
+  ['/book/:service/pros', Professionals, SIGNED_IN],
+  ['/book/:service/confirm', ConfirmBooking, SIGNED_IN],
+  ['/bookings', () => html`<${BookingList} role="citizen" />`, SIGNED_IN],
+  ['/bookings/:id', Booking, SIGNED_IN],
+  ['/bookings/:id/rate', Rate, SIGNED_IN],
+  ['/bookings/:id/complain', Complain, SIGNED_IN],
+  ['/complaints/:id', Complaint, SIGNED_IN],
 ];
 
 function resolve(path) {
