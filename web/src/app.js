@@ -14,7 +14,12 @@ import { ConfirmBooking } from './screens/ConfirmBooking.js';
 import { ConfirmSignUp } from './screens/ConfirmSignUp.js';
 import { Home } from './screens/Home.js';
 import { NotFound } from './screens/NotFound.js';
+import { ProBooking } from './screens/ProBooking.js';
+import { ProCard, PublicCard } from './screens/ProCard.js';
+import { ProDocuments } from './screens/ProDocuments.js';
+import { ProHome } from './screens/ProHome.js';
 import { Professionals } from './screens/Professionals.js';
+import { ProRegister } from './screens/ProRegister.js';
 import { Rate } from './screens/Rate.js';
 import { Services } from './screens/Services.js';
 import { SignIn } from './screens/SignIn.js';
@@ -32,6 +37,7 @@ export const ROUTES = [
   ['/sign-in', SignIn, PUBLIC],
   ['/sign-up', SignUp, PUBLIC],
   ['/sign-up/confirm', ConfirmSignUp, PUBLIC],
+  ['/card/:id', PublicCard, PUBLIC],
   ['/book/:service', ChooseLocation, PUBLIC],
   ['/book/:service/pros', Professionals, SIGNED_IN],
   ['/book/:service/confirm', ConfirmBooking, SIGNED_IN],
@@ -40,6 +46,12 @@ export const ROUTES = [
   ['/bookings/:id/rate', Rate, SIGNED_IN],
   ['/bookings/:id/complain', Complain, SIGNED_IN],
   ['/complaints/:id', Complaint, SIGNED_IN],
+  ['/pro', ProHome, SIGNED_IN],
+  ['/pro/register', ProRegister, SIGNED_IN],
+  ['/pro/documents', ProDocuments, SIGNED_IN],
+  ['/pro/requests', () => html`<${BookingList} role="professional" />`, SIGNED_IN],
+  ['/pro/bookings/:id', ProBooking, SIGNED_IN],
+  ['/pro/card', ProCard, SIGNED_IN],
 ];
 
 function resolve(path) {
