@@ -108,10 +108,11 @@ load: install ## load and races on loopback (own local stack), then the stored d
 DEPLOY_CONTEXT = --context stage=$(STAGE) $(if $(ALARM_EMAIL),--context alarm_email=$(ALARM_EMAIL)) \
 	$(if $(ALLOWED_ORIGINS),--context allowed_origins=$(ALLOWED_ORIGINS))
 
-deploy: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## deploy the stage STAGE (default dev) to the current AWS account (docs/deploy.md)
+deploy: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp web ## deploy the stage STAGE (default dev) to the current AWS account, then publish the portal (docs/deploy.md)
 	mkdir -p .local
 	npx cdk deploy SevaMitra-$(STAGE) $(DEPLOY_CONTEXT) $(foreach p,$(PARAMETERS),--parameters SevaMitra-$(STAGE):$(p)) \
 		--require-approval broadening --outputs-file .local/outputs-$(STAGE).json
+	$(PY) -m infra.publish_portal .local/outputs-$(STAGE).json
 
 diff: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## what `make deploy` would change in the stage STAGE
 	npx cdk diff SevaMitra-$(STAGE) $(DEPLOY_CONTEXT)

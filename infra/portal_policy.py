@@ -5,7 +5,9 @@ the documents bucket (presigned uploads); nothing may frame it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from pathlib import PurePosixPath
+from typing import Any
 
 # Under this path the portal is served, locally and from CloudFront (web/vite.config.js `base`).
 PORTAL_PATH = "/app/"
@@ -14,6 +16,20 @@ PORTAL_PATH = "/app/"
 # config.json: always revalidated, so a deployment or a new config is seen at once.
 IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
 NO_CACHE = "no-cache"
+
+# What a file of the build is served as, by its extension.
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    ".txt": "text/plain; charset=utf-8",
+    ".webmanifest": "application/manifest+json",
+}
 
 PERMISSIONS_POLICY = "geolocation=(self), microphone=(), payment=(), usb=()"
 REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -39,3 +55,26 @@ def content_security_policy(connect_to: Iterable[str], *, https_only: bool) -> s
     if https_only:
         directives.append("upgrade-insecure-requests")
     return "; ".join(directives)
+
+
+def cache_control(relative_path: str) -> str:
+    """The Cache-Control of a file of the build (``assets/index-abc.js``, ``index.html``)."""
+    return IMMUTABLE_CACHE if relative_path.startswith("assets/") else NO_CACHE
+
+
+def content_type(relative_path: str) -> str:
+    return CONTENT_TYPES.get(PurePosixPath(relative_path).suffix, "application/octet-stream")
+
+
+def portal_config(outputs: Mapping[str, Any]) -> dict[str, Any]:
+    """``config.json`` for a stack's outputs (the local stack's or a deployed one's): where the
+    API and the Cognito user pool are; locally, the emulator that answers for Cognito."""
+    pool_id = str(outputs["UserPoolId"])
+    cognito = {
+        "region": str(outputs.get("Region") or pool_id.split("_")[0]),
+        "userPoolId": pool_id,
+        "clientId": str(outputs["UserPoolClientId"]),
+    }
+    if outputs.get("AwsEndpointUrl"):
+        cognito["endpoint"] = str(outputs["AwsEndpointUrl"]).rstrip("/") + "/"
+    return {"apiUrl": str(outputs["ApiUrl"]).rstrip("/"), "cognito": cognito, "languages": ["hi", "en"]}

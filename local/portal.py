@@ -7,7 +7,6 @@ Headers as CloudFront sends them in AWS: the same Content-Security-Policy and se
 from __future__ import annotations
 
 import json
-import mimetypes
 from http import HTTPStatus
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -16,32 +15,10 @@ from infra import portal_policy
 from local.paths import ROOT
 
 DIST = ROOT / "web" / "dist"
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".json": "application/json",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".ico": "image/x-icon",
-    ".woff2": "font/woff2",
-    ".txt": "text/plain; charset=utf-8",
-    ".webmanifest": "application/manifest+json",
-}
+TEXT = portal_policy.CONTENT_TYPES[".txt"]
 NOT_BUILT = "The portal is not built: run `make web` (npm ci and vite build in web/), then reload.\n"
 
-
-def portal_config(outputs: dict[str, Any]) -> dict[str, Any]:
-    """``config.json`` for a stack's outputs: where the API and the Cognito user pool are."""
-    pool_id = str(outputs["UserPoolId"])
-    cognito = {
-        "region": str(outputs.get("Region") or pool_id.split("_")[0]),
-        "userPoolId": pool_id,
-        "clientId": str(outputs["UserPoolClientId"]),
-    }
-    if outputs.get("AwsEndpointUrl"):
-        cognito["endpoint"] = str(outputs["AwsEndpointUrl"]).rstrip("/") + "/"
-    return {"apiUrl": str(outputs["ApiUrl"]).rstrip("/"), "cognito": cognito, "languages": ["hi", "en"]}
+Answer = tuple[int, bytes, list[tuple[str, str]]]
 
 
 class PortalSite:
@@ -64,34 +41,27 @@ class PortalSite:
     def serves(path: str) -> bool:
         return path == portal_policy.PORTAL_PATH.rstrip("/") or path.startswith(portal_policy.PORTAL_PATH)
 
-    def respond(self, method: str, path: str) -> tuple[int, bytes, list[tuple[str, str]]]:
+    def respond(self, method: str, path: str) -> Answer:
         status, body, headers = self._answer(method, path)
         return status, body, [*headers, *self.headers]
 
-    def _answer(self, method: str, path: str) -> tuple[int, bytes, list[tuple[str, str]]]:
+    def _answer(self, method: str, path: str) -> Answer:
         if method not in ("GET", "HEAD"):
             return HTTPStatus.METHOD_NOT_ALLOWED, b"", [("Allow", "GET, HEAD")]
         if path == portal_policy.PORTAL_PATH.rstrip("/"):
             return HTTPStatus.MOVED_PERMANENTLY, b"", [("Location", portal_policy.PORTAL_PATH)]
         relative = path[len(portal_policy.PORTAL_PATH) :]
         if relative == "config.json":
-            return self._file(self.config_body, ".json", portal_policy.NO_CACHE)
+            return self._file(self.config_body, "config.json")
         if not (self.root / "index.html").is_file():
-            return (
-                HTTPStatus.SERVICE_UNAVAILABLE,
-                NOT_BUILT.encode(),
-                [("Content-Type", CONTENT_TYPES[".txt"])],
-            )
+            return HTTPStatus.SERVICE_UNAVAILABLE, NOT_BUILT.encode(), [("Content-Type", TEXT)]
         target = self._inside(relative)
         if target is not None and target.is_file():
-            cache = (
-                portal_policy.IMMUTABLE_CACHE if relative.startswith("assets/") else portal_policy.NO_CACHE
-            )
-            return self._file(target.read_bytes(), target.suffix, cache)
+            return self._file(target.read_bytes(), relative or "index.html")
         if PurePosixPath(relative).suffix:
-            return HTTPStatus.NOT_FOUND, b"Not found\n", [("Content-Type", CONTENT_TYPES[".txt"])]
+            return HTTPStatus.NOT_FOUND, b"Not found\n", [("Content-Type", TEXT)]
         # A route of the portal itself (/app/bookings/123): the page that knows it.
-        return self._file((self.root / "index.html").read_bytes(), ".html", portal_policy.NO_CACHE)
+        return self._file((self.root / "index.html").read_bytes(), "index.html")
 
     def _inside(self, relative: str) -> Path | None:
         """The file ``relative`` names under the root (``index.html`` for the root), or None when
@@ -99,8 +69,10 @@ class PortalSite:
         candidate = (self.root / (relative or "index.html")).resolve()
         return candidate if candidate.is_relative_to(self.root) else None
 
-    def _file(self, body: bytes, suffix: str, cache: str) -> tuple[int, bytes, list[tuple[str, str]]]:
-        content_type = (
-            CONTENT_TYPES.get(suffix) or mimetypes.guess_type(f"x{suffix}")[0] or "application/octet-stream"
-        )
-        return HTTPStatus.OK, body, [("Content-Type", content_type), ("Cache-Control", cache)]
+    @staticmethod
+    def _file(body: bytes, relative: str) -> Answer:
+        headers = [
+            ("Content-Type", portal_policy.content_type(relative)),
+            ("Cache-Control", portal_policy.cache_control(relative)),
+        ]
+        return HTTPStatus.OK, body, headers

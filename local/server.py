@@ -116,10 +116,11 @@ class LocalStack:
         os.environ["VERIFICATION_STATE_MACHINE_ARN"] = LocalSettings().local_state_machine_arn
 
         # Only now: these create SDK clients or read settings at import.
+        from infra.portal_policy import portal_config
         from local.demo import seed
         from local.gateway import Gateway, cognito_verifier
         from local.lambdas import install_lambda_router
-        from local.portal import PortalSite, portal_config
+        from local.portal import PortalSite
         from local.provision import provision
         from local.scheduler import Scheduler
 

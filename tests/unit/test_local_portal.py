@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from infra import portal_policy
-from local.portal import PortalSite, portal_config
+from infra.portal_policy import portal_config
+from local.portal import PortalSite
 
 OUTPUTS = {
     "ApiUrl": "http://127.0.0.1:3000",
