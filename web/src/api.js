@@ -10,6 +10,12 @@ import { fetchWithRetry, NetworkError } from './http.js';
 import { has, language, t } from './i18n.js';
 import { currentToken, signedOut } from './session.js';
 
+/** What to tell the person about `error`, in the language chosen now. */
+export function errorText(error) {
+  if (error?.messageKey) return t(error.messageKey);
+  return error?.message || t('errors.generic');
+}
+
 function newIdempotencyKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -43,7 +49,7 @@ async function request(method, path, { body, params, auth = true, key } = {}) {
     response = await fetchWithRetry(`${config().apiUrl}${path}${query(params)}`, init, { repeatable });
   } catch (error) {
     if (error instanceof NetworkError) {
-      throw new ApiError({ status: 0, code: 'network', message: t('errors.code.network') });
+      throw new ApiError({ status: 0, code: 'network', message: t('errors.code.network'), messageKey: 'errors.code.network' });
     }
     throw error;
   }
@@ -131,9 +137,14 @@ export async function upload(form, file) {
   try {
     response = await fetchWithRetry(form.url, { method: 'POST', body: data }, { repeatable: true });
   } catch {
-    throw new ApiError({ status: 0, code: 'network', message: t('errors.code.network') });
+    throw new ApiError({ status: 0, code: 'network', message: t('errors.code.network'), messageKey: 'errors.code.network' });
   }
   if (!response.ok) {
-    throw new ApiError({ status: response.status, code: 'upload_refused', message: t('errors.code.upload_refused') });
+    throw new ApiError({
+      status: response.status,
+      code: 'upload_refused',
+      message: t('errors.code.upload_refused'),
+      messageKey: 'errors.code.upload_refused',
+    });
   }
 }

@@ -4,15 +4,17 @@
 
 export class ApiError extends Error {
   /**
-   * status: HTTP status (0: no answer); code: the API's snake_case code; message: for the page;
-   * fields: {field: message}, field being the top-level body or query field a detail's `loc`
-   * names; details: as sent.
+   * status: HTTP status (0: no answer); code: the API's snake_case code; messageKey: the
+   * catalogue key of the page's message (null: `message`, the API's own text, is shown); fields:
+   * {field: catalogue key}, field being the top-level body or query field a detail's `loc`
+   * names; details: as sent. Keys, not text: the page shows them in whatever language is chosen.
    */
-  constructor({ status, code, message, fields = {}, details = [] }) {
+  constructor({ status, code, message, messageKey = null, fields = {}, details = [] }) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.messageKey = messageKey;
     this.fields = fields;
     this.details = details;
   }
@@ -28,10 +30,10 @@ export function fieldOf(loc) {
 }
 
 /**
- * An error answer (status, parsed body or null) as an ApiError, its messages from `catalogue`
- * ({has(key), t(key)}): per field `errors.field.<field>.<type or code>`, else
+ * An error answer (status, parsed body or null) as an ApiError, its messages chosen from
+ * `catalogue` ({has(key), t(key)}): per field `errors.field.<field>.<type or code>`, else
  * `errors.field.<field>`, else `errors.field_invalid`; for the page `errors.code.<code>`, else
- * the API's own message (already in the user's language: the client sends Accept-Language).
+ * the API's own message (in the user's language at the time: the client sends Accept-Language).
  */
 export function toApiError(status, body, catalogue) {
   const { has, t } = catalogue;
@@ -43,11 +45,12 @@ export function toApiError(status, body, catalogue) {
     const field = detail && detail.loc ? fieldOf(detail.loc) : null;
     if (!field || fields[field]) continue;
     const key = [`errors.field.${field}.${detail.type || code}`, `errors.field.${field}`].find(has);
-    fields[field] = t(key || 'errors.field_invalid');
+    fields[field] = key || 'errors.field_invalid';
   }
-  let message;
-  if (has(`errors.code.${code}`)) message = t(`errors.code.${code}`);
-  else if (Object.keys(fields).length) message = t('errors.code.validation_error');
-  else message = error.message || t('errors.generic');
-  return new ApiError({ status, code, message, fields, details });
+  let messageKey = null;
+  if (has(`errors.code.${code}`)) messageKey = `errors.code.${code}`;
+  else if (Object.keys(fields).length) messageKey = 'errors.code.validation_error';
+  else if (!error.message) messageKey = 'errors.generic';
+  const message = messageKey ? t(messageKey) : error.message;
+  return new ApiError({ status, code, message, messageKey, fields, details });
 }

@@ -5,6 +5,7 @@ import * as api from './api.js';
 import { Layout } from './components/Layout.js';
 import { language } from './i18n.js';
 import { matchPath, navigate, route } from './router.js';
+import { BanCheck } from './screens/BanCheck.js';
 import { Booking } from './screens/Booking.js';
 import { BookingList } from './screens/BookingList.js';
 import { ChooseLocation } from './screens/ChooseLocation.js';
@@ -14,6 +15,8 @@ import { ConfirmBooking } from './screens/ConfirmBooking.js';
 import { ConfirmSignUp } from './screens/ConfirmSignUp.js';
 import { Home } from './screens/Home.js';
 import { NotFound } from './screens/NotFound.js';
+import { Officer } from './screens/Officer.js';
+import { OfficerProfessional } from './screens/OfficerProfessional.js';
 import { ProBooking } from './screens/ProBooking.js';
 import { ProCard, PublicCard } from './screens/ProCard.js';
 import { ProDocuments } from './screens/ProDocuments.js';
@@ -52,6 +55,9 @@ export const ROUTES = [
   ['/pro/requests', () => html`<${BookingList} role="professional" />`, SIGNED_IN],
   ['/pro/bookings/:id', ProBooking, SIGNED_IN],
   ['/pro/card', ProCard, SIGNED_IN],
+  ['/officer', Officer, SIGNED_IN],
+  ['/officer/professionals/:id', OfficerProfessional, SIGNED_IN],
+  ['/ban-check', BanCheck, SIGNED_IN],
 ];
 
 function resolve(path) {

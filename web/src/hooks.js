@@ -3,35 +3,38 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api.js';
 import { t } from './i18n.js';
 
+/** A problem with the whole form, not one field: `form.fail({ [PAGE]: key })`. */
+export const PAGE = Symbol('page');
+
 /**
- * A form: `values`, `set(name)` (an input handler), `errors` ({field: message}), `summary` (for
- * the ErrorSummary), `fail(error | {field: message})`, `busy`, and `submit(action)`, which runs
- * `action(values)` once at a time and shows what went wrong.
+ * A form: `values`, `set(name)` (an input handler), `setValue`, `errors` ({field: message}),
+ * `summary` (for the ErrorSummary), `fail(problem)`, `busy`, and `submit(action)`, which runs
+ * `action(values)` once at a time and shows what went wrong. Problems are kept as catalogue keys
+ * and put in words at each render, so switching the language translates them too.
+ *
+ * fail() takes an ApiError (its field keys, else its page message), a Cognito or other Error, or
+ * {field: catalogue key} (with `[PAGE]: key` for a problem with the whole form).
  */
 export function useForm(initial) {
   const [values, setValues] = useState(initial);
-  const [errors, setErrors] = useState({});
-  const [summary, setSummary] = useState([]);
+  const [problems, setProblems] = useState({});
+  const [page, setPage] = useState(null);
   const [busy, setBusy] = useState(false);
 
   const setValue = useCallback((name, value) => setValues((v) => ({ ...v, [name]: value })), []);
   const set = (name) => (event) => setValue(name, event.currentTarget.value);
 
   const fail = (problem) => {
-    if (problem instanceof ApiError || problem?.name === 'CognitoError' || problem?.fields) {
-      const fields = problem.fields || {};
-      setErrors(fields);
-      const entries = Object.entries(fields).map(([field, message]) => ({ field, message }));
-      setSummary(entries.length ? entries : [{ field: null, message: problem.message || t('errors.generic') }]);
-      return;
+    if (problem instanceof ApiError) {
+      setProblems(problem.fields);
+      setPage(problem.messageKey ? { key: problem.messageKey } : { text: problem.message });
+    } else if (problem instanceof Error) {
+      setProblems({});
+      setPage({ key: 'errors.generic' });
+    } else {
+      setProblems(problem);
+      setPage(problem[PAGE] ? { key: problem[PAGE] } : null);
     }
-    if (problem instanceof Error) {
-      setErrors({});
-      setSummary([{ field: null, message: t('errors.generic') }]);
-      return;
-    }
-    setErrors(problem);
-    setSummary(Object.entries(problem).map(([field, message]) => ({ field, message })));
   };
 
   const submit = (action) => async (event) => {
@@ -39,8 +42,8 @@ export function useForm(initial) {
     if (busy) return;
     setBusy(true);
     try {
-      setErrors({});
-      setSummary([]);
+      setProblems({});
+      setPage(null);
       await action(values);
     } catch (problem) {
       fail(problem);
@@ -49,6 +52,10 @@ export function useForm(initial) {
     }
   };
 
+  const errors = Object.fromEntries(Object.entries(problems).map(([field, key]) => [field, t(key)]));
+  const fieldSummary = Object.entries(errors).map(([field, message]) => ({ field, message }));
+  const pageMessage = page && (page.key ? t(page.key) : page.text);
+  const summary = fieldSummary.length ? fieldSummary : pageMessage ? [{ field: null, message: pageMessage }] : [];
   return { values, setValue, set, errors, summary, fail, busy, submit };
 }
 

@@ -38,22 +38,28 @@ test('a 422 gives one message per field, from the catalogue', () => {
   }, catalogue);
   assert.equal(error.status, 422);
   assert.equal(error.message, 'see below');
+  assert.equal(error.messageKey, 'errors.code.validation_error');
+  // Catalogue keys, put in words when the page draws them (in the language chosen then).
   assert.deepEqual(error.fields, {
-    mobile: 'mobile message',
-    aadhaar: 'aadhaar message',
-    location: 'outside UP message',
-    name: 'generic field message',
+    mobile: 'errors.field.mobile',
+    aadhaar: 'errors.field.aadhaar',
+    location: 'errors.field.location.out_of_service_area',
+    name: 'errors.field_invalid',
   });
 });
 
 test('a detail without a type is matched by the error code', () => {
   const error = toApiError(422, { error: { code: 'wrong_start_code', message: 'Wrong', details: [{ loc: ['body', 'start_code'], attempts_left: 4 }] } }, catalogue);
-  assert.deepEqual(error.fields, { start_code: 'wrong code message' });
+  assert.deepEqual(error.fields, { start_code: 'errors.field.start_code.wrong_start_code' });
 });
 
 test('the page message: the catalogue, else the API message, else a generic one', () => {
-  assert.equal(toApiError(409, { error: { code: 'duplicate_identity', message: 'x' } }, catalogue).message, 'already registered');
-  assert.equal(toApiError(409, { error: { code: 'not_in_catalogue', message: 'API says' } }, catalogue).message, 'API says');
+  const known = toApiError(409, { error: { code: 'duplicate_identity', message: 'x' } }, catalogue);
+  assert.equal(known.message, 'already registered');
+  assert.equal(known.messageKey, 'errors.code.duplicate_identity');
+  const unknown = toApiError(409, { error: { code: 'not_in_catalogue', message: 'API says' } }, catalogue);
+  assert.equal(unknown.message, 'API says');
+  assert.equal(unknown.messageKey, null);
   const broken = toApiError(502, null, catalogue);
   assert.equal(broken.code, 'server_error');
   assert.equal(broken.message, 'something went wrong');

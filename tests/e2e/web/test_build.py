@@ -122,13 +122,23 @@ def _code(path: Path) -> str:
 
 
 def test_every_message_a_screen_asks_for_is_in_the_catalogue():
+    # t('key') anywhere; and in screens and components, every 'a.b' string (the keys a form's
+    # problems are given as) but the browser-storage names.
     hi = _catalogue("hi")
-    missing = [
+    asked = [
         (path.name, key)
         for path in SRC.rglob("*.js")
         for key in re.findall(r"\bt\('([a-z_][\w.]*)'", _code(path))
-        if key not in hi
     ]
+    asked += [
+        (path.name, key)
+        for folder in ("screens", "components")
+        for path in (SRC / folder).glob("*.js")
+        for key in re.findall(r"'([a-z_]+(?:\.[A-Za-z_0-9]+)+)'", _code(path))
+        if not key.startswith("sevamitra.")
+    ]
+    assert len(asked) > 100
+    missing = [(name, key) for name, key in asked if key not in hi]
     assert not missing
 
 

@@ -36,6 +36,9 @@ def test_citizen_signs_up_finds_a_plumber_books_follows_rates_and_complains(stac
     expect(summary).to_contain_text("कुछ ठीक करना है")
     expect(summary.get_by_role("link", name=re.compile("10 अंकों का मोबाइल नंबर"))).to_be_visible()
     screens.capture(page, "sign-up-error")
+    page.get_by_role("button", name="English").click()  # the problems follow the language
+    expect(summary.get_by_role("link", name=re.compile("Enter a 10-digit mobile number"))).to_be_visible()
+    page.get_by_role("button", name="हिन्दी").click()
     page.get_by_label("मोबाइल नंबर").fill(mobile.removeprefix("+91"))
     page.get_by_label("नया पासवर्ड").fill(password)
     page.get_by_role("button", name="खाता बनाएँ").click()

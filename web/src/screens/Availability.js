@@ -32,14 +32,14 @@ export function Availability({ professional }) {
   const [answer, setAnswer] = useState(() => lastKnown(professional.id));
   const form = useForm({ online: answer ? (answer.online ? 'yes' : 'no') : '', here: [] });
   const submit = form.submit(async ({ online, here }) => {
-    if (!online) return form.fail({ online: t('availability.missing') });
+    if (!online) return form.fail({ online: 'availability.missing' });
     const body = { online: online === 'yes' };
     if (body.online && here.includes('here')) {
       try {
         const { lat, lng } = await currentPosition();
         body.location = { lat: round(lat), lng: round(lng) };
       } catch (error) {
-        return form.fail({ 'online-here': t(`location.error_${error.reason || 'unavailable'}`) });
+        return form.fail({ 'online-here': `location.error_${error.reason || 'unavailable'}` });
       }
     }
     const result = await api.setAvailability(professional.id, body);

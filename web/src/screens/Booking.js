@@ -43,7 +43,7 @@ export function Booking({ params, query }) {
     await reload();
   });
 
-  if (!booking) return html`<${Page} title=${t('booking.title')}>${error ? html`<${Notice} kind="warning" role="alert">${error.message}<//>` : html`<${Loading} />`}<//>`;
+  if (!booking) return html`<${Page} title=${t('booking.title')}>${error ? html`<${Notice} kind="warning" role="alert">${api.errorText(error)}<//>` : html`<${Loading} />`}<//>`;
   const memo = recall(params.id);
   const code = booking.start_code || memo.start_code;
   const pro = booking.professional;

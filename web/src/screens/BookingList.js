@@ -16,7 +16,7 @@ export function BookingList({ role }) {
   const title = t(role === 'professional' ? 'lists.requests_title' : 'lists.bookings_title');
   return html`
     <${Page} title=${title}>
-      ${error && html`<${Notice} kind="warning" role="alert">${error.message}<//>`}
+      ${error && html`<${Notice} kind="warning" role="alert">${api.errorText(error)}<//>`}
       ${!data && !error && html`<${Loading} />`}
       ${data && data.bookings.length === 0 && html`<p>${t('lists.none')}</p>`}
       ${data && data.bookings.length > 0 && html`

@@ -30,7 +30,7 @@ export function ChooseLocation({ params }) {
       const { lat, lng } = await currentPosition();
       next({ lat: round(lat), lng: round(lng) });
     } catch (error) {
-      form.fail({ 'use-location': t(`location.error_${error.reason || 'unavailable'}`) });
+      form.fail({ 'use-location': `location.error_${error.reason || 'unavailable'}` });
     } finally {
       setLocating(false);
     }
@@ -39,8 +39,8 @@ export function ChooseLocation({ params }) {
   const submit = form.submit(({ district, landmark }) => {
     const problems = {};
     const found = districtByName(district);
-    if (!found) problems.district = t('location.district_missing');
-    if (!landmark.trim()) problems.landmark = t('location.landmark_missing');
+    if (!found) problems.district = 'location.district_missing';
+    if (!landmark.trim()) problems.landmark = 'location.landmark_missing';
     if (Object.keys(problems).length) return form.fail(problems);
     next({ lat: found.lat, lng: found.lng, district: found.en, landmark: landmark.trim() });
   });

@@ -24,12 +24,12 @@ export function Complain({ params }) {
 
   const submit = form.submit(async () => {
     const problems = {};
-    if (!values.kind) problems.kind = t('complain.kind_missing');
+    if (!values.kind) problems.kind = 'complain.kind_missing';
     const paise = values.kind === 'overcharge' ? paiseOf(values.amount) : null;
-    if (values.kind === 'overcharge' && paise === null) problems.amount_paid_paise = t('errors.field.amount_paid_paise');
-    if (!values.description.trim()) problems.description = t('complain.description_missing');
+    if (values.kind === 'overcharge' && paise === null) problems.amount_paid_paise = 'errors.field.amount_paid_paise';
+    if (!values.description.trim()) problems.description = 'complain.description_missing';
     const fileKey = file ? fileProblem(file) : null;
-    if (fileKey) problems.evidence = t(fileKey);
+    if (fileKey) problems.evidence = fileKey;
     if (Object.keys(problems).length) return form.fail(problems);
     // A retry after the complaint was filed only uploads the evidence again.
     let complaint = created;

@@ -21,7 +21,7 @@ import { useStore } from '../store.js';
 function ResponseForm({ complaintId, onDone }) {
   const form = useForm({ text: '' });
   const submit = form.submit(async ({ text }) => {
-    if (!text.trim()) return form.fail({ text: t('complaint.response_missing') });
+    if (!text.trim()) return form.fail({ text: 'complaint.response_missing' });
     await api.respondToComplaint(complaintId, text.trim());
     await onDone();
   });
@@ -39,8 +39,8 @@ function DecisionForm({ complaintId, onDone }) {
   const form = useForm({ decision: '', remarks: '' });
   const submit = form.submit(async ({ decision, remarks }) => {
     const problems = {};
-    if (!decision) problems.decision = t('complaint.decision_missing');
-    if (!remarks.trim()) problems.remarks = t('complaint.remarks_missing');
+    if (!decision) problems.decision = 'complaint.decision_missing';
+    if (!remarks.trim()) problems.remarks = 'complaint.remarks_missing';
     if (Object.keys(problems).length) return form.fail(problems);
     await api.resolveComplaint(complaintId, { decision, remarks: remarks.trim() });
     await onDone();
@@ -61,7 +61,7 @@ function DecisionForm({ complaintId, onDone }) {
 export function Complaint({ params, query }) {
   const me = useStore(session)?.me;
   const { data: complaint, error, reload } = useLoad(() => api.complaint(params.id), [params.id]);
-  if (!complaint) return html`<${Page} title=${t('complaint.title')}>${error ? html`<${Notice} kind="warning" role="alert">${error.message}<//>` : html`<${Loading} />`}<//>`;
+  if (!complaint) return html`<${Page} title=${t('complaint.title')}>${error ? html`<${Notice} kind="warning" role="alert">${api.errorText(error)}<//>` : html`<${Loading} />`}<//>`;
   const concerned = me?.professional_id && me.professional_id === complaint.professional_id;
   const open = complaint.status === 'open' || complaint.status === 'escalated';
   return html`

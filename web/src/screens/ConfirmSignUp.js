@@ -20,7 +20,7 @@ export function ConfirmSignUp({ query }) {
   const form = useForm({ code: '' });
   const submit = form.submit(async ({ code }) => {
     const digits = digitsOf(code);
-    if (!/^\d{4,8}$/.test(digits)) return form.fail({ code: t('confirm.code_missing') });
+    if (!/^\d{4,8}$/.test(digits)) return form.fail({ code: 'confirm.code_missing' });
     try {
       await cognito.confirmSignUp(username, digits);
     } catch (error) {

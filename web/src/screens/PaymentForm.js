@@ -16,7 +16,7 @@ export function PaymentForm({ bookingId, feePaise }) {
   const [answer, setAnswer] = useState(null);
   const submit = form.submit(async ({ amount }) => {
     const paise = paiseOf(amount);
-    if (paise === null) return form.fail({ amount: t('errors.field.amount_paid_paise') });
+    if (paise === null) return form.fail({ amount: 'errors.field.amount_paid_paise' });
     setAnswer(await api.reportPayment(bookingId, paise));
   });
   if (answer) {

@@ -42,7 +42,7 @@ function Start({ booking, onDone }) {
   const form = useForm({ start_code: '' });
   const submit = form.submit(async ({ start_code: code }) => {
     const digits = digitsOf(code);
-    if (!/^\d{6}$/.test(digits)) return form.fail({ start_code: t('errors.field.start_code') });
+    if (!/^\d{6}$/.test(digits)) return form.fail({ start_code: 'errors.field.start_code' });
     await api.startBooking(booking.id, digits);
     await onDone();
   });
@@ -61,7 +61,7 @@ function Complete({ booking, onDone }) {
   const form = useForm({ amount: '' });
   const submit = form.submit(async ({ amount }) => {
     const paise = paiseOf(amount);
-    if (paise === null) return form.fail({ amount_collected_paise: t('errors.field.amount_collected_paise') });
+    if (paise === null) return form.fail({ amount_collected_paise: 'errors.field.amount_collected_paise' });
     await api.completeBooking(booking.id, paise);
     await onDone();
   });
@@ -81,7 +81,7 @@ export function ProBooking({ params }) {
   const { data: service } = useLoad(() => (booking ? serviceById(booking.service_id) : null), [booking?.service_id]);
   const tick = useCallback(() => reload(), [reload]);
   usePolling(tick, config().pollSeconds, booking && ACTIVE.has(booking.status));
-  if (!booking) return html`<${Page} title=${t('pro_booking.title')}>${error ? html`<${Notice} kind="warning" role="alert">${error.message}<//>` : html`<${Loading} />`}<//>`;
+  if (!booking) return html`<${Page} title=${t('pro_booking.title')}>${error ? html`<${Notice} kind="warning" role="alert">${api.errorText(error)}<//>` : html`<${Loading} />`}<//>`;
   return html`
     <${Page} title=${t('pro_booking.title')}>
       <p class="status-line" aria-live="polite">${t('booking.status')}: <${Tag} kind="booking" value=${booking.status} /></p>

@@ -24,7 +24,7 @@ function Qr({ text, label }) {
 
 export function ProCard() {
   const { data: pro, error } = useLoad(myProfessional, []);
-  if (!pro) return html`<${Page} title=${t('card.title')}>${error ? html`<${Notice} kind="warning" role="alert">${error.message}<//>` : html`<${Loading} />`}<//>`;
+  if (!pro) return html`<${Page} title=${t('card.title')}>${error ? html`<${Notice} kind="warning" role="alert">${api.errorText(error)}<//>` : html`<${Loading} />`}<//>`;
   const url = cardUrl(pro.id);
   return html`
     <${Page} title=${t('card.title')}>
@@ -42,7 +42,7 @@ export function ProCard() {
 /** What anyone sees after scanning the QR code (GET /professionals/{id}/card, no sign-in). */
 export function PublicCard({ params }) {
   const { data: card, error } = useLoad(() => api.card(params.id), [params.id]);
-  if (!card) return html`<${Page} title=${t('card.public_title')}>${error ? html`<${Notice} kind="warning" role="alert">${error.message}<//>` : html`<${Loading} />`}<//>`;
+  if (!card) return html`<${Page} title=${t('card.public_title')}>${error ? html`<${Notice} kind="warning" role="alert">${api.errorText(error)}<//>` : html`<${Loading} />`}<//>`;
   return html`
     <${Page} title=${card.name} caption=${t('card.public_title')}>
       <p class="status-line"><${Tag} kind="professional" value=${card.status} /></p>

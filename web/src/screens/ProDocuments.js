@@ -28,7 +28,7 @@ function DocumentUpload({ pro, kind, required, onUploaded }) {
   const id = `file-${kind}`;
   const submit = form.submit(async () => {
     const problem = fileProblem(file);
-    if (problem) return form.fail({ [id]: t(problem) });
+    if (problem) return form.fail({ [id]: problem });
     const slot = await api.requestDocumentUpload(pro.id, { kind, content_type: file.type, size_bytes: file.size });
     await api.upload(slot.upload, file);
     setSent(new Date().toISOString());
@@ -59,7 +59,7 @@ export function ProDocuments() {
     return { pro, services };
   }, []);
   const form = useForm({});
-  if (!data) return html`<${Page} title=${t('documents.title')}>${error ? html`<${Notice} kind="warning" role="alert">${error.message}<//>` : html`<${Loading} />`}<//>`;
+  if (!data) return html`<${Page} title=${t('documents.title')}>${error ? html`<${Notice} kind="warning" role="alert">${api.errorText(error)}<//>` : html`<${Loading} />`}<//>`;
   const { pro, services } = data;
   if (!pro) {
     navigate('/pro', { replace: true });

@@ -41,7 +41,7 @@ export function ProHome({ query }) {
   const tick = useCallback(() => reload(), [reload]);
   usePolling(tick, config().pollSeconds, pro && IN_CHECK.has(pro.status));
   if (loading && !pro) return html`<${Page} title=${t('pro.title')}><${Loading} /><//>`;
-  if (error) return html`<${Page} title=${t('pro.title')}><${Notice} kind="warning" role="alert">${error.message}<//><//>`;
+  if (error) return html`<${Page} title=${t('pro.title')}><${Notice} kind="warning" role="alert">${api.errorText(error)}<//><//>`;
   if (!pro) {
     return html`
       <${Page} title=${t('pro.join_title')}>

@@ -32,14 +32,14 @@ export function ProRegister() {
 
   const submit = form.submit(async () => {
     const problems = {};
-    if (!values.name.trim()) problems.name = t('errors.field.name');
-    if (!/^[6-9]\d{9}$/.test(mobileOf(values.mobile))) problems.mobile = t('errors.field.mobile');
-    if (values.aadhaar.length !== 12) problems.aadhaar = t('errors.field.aadhaar');
-    if (!values.services.length) problems.services = t('pro_register.services_missing');
+    if (!values.name.trim()) problems.name = 'errors.field.name';
+    if (!/^[6-9]\d{9}$/.test(mobileOf(values.mobile))) problems.mobile = 'errors.field.mobile';
+    if (values.aadhaar.length !== 12) problems.aadhaar = 'errors.field.aadhaar';
+    if (!values.services.length) problems.services = 'pro_register.services_missing';
     const district = districtByName(values.district);
-    if (!district) problems.district = t('location.district_missing');
-    if (!values.where) problems.where = t('pro_register.where_missing');
-    if (!values.qualification) problems.qualification = t('pro_register.qualification_missing');
+    if (!district) problems.district = 'location.district_missing';
+    if (!values.where) problems.where = 'pro_register.where_missing';
+    if (!values.qualification) problems.qualification = 'pro_register.qualification_missing';
     if (Object.keys(problems).length) return form.fail(problems);
     let location = { lat: district.lat, lng: district.lng };
     if (values.where === 'device') {
@@ -47,7 +47,7 @@ export function ProRegister() {
         const here = await currentPosition();
         location = { lat: round(here.lat), lng: round(here.lng) };
       } catch (error) {
-        return form.fail({ where: t(`location.error_${error.reason || 'unavailable'}`) });
+        return form.fail({ where: `location.error_${error.reason || 'unavailable'}` });
       }
     }
     const qualification = { kind: values.qualification, ...(values.qualification !== 'none' && values.title.trim() ? { title: values.title.trim() } : {}) };
@@ -58,9 +58,10 @@ export function ProRegister() {
       );
     } catch (error) {
       // The API's location error is about where, which this form asks as `where`.
-      if (error.fields?.location) error.fields = { ...error.fields, where: error.fields.location, location: undefined };
-      if (error.code === 'out_of_service_area') error.fields = { where: error.message };
-      if (error.fields) error.fields = Object.fromEntries(Object.entries(error.fields).filter(([, m]) => m));
+      if (error.fields?.location) {
+        const { location: where, ...others } = error.fields;
+        error.fields = { ...others, where };
+      }
       throw error;
     }
     setMe(await api.me());

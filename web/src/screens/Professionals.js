@@ -23,7 +23,7 @@ export function Professionals({ params, query }) {
     <${Page} title=${t('pros.title')} caption=${service ? localName(service.name) : ''}>
       <p><${Link} class="back-link" to=${`/book/${params.service}`}>${t('pros.change_location')}<//></p>
       ${loading && !data && html`<${Loading} />`}
-      ${error && html`<${Notice} kind="warning" role="alert">${error.message}<//>`}
+      ${error && html`<${Notice} kind="warning" role="alert">${api.errorText(error)}<//>`}
       ${data && results.length === 0 && html`
         <${Notice} title=${t('pros.none_title')}>
           <p>${t('pros.none_text')}</p>

@@ -13,7 +13,7 @@ import { navigate } from '../router.js';
 export function Rate({ params }) {
   const form = useForm({ stars: '', comment: '' });
   const submit = form.submit(async ({ stars, comment }) => {
-    if (!stars) return form.fail({ stars: t('rate.stars_missing') });
+    if (!stars) return form.fail({ stars: 'rate.stars_missing' });
     await api.rateBooking(params.id, { stars: Number(stars), ...(comment.trim() ? { comment: comment.trim() } : {}) });
     navigate(`/bookings/${params.id}`, { params: { done: 'rated' }, replace: true });
   });

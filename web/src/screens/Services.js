@@ -22,7 +22,7 @@ export function Services({ query }) {
     <${Page} title=${title}>
       <p><${Link} class="back-link" to="/">${t('services.search_again')}<//></p>
       ${loading && !data && html`<${Loading} />`}
-      ${error && html`<${Notice} kind="warning" role="alert">${error.message}<//>`}
+      ${error && html`<${Notice} kind="warning" role="alert">${api.errorText(error)}<//>`}
       ${data && data.length === 0 && html`<${Notice} title=${t('services.none_title')}><p>${t('services.none_text')}</p><//>`}
       ${data && data.length > 0 && html`
         <p>${t('services.choose')}</p>

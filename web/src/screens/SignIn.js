@@ -19,8 +19,8 @@ export function SignIn({ query }) {
   const submit = form.submit(async () => {
     const mobile = mobileOf(values.mobile);
     const problems = {};
-    if (!/^[6-9]\d{9}$/.test(mobile)) problems.mobile = t('errors.field.mobile');
-    if (!values.password) problems.password = t('sign_in.password_missing');
+    if (!/^[6-9]\d{9}$/.test(mobile)) problems.mobile = 'errors.field.mobile';
+    if (!values.password) problems.password = 'sign_in.password_missing';
     if (Object.keys(problems).length) return form.fail(problems);
     try {
       await signIn(`+91${mobile}`, values.password);

@@ -20,8 +20,8 @@ export function SignUp({ query }) {
   const submit = form.submit(async () => {
     const mobile = mobileOf(values.mobile);
     const problems = {};
-    if (!/^[6-9]\d{9}$/.test(mobile)) problems.mobile = t('errors.field.mobile');
-    if (!PASSWORD_RULE.test(values.password)) problems.password = t('errors.cognito.InvalidPasswordException');
+    if (!/^[6-9]\d{9}$/.test(mobile)) problems.mobile = 'errors.field.mobile';
+    if (!PASSWORD_RULE.test(values.password)) problems.password = 'errors.cognito.InvalidPasswordException';
     if (Object.keys(problems).length) return form.fail(problems);
     try {
       await cognito.signUp(`+91${mobile}`, values.password);

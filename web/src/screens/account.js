@@ -1,6 +1,7 @@
 // What the sign-up and sign-in screens share: Cognito's refusals as field messages, and the
 // password of a sign-up in progress (in memory only), so that confirming it signs the user in.
-import { t } from '../i18n.js';
+import { PAGE } from '../hooks.js';
+import { has } from '../i18n.js';
 
 let pending = null;
 
@@ -23,12 +24,11 @@ const FIELD_OF = {
   ExpiredCodeException: 'code',
 };
 
-/** A Cognito error as {field: message} for the form (`fallbackField` for a wrong sign-in). */
+/** A Cognito error as {field: catalogue key} for useForm's fail() (`fallbackField` for a wrong
+sign-in), or a problem with the whole form. */
 export function cognitoProblem(error, fallbackField) {
   const type = error?.type || 'UnknownError';
-  const key = `errors.cognito.${type}`;
-  const message = t(key) === key ? t('errors.cognito.UnknownError') : t(key);
+  const key = has(`errors.cognito.${type}`) ? `errors.cognito.${type}` : 'errors.cognito.UnknownError';
   const field = FIELD_OF[type] || (type === 'NotAuthorizedException' ? fallbackField : null);
-  if (field) return { [field]: message };
-  return { fields: {}, message, name: 'CognitoError' };
+  return field ? { [field]: key } : { [PAGE]: key };
 }
