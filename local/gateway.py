@@ -264,7 +264,9 @@ class Gateway:
         has_body = bool(raw_headers.get("Content-Length", "0") != "0" or raw_headers.get("Transfer-Encoding"))
 
         if self.portal is not None and PortalSite.serves(path):
-            status, content, portal_headers = self.portal.respond(method, path)
+            status, content, portal_headers = self.portal.respond(
+                method, path, raw_headers.get("Accept-Encoding", "")
+            )
             return GatewayResponse(status, content, portal_headers, close=has_body)
 
         matched = match_route(method, path)

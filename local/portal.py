@@ -6,6 +6,7 @@ Headers as CloudFront sends them in AWS: the same Content-Security-Policy and se
 
 from __future__ import annotations
 
+import gzip
 import json
 from http import HTTPStatus
 from pathlib import Path, PurePosixPath
@@ -19,6 +20,8 @@ TEXT = portal_policy.CONTENT_TYPES[".txt"]
 NOT_BUILT = "The portal is not built: run `make web` (npm ci and vite build in web/), then reload.\n"
 
 Answer = tuple[int, bytes, list[tuple[str, str]]]
+# Compressed when the browser accepts it, as CloudFront does (compress=True): text, not images.
+COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".txt", ".webmanifest")
 
 
 class PortalSite:
@@ -41,8 +44,14 @@ class PortalSite:
     def serves(path: str) -> bool:
         return path == portal_policy.PORTAL_PATH.rstrip("/") or path.startswith(portal_policy.PORTAL_PATH)
 
-    def respond(self, method: str, path: str) -> Answer:
+    def respond(self, method: str, path: str, accept_encoding: str = "") -> Answer:
         status, body, headers = self._answer(method, path)
+        compressible = path.endswith(COMPRESSIBLE) or dict(headers).get("Content-Type", "").startswith(
+            "text/html"
+        )
+        if status == HTTPStatus.OK and compressible and "gzip" in accept_encoding.lower():
+            body = gzip.compress(body, compresslevel=6, mtime=0)
+            headers = [*headers, ("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
         return status, body, [*headers, *self.headers]
 
     def _answer(self, method: str, path: str) -> Answer:

@@ -3,6 +3,7 @@ own routes, the cache and security headers; nothing outside web/dist."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -77,6 +78,18 @@ def test_the_portals_own_routes_get_index_html(dist: Path, path: str):
     assert status == 200
     assert b"Seva Mitra" in body
     assert dict(headers)["Cache-Control"] == "no-cache"
+
+
+def test_text_is_gzipped_for_browsers_that_accept_it(dist: Path):
+    status, body, headers = _site(dist).respond("GET", "/app/assets/index-abc123.js", "gzip, deflate, br")
+    assert status == 200
+    assert dict(headers)["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == b"console.log(1)"
+    page = _site(dist).respond("GET", "/app/bookings/1", "gzip")
+    assert gzip.decompress(page[1]).startswith(b"<!doctype html>")
+    plain = _site(dist).respond("GET", "/app/assets/index-abc123.js")
+    assert "Content-Encoding" not in dict(plain[2])
+    assert plain[1] == b"console.log(1)"
 
 
 def test_a_missing_file_is_404_not_the_page(dist: Path):

@@ -3,7 +3,9 @@
 let loaded = null;
 
 export async function loadConfig() {
-  const response = await fetch(`${import.meta.env.BASE_URL}config.json`, { cache: 'no-store' });
+  // index.html preloads it (in parallel with the script); it is served with no-cache, so a new
+  // deployment's config is always revalidated.
+  const response = await fetch(`${import.meta.env.BASE_URL}config.json`);
   if (!response.ok) throw new Error(`config.json: ${response.status}`);
   const config = await response.json();
   for (const key of ['apiUrl', 'cognito']) {

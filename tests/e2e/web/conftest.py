@@ -15,23 +15,22 @@ none of them the tests skip, saying so.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Error, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Error, Page, ViewportSize, expect, sync_playwright
 
+from local.client.browser import chromium_path
 from local.paths import ROOT
 from tests.e2e.conftest import Stack
 
 DIST = ROOT / "web" / "dist"
 AXE_JS = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "build" / "screenshots"
-VIEWPORT = {"width": 360, "height": 740}
+VIEWPORT: ViewportSize = {"width": 360, "height": 740}
 # Lucknow's district headquarters, as the portal's district list has it (web/src/data/districts.js).
 LUCKNOW = {"lat": 26.8467, "lng": 80.9462}
 FAILING_IMPACTS = {"serious", "critical"}
@@ -39,13 +38,6 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 TIMEOUT_MS = 10_000
 
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return shutil.which("chromium")
 
 
 @pytest.fixture(scope="session")
