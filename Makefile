@@ -16,7 +16,7 @@ export POWERTOOLS_TRACE_DISABLED ?= true
 LAYER_DIR := build/layer
 LAYER_SOURCES := pyproject.toml infra/layer.py $(shell find layers/common/python/sevamitra data -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
 
-.PHONY: help install dev demo test fuzz check lint format typecheck openapi layer synth bench load deploy diff clean
+.PHONY: help install web browser dev demo test fuzz check lint format typecheck openapi layer synth bench load deploy diff clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,13 +32,37 @@ install: $(STAMP) ## create .venv and install everything pyproject.toml lists
 node_modules/.package-lock.json: package.json
 	npm install --no-audit --no-fund --loglevel=error
 
-dev: install ## serve the API locally on moto with demo data (PORT, default 3000)
+# The web portal (web/): npm packages pinned by web/package-lock.json, built by Vite into web/dist.
+WEB_SOURCES := web/index.html web/vite.config.js $(shell find web/src -type f 2>/dev/null)
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npx --no-install vite build --logLevel warn
+
+web: web/dist/index.html ## build the web portal into web/dist (npm ci, vite build)
+
+# Chromium and a Devanagari font (without one, Hindi is drawn as empty boxes) for the portal's
+# browser tests: installed with apt-get where make runs as root (CI), else explained.
+browser: ## install Chromium and a Devanagari font for the browser tests (apt-get as root; else says how)
+	@if { [ -n "$$CHROMIUM_PATH" ] || [ -x /usr/bin/chromium ]; } && fc-list :lang=hi 2>/dev/null | grep -q .; then \
+		exit 0; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing chromium and fonts-lohit-deva for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-lohit-deva >/dev/null && fc-cache -f; \
+	else \
+		echo "browser tests need Chromium and a Devanagari font: sudo apt-get install chromium fonts-lohit-deva" \
+			"(or .venv/bin/playwright install chromium); without a browser they are skipped"; \
+	fi
+
+dev: install web ## serve the API and the web portal (/app/) locally on moto with demo data (PORT, default 3000)
 	$(PY) -m local.server
 
 demo: install ## the whole story, step by step, against a running `make dev` (DEMO_ARGS="--lang hi" for Hindi)
 	$(PY) -m local.walkthrough $(DEMO_ARGS)
 
-test: install ## run the whole test suite with the branch-coverage floor
+test: install web browser ## run the whole test suite (the portal in a real browser too) with the branch-coverage floor
 	$(PY) -m pytest -n 2 --dist loadfile --cov --cov-report=term
 
 FUZZ_EXAMPLES ?= 500
@@ -73,9 +97,10 @@ synth: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## synthesize
 	npx cdk synth --quiet --context stage=$(STAGE)
 	$(VENV)/bin/cfn-lint --non-zero-exit-code error --ignore-checks W3005 -- cdk.out/*.template.json
 
-bench: install ## run the benchmarks: match cost and cold start (benchmarks/results/*.json)
+bench: install web browser ## run the benchmarks: match cost, cold start, the portal's first load on slow 4G (benchmarks/results/*.json)
 	$(PY) benchmarks/match_bench.py
 	$(PY) benchmarks/cold_start.py
+	$(PY) benchmarks/portal_bench.py
 
 load: install ## load and races on loopback (own local stack), then the stored data's invariants
 	$(PY) benchmarks/load.py
@@ -84,13 +109,14 @@ load: install ## load and races on loopback (own local stack), then the stored d
 DEPLOY_CONTEXT = --context stage=$(STAGE) $(if $(ALARM_EMAIL),--context alarm_email=$(ALARM_EMAIL)) \
 	$(if $(ALLOWED_ORIGINS),--context allowed_origins=$(ALLOWED_ORIGINS))
 
-deploy: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## deploy the stage STAGE (default dev) to the current AWS account (docs/deploy.md)
+deploy: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp web ## deploy the stage STAGE (default dev) to the current AWS account, then publish the portal (docs/deploy.md)
 	mkdir -p .local
 	npx cdk deploy SevaMitra-$(STAGE) $(DEPLOY_CONTEXT) $(foreach p,$(PARAMETERS),--parameters SevaMitra-$(STAGE):$(p)) \
 		--require-approval broadening --outputs-file .local/outputs-$(STAGE).json
+	$(PY) -m infra.publish_portal .local/outputs-$(STAGE).json
 
 diff: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## what `make deploy` would change in the stage STAGE
 	npx cdk diff SevaMitra-$(STAGE) $(DEPLOY_CONTEXT)
 
 clean: ## remove build output (keeps .venv)
-	rm -rf cdk.out build .local .pytest_cache .mypy_cache .ruff_cache .coverage
+	rm -rf cdk.out build .local .pytest_cache .mypy_cache .ruff_cache .coverage web/dist

@@ -1,9 +1,9 @@
 """The CDK app: ``python -m infra.app`` (what ``cdk.json`` runs, from the repository root).
 
 Context: ``stage`` (``dev`` | ``prod``, default ``dev``), ``layer_dir`` (a built layer, default
-``build/layer``: ``make layer``), ``allowed_origins`` (comma-separated, overrides the stage's
-CORS origins of the API and of document uploads), ``alarm_email`` (subscribes an address to the
-alarm topic). cdk-nag's AwsSolutions pack validates every synth.
+``build/layer``: ``make layer``), ``allowed_origins`` (comma-separated: the CORS origins of the
+API and of document uploads, instead of the stage's own portal), ``alarm_email`` (subscribes an
+address to the alarm topic). cdk-nag's AwsSolutions pack validates every synth.
 """
 
 from __future__ import annotations

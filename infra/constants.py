@@ -19,6 +19,8 @@ CONTEXT_LAYER_DIR = "layer_dir"
 CONTEXT_ALLOWED_ORIGINS = "allowed_origins"
 CONTEXT_ALARM_EMAIL = "alarm_email"
 DEFAULT_LAYER_DIR = "build/layer"
+# The portal's build (make web), published after cdk deploy by infra/publish_portal.py.
+PORTAL_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 
 # Functions: sizes and timeouts. API Gateway gives up after 29 s; workflow and scheduled
 # entries run unattended and may page through more items.
@@ -114,7 +116,9 @@ class StageSettings:
     # Tables and log groups: RETAIN (+ deletion protection) in prod, DESTROY in dev.
     removal_policy: RemovalPolicy
     deletion_protection: bool
-    # Browser origins allowed to call the API (CORS) and to POST documents to the bucket.
+    # Browser origins allowed to call the API (CORS) and to POST documents to the bucket. Empty:
+    # exactly the stage's own portal (its CloudFront origin, known at deploy time); the context
+    # ``allowed_origins`` names them instead (a portal served from another domain).
     allowed_origins: tuple[str, ...]
     throttle_rate_limit: int
     throttle_burst_limit: int
@@ -173,7 +177,7 @@ STAGES: dict[str, StageSettings] = {
         log_retention=logs.RetentionDays.TWO_WEEKS,
         removal_policy=RemovalPolicy.DESTROY,
         deletion_protection=False,
-        allowed_origins=("http://localhost:3000", "http://127.0.0.1:3000"),
+        allowed_origins=(),
         throttle_rate_limit=50,
         throttle_burst_limit=100,
         cognito_threat_protection=False,
@@ -184,7 +188,7 @@ STAGES: dict[str, StageSettings] = {
         log_retention=logs.RetentionDays.SIX_MONTHS,
         removal_policy=RemovalPolicy.RETAIN,
         deletion_protection=True,
-        allowed_origins=("https://sevamitra.up.gov.in",),
+        allowed_origins=(),
         throttle_rate_limit=500,
         throttle_burst_limit=1000,
         cognito_threat_protection=True,

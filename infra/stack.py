@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from infra.constructs.functions import Functions
 from infra.constructs.igrs import Igrs
 from infra.constructs.keys import Keys
 from infra.constructs.operations import NotifyAlarms, Operations
+from infra.constructs.portal import Portal
 from infra.constructs.schedules import Schedules
 from infra.constructs.secrets import Secrets
 from infra.constructs.verification import VerificationWorkflow
@@ -38,8 +40,8 @@ from sevamitra.edge.routes import (
 
 
 class SevaMitraStack(Stack):
-    """Tables, documents bucket, user pool, secrets, event bus, the five API functions, the
-    workflow steps (``verification_steps``), the verification workflow and the scheduled jobs.
+    """The web portal, tables, documents bucket, user pool, secrets, event bus, the five API
+    functions, the workflow steps (``verification_steps``), the verification workflow and the scheduled jobs.
 
     The verification workflow (Step Functions, its ASL a file in ``infra/``) is built from
     ``verification_steps`` (``Entry`` -> function) and handed to
@@ -61,6 +63,11 @@ class SevaMitraStack(Stack):
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        # The web portal first: unless the stage names its origins, the API and the document
+        # uploads allow exactly the portal's own origin.
+        self.portal = Portal(self, "Portal", stage=stage)
+        if not stage.allowed_origins:
+            stage = replace(stage, allowed_origins=(self.portal.origin,))
         self.stage = stage
         self.keys = Keys(self, "Keys", stage=stage)
         self.data = Data(self, "Data", stage=stage, key=self.keys.tables)
@@ -106,6 +113,9 @@ class SevaMitraStack(Stack):
             functions=self.api_functions,
             user_pool=self.accounts.user_pool,
         )
+        self.portal.connect_to_api(
+            f"https://{self.api.rest_api.rest_api_id}.execute-api.{self.region}.{self.url_suffix}"
+        )
         self._production_readiness(scheduled_jobs)
         self._outputs()
 
@@ -144,5 +154,8 @@ class SevaMitraStack(Stack):
             ("UserPoolClientId", self.accounts.client.user_pool_client_id, "Cognito app client"),
             ("DocumentsBucket", self.documents.bucket.bucket_name, "Documents bucket"),
             ("PoliceSecretArn", self.secrets.police_key.secret_arn, "Police callback shared key"),
+            ("PortalUrl", self.portal.url, "The web portal (CloudFront)"),
+            ("PortalBucket", self.portal.bucket.bucket_name, "Where make deploy publishes web/dist"),
+            ("PortalDistributionId", self.portal.distribution.distribution_id, "The portal's distribution"),
         ):
             CfnOutput(self, name, value=value, description=description)

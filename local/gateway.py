@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 import jwt
 
 from local import dispatch
+from local.portal import PortalSite
 from local.proxy_events import claims_from_token_payload, match_route, path_exists, rest_event
 from sevamitra.edge.api import MAX_BODY_BYTES, language_of
 from sevamitra.edge.errors import error_body
@@ -236,6 +237,8 @@ class Gateway:
         self._server = _Server((host, port), _RequestHandler)
         self._server.gateway = self
         self._thread: threading.Thread | None = None
+        # The web portal under /app/ (local/portal.py), once the stack knows its outputs.
+        self.portal: PortalSite | None = None
 
     @property
     def url(self) -> str:
@@ -259,6 +262,12 @@ class Gateway:
         path = unquote(url.path) or "/"
         headers = dict(raw_headers.items())
         has_body = bool(raw_headers.get("Content-Length", "0") != "0" or raw_headers.get("Transfer-Encoding"))
+
+        if self.portal is not None and PortalSite.serves(path):
+            status, content, portal_headers = self.portal.respond(
+                method, path, raw_headers.get("Accept-Encoding", "")
+            )
+            return GatewayResponse(status, content, portal_headers, close=has_body)
 
         matched = match_route(method, path)
         if matched is None:

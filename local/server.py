@@ -116,9 +116,11 @@ class LocalStack:
         os.environ["VERIFICATION_STATE_MACHINE_ARN"] = LocalSettings().local_state_machine_arn
 
         # Only now: these create SDK clients or read settings at import.
+        from infra.portal_policy import portal_config
         from local.demo import seed
         from local.gateway import Gateway, cognito_verifier
         from local.lambdas import install_lambda_router
+        from local.portal import PortalSite
         from local.provision import provision
         from local.scheduler import Scheduler
 
@@ -142,6 +144,7 @@ class LocalStack:
             "AwsEndpointUrl": endpoint_url,
             "DocumentsBucket": resources.documents_bucket,
             "PoliceSecretArn": resources.police_secret_arn,
+            "PortalUrl": f"{self.gateway.url}/app/",
             # Local only: a deployed stack never exports these.
             "Region": config.aws_region,
             "PoliceSecretValue": police_key,
@@ -149,6 +152,9 @@ class LocalStack:
             "DemoAccounts": {role: a.as_output() for role, a in self.demo.accounts.items()},
             "DemoProfessionals": dict(self.demo.professionals),
         }
+        # Same origin as the API; the browser calls the emulator itself for Cognito and uploads
+        # (moto's server answers CORS for any origin).
+        self.gateway.portal = PortalSite(portal_config(self.outputs), connect_to=(endpoint_url,))
         self.outputs_path = config.outputs_path
         write_outputs(self.outputs_path, self.outputs)
         self.gateway.start()
@@ -172,6 +178,7 @@ class LocalStack:
         lines = [
             "",
             f"Seva Mitra local stack: {self.outputs['ApiUrl']}",
+            f"  web portal        {self.outputs['PortalUrl']}",
             f"  AWS emulator      {self.outputs['AwsEndpointUrl']}",
             f"  outputs           {self.outputs_path}",
             f"  police key        {self.outputs['PoliceSecretValue']}",

@@ -50,6 +50,12 @@ class Synthesized:
             (child,) = [c for c in construct.node.children if isinstance(c, CfnElement)]
         return self.stack.get_logical_id(child)
 
+    @property
+    def portal_origin(self) -> dict[str, Any]:
+        """``https://<the portal's CloudFront domain>`` as the template writes it."""
+        distribution = self.logical_id(self.stack.portal.distribution)
+        return {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution, "DomainName"]}]]}
+
     def nag_violations(self) -> list[str]:
         """Every finding of the cdk-nag validation plugin (CDK writes the report only when there are some)."""
         path = self.outdir / "validation-report.json"
@@ -83,12 +89,21 @@ SynthFactory = Callable[..., Synthesized]
 
 @pytest.fixture(scope="session")
 def synthesize(tmp_path_factory: pytest.TempPathFactory, layer_dir: Path) -> SynthFactory:
-    """``synthesize(stage, customize=None)``: the app as ``make synth`` builds it, cdk-nag on.
-    ``customize(stack)`` may add to the stack before synthesis."""
+    """``synthesize(stage, customize=None, context=None)``: the app as ``make synth`` builds it,
+    cdk-nag on. ``customize(stack)`` may add to the stack before synthesis; ``context`` adds to
+    cdk.json's (``--context key=value``)."""
 
-    def run(stage: str = "dev", customize: Callable[[SevaMitraStack], None] | None = None, **stack_kwargs):
+    def run(
+        stage: str = "dev",
+        customize: Callable[[SevaMitraStack], None] | None = None,
+        context: dict[str, str] | None = None,
+        **stack_kwargs,
+    ):
         outdir = tmp_path_factory.mktemp(f"cdk-{stage}")
-        app = App(context={**cdk_context(), "stage": stage, "layer_dir": str(layer_dir)}, outdir=str(outdir))
+        app = App(
+            context={**cdk_context(), "stage": stage, "layer_dir": str(layer_dir), **(context or {})},
+            outdir=str(outdir),
+        )
         app, stack = build_app(app, **stack_kwargs)
         if customize:
             customize(stack)

@@ -98,8 +98,8 @@ def test_api_function_gets_the_typed_environment(dev, function):
         "powertools_metrics_namespace": "SevaMitra",
         "powertools_log_level": "DEBUG",
         "pydantic_disable_plugins": "__all__",
-        # API functions: the CORS origins of their responses
-        "allowed_origins_setting": "http://localhost:3000,http://127.0.0.1:3000",
+        # API functions: the CORS origin of their responses, exactly the stage's portal
+        "allowed_origins_setting": dev.portal_origin,
     }
 
 

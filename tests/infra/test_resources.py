@@ -10,7 +10,16 @@ from moto import mock_aws
 from local.provision import create_documents_bucket
 from sevamitra.domain.documents import BUCKET_VERSIONED
 
-OUTPUTS = {"ApiUrl", "UserPoolId", "UserPoolClientId", "DocumentsBucket", "PoliceSecretArn"}
+OUTPUTS = {
+    "ApiUrl",
+    "UserPoolId",
+    "UserPoolClientId",
+    "DocumentsBucket",
+    "PoliceSecretArn",
+    "PortalUrl",
+    "PortalBucket",
+    "PortalDistributionId",
+}
 
 
 def _documents_bucket(synth) -> dict:
@@ -67,10 +76,10 @@ def test_documents_bucket_expires_old_versions_and_abandoned_uploads(dev):
     assert rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] == 1
 
 
-def test_documents_bucket_accepts_presigned_posts_only_from_the_stage_origins(dev, synthesize):
+def test_documents_bucket_accepts_presigned_posts_only_from_the_stage_portal(dev, synthesize):
     (rule,) = _documents_bucket(dev)["CorsConfiguration"]["CorsRules"]
     assert rule["AllowedMethods"] == ["POST"]
-    assert rule["AllowedOrigins"] == ["http://localhost:3000", "http://127.0.0.1:3000"]
+    assert rule["AllowedOrigins"] == [dev.portal_origin]
 
 
 def test_user_pool_signs_up_by_phone_number_and_the_client_allows_srp_and_password_auth(dev):

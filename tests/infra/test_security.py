@@ -283,14 +283,32 @@ def test_gateway_validation_and_waf_refusals_have_the_contract_shape(dev, respon
     assert body["error"]["details"] == []
 
 
-def test_prod_gateway_errors_carry_the_one_allowed_origin_and_dev_ones_none(prod, dev):
-    for response_type, response in _gateway_responses(prod).items():
+def _quoted(origin: dict) -> dict:
+    """A header value as API Gateway takes it: the origin in single quotes."""
+    scheme, domain = origin["Fn::Join"][1]
+    return {"Fn::Join": ["", [f"'{scheme}", domain, "'"]]}
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_gateway_errors_carry_the_portals_origin(stage, request):
+    synth = request.getfixturevalue(stage)
+    for response_type, response in _gateway_responses(synth).items():
         headers = response["ResponseParameters"]
         assert headers == {
-            "gatewayresponse.header.Access-Control-Allow-Origin": "'https://sevamitra.up.gov.in'"
+            "gatewayresponse.header.Access-Control-Allow-Origin": _quoted(synth.portal_origin)
         }, response_type
-    for response in _gateway_responses(dev).values():
-        assert "ResponseParameters" not in response  # two origins: API Gateway cannot choose here
+
+
+@pytest.fixture(scope="module")
+def two_origins(synthesize):
+    """dev with `--context allowed_origins=https://a.example,https://b.example`."""
+    return synthesize("dev", context={"allowed_origins": "https://a.example,https://b.example"})
+
+
+def test_gateway_errors_carry_no_origin_when_a_stage_names_several(two_origins):
+    # Two origins: API Gateway cannot choose one in its own error responses.
+    for response in _gateway_responses(two_origins).values():
+        assert "ResponseParameters" not in response
 
 
 # Throttling and access logs -------------------------------------------------------------------
@@ -342,20 +360,25 @@ def test_every_routed_resource_answers_the_cors_preflight_without_a_function(dev
         assert headers["method.response.header.Access-Control-Allow-Methods"].endswith(",OPTIONS'")
 
 
-def test_preflights_allow_only_the_stage_origins(dev, prod):
-    for props in _preflights(prod):
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_preflights_allow_exactly_the_portals_origin(stage, request):
+    synth = request.getfixturevalue(stage)
+    for props in _preflights(synth):
         (response,) = props["Integration"]["IntegrationResponses"]
         assert response["ResponseParameters"]["method.response.header.Access-Control-Allow-Origin"] == (
-            "'https://sevamitra.up.gov.in'"
+            _quoted(synth.portal_origin)
         )
         assert "*" not in json.dumps(response)
-    for props in _preflights(dev):
+
+
+def test_preflights_of_a_stage_naming_its_origins_allow_those(two_origins):
+    for props in _preflights(two_origins):
         (response,) = props["Integration"]["IntegrationResponses"]
         # The first origin by default, the other one echoed only when the request comes from it.
         assert response["ResponseParameters"]["method.response.header.Access-Control-Allow-Origin"] == (
-            "'http://localhost:3000'"
+            "'https://a.example'"
         )
-        assert '$origin == "http://127.0.0.1:3000"' in response["ResponseTemplates"]["application/json"]
+        assert '$origin == "https://b.example"' in response["ResponseTemplates"]["application/json"]
 
 
 def test_preflight_methods_are_exactly_the_routes_of_the_resource(dev):
@@ -381,11 +404,21 @@ def test_allowed_origins_and_alarm_email_context_override_the_stage_defaults():
     settings = stage_settings("prod", " https://a.example , https://b.example,", " ops@example.gov.in ")
     assert settings.allowed_origins == ("https://a.example", "https://b.example")
     assert settings.alarm_email == "ops@example.gov.in"
-    assert stage_settings("prod").allowed_origins == ("https://sevamitra.up.gov.in",)
+    # By default, no origin of its own: the stack allows exactly the stage's portal.
+    assert stage_settings("prod").allowed_origins == ()
     assert stage_settings("prod").alarm_email is None
 
 
 def test_prod_exports_the_outputs_of_api_md_and_no_emulator_endpoint(prod):
     outputs = prod.json["Outputs"]
-    assert set(outputs) == {"ApiUrl", "UserPoolId", "UserPoolClientId", "DocumentsBucket", "PoliceSecretArn"}
+    assert set(outputs) == {
+        "ApiUrl",
+        "UserPoolId",
+        "UserPoolClientId",
+        "DocumentsBucket",
+        "PoliceSecretArn",
+        "PortalUrl",
+        "PortalBucket",
+        "PortalDistributionId",
+    }
     assert "AwsEndpointUrl" not in outputs  # only the local stack has an emulator endpoint

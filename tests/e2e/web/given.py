@@ -1,0 +1,57 @@
+"""What the journeys start from, made through the API as the other people in the story would:
+a verified professional online near a point, a booking between two accounts."""
+
+from __future__ import annotations
+
+import random
+import string
+from typing import Any
+
+from local.client import journey
+from local.client.http import Account
+from tests.e2e.conftest import Stack
+from tests.e2e.story import go_online, near, new_identity, registration
+
+TAP_REPAIR = "plumber_tap_leak_repair"  # ₹150, 30 minutes
+TAP_REPAIR_FEE_PAISE = 15000
+SAMPLE_PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def unique_name(first: str) -> str:
+    """A name no other test's professional has (letters only, as a person's name is)."""
+    surname = random.choice(string.ascii_uppercase) + "".join(random.choices(string.ascii_lowercase, k=5))
+    return f"{first} {surname}"
+
+
+def online_professional(
+    stack: Stack, *, name: str, location: dict[str, float], service: str = TAP_REPAIR
+) -> tuple[Account, str]:
+    """A professional registered, police-verified and online at ``location``: (their account, id)."""
+    police = stack.police()
+    officer = stack.as_demo("officer")
+    pro = stack.signed_up()
+    aadhaar, mobile = new_identity()
+    professional_id = str(
+        journey.register(pro, registration(aadhaar, mobile, location, service, name=name))["id"]
+    )
+    request_id = journey.submit_for_verification(pro, officer, professional_id)
+    journey.cleared(police, pro, professional_id, request_id)
+    go_online(pro, professional_id, location)
+    return pro, professional_id
+
+
+def booking_for(
+    citizen: Account, professional_id: str, location: dict[str, float], service: str = TAP_REPAIR
+) -> dict[str, Any]:
+    """A citizen books that professional: the booking as created (with its start code)."""
+    return dict(
+        citizen.ok(
+            "POST",
+            "/bookings",
+            {"service_id": service, "location": near(location, 100), "professional_id": professional_id},
+            status=201,
+        )
+    )

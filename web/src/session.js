@@ -1,0 +1,85 @@
+// Who is signed in: the Cognito tokens (kept for this browser tab only: phones are often shared)
+// and what GET /me says about the account (roles, professional_id, agency_id).
+import * as cognito from './cognito.js';
+import { createStore } from './store.js';
+
+const STORAGE_KEY = 'sevamitra.session';
+const REFRESH_MARGIN_MS = 60_000;
+
+function restore() {
+  try {
+    return JSON.parse(sessionStorage.getItem(STORAGE_KEY)) || null;
+  } catch {
+    return null;
+  }
+}
+
+/** {username, idToken, refreshToken, expiresAt, me} or null. */
+export const session = createStore(restore());
+
+function save(value) {
+  try {
+    if (value) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(value));
+    else sessionStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // Storage refused (private mode): the session lasts while the page is open.
+  }
+  session.set(value);
+}
+
+function expiryOf(idToken) {
+  try {
+    const payload = idToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(payload)).exp * 1000;
+  } catch {
+    return Date.now() + 5 * 60_000;
+  }
+}
+
+function fromResult(result, username, previous = {}) {
+  return {
+    ...previous,
+    username,
+    idToken: result.IdToken,
+    refreshToken: result.RefreshToken || previous.refreshToken,
+    expiresAt: expiryOf(result.IdToken),
+  };
+}
+
+export async function signIn(username, password) {
+  const result = await cognito.signIn(username, password);
+  save(fromResult(result, username));
+}
+
+let refreshing = null;
+
+/** The ID token, refreshed first when it is about to expire; null when signed out. */
+export async function currentToken() {
+  const current = session.get();
+  if (!current) return null;
+  if (current.expiresAt - Date.now() > REFRESH_MARGIN_MS) return current.idToken;
+  if (!refreshing) {
+    refreshing = cognito
+      .refresh(current.refreshToken)
+      .then((result) => save(fromResult(result, current.username, current)))
+      .catch(() => save(null))
+      .finally(() => {
+        refreshing = null;
+      });
+  }
+  await refreshing;
+  return session.get()?.idToken ?? null;
+}
+
+/** Record what GET /me said about this account. */
+export function setMe(me) {
+  const current = session.get();
+  if (current) save({ ...current, me });
+}
+
+export function signedOut() {
+  save(null);
+}
+
+export const isOfficer = (me) => Boolean(me?.roles?.includes('officers'));
+export const isEmployer = (me) => Boolean(me?.roles?.includes('employers'));
