@@ -108,7 +108,7 @@ def test_a_professional_finds_his_waiting_request_and_both_sides_reach_each_othe
         "name": "Suresh Yadav",
         "status": "verified",
         "services": [SERVICE],
-        "district": "Lucknow",
+        "district": "lucknow",
         "verified_at": card.json()["verified_at"],
         "rating": 5.0,
     }

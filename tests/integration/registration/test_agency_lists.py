@@ -38,7 +38,7 @@ def test_an_officer_finds_a_pending_agency_in_the_list_and_approves_it(api: Api)
     (found,) = pending.body["agencies"]
     assert found == {
         "id": agency_id, "name": "Gomti Electricals", "status": "pending_approval",
-        "district": "Lucknow", "udyam_number": "UDYAM-UP-12-0001234", "created_at": found["created_at"],
+        "district": "lucknow", "udyam_number": "UDYAM-UP-12-0001234", "created_at": found["created_at"],
     }  # fmt: skip
     assert pending.body["next_cursor"] is None
     assert api("POST", f"/agencies/{found['id']}/approve", claims=OFFICER).status == 200
@@ -100,7 +100,7 @@ def test_an_agency_shows_its_members_and_professionals_to_officers_and_members(a
     assert seen.body["members"] == 1
     assert seen.body["professionals"] == 2
     assert seen.body["status"] == "approved"
-    assert seen.body["district"] == "Lucknow"
+    assert seen.body["district"] == "lucknow"
     assert seen.body["approved_by"] == "officer-1"
     assert seen.body["contact_mobile_last4"] == "5678"
     assert "9812345678" not in str(seen.body)

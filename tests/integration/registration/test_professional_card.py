@@ -45,7 +45,7 @@ def test_anyone_without_signing_in_sees_the_card_of_a_verified_professional(api:
         "name": "Sunita Devi",
         "status": "verified",
         "services": ["plumber_tap_leak_repair"],
-        "district": "Lucknow",
+        "district": "lucknow",
         "verified_at": DECIDED_AT,
         "rating": 4.5,
     }

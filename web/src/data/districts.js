@@ -31,7 +31,7 @@ export const DISTRICTS = [
   ['Farrukhabad', 'फ़र्रुख़ाबाद', 27.3906, 79.58],
   ['Fatehpur', 'फ़तेहपुर', 25.93, 80.81],
   ['Firozabad', 'फ़िरोज़ाबाद', 27.1592, 78.3957],
-  ['Gautam Buddh Nagar', 'गौतम बुद्ध नगर', 28.5355, 77.391],
+  ['Gautam Buddha Nagar', 'गौतम बुद्ध नगर', 28.5355, 77.391],
   ['Ghaziabad', 'ग़ाज़ियाबाद', 28.6692, 77.4538],
   ['Ghazipur', 'ग़ाज़ीपुर', 25.58, 83.57],
   ['Gonda', 'गोंडा', 27.1339, 81.9619],
@@ -48,7 +48,7 @@ export const DISTRICTS = [
   ['Kanpur Nagar', 'कानपुर नगर', 26.4499, 80.3319],
   ['Kasganj', 'कासगंज', 27.808, 78.646],
   ['Kaushambi', 'कौशांबी', 25.53, 81.38],
-  ['Kheri', 'खीरी', 27.947, 80.779],
+  ['Lakhimpur Kheri', 'खीरी', 27.947, 80.779],
   ['Kushinagar', 'कुशीनगर', 26.904, 83.98],
   ['Lalitpur', 'ललितपुर', 24.69, 78.42],
   ['Lucknow', 'लखनऊ', 26.8467, 80.9462],
@@ -80,6 +80,10 @@ export const DISTRICTS = [
   ['Varanasi', 'वाराणसी', 25.3176, 82.9739],
 ].map(([en, hi, lat, lng]) => ({ name: en, en, hi, lat, lng }));
 
+// The API's district code: the English name in lower case, words joined by "_" (data/districts.json).
+const codeOf = (en) => en.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+
+/** The district named by its code (what the API returns), or its English or Hindi name. */
 export function districtByName(name) {
-  return DISTRICTS.find((d) => d.en === name || d.hi === name) || null;
+  return DISTRICTS.find((d) => codeOf(d.en) === name || d.en === name || d.hi === name) || null;
 }

@@ -63,7 +63,7 @@ export function Officer() {
         render=${(a, reload) => html`
           <li class="card" key=${a.id}>
             <p class="card__title">${a.name}</p>
-            <p class="card__meta">${a.district}</p>
+            <p class="card__meta">${districtByName(a.district)?.[language.get()] || a.district}</p>
             <${ApproveAgency} agency=${a} onDone=${reload} />
           </li>`}
       />
