@@ -53,13 +53,17 @@ def create_booking(body: BookingIn) -> Response[BookingCreatedOut]:
         created = logic.create_booking(caller, body)
         return BookingCreatedOut.of(created.booking, created.start_code).model_dump(mode="json")
 
-    return _created(idempotency.run_once(key, "create_booking", scope, produce))
+    # The start code is not stored with the answer; a replay reads it back from the booking.
+    withhold = idempotency.Withhold.secrets_of(
+        BookingCreatedOut, lambda stored: {"start_code": logic.created_start_code(caller, stored["id"])}
+    )
+    return _created(idempotency.run_once(key, "create_booking", scope, produce, withhold=withhold))
 
 
 @app.get("/bookings/<booking_id>")
 def get_booking(booking_id: PathId) -> BookingOut:
-    booking, attempts_left = logic.view_booking(_caller(), booking_id)
-    return BookingOut.of(booking, attempts_left=attempts_left)
+    view = logic.view_booking(_caller(), booking_id)
+    return BookingOut.of(view.booking, attempts_left=view.attempts_left, start_code=view.start_code)
 
 
 @app.post("/bookings/<booking_id>/accept")

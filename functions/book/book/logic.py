@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from pydantic import SecretStr
+
 from book.models import BookingIn
 from sevamitra import access, geo, ratecard
 from sevamitra.auth import Caller
@@ -29,6 +31,7 @@ from sevamitra.bookings import (
     Rating,
     hash_start_code,
     price,
+    shown_start_code,
     start_code_matches,
 )
 from sevamitra.clock import Clock, IdFactory, iso, new_id, numeric_code, utc_now
@@ -116,6 +119,7 @@ def create_booking(
         point=request.location,
         booking_id=booking_id,
         start_code_hash=hash_start_code(booking_id, code),
+        start_code=SecretStr(code),
         timeout_s=accept_timeout_s or settings().booking_accept_timeout_s,
     )
     if request.professional_id is not None:
@@ -144,6 +148,7 @@ class _Draft(NamedTuple):
     point: LatLng
     booking_id: str
     start_code_hash: str
+    start_code: SecretStr
     timeout_s: int
 
 
@@ -189,6 +194,7 @@ def _new_booking(draft: _Draft, professional_id: str, moment: datetime) -> Booki
         lng=draft.point.lng,
         engagement=draft.engagement,
         start_code_hash=draft.start_code_hash,
+        start_code=draft.start_code,
         expires_at=iso(moment + timedelta(seconds=draft.timeout_s)),
         created_at=at,
         updated_at=at,
@@ -239,12 +245,33 @@ def _attempts_left(booking: Booking) -> int | None:
     return max(0, MAX_START_ATTEMPTS - booking.start_attempts)
 
 
-def view_booking(caller: Caller, booking_id: str) -> tuple[Booking, int | None]:
-    """The booking for its citizen, its professional and officers; 403 for anyone else."""
+class View(NamedTuple):
+    booking: Booking
+    attempts_left: int | None
+    start_code: str | None  # for the booking's citizen while the code can be used, else None
+
+
+def view_booking(caller: Caller, booking_id: str) -> View:
+    """The booking for its citizen, its professional and officers; 403 for anyone else. Only
+    the citizen sees the start code (never whoever acts for the professional), and only while
+    the booking is requested or accepted."""
     ctx = _context(caller, booking_id)
     if not ctx.roles and not caller.is_officer:
         raise Forbidden(message="Only the booking's participants and officers may see it.")
-    return ctx.booking, _attempts_left(ctx.booking)
+    to_citizen = ctx.roles == {CITIZEN}
+    return View(
+        ctx.booking, _attempts_left(ctx.booking), shown_start_code(ctx.booking, to_citizen=to_citizen)
+    )
+
+
+def created_start_code(caller: Caller, booking_id: str) -> str:
+    """The start code of a booking ``caller`` created, for a replay of its ``POST /bookings``
+    (the idempotency store never holds it): the replay repeats the first answer whatever the
+    booking's status now."""
+    booking = repo.get_booking(booking_id)
+    if booking is None or booking.citizen_sub != caller.sub or booking.start_code is None:
+        raise NotFound(message="No booking with that id.")
+    return booking.start_code.get_secret_value()
 
 
 # --- transitions ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
 from sevamitra.bookings import MAX_DAYS, Booking, BookingStatus, EngagementKind, Rating, engagement_days
+from sevamitra.idempotency import SECRET
 from sevamitra.types import EntityId, LatLng, Model, Paise, ServiceId
 
 StartCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
@@ -79,7 +80,10 @@ class BookingCreatedOut(Model):
     duration_minutes: int
     engagement: EngagementOut
     expires_at: str
-    start_code: str = Field(description="Give this to the professional when the work starts; shown only now")
+    start_code: Annotated[str, SECRET] = Field(
+        description="Give this to the professional when the work starts (GET /bookings/{id} shows "
+        "it to you again while the booking is requested or accepted)"
+    )
 
     @classmethod
     def of(cls, booking: Booking, start_code: str) -> BookingCreatedOut:
@@ -103,7 +107,8 @@ class RatingOut(Model):
 
 
 class BookingOut(Model):
-    """A booking as participants and officers see it (never the start code)."""
+    """A booking as participants and officers see it. ``start_code`` is there for the booking's
+    citizen while it is requested or accepted, and absent for anyone else or later."""
 
     id: str
     status: BookingStatus
@@ -120,6 +125,11 @@ class BookingOut(Model):
     start_attempts_left: int | None = Field(
         default=None, description="Wrong start codes still tolerated while the booking is accepted"
     )
+    start_code: str | None = Field(
+        default=None,
+        exclude_if=lambda code: code is None,
+        description="Only for the booking's citizen, while it is requested or accepted",
+    )
     created_at: str
     accepted_at: str | None = None
     started_at: str | None = None
@@ -129,7 +139,9 @@ class BookingOut(Model):
     expired_at: str | None = None
 
     @classmethod
-    def of(cls, booking: Booking, *, attempts_left: int | None = None) -> BookingOut:
+    def of(
+        cls, booking: Booking, *, attempts_left: int | None = None, start_code: str | None = None
+    ) -> BookingOut:
         return cls(
             id=booking.id,
             status=booking.status,
@@ -144,6 +156,7 @@ class BookingOut(Model):
             amount_collected_paise=booking.amount_collected_paise,
             rating=RatingOut.model_validate(booking.rating.model_dump()) if booking.rating else None,
             start_attempts_left=attempts_left,
+            start_code=start_code,
             created_at=booking.created_at,
             accepted_at=booking.accepted_at,
             started_at=booking.started_at,

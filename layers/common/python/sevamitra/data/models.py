@@ -199,6 +199,7 @@ class BookingModel(BaseModel):
     lng = NumberAttribute()
     engagement: MapAttribute[str, Any] = MapAttribute(null=True)
     start_code_hash = UnicodeAttribute(null=True)
+    start_code = UnicodeAttribute(null=True)  # shown to the citizen again; held nowhere else
     start_attempts = NumberAttribute(default=0)
     awaiting = UnicodeAttribute(null=True)
     expires_at = UnicodeAttribute()
