@@ -16,6 +16,7 @@ from local.lambdas import install_lambda_router, uninstall_lambda_router
 from local.provision import LocalResources, create_verification_workflow, provision
 from local.proxy_events import match_route, rest_event
 from sevamitra.platform.settings import settings
+from tests.integration.concurrency import serialised_dynamodb
 
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 POLICE_KEY = "test-police-shared-secret"
@@ -34,6 +35,13 @@ class ApiResponse:
 
 
 Api = Callable[..., ApiResponse]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _dynamodb_requests_are_atomic() -> Iterator[None]:
+    """One DynamoDB request at a time, as DynamoDB applies each atomically (``concurrency``)."""
+    with serialised_dynamodb():
+        yield
 
 
 @pytest.fixture

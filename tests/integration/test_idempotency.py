@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
+from pydantic import BaseModel
 
 from sevamitra.data import idempotency as records
 from sevamitra.data.models import IdempotencyModel
@@ -171,3 +173,53 @@ def test_a_store_that_cannot_take_the_record_fails_before_the_operation(
     with pytest.raises(DependencyFailed):
         idempotency.run_once("k-9", "create", SCOPE, produce, clock=at(NOW))
     assert produce.runs == 0
+
+
+# --- fields marked secret ---------------------------------------------------------------------
+
+
+class Created(BaseModel):
+    id: str
+    code: Annotated[str, idempotency.SECRET]
+    note: str = "kept"
+
+
+def test_secret_fields_are_the_ones_marked_secret() -> None:
+    assert idempotency.secret_fields(Created) == {"code"}
+
+
+def test_a_field_marked_secret_is_never_stored_and_a_replay_reads_it_back_from_its_owner() -> None:
+    owner = {"thing-1": "271828"}  # where the secret lives (for a booking: the bookings table)
+    recovered: list[dict[str, Any]] = []
+
+    def recover(stored: dict[str, Any]) -> dict[str, Any]:
+        recovered.append(stored)
+        return {"code": owner[stored["id"]]}
+
+    withhold = idempotency.Withhold.secrets_of(Created, recover)
+
+    def produce() -> dict[str, Any]:
+        return Created(id="thing-1", code=owner["thing-1"]).model_dump()
+
+    first = idempotency.run_once("k-s", "create", SCOPE, produce, clock=at(NOW), withhold=withhold)
+    (record,) = records_stored()
+    assert "271828" not in str(record.attribute_values)
+    assert json.loads(record.result) == {"id": "thing-1", "note": "kept"}
+
+    again = idempotency.run_once("k-s", "create", SCOPE, Counter(), clock=at(NOW), withhold=withhold)
+    assert again == first == {"id": "thing-1", "code": "271828", "note": "kept"}
+    assert recovered == [{"id": "thing-1", "note": "kept"}]
+
+
+def test_a_result_stored_before_a_field_was_withheld_is_replayed_as_stored() -> None:
+    def produce() -> dict[str, Any]:
+        return {"id": "thing-1", "code": "161803"}
+
+    idempotency.run_once("k-old", "create", SCOPE, produce, clock=at(NOW))
+
+    def recover(stored: dict[str, Any]) -> dict[str, Any]:
+        raise AssertionError("nothing to recover")
+
+    withhold = idempotency.Withhold.secrets_of(Created, recover)
+    again = idempotency.run_once("k-old", "create", SCOPE, Counter(), clock=at(NOW), withhold=withhold)
+    assert again == {"id": "thing-1", "code": "161803"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any
 
@@ -10,8 +11,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from local.provision import LocalResources
+from sevamitra.data import verifications
 from sevamitra.data.verifications import get_request
 from sevamitra.edge import signing
+from sevamitra.edge.errors import DependencyFailed, DomainError, Throttled
 from tests.integration.conftest import POLICE_KEY, Api, claims_for
 from tests.integration.verification_support import (
     callback,
@@ -152,6 +155,37 @@ def test_resume_failure_is_503_with_nothing_recorded_and_a_retry_succeeds(
     retried = callback(api, body)
 
     assert retried.status == 200
+    assert finished(execution) == "SUCCEEDED"
+    assert professional().status == "verified"
+
+
+@pytest.mark.parametrize("failure", [Throttled, DependencyFailed], ids=["throttled", "failed"])
+def test_an_answer_the_workflow_took_is_200_even_when_recording_it_fails(
+    api: Api, waiting: tuple[str, str], monkeypatch: pytest.MonkeyPatch, failure: type[DomainError]
+) -> None:
+    """SendTaskSuccess succeeded, so the answer is taken (the decision step records it too): a
+    429 or 503 would tell the police to retry an answer that already moved the workflow."""
+    execution, request_id = waiting
+    real_record_answer = verifications.record_answer
+    test_thread = threading.get_ident()
+    calls: list[str] = []
+
+    def store_down(request_id: str, *args: Any) -> None:
+        # The callback runs on this thread; the decision step's write (moto's thread) goes through.
+        if threading.get_ident() == test_thread:
+            calls.append(request_id)
+            raise failure(message="DynamoDB is having a moment")
+        real_record_answer(request_id, *args)
+
+    monkeypatch.setattr(verifications, "record_answer", store_down)
+
+    answered = callback(api, {"request_id": request_id, "result": "clear"})
+
+    assert (answered.status, answered.body) == (
+        200,
+        {"request_id": request_id, "result": "clear", "status": "recorded"},
+    )
+    assert calls == [request_id]
     assert finished(execution) == "SUCCEEDED"
     assert professional().status == "verified"
 

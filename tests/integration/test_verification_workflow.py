@@ -7,12 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from local.provision import create_verification_workflow
 from sevamitra.data import verifications
 from sevamitra.data.verifications import get_request
 from sevamitra.domain.documents import MAX_DOCUMENT_BYTES
 from sevamitra.edge.errors import DependencyFailed
-from sevamitra.platform.settings import settings
 from tests.integration.conftest import Api, claims_for
 from tests.integration.verification_support import (
     JPEG,
@@ -22,12 +20,14 @@ from tests.integration.verification_support import (
     eventually,
     finished,
     history,
+    police_deadline_passes,
     professional,
     qualified_service,
     seed_professional,
     stages,
     start,
     tap_events,
+    waiting_again,
     waiting_request,
 )
 from tests.stories import CLEARED_HISTORY
@@ -189,15 +189,13 @@ def test_unanswered_request_is_escalated_and_a_late_answer_still_verifies(
         real_add_metric(name=name, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(workflow.metrics, "add_metric", count)
-    # Long enough that the late answer lands inside the second wait even on a loaded machine
-    # (with 1 s, moto's timer could fire while the answer was being delivered).
-    fast = create_verification_workflow(
-        settings(), police_timeout_s=3, name="sevamitra-test-verification-fast"
-    )
     events = tap_events()
     seed_professional()
-    execution = start(state_machine_arn=fast)
+    execution = start()
     request_id = waiting_request()
+
+    # The police deadline passes (on cue: a real few-second timer raced the answer below).
+    timed_out = police_deadline_passes(execution, request_id)
 
     eventually(lambda: ("escalated", None) in stages(), what="the escalation")
     assert professional().status == "police_pending"
@@ -207,13 +205,18 @@ def test_unanswered_request_is_escalated_and_a_late_answer_still_verifies(
     assert escalated[0]["request_id"] == request_id
     assert escalated[0]["escalation"] == 1
     # The timed-out police request alarm's metric, counted just after the event is published.
-    assert eventually(lambda: counted, what="the escalation metric")[0] == "PoliceVerificationEscalated"
+    assert eventually(lambda: counted, what="the escalation metric") == ["PoliceVerificationEscalated"]
 
-    _answered(api, {"request_id": request_id, "result": "clear"})
+    # The late answer, once the workflow waits for the same request again.
+    waiting_again(request_id, timed_out=timed_out)
+    answered = callback(api, {"request_id": request_id, "result": "clear"})
 
+    assert answered.status == 200, answered.body
     assert finished(execution) == "SUCCEEDED"
     assert professional().status == "verified"
     assert [s for s in stages() if s[0] == "decision"] == [("decision", "verified")]
+    assert [s for s in stages() if s[0] == "escalated"] == [("escalated", None)]
+    assert counted == ["PoliceVerificationEscalated"]
 
 
 def test_transient_failure_is_retried_without_applying_a_stage_twice(
@@ -269,14 +272,13 @@ def test_failure_before_an_answer_closes_the_request(
         raise workflow.UnexpectedState("simulated")
 
     monkeypatch.setattr(workflow, "escalate", broken_escalate)
-    # Long enough that the late answer lands inside the second wait even on a loaded machine
-    # (with 1 s, moto's timer could fire while the answer was being delivered).
-    fast = create_verification_workflow(
-        settings(), police_timeout_s=3, name="sevamitra-test-verification-fast"
-    )
     seed_professional()
-    execution = start(state_machine_arn=fast)
+    execution = start()
     request_id = waiting_request()
+
+    # The deadline passes only once the request is stored and waited for (a real 3 s timer could
+    # fire first on a loaded machine, while the police request step was still running).
+    police_deadline_passes(execution, request_id)
 
     assert finished(execution) == "FAILED"
     assert professional().status == "pending_documents"

@@ -152,6 +152,51 @@ def waiting_request(professional_id: str = "pro_test", *, timeout: float = 8.0) 
     return eventually(probe, timeout=timeout, what=f"{professional_id} to wait for the police")
 
 
+def task_token(request_id: str) -> str | None:
+    """The token a police callback for ``request_id`` would resume now."""
+    from sevamitra.data.verifications import get_request
+
+    request = get_request(request_id)
+    return request.task_token if request else None
+
+
+def police_deadline_passes(execution_arn: str, request_id: str) -> str:
+    """The police deadline of the task now waiting for ``request_id`` passes at once: its wait
+    ends exactly as moto's own timer ends it (``CallbackOutcomeTimedOut`` -> ``States.Timeout``,
+    caught into Escalate). Tests use the stage's real timeout (7 days) and call this, so the
+    escalation happens when the test says, never while an answer is on its way. Returns the
+    token that timed out. (SendTaskFailure cannot stand in: ``States.*`` error names are
+    reserved.)"""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackOutcomeTimedOut
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    token = task_token(request_id)
+    assert token, f"nothing waits for {request_id}"
+    backend = stepfunctions_parser_backends[DEFAULT_ACCOUNT_ID][settings().aws_region]
+    execution = backend.describe_execution(execution_arn)
+    endpoint = execution.exec_worker.env.callback_pool_manager.get(token)
+    assert endpoint is not None, f"{execution_arn} has no task waiting on the token of {request_id}"
+    endpoint.notify(CallbackOutcomeTimedOut(callback_id=token))
+    return token
+
+
+def waiting_again(request_id: str, *, timed_out: str, timeout: float = 8.0) -> str:
+    """The new token once the workflow waits for ``request_id`` again after the task holding
+    ``timed_out`` timed out (the request is still pending). Answer only then: Step Functions
+    refuses a timed-out task's token (TaskTimedOut: the callback is 503 and the police retry),
+    but moto still takes it, and the answer would go to a task that no longer waits."""
+    from sevamitra.data.verifications import RequestState, get_request
+
+    def probe() -> str | None:
+        request = get_request(request_id)
+        if request is None or request.state != RequestState.PENDING:
+            return None
+        return request.task_token if request.task_token not in (None, timed_out) else None
+
+    return eventually(probe, timeout=timeout, what=f"the workflow to wait for {request_id} again")
+
+
 def callback(
     api: Api,
     body: dict[str, Any] | str,

@@ -26,6 +26,7 @@ from book.models import (
 from sevamitra.domain.types import EntityId
 from sevamitra.edge.api import make_resolver
 from sevamitra.edge.handlers import CallerDep, IdempotencyKey, PathId, created, created_as, idempotent_created
+from sevamitra.edge.idempotency import Withhold
 from sevamitra.edge.paging import DEFAULT_LIMIT, PageCursor, PageLimit
 from sevamitra.platform.observability import logger, metrics
 
@@ -34,8 +35,17 @@ app = make_resolver()
 
 @app.post("/bookings", responses=created_as(BookingCreatedOut))
 def create_booking(body: BookingIn, caller: CallerDep, key: IdempotencyKey) -> Response[BookingCreatedOut]:
+    # The start code is not stored with the answer; a replay reads it back from the booking.
+    withhold = Withhold.secrets_of(
+        BookingCreatedOut, lambda stored: {"start_code": logic.created_start_code(caller, stored["id"])}
+    )
     return idempotent_created(
-        key, "create_booking", caller, body, lambda: BookingCreatedOut.of(*logic.create_booking(caller, body))
+        key,
+        "create_booking",
+        caller,
+        body,
+        lambda: BookingCreatedOut.of(*logic.create_booking(caller, body)),
+        withhold=withhold,
     )
 
 
@@ -68,6 +78,7 @@ def get_booking(booking_id: PathId, caller: CallerDep) -> BookingOut:
     return BookingOut.of(
         view.booking,
         attempts_left=view.attempts_left,
+        start_code=view.start_code,
         address=view.address,
         professional=ProfessionalContactOut(name=contact.name, mobile=contact.mobile, rating=contact.rating)
         if contact

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from pydantic import SecretStr
+
 from book.models import BookingIn
 from book.settings import book_settings
 from sevamitra.data import bookings as repo
@@ -35,6 +37,7 @@ from sevamitra.domain.bookings import (
     Rating,
     hash_start_code,
     price,
+    shown_start_code,
     start_code_matches,
 )
 from sevamitra.domain.complaints import ComplaintKind, OpenedBy, new_complaint
@@ -124,6 +127,7 @@ def create_booking(
         point=request.location,
         booking_id=booking_id,
         start_code_hash=hash_start_code(booking_id, code),
+        start_code=SecretStr(code),
         timeout_s=accept_timeout_s or settings().booking_accept_timeout_s,
         open_allowance=open_allowance or open_allowance_of(caller),
         address=request.address,
@@ -169,6 +173,7 @@ class _Draft(NamedTuple):
     point: LatLng
     booking_id: str
     start_code_hash: str
+    start_code: SecretStr
     timeout_s: int
     open_allowance: int
     address: str | None = None
@@ -223,6 +228,7 @@ def _new_booking(draft: _Draft, professional: Professional, moment: datetime) ->
         address=draft.address,
         engagement=draft.engagement,
         start_code_hash=draft.start_code_hash,
+        start_code=draft.start_code,
         counted=True,
         expires_at=iso(moment + timedelta(seconds=draft.timeout_s)),
         created_at=at,
@@ -290,10 +296,13 @@ class BookingView(NamedTuple):
     citizen_mobile: str | None = None  # for the professional's side
     address: str | None = None  # the citizen's own, or the professional's side's while in contact
     in_contact_as_professional: bool = False
+    start_code: str | None = None  # for the booking's citizen while the code can be used
 
 
 def view_booking(caller: Caller, booking_id: str) -> BookingView:
-    """The booking for its citizen, its professional and officers; 403 for anyone else."""
+    """The booking for its citizen, its professional and officers; 403 for anyone else. Only
+    the citizen sees the start code (never whoever acts for the professional), and only while
+    the booking is requested or accepted."""
     ctx = _context(caller, booking_id)
     if not ctx.roles and not caller.is_officer:
         raise Forbidden(message="Only the booking's participants and officers may see it.")
@@ -312,7 +321,18 @@ def view_booking(caller: Caller, booking_id: str) -> BookingView:
         citizen_mobile=booking.citizen_mobile if as_professional else None,
         address=address,
         in_contact_as_professional=as_professional,
+        start_code=shown_start_code(booking, to_citizen=ctx.roles == {CITIZEN}),
     )
+
+
+def created_start_code(caller: Caller, booking_id: str) -> str:
+    """The start code of a booking ``caller`` created, for a replay of its ``POST /bookings``
+    (the idempotency store never holds it): the replay repeats the first answer whatever the
+    booking's status now."""
+    booking = repo.get_booking(booking_id)
+    if booking is None or booking.citizen_sub != caller.sub or booking.start_code is None:
+        raise NotFound(message="No booking with that id.")
+    return booking.start_code.get_secret_value()
 
 
 # --- lists ------------------------------------------------------------------------------------

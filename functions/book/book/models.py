@@ -15,6 +15,7 @@ from sevamitra.domain.bookings import (
     engagement_days,
 )
 from sevamitra.domain.types import NOT_BLANK, EntityId, LatLng, Model, Paise, ServiceId
+from sevamitra.edge.idempotency import SECRET
 
 StartCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NOT_BLANK]
@@ -92,7 +93,10 @@ class BookingCreatedOut(Model):
     duration_minutes: int
     engagement: EngagementOut
     expires_at: str
-    start_code: str = Field(description="Give this to the professional when the work starts; shown only now")
+    start_code: Annotated[str, SECRET] = Field(
+        description="Give this to the professional when the work starts (GET /bookings/{id} shows "
+        "it to you again while the booking is requested or accepted)"
+    )
 
     @classmethod
     def of(cls, booking: Booking, start_code: str) -> BookingCreatedOut:
@@ -130,10 +134,10 @@ class CitizenContactOut(Model):
 
 
 class BookingOut(Model):
-    """A booking as participants and officers see it (never the start code). While it is
-    accepted or in progress, its citizen sees ``professional`` (name, mobile, rating) and its
-    professional's side sees ``citizen`` (mobile) and ``address``; those fields are absent
-    otherwise, and for officers."""
+    """A booking as participants and officers see it. ``start_code`` is there for the booking's
+    citizen while it is requested or accepted. While it is accepted or in progress, its citizen
+    sees ``professional`` (name, mobile, rating) and its professional's side sees ``citizen``
+    (mobile) and ``address``; those fields are absent otherwise, and for officers."""
 
     id: str
     status: BookingStatus
@@ -149,6 +153,11 @@ class BookingOut(Model):
     rating: RatingOut | None = None
     start_attempts_left: int | None = Field(
         default=None, description="Wrong start codes still tolerated while the booking is accepted"
+    )
+    start_code: str | None = Field(
+        default=None,
+        exclude_if=lambda code: code is None,
+        description="Only for the booking's citizen, while it is requested or accepted",
     )
     created_at: str
     accepted_at: str | None = None
@@ -175,6 +184,7 @@ class BookingOut(Model):
         booking: Booking,
         *,
         attempts_left: int | None = None,
+        start_code: str | None = None,
         address: str | None = None,
         professional: ProfessionalContactOut | None = None,
         citizen: CitizenContactOut | None = None,
@@ -193,6 +203,7 @@ class BookingOut(Model):
             amount_collected_paise=booking.amount_collected_paise,
             rating=RatingOut.model_validate(booking.rating.model_dump()) if booking.rating else None,
             start_attempts_left=attempts_left,
+            start_code=start_code,
             created_at=booking.created_at,
             accepted_at=booking.accepted_at,
             started_at=booking.started_at,

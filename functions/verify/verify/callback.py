@@ -15,7 +15,7 @@ from sevamitra.data import verifications as repo
 from sevamitra.data.verifications import RequestState
 from sevamitra.edge import cursors
 from sevamitra.edge.auth import Caller
-from sevamitra.edge.errors import Conflict, DependencyFailed, NotFound
+from sevamitra.edge.errors import Conflict, DependencyFailed, NotFound, Throttled
 from sevamitra.platform.clock import Clock, iso, utc_now
 from sevamitra.platform.observability import logger
 from verify.aws import send_answer
@@ -54,12 +54,13 @@ def answer_request(callback: CallbackIn, *, now: Clock = utc_now) -> CallbackOut
             message="The verification workflow did not take the answer; retry shortly."
         ) from exc
     # The workflow has the answer; recording it here too lets a repeat be answered at once (the
-    # decision step records it as well, so a failure here loses nothing).
+    # decision step records it as well, so a failure here loses nothing). Throttled or failed,
+    # the answer stands: a 429 or 503 now would ask the police to retry a delivered answer.
     try:
         repo.record_answer(
             request.request_id, answer.result, answer.case_refs, answer.remarks, answer.answered_at
         )
-    except DependencyFailed:
+    except (DependencyFailed, Throttled):
         logger.warning("answer delivered but not recorded yet", extra={"request_id": request.request_id})
     logger.info("police answer delivered", extra={"request_id": request.request_id, "result": answer.result})
     return recorded

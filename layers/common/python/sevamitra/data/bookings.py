@@ -60,6 +60,8 @@ def listed_at(created_at: str, item_id: str) -> str:
 def _to_item(booking: Booking) -> BookingModel:
     values = booking.model_dump(mode="json", exclude_none=True)
     values["complaint_ids"] = set(values.pop("complaint_ids", ())) or None
+    # Excluded from every dump of a booking; this table is the one place it is written.
+    values["start_code"] = booking.start_code.get_secret_value() if booking.start_code else None
     return BookingModel(
         **values,
         awaiting=AWAITING_ACCEPT if booking.status is BookingStatus.REQUESTED else None,

@@ -278,6 +278,7 @@ class BookingModel(BaseModel):
     address = UnicodeAttribute(null=True)
     engagement: MapAttribute[str, Any] = MapAttribute(null=True)
     start_code_hash = UnicodeAttribute(null=True)
+    start_code = UnicodeAttribute(null=True)  # shown to the citizen again; held nowhere else
     start_attempts = NumberAttribute(default=0)
     awaiting = UnicodeAttribute(null=True)
     # True when its creation counted it in the citizen's ``OpenRequestsModel`` item, so leaving

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 from enum import StrEnum
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, SecretStr
 
 from sevamitra.domain.ratecard import Service
 from sevamitra.domain.types import Model
@@ -146,6 +146,10 @@ class Booking(Model):
     address: str | None = None
     engagement: Engagement
     start_code_hash: str
+    start_code: SecretStr | None = Field(default=None, exclude=True, repr=False)
+    """The code itself, for its citizen to see again (``GET /bookings/{id}``, an idempotent
+    replay). Never dumped nor shown in a repr: only the bookings table holds it, not a log line,
+    an event or another table (docs/decisions.md, "The start code lives on its booking only")."""
     start_attempts: int = 0
     # Counted in its citizen's open requests while ``requested`` (every booking made since that
     # limit exists): leaving ``requested`` takes it off the count in the same transaction.
@@ -174,8 +178,8 @@ _START_CODE_ITERATIONS = 20_000
 
 
 def hash_start_code(booking_id: str, code: str) -> str:
-    """PBKDF2-SHA256 of the code salted with the booking id. Only this is stored: a six-digit
-    code is guessable offline from a fast hash, so the hash is deliberately slow."""
+    """PBKDF2-SHA256 of the code salted with the booking id: what ``start`` checks (its write is
+    conditional on it). A six-digit code is guessable offline from a fast hash, so it is slow."""
     digest = hashlib.pbkdf2_hmac(
         "sha256", code.encode(), f"start:{booking_id}".encode(), _START_CODE_ITERATIONS
     )
@@ -184,3 +188,11 @@ def hash_start_code(booking_id: str, code: str) -> str:
 
 def start_code_matches(booking: Booking, code: str) -> bool:
     return hmac.compare_digest(hash_start_code(booking.id, code), booking.start_code_hash)
+
+
+def shown_start_code(booking: Booking, *, to_citizen: bool) -> str | None:
+    """The start code as ``GET /bookings/{id}`` shows it: to the booking's citizen only, and only
+    while it can still be used (requested or accepted)."""
+    if not to_citizen or booking.status not in CANCELLABLE_STATUSES or booking.start_code is None:
+        return None
+    return booking.start_code.get_secret_value()

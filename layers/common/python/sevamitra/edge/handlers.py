@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Depends, Request, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Path
@@ -28,6 +28,9 @@ from pydantic import BaseModel
 
 from sevamitra.domain.types import EntityId
 from sevamitra.edge.auth import Caller, caller_from_event
+
+if TYPE_CHECKING:
+    from sevamitra.edge.idempotency import Withhold
 
 
 def current_caller(request: Request) -> Caller:
@@ -91,12 +94,15 @@ def idempotent_created(
     caller: Caller,
     request: BaseModel | dict[str, Any],
     produce: Callable[[], BaseModel],
+    *,
+    withhold: Withhold | None = None,
 ) -> Response:
     """201 with ``produce()``'s model, run once per ``key``, ``operation`` and caller: a retry
     with the same key and request gets the first answer again (``sevamitra.edge.idempotency``).
     ``request`` is what makes two requests the same: a body model as sent, or, for a body that
     holds PII, a dict with the PII already reduced (only its hash is stored, and a hash of a
-    raw Aadhaar could be brute-forced)."""
+    raw Aadhaar could be brute-forced). ``withhold`` names answer fields never stored (a secret
+    such as the start code) and how a replay reads them back from their owner."""
     from sevamitra.edge.idempotency import run_once
 
     fingerprint = request.model_dump(mode="json") if isinstance(request, BaseModel) else request
@@ -106,5 +112,6 @@ def idempotent_created(
             operation,
             {"sub": caller.sub, "body": fingerprint},
             lambda: produce().model_dump(mode="json"),
+            withhold=withhold,
         )
     )

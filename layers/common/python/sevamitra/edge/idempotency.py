@@ -7,6 +7,10 @@ raw Aadhaar would be brute-forceable). The record is keyed by the key and the sc
 ``body``; the body is checked: the same key and caller with a different body is 422
 ``idempotency_key_reused``, never a second operation. Without a key it just runs ``produce()``.
 
+A result field marked ``SECRET`` in its response model (``Annotated[str, SECRET]``: a booking's
+start code) is never stored: ``withhold`` names those fields and how a replay reads them back from
+their owner, so this table, which lives on for ``IDEMPOTENCY_TTL_S``, never holds a secret.
+
 A failed attempt (an exception) gives the key back, so a retry runs again. While an attempt runs,
 a retry is 409 ``request_in_progress``; an attempt's hold (``LEASE_S``) outlasts any invocation of
 an API function, so a record left behind by a crashed invocation is taken over after it. When the
@@ -21,8 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sevamitra.data import idempotency as records
 from sevamitra.data.idempotency import RecordStatus
@@ -31,11 +35,48 @@ from sevamitra.platform.clock import Clock, utc_now
 from sevamitra.platform.observability import logger
 from sevamitra.platform.settings import settings
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
 LEASE_S = 60
 """How long an attempt holds its key: more than API Gateway's 29 s and the API functions' timeout
 (``infra/constants.py``, asserted in ``tests/infra``)."""
 
 _ATTEMPTS = 2  # marking a record done or giving it back is tried twice before it is left to expire
+
+
+class Secret:
+    """The ``Annotated`` marker of a response field that the idempotency store never holds."""
+
+    def __repr__(self) -> str:
+        return "SECRET"
+
+
+SECRET = Secret()
+
+
+def secret_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of ``model`` marked ``SECRET``, by the names they have in a result."""
+    return frozenset(
+        info.alias or name
+        for name, info in model.model_fields.items()
+        if any(isinstance(marker, Secret) for marker in info.metadata)
+    )
+
+
+Recover = Callable[[dict[str, Any]], Mapping[str, Any]]
+
+
+class Withhold(NamedTuple):
+    """Result fields kept out of the store, and how a replay gets them back: ``recover`` is given
+    the stored result (without them) and returns their current values from their owner."""
+
+    fields: frozenset[str]
+    recover: Recover
+
+    @classmethod
+    def secrets_of(cls, model: type[BaseModel], recover: Recover) -> Withhold:
+        return cls(secret_fields(model), recover)
 
 
 def header_key(headers: dict[str, str] | None) -> str | None:
@@ -61,6 +102,8 @@ def run_once(
     scope: dict[str, Any],
     produce: Callable[[], dict[str, Any]],
     clock: Clock = utc_now,
+    *,
+    withhold: Withhold | None = None,
 ) -> dict[str, Any]:
     if key is None:
         return produce()
@@ -74,7 +117,7 @@ def run_once(
         if held.body_hash != body_hash:
             raise Unprocessable("idempotency_key_reused")
         if held.status is RecordStatus.COMPLETED and held.result is not None:
-            return held.result
+            return _reattached(held.result, withhold)
         raise Conflict(
             "request_in_progress", message="A request with this Idempotency-Key is still in progress."
         )
@@ -84,8 +127,27 @@ def run_once(
     except Exception:
         _settle(lambda: records.release(rid), "after a failed operation")
         raise
-    _settle(lambda: records.complete(rid, result), "after a completed operation")
+    stored = _without(result, withhold)
+    _settle(lambda: records.complete(rid, stored), "after a completed operation")
     return result
+
+
+def _without(result: dict[str, Any], withhold: Withhold | None) -> dict[str, Any]:
+    if withhold is None:
+        return result
+    return {name: value for name, value in result.items() if name not in withhold.fields}
+
+
+def _reattached(stored: dict[str, Any], withhold: Withhold | None) -> dict[str, Any]:
+    """The stored result with its withheld fields read back from their owner (a record stored
+    before a field was withheld still holds it, and is returned as it is)."""
+    if withhold is None:
+        return stored
+    missing = withhold.fields - stored.keys()
+    if not missing:
+        return stored
+    recovered = withhold.recover(stored)
+    return {**stored, **{name: recovered[name] for name in sorted(missing)}}
 
 
 def _settle(step: Callable[[], None], when: str) -> None:
