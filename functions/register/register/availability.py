@@ -10,17 +10,15 @@ from typing import Protocol
 
 from pydantic import ConfigDict, StrictBool
 
-from sevamitra.data import availability as repository
-from sevamitra.data.availability import ProfessionalAvailability
-from sevamitra.data.geo_index import IndexSubject, eligible
+from sevamitra.data import professionals as repository
+from sevamitra.data.professionals import ProfessionalSnapshot
 from sevamitra.domain import access
+from sevamitra.domain.professionals import ProfessionalStatus, eligible
 from sevamitra.domain.types import LatLng, Model
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, Forbidden, NotFound
 from sevamitra.platform.clock import Clock, iso, utc_now
 
-BANNED = "banned"
-VERIFIED = "verified"
 MAX_ATTEMPTS = 3
 
 
@@ -39,9 +37,11 @@ class AvailabilityOut(Model):
 
 
 class Repository(Protocol):
-    def load(self, professional_id: str) -> ProfessionalAvailability | None: ...
+    def snapshot(self, professional_id: str) -> ProfessionalSnapshot | None: ...
 
-    def commit(self, current: ProfessionalAvailability, after: IndexSubject, updated_at: str) -> bool: ...
+    def set_availability(
+        self, current: ProfessionalSnapshot, *, online: bool, lat: float, lng: float, updated_at: str
+    ) -> ProfessionalSnapshot | None: ...
 
 
 def set_availability(
@@ -53,18 +53,20 @@ def set_availability(
     now: Clock = utc_now,
 ) -> AvailabilityOut:
     for _ in range(MAX_ATTEMPTS):
-        current = repo.load(professional_id)
+        current = repo.snapshot(professional_id)
         if current is None:
             raise NotFound()
         if not access.may_set_availability(caller, current):
             raise Forbidden(message="Only the professional (or who registered them) may change this.")
-        if current.subject.status == BANNED:
+        if current.status == ProfessionalStatus.BANNED:
             raise Forbidden("banned")
-        if current.subject.status != VERIFIED:
+        if current.status != ProfessionalStatus.VERIFIED:
             raise Conflict("invalid_transition", "Availability can be set once police verification is clear.")
-        location = request.location or LatLng(lat=current.subject.lat, lng=current.subject.lng)
-        after = current.subject._replace(online=request.online, lat=location.lat, lng=location.lng)
-        if repo.commit(current, after, iso(now())):
+        location = request.location or LatLng(lat=current.lat, lng=current.lng)
+        after = repo.set_availability(
+            current, online=request.online, lat=location.lat, lng=location.lng, updated_at=iso(now())
+        )
+        if after is not None:
             return AvailabilityOut(
                 professional_id=professional_id,
                 online=after.online,

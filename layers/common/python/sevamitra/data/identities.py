@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sevamitra.data.errors import dependency_errors
+from sevamitra.data import dynamo
 from sevamitra.data.models import IdentityModel
 
 
@@ -33,9 +33,4 @@ def account_pk(account_sub: str) -> str:
 
 
 def is_banned(kind: IdentityKind, digest: str) -> bool:
-    with dependency_errors("Ban registry look-up"):
-        try:
-            IdentityModel.get(ban_pk(kind, digest), consistent_read=True)
-        except IdentityModel.DoesNotExist:
-            return False
-    return True
+    return dynamo.read("Ban registry look-up", IdentityModel, ban_pk(kind, digest)) is not None

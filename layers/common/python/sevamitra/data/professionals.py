@@ -1,32 +1,21 @@
 """The professionals repository: registration as one transaction, state changes as conditional
-updates, and professionals handed out as domain objects."""
+updates, and professionals handed out as domain objects, or as a ``ProfessionalSnapshot`` to the
+writes that change a professional together with other items (bookings, availability, bans)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from sevamitra.data import dynamo, geo_index
 from sevamitra.data.errors import dependency_errors
+from sevamitra.data.geo_index import IndexSubject
 from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity_pk
 from sevamitra.data.models import IdentityModel, ProfessionalModel
 from sevamitra.domain.documents import DocumentKind, DocumentRecord
 from sevamitra.domain.professionals import Professional, ProfessionalStatus, VerificationStage, history_entry
 from sevamitra.edge.errors import Conflict, Forbidden, NotFound
-from sevamitra.platform.settings import settings
-
-_CONDITION_FAILED = "ConditionalCheckFailedException"
-
-
-@cache
-def _connection() -> Connection:
-    """One per process: each new Connection builds its own botocore session and client (about
-    100 ms), which every registration or complaint used to pay."""
-    return Connection(region=settings().aws_region)
 
 
 def _to_item(professional: Professional) -> ProfessionalModel:
@@ -38,18 +27,12 @@ def to_domain(item: ProfessionalModel) -> Professional:
     return Professional.model_validate(item.to_simple_dict())
 
 
-def read_item(professional_id: str) -> ProfessionalModel | None:
-    """The professional's item as stored (a consistent read), or ``None``: for the repositories
-    that change a professional in one transaction with other items and need its version."""
-    with dependency_errors("Professional look-up"):
-        try:
-            return ProfessionalModel.get(professional_id, consistent_read=True)
-        except ProfessionalModel.DoesNotExist:
-            return None
+def _read_item(professional_id: str) -> ProfessionalModel | None:
+    return dynamo.read("Professional look-up", ProfessionalModel, professional_id)
 
 
 def get_professional(professional_id: str) -> Professional | None:
-    item = read_item(professional_id)
+    item = _read_item(professional_id)
     return None if item is None else to_domain(item)
 
 
@@ -74,59 +57,48 @@ def create_professional(professional: Professional) -> None:
     # pynamodb sends condition checks first, then puts (in call order): ``labels`` mirrors that
     # order so each CancellationReason maps back to the item that refused.
     labels: list[str] = []
-    with dependency_errors("Registering the professional"):
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                for kind, digest in (
-                    (IdentityKind.AADHAAR, professional.aadhaar_hash),
-                    (IdentityKind.MOBILE, professional.mobile_hash),
-                ):
-                    tx.condition_check(
-                        IdentityModel, ban_pk(kind, digest), condition=IdentityModel.pk.does_not_exist()
-                    )
-                    labels.append("banned")
-                tx.save(_to_item(professional), condition=ProfessionalModel.id.does_not_exist())
-                labels.append("id_clash")
-                for kind, digest in (
-                    (IdentityKind.AADHAAR, professional.aadhaar_hash),
-                    (IdentityKind.MOBILE, professional.mobile_hash),
-                ):
-                    tx.save(
-                        IdentityModel(pk=identity_pk(kind, digest), professional_id=pid, created_at=now),
-                        condition=IdentityModel.pk.does_not_exist(),
-                    )
-                    labels.append("duplicate_identity")
-                if professional.account_sub:
-                    tx.save(
-                        IdentityModel(
-                            pk=account_pk(professional.account_sub), professional_id=pid, created_at=now
-                        ),
-                        condition=IdentityModel.pk.does_not_exist(),
-                    )
-                    labels.append("already_registered")
-        except TransactWriteError as exc:
-            _raise_cancellation(exc, labels)
-            raise
 
+    def add(tx: TransactWrite) -> None:
+        for kind, digest in (
+            (IdentityKind.AADHAAR, professional.aadhaar_hash),
+            (IdentityKind.MOBILE, professional.mobile_hash),
+        ):
+            tx.condition_check(
+                IdentityModel, ban_pk(kind, digest), condition=IdentityModel.pk.does_not_exist()
+            )
+            labels.append("banned")
+        tx.save(_to_item(professional), condition=ProfessionalModel.id.does_not_exist())
+        labels.append("id_clash")
+        for kind, digest in (
+            (IdentityKind.AADHAAR, professional.aadhaar_hash),
+            (IdentityKind.MOBILE, professional.mobile_hash),
+        ):
+            tx.save(
+                IdentityModel(pk=identity_pk(kind, digest), professional_id=pid, created_at=now),
+                condition=IdentityModel.pk.does_not_exist(),
+            )
+            labels.append("duplicate_identity")
+        if professional.account_sub:
+            tx.save(
+                IdentityModel(pk=account_pk(professional.account_sub), professional_id=pid, created_at=now),
+                condition=IdentityModel.pk.does_not_exist(),
+            )
+            labels.append("already_registered")
 
-def _raise_cancellation(exc: TransactWriteError, labels: Sequence[str]) -> None:
-    """Turn refused conditions into the client's answer; anything else stays a dependency failure."""
-    if exc.cause_response_code != "TransactionCanceledException":
+    outcome = dynamo.transact("Registering the professional", add)
+    if outcome.done:
         return
-    refused = {
-        label
-        for label, reason in zip(labels, exc.cancellation_reasons, strict=False)
-        if reason is not None and reason.code == "ConditionalCheckFailed"
-    }
+    refused = outcome.refused(labels)
     if "banned" in refused:
-        raise Forbidden("banned") from exc
+        raise Forbidden("banned") from outcome.error
     if "already_registered" in refused:
         raise Conflict(
             "already_registered", message="This account is already registered as a professional."
-        ) from exc
+        ) from outcome.error
     if "duplicate_identity" in refused:
-        raise Conflict("duplicate_identity") from exc
+        raise Conflict("duplicate_identity") from outcome.error
     # An id clash or a conflicting concurrent transaction: retry-safe, nothing was written.
+    outcome.reraise()
 
 
 def _detached(professional_id: str) -> ProfessionalModel:
@@ -153,15 +125,12 @@ def _conditional_update(
     condition = ProfessionalModel.status == expected.value
     for name, value in extra.items():
         condition &= getattr(ProfessionalModel, name) == value
-    with dependency_errors(what):
-        try:
-            item.update(actions=actions, condition=condition, add_version_condition=False)
-        except UpdateError as exc:
-            if exc.cause_response_code != _CONDITION_FAILED:
-                raise
-            if get_professional(professional_id) is None:
-                raise NotFound(message="No professional with that id.") from exc
-            raise Conflict(refused) from exc
+    if not dynamo.conditional(
+        what, lambda: item.update(actions=actions, condition=condition, add_version_condition=False)
+    ):
+        if get_professional(professional_id) is None:
+            raise NotFound(message="No professional with that id.")
+        raise Conflict(refused)
     return to_domain(item)
 
 
@@ -208,13 +177,11 @@ def begin_submission(
     condition = (ProfessionalModel.status == ProfessionalStatus.PENDING_DOCUMENTS.value) & (
         ProfessionalModel.verification["submissions"] == professional.verification.submissions
     )
-    with dependency_errors("Submitting for verification"):
-        try:
-            item.update(actions=actions, condition=condition, add_version_condition=False)
-        except UpdateError as exc:
-            if exc.cause_response_code != _CONDITION_FAILED:
-                raise
-            raise Conflict("invalid_transition") from exc
+    if not dynamo.conditional(
+        "Submitting for verification",
+        lambda: item.update(actions=actions, condition=condition, add_version_condition=False),
+    ):
+        raise Conflict("invalid_transition")
     return to_domain(item)
 
 
@@ -235,3 +202,102 @@ def revert_submission(professional: Professional, submission: int, now: str) -> 
             & (ProfessionalModel.verification["submissions"] == submission),
             add_version_condition=False,
         )
+
+
+# --- one read of a professional for the writes that change it with other items -------------------
+
+
+class ProfessionalSnapshot(NamedTuple):
+    """A professional's item as stored, read once with a consistent read: what booking,
+    availability and bans decide on, and what their transaction needs to change it: ``subject``,
+    the facts its geo index entries follow (``geo_index.add_index_changes``), and ``version``,
+    which their update is conditional on (``versioned``). Its managers are the fields of
+    ``sevamitra.domain.access.Managed``; the identity hashes are what a ban registers."""
+
+    subject: IndexSubject
+    version: int
+    account_sub: str | None
+    registered_by: str
+    agency_id: str | None
+    district: str
+    aadhaar_hash: str
+    mobile_hash: str
+
+    @property
+    def id(self) -> str:
+        return self.subject.id
+
+    @property
+    def status(self) -> str:
+        return self.subject.status
+
+    @property
+    def online(self) -> bool:
+        return self.subject.online
+
+    @property
+    def active_booking_id(self) -> str | None:
+        return self.subject.active_booking_id
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        return self.subject.services
+
+    @property
+    def lat(self) -> float:
+        return self.subject.lat
+
+    @property
+    def lng(self) -> float:
+        return self.subject.lng
+
+    def versioned(self) -> ProfessionalModel:
+        """A handle on the item for an update conditional on the version read (pynamodb adds
+        the check and the increment)."""
+        return ProfessionalModel(self.id, version=self.version)
+
+
+def snapshot(professional_id: str) -> ProfessionalSnapshot | None:
+    """The professional as stored now (one consistent read), or ``None``."""
+    item = _read_item(professional_id)
+    if item is None:
+        return None
+    return ProfessionalSnapshot(
+        subject=IndexSubject.from_model(item),
+        version=int(item.version or 0),
+        account_sub=item.account_sub,
+        registered_by=item.registered_by,
+        agency_id=item.agency_id,
+        district=item.district,
+        aadhaar_hash=item.aadhaar_hash,
+        mobile_hash=item.mobile_hash,
+    )
+
+
+def set_availability(
+    current: ProfessionalSnapshot, *, online: bool, lat: float, lng: float, updated_at: str
+) -> ProfessionalSnapshot | None:
+    """Write ``online`` and the location, conditional on the version read and on the status
+    still being ``verified``, together with the index changes: the professional as written, or
+    ``None`` when the record changed in between (nothing is written then; the caller re-reads)."""
+    after = current.subject._replace(online=online, lat=lat, lng=lng)
+
+    def add(tx: TransactWrite) -> None:
+        tx.update(
+            current.versioned(),
+            actions=[
+                ProfessionalModel.online.set(online),
+                ProfessionalModel.lat.set(lat),
+                ProfessionalModel.lng.set(lng),
+                ProfessionalModel.updated_at.set(updated_at),
+            ],
+            condition=ProfessionalModel.status == ProfessionalStatus.VERIFIED.value,
+        )
+        geo_index.add_index_changes(tx, current.subject, after)
+
+    outcome = dynamo.transact("Availability update", add)
+    if outcome.done:
+        return current._replace(subject=after, version=current.version + 1)
+    if outcome.condition_failed:
+        return None
+    outcome.reraise()
