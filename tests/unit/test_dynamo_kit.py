@@ -5,6 +5,9 @@ functions and the data layer say "verified" and "banned" only through ``Professi
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,7 +24,7 @@ from pynamodb.exceptions import (
     VerboseClientError,
 )
 
-from local.paths import ROOT
+from local.paths import ROOT, pythonpath
 from sevamitra.data import dynamo
 from sevamitra.edge.errors import DependencyFailed, Throttled
 
@@ -215,7 +218,7 @@ def test_only_the_kit_decodes_dynamodb_outcomes_or_makes_a_connection() -> None:
 
 def test_a_professional_item_is_turned_into_a_snapshot_in_one_place() -> None:
     readers = [path.name for path in _python(DATA) if "IndexSubject.from_model(" in path.read_text("utf-8")]
-    assert readers == ["professionals.py"]
+    assert readers == ["snapshots.py"]
 
 
 def test_the_functions_use_only_the_geo_index_search() -> None:
@@ -264,3 +267,11 @@ def test_verified_and_banned_are_said_only_by_the_status_enum() -> None:
         for line in _status_literals(ast.parse(path.read_text(encoding="utf-8")))
     ]
     assert found == []
+
+
+def test_a_search_does_not_load_the_professional_models() -> None:
+    # The geo index imports eligible() where it writes: match only searches (its cold start).
+    probe = "import sys, match.handler; print('sevamitra.domain.professionals' in sys.modules)"
+    env = {**os.environ, "PYTHONPATH": pythonpath(), "AWS_REGION": "ap-south-1"}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,6 +1,6 @@
 """Booking rules: who may book whom, the claim on the professional, the lifecycle, the rating
 and the expiry sweep. Handlers call exactly one of these per route; AWS access goes through
-``sevamitra.data.bookings``, and the professional is read with ``professionals.snapshot``.
+``sevamitra.data.bookings``, and the professional is read with ``snapshots.professional``.
 Clocks, ids, codes, the search and the back-off sleep are passed in.
 
 Every write can lose a race. A lost conditional write is answered by reading again: the new
@@ -22,10 +22,9 @@ from book.models import BookingIn
 from book.settings import book_settings
 from sevamitra.data import bookings as repo
 from sevamitra.data import complaints as complaint_repo
-from sevamitra.data import geo_index
-from sevamitra.data import professionals as professional_repo
+from sevamitra.data import geo_index, snapshots
 from sevamitra.data.bookings import Commit
-from sevamitra.data.professionals import ProfessionalSnapshot
+from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain import access, geo, ratecard
 from sevamitra.domain.bookings import (
     CANCELLABLE_STATUSES,
@@ -178,7 +177,7 @@ def _claim(
     named professional: 404/409 instead); ``_BUSY`` when every attempt met a conflict; 409
     ``too_many_open_requests`` when the caller holds their allowance of open requests."""
     for attempt in range(MAX_COMMITS):
-        state = professional_repo.snapshot(professional_id)
+        state = snapshots.professional(professional_id)
         if state is None:
             if named:
                 raise NotFound(message="No professional with that id.")
@@ -242,7 +241,7 @@ def _context(caller: Caller, booking_id: str) -> _Context:
     booking = repo.get_booking(booking_id)
     if booking is None:
         raise NotFound(message="No booking with that id.")
-    state = professional_repo.snapshot(booking.professional_id)
+    state = snapshots.professional(booking.professional_id)
     roles = set()
     if caller.sub == booking.citizen_sub:
         roles.add(CITIZEN)
@@ -482,7 +481,7 @@ def _expire(booking_id: str, at: str, sleep: Sleep) -> bool:
         booking = repo.get_booking(booking_id)
         if booking is None or booking.status is not BookingStatus.REQUESTED or booking.expires_at > at:
             return False
-        state = professional_repo.snapshot(booking.professional_id)
+        state = snapshots.professional(booking.professional_id)
         outcome = repo.finish(booking, BookingStatus.EXPIRED, at, state)
         if outcome is Commit.DONE:
             return True

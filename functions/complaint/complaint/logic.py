@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from complaint.models import ComplaintIn, EvidenceIn
-from sevamitra.data import audit, decisions, identities, uploads
+from sevamitra.data import audit, decisions, identities, snapshots, uploads
 from sevamitra.data import complaints as repo
 from sevamitra.data import professionals as professionals_repo
 from sevamitra.domain import access
@@ -246,7 +246,7 @@ def resolve(
         }
         target = None
         if outcome == ComplaintStatus.UPHELD and complaint.kind is ComplaintKind.OVERCHARGE:
-            target = professionals_repo.snapshot(complaint.professional_id)
+            target = snapshots.professional(complaint.professional_id)
             if target is not None and target.status == ProfessionalStatus.BANNED:
                 decision["already_banned"] = True
                 target = None

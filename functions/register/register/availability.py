@@ -6,12 +6,9 @@ independent of the registration routes."""
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from pydantic import ConfigDict, StrictBool
 
-from sevamitra.data import professionals as repository
-from sevamitra.data.professionals import ProfessionalSnapshot
+from sevamitra.data import availability, snapshots
 from sevamitra.domain import access
 from sevamitra.domain.professionals import ProfessionalStatus, eligible
 from sevamitra.domain.types import LatLng, Model
@@ -36,24 +33,15 @@ class AvailabilityOut(Model):
     findable: bool  # online, verified and not on an active booking: /match can return them
 
 
-class Repository(Protocol):
-    def snapshot(self, professional_id: str) -> ProfessionalSnapshot | None: ...
-
-    def set_availability(
-        self, current: ProfessionalSnapshot, *, online: bool, lat: float, lng: float, updated_at: str
-    ) -> ProfessionalSnapshot | None: ...
-
-
 def set_availability(
     professional_id: str,
     caller: Caller,
     request: AvailabilityIn,
     *,
-    repo: Repository = repository,
     now: Clock = utc_now,
 ) -> AvailabilityOut:
     for _ in range(MAX_ATTEMPTS):
-        current = repo.snapshot(professional_id)
+        current = snapshots.professional(professional_id)
         if current is None:
             raise NotFound()
         if not access.may_set_availability(caller, current):
@@ -63,7 +51,7 @@ def set_availability(
         if current.status != ProfessionalStatus.VERIFIED:
             raise Conflict("invalid_transition", "Availability can be set once police verification is clear.")
         location = request.location or LatLng(lat=current.lat, lng=current.lng)
-        after = repo.set_availability(
+        after = availability.commit(
             current, online=request.online, lat=location.lat, lng=location.lng, updated_at=iso(now())
         )
         if after is not None:

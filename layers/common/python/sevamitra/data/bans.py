@@ -24,7 +24,7 @@ from sevamitra.data import geo_index
 from sevamitra.data.complaints import add_decision
 from sevamitra.data.identities import IdentityKind, ban_pk
 from sevamitra.data.models import ComplaintModel, IdentityModel, ProfessionalModel
-from sevamitra.data.professionals import ProfessionalSnapshot
+from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus
 from sevamitra.domain.professionals import ProfessionalStatus
 
@@ -33,7 +33,7 @@ def add_ban(
     tx: TransactWrite, complaint: Complaint, decision: dict[str, Any], target: ProfessionalSnapshot
 ) -> None:
     """Decide ``complaint`` upheld and ban ``target`` (the professional as read, with its
-    version: ``professionals.snapshot``) in ``tx`` (see the module docstring)."""
+    version: ``snapshots.professional``) in ``tx`` (see the module docstring)."""
     if complaint.kind is not ComplaintKind.OVERCHARGE or decision.get("outcome") != ComplaintStatus.UPHELD:
         raise ValueError("only an upheld overcharge complaint bans")
     if complaint.professional_id != target.id:

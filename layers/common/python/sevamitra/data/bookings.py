@@ -23,7 +23,7 @@ from sevamitra.data import complaints as complaint_repo
 from sevamitra.data import dynamo, geo_index
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import BookingModel, OpenRequestsModel, ProfessionalModel
-from sevamitra.data.professionals import ProfessionalSnapshot
+from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain.bookings import AWAITING_ACCEPT, Booking, BookingStatus, Rating
 from sevamitra.domain.complaints import Complaint
 from sevamitra.domain.professionals import ProfessionalStatus

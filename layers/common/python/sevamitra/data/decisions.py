@@ -10,7 +10,7 @@ from pynamodb.transactions import TransactWrite
 
 from sevamitra.data import audit, bans, dynamo
 from sevamitra.data.complaints import add_decision
-from sevamitra.data.professionals import ProfessionalSnapshot
+from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain.audit import AuditEntry
 from sevamitra.domain.complaints import Complaint
 

@@ -1,16 +1,15 @@
 """The professionals repository: registration as one transaction, state changes as conditional
-updates, and professionals handed out as domain objects, or as a ``ProfessionalSnapshot`` to the
-writes that change a professional together with other items (bookings, availability, bans)."""
+updates, and professionals handed out as domain objects. (The writes that change a professional
+together with other items read it as a ``sevamitra.data.snapshots.ProfessionalSnapshot``.)"""
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.data import dynamo, geo_index
+from sevamitra.data import dynamo
 from sevamitra.data.errors import dependency_errors
-from sevamitra.data.geo_index import IndexSubject
 from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity_pk
 from sevamitra.data.models import IdentityModel, ProfessionalModel
 from sevamitra.domain.documents import DocumentKind, DocumentRecord
@@ -202,102 +201,3 @@ def revert_submission(professional: Professional, submission: int, now: str) -> 
             & (ProfessionalModel.verification["submissions"] == submission),
             add_version_condition=False,
         )
-
-
-# --- one read of a professional for the writes that change it with other items -------------------
-
-
-class ProfessionalSnapshot(NamedTuple):
-    """A professional's item as stored, read once with a consistent read: what booking,
-    availability and bans decide on, and what their transaction needs to change it: ``subject``,
-    the facts its geo index entries follow (``geo_index.add_index_changes``), and ``version``,
-    which their update is conditional on (``versioned``). Its managers are the fields of
-    ``sevamitra.domain.access.Managed``; the identity hashes are what a ban registers."""
-
-    subject: IndexSubject
-    version: int
-    account_sub: str | None
-    registered_by: str
-    agency_id: str | None
-    district: str
-    aadhaar_hash: str
-    mobile_hash: str
-
-    @property
-    def id(self) -> str:
-        return self.subject.id
-
-    @property
-    def status(self) -> str:
-        return self.subject.status
-
-    @property
-    def online(self) -> bool:
-        return self.subject.online
-
-    @property
-    def active_booking_id(self) -> str | None:
-        return self.subject.active_booking_id
-
-    @property
-    def services(self) -> tuple[str, ...]:
-        return self.subject.services
-
-    @property
-    def lat(self) -> float:
-        return self.subject.lat
-
-    @property
-    def lng(self) -> float:
-        return self.subject.lng
-
-    def versioned(self) -> ProfessionalModel:
-        """A handle on the item for an update conditional on the version read (pynamodb adds
-        the check and the increment)."""
-        return ProfessionalModel(self.id, version=self.version)
-
-
-def snapshot(professional_id: str) -> ProfessionalSnapshot | None:
-    """The professional as stored now (one consistent read), or ``None``."""
-    item = _read_item(professional_id)
-    if item is None:
-        return None
-    return ProfessionalSnapshot(
-        subject=IndexSubject.from_model(item),
-        version=int(item.version or 0),
-        account_sub=item.account_sub,
-        registered_by=item.registered_by,
-        agency_id=item.agency_id,
-        district=item.district,
-        aadhaar_hash=item.aadhaar_hash,
-        mobile_hash=item.mobile_hash,
-    )
-
-
-def set_availability(
-    current: ProfessionalSnapshot, *, online: bool, lat: float, lng: float, updated_at: str
-) -> ProfessionalSnapshot | None:
-    """Write ``online`` and the location, conditional on the version read and on the status
-    still being ``verified``, together with the index changes: the professional as written, or
-    ``None`` when the record changed in between (nothing is written then; the caller re-reads)."""
-    after = current.subject._replace(online=online, lat=lat, lng=lng)
-
-    def add(tx: TransactWrite) -> None:
-        tx.update(
-            current.versioned(),
-            actions=[
-                ProfessionalModel.online.set(online),
-                ProfessionalModel.lat.set(lat),
-                ProfessionalModel.lng.set(lng),
-                ProfessionalModel.updated_at.set(updated_at),
-            ],
-            condition=ProfessionalModel.status == ProfessionalStatus.VERIFIED.value,
-        )
-        geo_index.add_index_changes(tx, current.subject, after)
-
-    outcome = dynamo.transact("Availability update", add)
-    if outcome.done:
-        return current._replace(subject=after, version=current.version + 1)
-    if outcome.condition_failed:
-        return None
-    outcome.reraise()
