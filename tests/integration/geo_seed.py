@@ -8,7 +8,7 @@ import math
 
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.data import geo_index
+from sevamitra.data import dynamo, geo_index
 from sevamitra.data.geo_index import IndexSubject
 from sevamitra.data.models import ProfessionalModel
 from sevamitra.domain.geo import EARTH_RADIUS_M
@@ -73,7 +73,7 @@ def seed_professional(
         created_at=NOW,
         updated_at=NOW,
     )
-    with TransactWrite(connection=geo_index.connection()) as tx:
+    with TransactWrite(connection=dynamo.connection()) as tx:
         tx.save(item)
         geo_index.add_index_changes(tx, None, subject)
     return subject
@@ -84,7 +84,7 @@ def set_state(subject: IndexSubject, **changes: object) -> IndexSubject:
     after = subject._replace(**changes)
     item = ProfessionalModel.get(subject.id)
     actions = [getattr(ProfessionalModel, name).set(value) for name, value in changes.items()]
-    with TransactWrite(connection=geo_index.connection()) as tx:
+    with TransactWrite(connection=dynamo.connection()) as tx:
         tx.update(item, actions=actions)
         geo_index.add_index_changes(tx, subject, after)
     return after

@@ -165,9 +165,9 @@ def test_a_lost_race_with_a_ban_writes_nothing(api: Api, aws: LocalResources) ->
     """The professional is banned between the read and the write: the conditional transaction
     fails as a whole, the retry sees the ban, and no index entry appears."""
     seed_professional("pro_1", *LUCKNOW, online=False)
-    from sevamitra.data import availability
+    from sevamitra.data import snapshots
 
-    real_load = availability.load
+    real_load = snapshots.professional
     calls = {"n": 0}
 
     def load_then_ban(professional_id: str) -> object:
@@ -178,7 +178,7 @@ def test_a_lost_race_with_a_ban_writes_nothing(api: Api, aws: LocalResources) ->
             item.update(actions=[ProfessionalModel.status.set("banned")])
         return current
 
-    with mock.patch.object(availability, "load", side_effect=load_then_ban):
+    with mock.patch.object(snapshots, "professional", side_effect=load_then_ban):
         response = put(api, {"online": True})
     assert (response.status, response.error_code) == (403, "banned")
     assert calls["n"] == 2

@@ -11,6 +11,7 @@ from local.provision import LocalResources
 from sevamitra.data import geo_index
 from sevamitra.data.geo_index import IndexSubject
 from sevamitra.domain import geo, ratecard
+from sevamitra.domain.professionals import eligible
 from tests.integration.conftest import Api, claims_for
 from tests.integration.geo_seed import LUCKNOW, SERVICE, offset, seed_professional, set_state
 
@@ -27,10 +28,8 @@ def match(api: Api, lat: float, lng: float, service: str = SERVICE, limit: int |
 def brute(
     subjects: list[IndexSubject], lat: float, lng: float, limit: int, service: str = SERVICE
 ) -> list[str]:
-    eligible = [
-        geo.Entry("", s.id, s.lat, s.lng) for s in subjects if geo_index.eligible(s) and service in s.services
-    ]
-    return [h.entry.professional_id for h in geo.brute_force(lat, lng, limit, eligible)]
+    findable = [geo.Entry("", s.id, s.lat, s.lng) for s in subjects if eligible(s) and service in s.services]
+    return [h.entry.professional_id for h in geo.brute_force(lat, lng, limit, findable)]
 
 
 @pytest.fixture

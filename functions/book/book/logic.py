@@ -1,6 +1,7 @@
 """Booking rules: who may book whom, the claim on the professional, the lifecycle, the rating
 and the expiry sweep. Handlers call exactly one of these per route; AWS access goes through
-``sevamitra.data.bookings``. Clocks, ids, codes, the search and the back-off sleep are passed in.
+``sevamitra.data.bookings``, and the professional is read with ``snapshots.professional``.
+Clocks, ids, codes, the search and the back-off sleep are passed in.
 
 Every write can lose a race. A lost conditional write is answered by reading again: the new
 state then decides (409 when the step no longer applies). A transaction conflict (another
@@ -23,8 +24,9 @@ from book.models import BookingIn
 from book.settings import book_settings
 from sevamitra.data import bookings as repo
 from sevamitra.data import complaints as complaint_repo
-from sevamitra.data import geo_index
-from sevamitra.data.bookings import Commit, ProfessionalState
+from sevamitra.data import geo_index, snapshots
+from sevamitra.data.bookings import Commit
+from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain import access, geo, ratecard
 from sevamitra.domain.bookings import (
     CANCELLABLE_STATUSES,
@@ -41,7 +43,7 @@ from sevamitra.domain.bookings import (
     start_code_matches,
 )
 from sevamitra.domain.complaints import ComplaintKind, OpenedBy, new_complaint
-from sevamitra.domain.professionals import Professional
+from sevamitra.domain.professionals import eligible
 from sevamitra.domain.ratecard import Service
 from sevamitra.domain.types import LatLng
 from sevamitra.edge import cursors
@@ -77,17 +79,16 @@ class Created(NamedTuple):
 
 
 def unavailable_reason(
-    caller: Caller, state: ProfessionalState, service_id: str, point: LatLng
+    caller: Caller, professional: ProfessionalSnapshot, service_id: str, point: LatLng
 ) -> str | None:
     """Why this professional cannot take this booking now, or None."""
-    subject = state.subject
-    if not geo_index.eligible(subject):
+    if not eligible(professional):
         return "The professional is not available now (offline, busy or not verified)."
-    if service_id not in subject.services:
+    if service_id not in professional.services:
         return "The professional does not offer this service."
-    if geo.distance_m(point.lat, point.lng, subject.lat, subject.lng) > geo.SEARCH_RADIUS_M:
+    if geo.distance_m(point.lat, point.lng, professional.lat, professional.lng) > geo.SEARCH_RADIUS_M:
         return "The professional is farther than 3 km from the location."
-    if access.is_manager(caller, state.professional):
+    if access.is_manager(caller, professional):
         return "You cannot book a professional you manage."
     return None
 
@@ -186,7 +187,7 @@ def _claim(
     named professional: 404/409 instead); ``_BUSY`` when every attempt met a conflict; 409
     ``too_many_open_requests`` when the caller holds their allowance of open requests."""
     for attempt in range(MAX_COMMITS):
-        state = repo.get_professional_state(professional_id)
+        state = snapshots.professional(professional_id)
         if state is None:
             if named:
                 raise NotFound(message="No professional with that id.")
@@ -196,7 +197,7 @@ def _claim(
             if named:
                 raise Conflict("professional_unavailable", reason)
             return None
-        booking = _new_booking(draft, state.professional, now())
+        booking = _new_booking(draft, state, now())
         outcome = repo.create(booking, state, draft.open_allowance)
         if outcome is Commit.LIMIT_REACHED:
             raise _too_many_open_requests(draft.open_allowance)
@@ -210,7 +211,7 @@ def _claim(
     return _BUSY
 
 
-def _new_booking(draft: _Draft, professional: Professional, moment: datetime) -> Booking:
+def _new_booking(draft: _Draft, professional: ProfessionalSnapshot, moment: datetime) -> Booking:
     at = iso(moment)
     return Booking(
         id=draft.booking_id,
@@ -246,7 +247,7 @@ PROFESSIONAL = "professional"
 @dataclass(frozen=True)
 class _Context:
     booking: Booking
-    professional: ProfessionalState | None
+    professional: ProfessionalSnapshot | None
     roles: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -255,11 +256,11 @@ def _context(caller: Caller, booking_id: str) -> _Context:
     booking = repo.get_booking(booking_id)
     if booking is None:
         raise NotFound(message="No booking with that id.")
-    state = repo.get_professional_state(booking.professional_id)
+    state = snapshots.professional(booking.professional_id)
     roles = set()
     if caller.sub == booking.citizen_sub:
         roles.add(CITIZEN)
-    if state is not None and access.is_manager(caller, state.professional):
+    if state is not None and access.is_manager(caller, state):
         roles.add(PROFESSIONAL)
     return _Context(booking, state, frozenset(roles))
 
@@ -310,7 +311,7 @@ def view_booking(caller: Caller, booking_id: str) -> BookingView:
     in_contact = booking.status in CONTACT_STATUSES
     professional = None
     if CITIZEN in ctx.roles and in_contact and ctx.professional is not None:
-        pro = ctx.professional.professional
+        pro = ctx.professional
         professional = ProfessionalContact(name=pro.name, mobile=pro.mobile, rating=pro.rating)
     as_professional = PROFESSIONAL in ctx.roles and in_contact
     address = booking.address if CITIZEN in ctx.roles or as_professional else None
@@ -362,10 +363,10 @@ def list_bookings(
         partitions: tuple[tuple[str, str], ...] = (("by_citizen", caller.sub),)
         narrowed_to = professional_id
     elif professional_id is not None:
-        state = repo.get_professional_state(professional_id)
+        state = snapshots.professional(professional_id)
         if state is None:
             raise NotFound(message="No professional with that id.")
-        access.require_manager(caller, state.professional)
+        access.require_manager(caller, state)
         partitions, narrowed_to = (("by_professional", professional_id),), None
     else:
         partitions, narrowed_to = acting(caller).partitions(), None
@@ -471,9 +472,9 @@ def complete_booking(
                 now=moment,
                 opened_by=OpenedBy.SYSTEM,
                 amount_paid_paise=amount_collected_paise,
-                district=ctx.professional.professional.district if ctx.professional else None,
-                registrar_sub=ctx.professional.professional.registered_by if ctx.professional else None,
-                agency_id=ctx.professional.professional.agency_id if ctx.professional else None,
+                district=ctx.professional.district if ctx.professional else None,
+                registrar_sub=ctx.professional.registered_by if ctx.professional else None,
+                agency_id=ctx.professional.agency_id if ctx.professional else None,
             )
         outcome = repo.finish(
             booking,
@@ -596,7 +597,7 @@ def _expire(booking_id: str, at: str, sleep: Sleep) -> bool:
         booking = repo.get_booking(booking_id)
         if booking is None or booking.status is not BookingStatus.REQUESTED or booking.expires_at > at:
             return False
-        state = repo.get_professional_state(booking.professional_id)
+        state = snapshots.professional(booking.professional_id)
         outcome = repo.finish(booking, BookingStatus.EXPIRED, at, state)
         if outcome is Commit.DONE:
             return True

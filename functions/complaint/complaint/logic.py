@@ -8,12 +8,13 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from complaint.models import ComplaintIn, EvidenceIn
-from sevamitra.data import audit, bans, decisions, identities, uploads
+from sevamitra.data import audit, decisions, identities, snapshots, uploads
 from sevamitra.data import complaints as repo
 from sevamitra.data import professionals as professionals_repo
 from sevamitra.domain import access
 from sevamitra.domain.audit import AuditAction, AuditEntry, ChainCheck, next_entry, verify_chain
 from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus, new_complaint
+from sevamitra.domain.professionals import ProfessionalStatus
 from sevamitra.edge import cursors, pii
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unprocessable
@@ -286,7 +287,7 @@ def resolve(
     caller: Caller, complaint_id: str, outcome: str, remarks: str, *, clock: Clock = utc_now
 ) -> Complaint:
     """An officer's decision, once (409 ``already_decided``). Upheld overcharge: the professional
-    is banned in the same transaction (``bans.add_ban``). Other upheld kinds are recorded on
+    is banned in the same transaction (``data.bans.add_ban``). Other upheld kinds are recorded on
     the complaint and in the professional's audit trail, without a ban. Dismissed: only the
     complaint and the trail change. A lost race (an escalation, the professional's record, the
     audit ``seq``) re-reads and decides again."""
@@ -303,8 +304,8 @@ def resolve(
         }
         target = None
         if outcome == ComplaintStatus.UPHELD and complaint.kind is ComplaintKind.OVERCHARGE:
-            target = bans.load_target(complaint.professional_id)
-            if target is not None and target.already_banned:
+            target = snapshots.professional(complaint.professional_id)
+            if target is not None and target.status == ProfessionalStatus.BANNED:
                 decision["already_banned"] = True
                 target = None
         decision["ban"] = target is not None

@@ -6,21 +6,16 @@ independent of the registration routes."""
 
 from __future__ import annotations
 
-from typing import Protocol
-
 from pydantic import ConfigDict, StrictBool
 
-from sevamitra.data import availability as repository
-from sevamitra.data.availability import ProfessionalAvailability
-from sevamitra.data.geo_index import IndexSubject, eligible
+from sevamitra.data import availability, snapshots
 from sevamitra.domain import access
+from sevamitra.domain.professionals import ProfessionalStatus, eligible
 from sevamitra.domain.types import LatLng, Model
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, Forbidden, NotFound
 from sevamitra.platform.clock import Clock, iso, utc_now
 
-BANNED = "banned"
-VERIFIED = "verified"
 MAX_ATTEMPTS = 3
 
 
@@ -38,33 +33,28 @@ class AvailabilityOut(Model):
     findable: bool  # online, verified and not on an active booking: /match can return them
 
 
-class Repository(Protocol):
-    def load(self, professional_id: str) -> ProfessionalAvailability | None: ...
-
-    def commit(self, current: ProfessionalAvailability, after: IndexSubject, updated_at: str) -> bool: ...
-
-
 def set_availability(
     professional_id: str,
     caller: Caller,
     request: AvailabilityIn,
     *,
-    repo: Repository = repository,
     now: Clock = utc_now,
 ) -> AvailabilityOut:
     for _ in range(MAX_ATTEMPTS):
-        current = repo.load(professional_id)
+        current = snapshots.professional(professional_id)
         if current is None:
             raise NotFound()
         if not access.may_set_availability(caller, current):
             raise Forbidden(message="Only the professional (or who registered them) may change this.")
-        if current.subject.status == BANNED:
+        if current.status == ProfessionalStatus.BANNED:
             raise Forbidden("banned")
-        if current.subject.status != VERIFIED:
+        if current.status != ProfessionalStatus.VERIFIED:
             raise Conflict("invalid_transition", "Availability can be set once police verification is clear.")
-        location = request.location or LatLng(lat=current.subject.lat, lng=current.subject.lng)
-        after = current.subject._replace(online=request.online, lat=location.lat, lng=location.lng)
-        if repo.commit(current, after, iso(now())):
+        location = request.location or LatLng(lat=current.lat, lng=current.lng)
+        after = availability.commit(
+            current, online=request.online, lat=location.lat, lng=location.lng, updated_at=iso(now())
+        )
+        if after is not None:
             return AvailabilityOut(
                 professional_id=professional_id,
                 online=after.online,

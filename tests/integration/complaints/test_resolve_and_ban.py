@@ -172,7 +172,7 @@ def test_second_upheld_overcharge_of_a_banned_professional_decides_without_banni
 def test_a_ban_cannot_be_staged_without_an_upheld_overcharge_complaint(aws: LocalResources) -> None:
     from pynamodb.transactions import TransactWrite
 
-    from sevamitra.data import bans, geo_index
+    from sevamitra.data import bans, dynamo, snapshots
     from sevamitra.domain.complaints import ComplaintKind, new_complaint
     from tests.integration.geo_seed import seed_professional
 
@@ -187,24 +187,24 @@ def test_a_ban_cannot_be_staged_without_an_upheld_overcharge_complaint(aws: Loca
         sla_s=60,
         now=datetime(2026, 11, 27, tzinfo=UTC),
     )
-    target = bans.load_target("pro_x")
+    target = snapshots.professional("pro_x")
     assert target is not None
     upheld = {"outcome": "upheld", "at": "2026-11-27T10:00:00Z"}
     with pytest.raises(ValueError, match="only an upheld overcharge"):  # noqa: SIM117 (the transaction must not commit)
-        with TransactWrite(connection=geo_index.connection()) as tx:
+        with TransactWrite(connection=dynamo.connection()) as tx:
             bans.add_ban(tx, complaint, upheld, target)
     assert ProfessionalModel.get("pro_x").status == "verified"
 
 
 def test_a_complaint_decided_meanwhile_makes_the_ban_transaction_write_nothing(api: Api) -> None:
-    from sevamitra.data import bans, decisions
     from sevamitra.data import complaints as repo
+    from sevamitra.data import decisions, snapshots
 
     pro = online_professional(api)
     opened = complain(api, seed_booking(pro.id))
     stale = repo.load_complaint(opened.body["id"])
     assert resolve(api, opened.body["id"], "dismissed").status == 200
-    target = bans.load_target(pro.id)
+    target = snapshots.professional(pro.id)
     assert target is not None
 
     committed = decisions.commit(

@@ -9,11 +9,12 @@ decision and a ban are recorded in the transaction that makes them); ``append`` 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from pynamodb.exceptions import PutError
 from pynamodb.transactions import TransactWrite
 
+from sevamitra.data import dynamo
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import AuditEntryModel
 from sevamitra.domain.audit import AuditAction, AuditEntry, next_entry
@@ -71,11 +72,9 @@ def append(
         entry = next_entry(
             head(subject), subject=subject, at=at, actor=actor, action=action, evidence=evidence
         )
-        with dependency_errors("Appending to the audit trail"):
-            try:
-                _to_item(entry).save(condition=AuditEntryModel.seq.does_not_exist())
-                return entry
-            except PutError as exc:
-                if exc.cause_response_code != "ConditionalCheckFailedException":
-                    raise
+        if dynamo.conditional(
+            "Appending to the audit trail",
+            partial(_to_item(entry).save, condition=AuditEntryModel.seq.does_not_exist()),
+        ):
+            return entry
     raise DependencyFailed(message="The audit trail is busy; it is safe to retry.")

@@ -16,50 +16,27 @@ If any condition fails nothing is written.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
 from sevamitra.data import geo_index
 from sevamitra.data.complaints import add_decision
-from sevamitra.data.geo_index import IndexSubject
 from sevamitra.data.identities import IdentityKind, ban_pk
 from sevamitra.data.models import ComplaintModel, IdentityModel, ProfessionalModel
-from sevamitra.data.professionals import read_item
+from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus
 from sevamitra.domain.professionals import ProfessionalStatus
 
 
-class BanTarget(NamedTuple):
-    """The professional as read for a ban: index facts, identity hashes and the version."""
-
-    subject: IndexSubject
-    aadhaar_hash: str
-    mobile_hash: str
-    version: int
-
-    @property
-    def already_banned(self) -> bool:
-        return self.subject.status == ProfessionalStatus.BANNED.value
-
-
-def load_target(professional_id: str) -> BanTarget | None:
-    item = read_item(professional_id)
-    if item is None:
-        return None
-    return BanTarget(
-        subject=IndexSubject.from_model(item),
-        aadhaar_hash=item.aadhaar_hash,
-        mobile_hash=item.mobile_hash,
-        version=int(item.version or 0),
-    )
-
-
-def add_ban(tx: TransactWrite, complaint: Complaint, decision: dict[str, Any], target: BanTarget) -> None:
-    """Decide ``complaint`` upheld and ban ``target`` in ``tx`` (see the module docstring)."""
+def add_ban(
+    tx: TransactWrite, complaint: Complaint, decision: dict[str, Any], target: ProfessionalSnapshot
+) -> None:
+    """Decide ``complaint`` upheld and ban ``target`` (the professional as read, with its
+    version: ``snapshots.professional``) in ``tx`` (see the module docstring)."""
     if complaint.kind is not ComplaintKind.OVERCHARGE or decision.get("outcome") != ComplaintStatus.UPHELD:
         raise ValueError("only an upheld overcharge complaint bans")
-    if complaint.professional_id != target.subject.id:
+    if complaint.professional_id != target.id:
         raise ValueError("the complaint is about another professional")
     at = str(decision["at"])
     add_decision(
@@ -67,11 +44,10 @@ def add_ban(tx: TransactWrite, complaint: Complaint, decision: dict[str, Any], t
         complaint,
         decision,
         condition=(ComplaintModel.kind == ComplaintKind.OVERCHARGE.value)
-        & (ComplaintModel.professional_id == target.subject.id),
+        & (ComplaintModel.professional_id == target.id),
     )
-    professional = ProfessionalModel(target.subject.id, version=target.version)
     tx.update(
-        professional,
+        target.versioned(),
         actions=[
             ProfessionalModel.status.set(ProfessionalStatus.BANNED.value),
             ProfessionalModel.online.set(False),
@@ -88,7 +64,7 @@ def add_ban(tx: TransactWrite, complaint: Complaint, decision: dict[str, Any], t
         tx.save(
             IdentityModel(
                 pk=ban_pk(kind, digest),
-                professional_id=target.subject.id,
+                professional_id=target.id,
                 created_at=at,
                 reason=f"complaint:{complaint.id}",
             )

@@ -14,23 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from enum import Enum
-from typing import Any, NamedTuple
+from typing import Any
 
 from pynamodb.constants import ALL_OLD
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from sevamitra.data import complaints as complaint_repo
-from sevamitra.data import geo_index, pages, professionals
+from sevamitra.data import dynamo, geo_index, pages
 from sevamitra.data.errors import dependency_errors
-from sevamitra.data.geo_index import IndexSubject
 from sevamitra.data.models import BookingModel, OpenRequestsModel, ProfessionalModel
+from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain.bookings import AWAITING_ACCEPT, Booking, BookingStatus, Rating
 from sevamitra.domain.complaints import Complaint
-from sevamitra.domain.professionals import Professional
-
-_CONDITION_FAILED = "ConditionalCheckFailed"
-_CONFLICTS = {"TransactionConflict", "TransactionConflictException"}
+from sevamitra.domain.professionals import ProfessionalStatus
 
 
 class Commit(Enum):
@@ -38,15 +34,6 @@ class Commit(Enum):
     CONDITION_FAILED = "condition_failed"  # state moved on: re-read
     CONFLICT = "conflict"  # a concurrent transaction on the same item: back off, re-read
     LIMIT_REACHED = "limit_reached"  # the citizen already holds their allowance of open requests
-
-
-class ProfessionalState(NamedTuple):
-    """A professional as read for a booking write: who manages them, and the index facts with
-    the version that the write is conditional on."""
-
-    professional: Professional
-    subject: IndexSubject
-    version: int
 
 
 # --- reads ------------------------------------------------------------------------------------
@@ -79,22 +66,8 @@ def _to_domain(item: BookingModel) -> Booking:
 
 
 def get_booking(booking_id: str) -> Booking | None:
-    with dependency_errors("Booking look-up"):
-        try:
-            return _to_domain(BookingModel.get(booking_id, consistent_read=True))
-        except DoesNotExist:
-            return None
-
-
-def get_professional_state(professional_id: str) -> ProfessionalState | None:
-    item = professionals.read_item(professional_id)
-    if item is None:
-        return None
-    return ProfessionalState(
-        professional=professionals.to_domain(item),
-        subject=IndexSubject.from_model(item),
-        version=int(item.version or 0),
-    )
+    item = dynamo.read("Booking look-up", BookingModel, booking_id)
+    return None if item is None else _to_domain(item)
 
 
 def due_for_expiry(now: str) -> Iterator[str]:
@@ -139,43 +112,22 @@ def list_bookings(
 # --- writes -----------------------------------------------------------------------------------
 
 
-def _outcome(exc: TransactWriteError) -> Commit:
-    """A cancelled transaction as a ``Commit``; anything else is re-raised (a dependency failure)."""
-    if exc.cause_response_code in _CONFLICTS:
-        return Commit.CONFLICT
-    if exc.cause_response_code == "TransactionCanceledException":
-        codes = {reason.code for reason in exc.cancellation_reasons if reason is not None}
-        if codes & _CONFLICTS:
-            return Commit.CONFLICT
-        if _CONDITION_FAILED in codes:
-            return Commit.CONDITION_FAILED
-    raise exc
-
-
-def _counter_refused(exc: TransactWriteError, sub: str) -> bool:
-    """Whether the cancellation was the open-requests counter of ``sub`` at its allowance: of the
-    transaction's items only the counter's update returns the item as it was when its condition
-    fails."""
-    if exc.cause_response_code != "TransactionCanceledException":
-        return False
-    return any(
-        reason is not None
-        and reason.code == _CONDITION_FAILED
-        and (reason.raw_item or {}).get("account_sub", {}).get("S") == sub
-        for reason in exc.cancellation_reasons
-    )
-
-
 def _transact(what: str, stage: Any, *, counted_sub: str | None = None) -> Commit:
-    with dependency_errors(what):
-        try:
-            with TransactWrite(connection=geo_index.connection()) as tx:
-                stage(tx)
-        except TransactWriteError as exc:
-            if counted_sub is not None and _counter_refused(exc, counted_sub):
-                return Commit.LIMIT_REACHED
-            return _outcome(exc)
-    return Commit.DONE
+    """The transaction ``stage`` fills, as a ``Commit``. ``LIMIT_REACHED`` when the refused item
+    is the open-requests counter of ``counted_sub``: of a transaction's items only the counter's
+    update returns the item as it was when its condition fails."""
+    outcome = dynamo.transact(what, stage)
+    if outcome.done:
+        return Commit.DONE
+    if counted_sub is not None and any(
+        item.get("account_sub", {}).get("S") == counted_sub for item in outcome.refused_items()
+    ):
+        return Commit.LIMIT_REACHED
+    if outcome.conflict:
+        return Commit.CONFLICT
+    if outcome.condition_failed:
+        return Commit.CONDITION_FAILED
+    outcome.reraise()
 
 
 def _count_open_request(tx: TransactWrite, sub: str, allowance: int) -> None:
@@ -195,13 +147,7 @@ def _release_open_request(tx: TransactWrite, booking: Booking) -> None:
         tx.update(OpenRequestsModel(booking.citizen_sub), actions=[OpenRequestsModel.requested.add(-1)])
 
 
-def _versioned(state: ProfessionalState) -> ProfessionalModel:
-    """The professional for an update conditional on the version read (pynamodb adds the check
-    and the increment)."""
-    return ProfessionalModel(state.subject.id, version=state.version)
-
-
-def create(booking: Booking, state: ProfessionalState, open_allowance: int) -> Commit:
+def create(booking: Booking, state: ProfessionalSnapshot, open_allowance: int) -> Commit:
     """Put the booking and claim the professional: only while verified, online, without an
     active booking and unchanged since read; their index entries leave in the same transaction,
     and the booking counts as one of its citizen's open requests (``LIMIT_REACHED`` when they
@@ -213,9 +159,9 @@ def create(booking: Booking, state: ProfessionalState, open_allowance: int) -> C
             _count_open_request(tx, booking.citizen_sub, open_allowance)
         tx.save(_to_item(booking), condition=BookingModel.id.does_not_exist())
         tx.update(
-            _versioned(state),
+            state.versioned(),
             actions=[ProfessionalModel.active_booking_id.set(booking.id)],
-            condition=(ProfessionalModel.status == geo_index.VERIFIED)
+            condition=(ProfessionalModel.status == ProfessionalStatus.VERIFIED.value)
             & (ProfessionalModel.online == True)  # noqa: E712 - a DynamoDB condition, not a test
             & ProfessionalModel.active_booking_id.does_not_exist(),
         )
@@ -249,40 +195,33 @@ def record_wrong_start_code(booking: Booking, max_attempts: int, now: str) -> in
     """Count a wrong start code (``ADD``, while accepted and below ``max_attempts``): the new
     count, or None when the booking is no longer accepted or already locked."""
     item = BookingModel(booking.id)
-    with dependency_errors("Recording the attempt"):
-        try:
-            item.update(
-                actions=[BookingModel.start_attempts.add(1), BookingModel.updated_at.set(now)],
-                condition=(BookingModel.status == BookingStatus.ACCEPTED.value)
-                & (BookingModel.start_attempts < max_attempts),
-            )
-        except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                return None
-            raise
+    if not dynamo.conditional(
+        "Recording the attempt",
+        lambda: item.update(
+            actions=[BookingModel.start_attempts.add(1), BookingModel.updated_at.set(now)],
+            condition=(BookingModel.status == BookingStatus.ACCEPTED.value)
+            & (BookingModel.start_attempts < max_attempts),
+        ),
+    ):
+        return None
     return int(item.start_attempts)
 
 
 def start(booking: Booking, max_attempts: int, now: str) -> bool:
     """accepted -> in_progress, only while accepted, not locked, and with the code hash checked."""
-    item = BookingModel(booking.id)
-    with dependency_errors("Starting the booking"):
-        try:
-            item.update(
-                actions=[
-                    BookingModel.status.set(BookingStatus.IN_PROGRESS.value),
-                    BookingModel.started_at.set(now),
-                    BookingModel.updated_at.set(now),
-                ],
-                condition=(BookingModel.status == BookingStatus.ACCEPTED.value)
-                & (BookingModel.start_attempts < max_attempts)
-                & (BookingModel.start_code_hash == booking.start_code_hash),
-            )
-        except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-    return True
+    return dynamo.conditional(
+        "Starting the booking",
+        lambda: BookingModel(booking.id).update(
+            actions=[
+                BookingModel.status.set(BookingStatus.IN_PROGRESS.value),
+                BookingModel.started_at.set(now),
+                BookingModel.updated_at.set(now),
+            ],
+            condition=(BookingModel.status == BookingStatus.ACCEPTED.value)
+            & (BookingModel.start_attempts < max_attempts)
+            & (BookingModel.start_code_hash == booking.start_code_hash),
+        ),
+    )
 
 
 _ENDED_AT = {
@@ -296,7 +235,7 @@ def finish(
     booking: Booking,
     to: BookingStatus,
     now: str,
-    state: ProfessionalState | None,
+    state: ProfessionalSnapshot | None,
     *,
     amount_collected_paise: int | None = None,
     cancelled_by: str | None = None,
@@ -318,7 +257,7 @@ def finish(
         actions.append(BookingModel.cancelled_by.set(cancelled_by))
     if complaint is not None:
         actions += complaint_repo.booking_actions(complaint)
-    holds = state is not None and state.subject.active_booking_id == booking.id
+    holds = state is not None and state.active_booking_id == booking.id
 
     def stage(tx: TransactWrite) -> None:
         tx.update(
@@ -327,7 +266,7 @@ def finish(
         _release_open_request(tx, booking)
         if state is not None and holds:
             tx.update(
-                _versioned(state),
+                state.versioned(),
                 actions=[ProfessionalModel.active_booking_id.remove()],
                 condition=ProfessionalModel.active_booking_id == booking.id,
             )
@@ -338,7 +277,7 @@ def finish(
     return _transact("Updating the booking", stage)
 
 
-def rate(booking: Booking, rating: Rating, state: ProfessionalState | None, now: str) -> Commit:
+def rate(booking: Booking, rating: Rating, state: ProfessionalSnapshot | None, now: str) -> Commit:
     """Record the booking's one rating (only while completed and unrated) and add it to the
     professional's sum and count, refreshing the rating on their index entries."""
 
@@ -354,7 +293,7 @@ def rate(booking: Booking, rating: Rating, state: ProfessionalState | None, now:
         )
         if state is not None:
             tx.update(
-                _versioned(state),
+                state.versioned(),
                 actions=[
                     ProfessionalModel.rating_sum.add(rating.stars),
                     ProfessionalModel.rating_count.add(1),

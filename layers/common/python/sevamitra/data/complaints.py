@@ -12,35 +12,23 @@ Other write paths (a booking's completion) stage the same writes into THEIR tran
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from functools import cache
 from typing import Any, NamedTuple
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.data import pages
+from sevamitra.data import dynamo, pages
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import BookingModel, ComplaintModel
 from sevamitra.domain.complaints import IGRS_OUTBOX_FLAG, OPEN_FLAG, Complaint, ComplaintKind, ComplaintStatus
 from sevamitra.edge.errors import Conflict, NotFound
-from sevamitra.platform.settings import settings
 
-_CONDITION_FAILED = "ConditionalCheckFailedException"
 # The key family of the locks (infra/access.py lets only decisions delete, and only these).
 LOCK_PREFIX = "lock#"
 
 
 def lock_id(booking_id: str, kind: ComplaintKind | str) -> str:
     return f"{LOCK_PREFIX}{booking_id}#{ComplaintKind(kind).value}"
-
-
-@cache
-def _connection() -> Connection:
-    """One per process: each new Connection builds its own botocore session and client (about
-    100 ms), which every registration or complaint used to pay."""
-    return Connection(region=settings().aws_region)
 
 
 def _to_item(complaint: Complaint) -> ComplaintModel:
@@ -90,39 +78,28 @@ def add_open_complaint(tx: TransactWrite, complaint: Complaint, *, update_bookin
 
 def holder_of_lock(booking_id: str, kind: ComplaintKind | str) -> str | None:
     """The complaint holding the booking's lock for ``kind``, if any."""
-    with dependency_errors("Complaint look-up"):
-        try:
-            item = ComplaintModel.get(lock_id(booking_id, kind), consistent_read=True)
-        except ComplaintModel.DoesNotExist:
-            return None
-    return item.complaint_id
+    item = dynamo.read("Complaint look-up", ComplaintModel, lock_id(booking_id, kind))
+    return None if item is None else item.complaint_id
 
 
 def open_complaint(complaint: Complaint) -> Complaint:
     """Open ``complaint``, or ``Conflict("complaint_exists")`` naming the complaint already open
     for that booking and kind."""
-    with dependency_errors("Opening the complaint"):
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                add_open_complaint(tx, complaint)
-        except TransactWriteError as exc:
-            if exc.cause_response_code != "TransactionCanceledException":
-                raise
-            existing = holder_of_lock(complaint.booking_id, complaint.kind)
-            if existing:
-                raise Conflict("complaint_exists", details=[{"complaint_id": existing}]) from exc
-            raise
-    return complaint
+    outcome = dynamo.transact("Opening the complaint", lambda tx: add_open_complaint(tx, complaint))
+    if outcome.done:
+        return complaint
+    if outcome.cancelled:
+        existing = holder_of_lock(complaint.booking_id, complaint.kind)
+        if existing:
+            raise Conflict("complaint_exists", details=[{"complaint_id": existing}]) from outcome.error
+    outcome.reraise()
 
 
 def get_complaint(complaint_id: str) -> Complaint | None:
     if complaint_id.startswith(LOCK_PREFIX):
         return None
-    with dependency_errors("Complaint look-up"):
-        try:
-            return _to_domain(ComplaintModel.get(complaint_id, consistent_read=True))
-        except ComplaintModel.DoesNotExist:
-            return None
+    item = dynamo.read("Complaint look-up", ComplaintModel, complaint_id)
+    return None if item is None else _to_domain(item)
 
 
 def load_complaint(complaint_id: str) -> Complaint:
@@ -187,11 +164,9 @@ class BookingFacts(NamedTuple):
 
 
 def get_booking(booking_id: str) -> BookingFacts | None:
-    with dependency_errors("Booking look-up"):
-        try:
-            item = BookingModel.get(booking_id, consistent_read=True)
-        except BookingModel.DoesNotExist:
-            return None
+    item = dynamo.read("Booking look-up", BookingModel, booking_id)
+    if item is None:
+        return None
     return BookingFacts(
         id=item.id,
         status=item.status,
@@ -214,14 +189,12 @@ def _detached(complaint_id: str) -> ComplaintModel:
 
 def _update(complaint_id: str, actions: list[Any], condition: Condition, what: str) -> bool:
     """True when applied, False when ``condition`` did not hold."""
-    with dependency_errors(what):
-        try:
-            _detached(complaint_id).update(actions=actions, condition=condition, add_version_condition=False)
-        except UpdateError as exc:
-            if exc.cause_response_code != _CONDITION_FAILED:
-                raise
-            return False
-    return True
+    return dynamo.conditional(
+        what,
+        lambda: _detached(complaint_id).update(
+            actions=actions, condition=condition, add_version_condition=False
+        ),
+    )
 
 
 def record_response(complaint: Complaint, response: dict[str, Any], now: str) -> bool:

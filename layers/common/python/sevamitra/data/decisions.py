@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.data import audit, bans, geo_index
+from sevamitra.data import audit, bans, dynamo
 from sevamitra.data.complaints import add_decision
-from sevamitra.data.errors import dependency_errors
+from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain.audit import AuditEntry
 from sevamitra.domain.complaints import Complaint
 
@@ -20,25 +19,24 @@ def commit(
     complaint: Complaint,
     decision: dict[str, Any],
     entries: Sequence[AuditEntry],
-    ban: bans.BanTarget | None = None,
+    ban: ProfessionalSnapshot | None = None,
 ) -> bool:
     """True when committed; False when a condition failed (the complaint was decided or escalated,
-    the professional changed, another writer took the audit ``seq``): nothing was written and
-    the caller re-reads and judges again."""
-    with dependency_errors("Recording the decision"):
-        try:
-            with TransactWrite(connection=geo_index.connection()) as tx:
-                if ban is not None:
-                    bans.add_ban(tx, complaint, decision, ban)
-                else:
-                    add_decision(tx, complaint, decision)
-                for entry in entries:
-                    audit.add_entry(tx, entry)
-        except TransactWriteError as exc:
-            if exc.cause_response_code == "TransactionCanceledException" and any(
-                reason is not None and reason.code in ("ConditionalCheckFailed", "TransactionConflict")
-                for reason in exc.cancellation_reasons
-            ):
-                return False
-            raise
-    return True
+    the professional changed, another writer took the audit ``seq``) or a concurrent transaction
+    met it: nothing was written and the caller re-reads and judges again. ``ban``: the
+    professional as read, banned in the same transaction."""
+
+    def add(tx: TransactWrite) -> None:
+        if ban is not None:
+            bans.add_ban(tx, complaint, decision, ban)
+        else:
+            add_decision(tx, complaint, decision)
+        for entry in entries:
+            audit.add_entry(tx, entry)
+
+    outcome = dynamo.transact("Recording the decision", add)
+    if outcome.done:
+        return True
+    if outcome.cancelled and (outcome.condition_failed or outcome.conflict):
+        return False
+    outcome.reraise()

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException
 
-from sevamitra.edge.errors import DependencyFailed, Throttled
+from sevamitra.edge.errors import DependencyFailed, DomainError, Throttled
 
 _THROTTLING = {
     "ProvisionedThroughputExceededException",
@@ -18,7 +18,9 @@ _THROTTLING = {
 }
 
 
-def _error_code(exc: BaseException) -> str | None:
+def error_code(exc: BaseException) -> str | None:
+    """The AWS error code of an SDK failure (a botocore ``ClientError``, or a pynamodb error
+    raised from one)."""
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, ClientError):
@@ -29,7 +31,7 @@ def _error_code(exc: BaseException) -> str | None:
 
 def is_throttling(exc: BaseException) -> bool:
     """Whether an SDK failure (or what it was raised from) is AWS throttling."""
-    return _error_code(exc) in _THROTTLING
+    return error_code(exc) in _THROTTLING
 
 
 @contextmanager
@@ -41,7 +43,11 @@ def dependency_errors(what: str) -> Iterator[None]:
     try:
         yield
     except (PynamoDBException, ClientError, BotoCoreError) as exc:
-        code = _error_code(exc)
-        if code in _THROTTLING:
-            raise Throttled(message=f"{what} is busy; retry shortly.") from exc
-        raise DependencyFailed(message=f"{what} failed; it is safe to retry.") from exc
+        raise dependency_error(what, exc) from exc
+
+
+def dependency_error(what: str, exc: BaseException) -> DomainError:
+    """The client's answer to an SDK failure of ``what``: 429 when AWS throttled it, else 503."""
+    if is_throttling(exc):
+        return Throttled(message=f"{what} is busy; retry shortly.")
+    return DependencyFailed(message=f"{what} failed; it is safe to retry.")

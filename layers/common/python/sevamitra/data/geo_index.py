@@ -1,16 +1,20 @@
 """The geo index: the only code that writes or reads ``GeoEntryModel``.
 
-Invariant: a professional has one entry per service they offer iff ``eligible(...)`` (verified,
-online, not banned, no active booking), at the location on their record. Every write path that
-changes one of those facts (availability, verification, bookings, bans, profile edits of name or
-services, ratings) puts the index change into the SAME ``TransactWrite`` as the professional's
-conditional update, with ``add_index_changes(tx, before, after)``:
+Invariant: a professional has one entry per service they offer iff
+``sevamitra.domain.professionals.eligible(...)`` (verified, online, not banned, no active
+booking), at the location on their record. Every write path that changes one of those facts
+(availability, verification, bookings, bans, profile edits of name or services, ratings) puts the
+index change into the SAME transaction as the professional's conditional update, with
+``add_index_changes(tx, before, after)``:
 
-    before = geo_index.IndexSubject.from_model(item)          # as read, with its version
-    after = before._replace(active_booking_id=booking_id)
-    with TransactWrite(connection=geo_index.connection()) as tx:
-        tx.update(item, actions=[...], condition=...)           # the state change (versioned)
-        geo_index.add_index_changes(tx, before, after)        # entries follow it
+    current = snapshots.professional(professional_id)      # as read, with its version
+    after = current.subject._replace(active_booking_id=booking_id)
+
+    def add(tx):
+        tx.update(current.versioned(), actions=[...], condition=...)  # the state change
+        geo_index.add_index_changes(tx, current.subject, after)       # entries follow it
+
+    outcome = dynamo.transact("Booking", add)
 
 If the professional's update loses a race, the whole transaction (index included) is cancelled.
 """
@@ -18,18 +22,13 @@ If the professional's update loses a race, the whole transaction (index included
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 from typing import NamedTuple, cast
 
-from pynamodb.connection import Connection
 from pynamodb.transactions import TransactWrite
 
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import GeoEntryModel, ProfessionalModel
 from sevamitra.domain import geo
-from sevamitra.platform.settings import settings
-
-VERIFIED = "verified"
 
 
 class IndexSubject(NamedTuple):
@@ -67,12 +66,6 @@ class IndexSubject(NamedTuple):
         return round(self.rating_sum / self.rating_count, 1) if self.rating_count else None
 
 
-def eligible(subject: IndexSubject) -> bool:
-    """Findable by ``/match``: verified (a banned professional's status is ``banned``), online and
-    not on an active booking."""
-    return subject.status == VERIFIED and subject.online and not subject.active_booking_id
-
-
 def entries_for(subject: IndexSubject) -> list[GeoEntryModel]:
     """The entries ``subject`` has when eligible: one per service offered."""
     cell = geo.fine_cell(subject.lat, subject.lng)
@@ -92,6 +85,10 @@ def entries_for(subject: IndexSubject) -> list[GeoEntryModel]:
 
 
 def _indexed(subject: IndexSubject | None) -> dict[tuple[str, str], GeoEntryModel]:
+    # Imported by the writes only: a search (the match function) never loads the professional
+    # models (about 5 ms of its cold start).
+    from sevamitra.domain.professionals import eligible
+
     if subject is None or not eligible(subject):
         return {}
     return {(e.pk, e.sk): e for e in entries_for(subject)}
@@ -114,12 +111,6 @@ def add_index_changes(tx: TransactWrite, before: IndexSubject | None, after: Ind
 
 def _content(entry: GeoEntryModel) -> tuple[object, ...]:
     return (entry.name, entry.lat, entry.lng, entry.rating)
-
-
-@cache
-def connection() -> Connection:
-    """The connection for ``TransactWrite`` (pynamodb needs one passed in)."""
-    return Connection(region=settings().aws_region)
 
 
 def bulk_load(subjects: Iterable[IndexSubject]) -> int:

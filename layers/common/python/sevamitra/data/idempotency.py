@@ -13,8 +13,7 @@ import json
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from pynamodb.exceptions import PutError
-
+from sevamitra.data import dynamo
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import IdempotencyModel
 
@@ -47,18 +46,15 @@ def claim(record_id: str, body_hash: str, *, now_s: int, lease_s: int, ttl_s: in
         & (model.lease_until < now_s)
         & (model.body_hash == body_hash)
     )
-    with dependency_errors(_STORE):
-        try:
-            item.save(condition=model.id.does_not_exist() | (model.expiration < now_s) | abandoned)
-            return None
-        except PutError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
-        try:
-            held = model.get(record_id, consistent_read=True)
-        except model.DoesNotExist:
-            # Released between our put and this read: report it busy; the client's retry takes it.
-            return Record(RecordStatus.IN_PROGRESS, body_hash)
+    if dynamo.conditional(
+        _STORE,
+        lambda: item.save(condition=model.id.does_not_exist() | (model.expiration < now_s) | abandoned),
+    ):
+        return None
+    held = dynamo.read(_STORE, model, record_id)
+    if held is None:
+        # Released between our put and this read: report it busy; the client's retry takes it.
+        return Record(RecordStatus.IN_PROGRESS, body_hash)
     return Record(RecordStatus(held.status), held.body_hash, json.loads(held.result) if held.result else None)
 
 

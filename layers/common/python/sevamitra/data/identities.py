@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import NamedTuple
 
-from sevamitra.data.errors import dependency_errors
+from sevamitra.data import dynamo
 from sevamitra.data.models import IdentityModel
 
 
@@ -34,12 +34,7 @@ def account_pk(account_sub: str) -> str:
 
 
 def is_banned(kind: IdentityKind, digest: str) -> bool:
-    with dependency_errors("Ban registry look-up"):
-        try:
-            IdentityModel.get(ban_pk(kind, digest), consistent_read=True)
-        except IdentityModel.DoesNotExist:
-            return False
-    return True
+    return dynamo.read("Ban registry look-up", IdentityModel, ban_pk(kind, digest)) is not None
 
 
 class BanEntry(NamedTuple):
@@ -51,9 +46,7 @@ class BanEntry(NamedTuple):
 
 
 def ban_entry(kind: IdentityKind, digest: str) -> BanEntry | None:
-    with dependency_errors("Ban registry look-up"):
-        try:
-            item = IdentityModel.get(ban_pk(kind, digest), consistent_read=True)
-        except IdentityModel.DoesNotExist:
-            return None
+    item = dynamo.read("Ban registry look-up", IdentityModel, ban_pk(kind, digest))
+    if item is None:
+        return None
     return BanEntry(str(item.professional_id), str(item.created_at), item.reason)

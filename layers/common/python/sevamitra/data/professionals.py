@@ -1,32 +1,20 @@
 """The professionals repository: registration as one transaction, state changes as conditional
-updates, and professionals handed out as domain objects."""
+updates, and professionals handed out as domain objects. (The writes that change a professional
+together with other items read it as a ``sevamitra.data.snapshots.ProfessionalSnapshot``.)"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from sevamitra.data import dynamo
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity_pk
 from sevamitra.data.models import IdentityModel, ProfessionalModel
 from sevamitra.domain.documents import DocumentKind, DocumentRecord
 from sevamitra.domain.professionals import Professional, ProfessionalStatus, VerificationStage, history_entry
 from sevamitra.edge.errors import Conflict, Forbidden, NotFound
-from sevamitra.platform.settings import settings
-
-_CONDITION_FAILED = "ConditionalCheckFailedException"
-
-
-@cache
-def _connection() -> Connection:
-    """One per process: each new Connection builds its own botocore session and client (about
-    100 ms), which every registration or complaint used to pay."""
-    return Connection(region=settings().aws_region)
 
 
 def _to_item(professional: Professional) -> ProfessionalModel:
@@ -38,18 +26,12 @@ def to_domain(item: ProfessionalModel) -> Professional:
     return Professional.model_validate(item.to_simple_dict())
 
 
-def read_item(professional_id: str) -> ProfessionalModel | None:
-    """The professional's item as stored (a consistent read), or ``None``: for the repositories
-    that change a professional in one transaction with other items and need its version."""
-    with dependency_errors("Professional look-up"):
-        try:
-            return ProfessionalModel.get(professional_id, consistent_read=True)
-        except ProfessionalModel.DoesNotExist:
-            return None
+def _read_item(professional_id: str) -> ProfessionalModel | None:
+    return dynamo.read("Professional look-up", ProfessionalModel, professional_id)
 
 
 def get_professional(professional_id: str) -> Professional | None:
-    item = read_item(professional_id)
+    item = _read_item(professional_id)
     return None if item is None else to_domain(item)
 
 
@@ -81,59 +63,48 @@ def create_professional(professional: Professional) -> None:
     # pynamodb sends condition checks first, then puts (in call order): ``labels`` mirrors that
     # order so each CancellationReason maps back to the item that refused.
     labels: list[str] = []
-    with dependency_errors("Registering the professional"):
-        try:
-            with TransactWrite(connection=_connection()) as tx:
-                for kind, digest in (
-                    (IdentityKind.AADHAAR, professional.aadhaar_hash),
-                    (IdentityKind.MOBILE, professional.mobile_hash),
-                ):
-                    tx.condition_check(
-                        IdentityModel, ban_pk(kind, digest), condition=IdentityModel.pk.does_not_exist()
-                    )
-                    labels.append("banned")
-                tx.save(_to_item(professional), condition=ProfessionalModel.id.does_not_exist())
-                labels.append("id_clash")
-                for kind, digest in (
-                    (IdentityKind.AADHAAR, professional.aadhaar_hash),
-                    (IdentityKind.MOBILE, professional.mobile_hash),
-                ):
-                    tx.save(
-                        IdentityModel(pk=identity_pk(kind, digest), professional_id=pid, created_at=now),
-                        condition=IdentityModel.pk.does_not_exist(),
-                    )
-                    labels.append("duplicate_identity")
-                if professional.account_sub:
-                    tx.save(
-                        IdentityModel(
-                            pk=account_pk(professional.account_sub), professional_id=pid, created_at=now
-                        ),
-                        condition=IdentityModel.pk.does_not_exist(),
-                    )
-                    labels.append("already_registered")
-        except TransactWriteError as exc:
-            _raise_cancellation(exc, labels)
-            raise
 
+    def add(tx: TransactWrite) -> None:
+        for kind, digest in (
+            (IdentityKind.AADHAAR, professional.aadhaar_hash),
+            (IdentityKind.MOBILE, professional.mobile_hash),
+        ):
+            tx.condition_check(
+                IdentityModel, ban_pk(kind, digest), condition=IdentityModel.pk.does_not_exist()
+            )
+            labels.append("banned")
+        tx.save(_to_item(professional), condition=ProfessionalModel.id.does_not_exist())
+        labels.append("id_clash")
+        for kind, digest in (
+            (IdentityKind.AADHAAR, professional.aadhaar_hash),
+            (IdentityKind.MOBILE, professional.mobile_hash),
+        ):
+            tx.save(
+                IdentityModel(pk=identity_pk(kind, digest), professional_id=pid, created_at=now),
+                condition=IdentityModel.pk.does_not_exist(),
+            )
+            labels.append("duplicate_identity")
+        if professional.account_sub:
+            tx.save(
+                IdentityModel(pk=account_pk(professional.account_sub), professional_id=pid, created_at=now),
+                condition=IdentityModel.pk.does_not_exist(),
+            )
+            labels.append("already_registered")
 
-def _raise_cancellation(exc: TransactWriteError, labels: Sequence[str]) -> None:
-    """Turn refused conditions into the client's answer; anything else stays a dependency failure."""
-    if exc.cause_response_code != "TransactionCanceledException":
+    outcome = dynamo.transact("Registering the professional", add)
+    if outcome.done:
         return
-    refused = {
-        label
-        for label, reason in zip(labels, exc.cancellation_reasons, strict=False)
-        if reason is not None and reason.code == "ConditionalCheckFailed"
-    }
+    refused = outcome.refused(labels)
     if "banned" in refused:
-        raise Forbidden("banned") from exc
+        raise Forbidden("banned") from outcome.error
     if "already_registered" in refused:
         raise Conflict(
             "already_registered", message="This account is already registered as a professional."
-        ) from exc
+        ) from outcome.error
     if "duplicate_identity" in refused:
-        raise Conflict("duplicate_identity") from exc
+        raise Conflict("duplicate_identity") from outcome.error
     # An id clash or a conflicting concurrent transaction: retry-safe, nothing was written.
+    outcome.reraise()
 
 
 def _detached(professional_id: str) -> ProfessionalModel:
@@ -160,15 +131,12 @@ def _conditional_update(
     condition = ProfessionalModel.status == expected.value
     for name, value in extra.items():
         condition &= getattr(ProfessionalModel, name) == value
-    with dependency_errors(what):
-        try:
-            item.update(actions=actions, condition=condition, add_version_condition=False)
-        except UpdateError as exc:
-            if exc.cause_response_code != _CONDITION_FAILED:
-                raise
-            if get_professional(professional_id) is None:
-                raise NotFound(message="No professional with that id.") from exc
-            raise Conflict(refused) from exc
+    if not dynamo.conditional(
+        what, lambda: item.update(actions=actions, condition=condition, add_version_condition=False)
+    ):
+        if get_professional(professional_id) is None:
+            raise NotFound(message="No professional with that id.")
+        raise Conflict(refused)
     return to_domain(item)
 
 
@@ -215,13 +183,11 @@ def begin_submission(
     condition = (ProfessionalModel.status == ProfessionalStatus.PENDING_DOCUMENTS.value) & (
         ProfessionalModel.verification["submissions"] == professional.verification.submissions
     )
-    with dependency_errors("Submitting for verification"):
-        try:
-            item.update(actions=actions, condition=condition, add_version_condition=False)
-        except UpdateError as exc:
-            if exc.cause_response_code != _CONDITION_FAILED:
-                raise
-            raise Conflict("invalid_transition") from exc
+    if not dynamo.conditional(
+        "Submitting for verification",
+        lambda: item.update(actions=actions, condition=condition, add_version_condition=False),
+    ):
+        raise Conflict("invalid_transition")
     return to_domain(item)
 
 

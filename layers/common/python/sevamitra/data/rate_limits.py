@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from botocore.exceptions import ClientError
 
+from sevamitra.data import dynamo
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import RateWindowModel
 from sevamitra.edge.ratelimit import RateLimit, Refused
@@ -52,7 +53,7 @@ def take(scope: str, sub: str, limit: RateLimit, now_s: int) -> Refused | None:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            if not dynamo.condition_failed(exc):
                 raise
             held = cast(dict[str, Any], exc.response.get("Item") or {})
             hits = int(held.get("hits", {}).get("N", "0"))

@@ -10,22 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import partial
 from typing import Any, NamedTuple, cast
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.data import audit, pages
-from sevamitra.data.errors import dependency_errors
+from sevamitra.data import audit, dynamo, pages
 from sevamitra.data.models import ProfessionalModel, VerificationRequestModel
 from sevamitra.data.professionals import get_professional
-from sevamitra.domain.audit import next_entry
+from sevamitra.domain.audit import AuditEntry, next_entry
 from sevamitra.domain.professionals import Professional
 from sevamitra.platform.clock import iso
-from sevamitra.platform.settings import settings
 
 PENDING = "pending"
 
@@ -89,15 +85,6 @@ class AuditNote(NamedTuple):
     evidence: dict[str, Any]
 
 
-@cache
-def _connection() -> Connection:
-    return Connection(region=settings().aws_region)
-
-
-def _condition_failed(exc: PutError | UpdateError) -> bool:
-    return exc.cause_response_code == "ConditionalCheckFailedException"
-
-
 def advance(
     professional_id: str, expect: Expect, change: Change, now: datetime, *, note: AuditNote | None = None
 ) -> bool:
@@ -120,31 +107,37 @@ def advance(
         actions.extend(verification[key].set(value) for key, value in change.fields.items())
         item = ProfessionalModel(id=professional_id)
         item.version = professional.version  # pynamodb adds ``version = <this>`` to the condition
-        with dependency_errors("Updating the professional"):
-            try:
-                if note is None:
-                    item.update(actions=actions, condition=expect.condition())
-                    return True
-                entry = next_entry(
-                    audit.head(professional_id),
-                    subject=professional_id,
-                    at=iso(now),
-                    actor=note.actor,
-                    action=note.action,
-                    evidence=note.evidence,
-                )
-                with TransactWrite(connection=_connection()) as tx:
-                    tx.update(item, actions=actions, condition=expect.condition())
-                    audit.add_entry(tx, entry)
+        if note is None:
+            if dynamo.conditional(
+                "Updating the professional",
+                partial(item.update, actions=actions, condition=expect.condition()),
+            ):
                 return True
-            except UpdateError as exc:
-                if not _condition_failed(exc):
-                    raise
-            except TransactWriteError as exc:
-                # The professional moved on, or another writer took the audit seq: read again.
-                if exc.cause_response_code != "TransactionCanceledException":
-                    raise
+            continue
+        entry = next_entry(
+            audit.head(professional_id),
+            subject=professional_id,
+            at=iso(now),
+            actor=note.actor,
+            action=note.action,
+            evidence=note.evidence,
+        )
+        outcome = dynamo.transact(
+            "Updating the professional", partial(_add_change, item, actions, expect, entry)
+        )
+        if outcome.done:
+            return True
+        # The professional moved on, or another writer took the audit seq: read again.
+        if not outcome.cancelled:
+            outcome.reraise()
     return False
+
+
+def _add_change(
+    item: ProfessionalModel, actions: list[Any], expect: Expect, entry: AuditEntry, tx: TransactWrite
+) -> None:
+    tx.update(item, actions=actions, condition=expect.condition())
+    audit.add_entry(tx, entry)
 
 
 # --- police requests -------------------------------------------------------------------------
@@ -181,11 +174,8 @@ def _request_view(item: VerificationRequestModel) -> RequestView:
 
 
 def get_request(request_id: str) -> RequestView | None:
-    with dependency_errors("Reading the verification request"):
-        try:
-            return _request_view(VerificationRequestModel.get(request_id, consistent_read=True))
-        except DoesNotExist:
-            return None
+    item = dynamo.read("Reading the verification request", VerificationRequestModel, request_id)
+    return None if item is None else _request_view(item)
 
 
 def open_request(
@@ -204,13 +194,11 @@ def open_request(
         task_token=task_token,
         execution=execution,
     )
-    with dependency_errors("Storing the verification request"):
-        try:
-            item.save(condition=VerificationRequestModel.request_id.does_not_exist())
-            return _request_view(item)
-        except PutError as exc:
-            if not _condition_failed(exc):
-                raise
+    if dynamo.conditional(
+        "Storing the verification request",
+        lambda: item.save(condition=VerificationRequestModel.request_id.does_not_exist()),
+    ):
+        return _request_view(item)
     return store_token(request_id, task_token)
 
 
@@ -220,16 +208,14 @@ def store_token(request_id: str, task_token: str) -> RequestView:
     its answer the moment after, so a later read could see an answer to this very wait.
     (Answered or closed requests are left as they are.)"""
     item = VerificationRequestModel(request_id=request_id)
-    with dependency_errors("Storing the task token"):
-        try:
-            item.update(
-                actions=[VerificationRequestModel.task_token.set(task_token)],
-                condition=VerificationRequestModel.state == RequestState.PENDING,
-            )
-            return _request_view(item)  # update() loaded the attributes as written
-        except UpdateError as exc:
-            if not _condition_failed(exc):
-                raise
+    if dynamo.conditional(
+        "Storing the task token",
+        lambda: item.update(
+            actions=[VerificationRequestModel.task_token.set(task_token)],
+            condition=VerificationRequestModel.state == RequestState.PENDING,
+        ),
+    ):
+        return _request_view(item)  # update() loaded the attributes as written
     request = get_request(request_id)
     if request is None:
         raise LookupError(f"verification request {request_id} does not exist")
@@ -238,19 +224,17 @@ def store_token(request_id: str, task_token: str) -> RequestView:
 
 def record_escalation(request_id: str, escalation: int, now: datetime) -> None:
     """Idempotent: escalation ``n`` is recorded once however often the step runs."""
-    with dependency_errors("Recording the escalation"):
-        try:
-            VerificationRequestModel(request_id=request_id).update(
-                actions=[
-                    VerificationRequestModel.escalations.set(escalation),
-                    VerificationRequestModel.escalated_at.set(iso(now)),
-                ],
-                condition=VerificationRequestModel.request_id.exists()
-                & (VerificationRequestModel.escalations < escalation),
-            )
-        except UpdateError as exc:
-            if not _condition_failed(exc):
-                raise
+    dynamo.conditional(
+        "Recording the escalation",
+        lambda: VerificationRequestModel(request_id=request_id).update(
+            actions=[
+                VerificationRequestModel.escalations.set(escalation),
+                VerificationRequestModel.escalated_at.set(iso(now)),
+            ],
+            condition=VerificationRequestModel.request_id.exists()
+            & (VerificationRequestModel.escalations < escalation),
+        ),
+    )
 
 
 def record_answer(
@@ -269,41 +253,33 @@ def record_answer(
     ]
     if remarks:
         actions.append(VerificationRequestModel.remarks.set(remarks))
-    with dependency_errors("Recording the police answer"):
-        try:
-            VerificationRequestModel(request_id=request_id).update(
-                actions=actions,
-                condition=VerificationRequestModel.request_id.exists()
-                & VerificationRequestModel.result.does_not_exist(),
-            )
-            return True
-        except UpdateError as exc:
-            if not _condition_failed(exc):
-                raise
-    return False
+    return dynamo.conditional(
+        "Recording the police answer",
+        lambda: VerificationRequestModel(request_id=request_id).update(
+            actions=actions,
+            condition=VerificationRequestModel.request_id.exists()
+            & VerificationRequestModel.result.does_not_exist(),
+        ),
+    )
 
 
 def close_request(request_id: str, reason: str, now: datetime) -> bool:
     """The execution ended without an answer: the request leaves the pending list and a late
     callback gets 409. No-op for an answered (or missing) request."""
-    with dependency_errors("Closing the verification request"):
-        try:
-            VerificationRequestModel(request_id=request_id).update(
-                actions=[
-                    VerificationRequestModel.state.set(RequestState.CLOSED),
-                    VerificationRequestModel.closed_at.set(iso(now)),
-                    VerificationRequestModel.closed_reason.set(reason),
-                    VerificationRequestModel.pending.remove(),
-                    VerificationRequestModel.pending_district.remove(),
-                    VerificationRequestModel.task_token.remove(),
-                ],
-                condition=VerificationRequestModel.state == RequestState.PENDING,
-            )
-            return True
-        except UpdateError as exc:
-            if not _condition_failed(exc):
-                raise
-    return False
+    return dynamo.conditional(
+        "Closing the verification request",
+        lambda: VerificationRequestModel(request_id=request_id).update(
+            actions=[
+                VerificationRequestModel.state.set(RequestState.CLOSED),
+                VerificationRequestModel.closed_at.set(iso(now)),
+                VerificationRequestModel.closed_reason.set(reason),
+                VerificationRequestModel.pending.remove(),
+                VerificationRequestModel.pending_district.remove(),
+                VerificationRequestModel.task_token.remove(),
+            ],
+            condition=VerificationRequestModel.state == RequestState.PENDING,
+        ),
+    )
 
 
 def list_pending(

@@ -9,7 +9,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from sevamitra.data.errors import dependency_errors
+from sevamitra.data.errors import dependency_errors, error_code
 from sevamitra.edge.errors import DependencyFailed
 from sevamitra.platform import aws
 from sevamitra.platform.settings import settings
@@ -36,10 +36,6 @@ def execution_arn(professional_id: str, submission: int) -> str:
     return f"{prefix}:{execution_name(professional_id, submission)}"
 
 
-def _error_code(exc: ClientError) -> str | None:
-    return exc.response.get("Error", {}).get("Code")
-
-
 def start_verification(professional_id: str, submission: int) -> str:
     """Start (or find already started) the execution of this submission; its ARN."""
     with dependency_errors("The verification workflow"):
@@ -50,7 +46,7 @@ def start_verification(professional_id: str, submission: int) -> str:
                 input=json.dumps({"professional_id": professional_id}),
             )
         except ClientError as exc:
-            if _error_code(exc) == "ExecutionAlreadyExists":
+            if error_code(exc) == "ExecutionAlreadyExists":
                 return execution_arn(professional_id, submission)
             raise
     return str(response["executionArn"])
@@ -61,7 +57,7 @@ def verification_started(professional_id: str, submission: int) -> bool:
         try:
             _sfn().describe_execution(executionArn=execution_arn(professional_id, submission))
         except ClientError as exc:
-            if _error_code(exc) == "ExecutionDoesNotExist":
+            if error_code(exc) == "ExecutionDoesNotExist":
                 return False
             raise
     return True

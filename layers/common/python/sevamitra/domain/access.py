@@ -85,9 +85,7 @@ def may_set_availability(
     return is_manager(caller, professional, agency_of)
 
 
-def require_manager(
-    caller: Caller, professional: Professional, agency_of: AgencyLoader | None = None
-) -> None:
+def require_manager(caller: Caller, professional: Managed, agency_of: AgencyLoader | None = None) -> None:
     if is_direct_manager(caller, professional):
         return
     if not may_manage(caller, professional, _agency_for(professional, agency_of)):

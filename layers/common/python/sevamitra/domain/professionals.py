@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ConfigDict, Field
 
@@ -25,6 +25,29 @@ class ProfessionalStatus(StrEnum):
     VERIFIED = "verified"
     REJECTED = "rejected"
     BANNED = "banned"
+
+
+class Bookable(Protocol):
+    """What decides whether a professional can be found and booked (any view of the record)."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def online(self) -> bool: ...
+
+    @property
+    def active_booking_id(self) -> str | None: ...
+
+
+def eligible(professional: Bookable) -> bool:
+    """Findable by ``/match`` and free to book: verified (a banned professional's status is
+    ``banned``), online and not on an active booking. The geo index holds exactly these."""
+    return (
+        professional.status == ProfessionalStatus.VERIFIED
+        and professional.online
+        and not professional.active_booking_id
+    )
 
 
 class AgencyStatus(StrEnum):
