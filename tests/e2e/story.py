@@ -98,3 +98,9 @@ def book(citizen: Account, service: str, point: dict[str, float], professional_i
 def step(pro: Account, booking_id: str, action: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
     """The professional moves the booking on: accept, start, complete."""
     return dict(pro.ok("POST", f"/bookings/{booking_id}/{action}", body or {}))
+
+
+def complain(citizen: Account, booking_id: str, kind: str = "misconduct") -> dict[str, Any]:
+    """``POST /complaints`` about the booking: the complaint as opened (201)."""
+    body = {"booking_id": booking_id, "kind": kind, "description": "Rude on the phone."}
+    return dict(citizen.ok("POST", "/complaints", body, status=201))

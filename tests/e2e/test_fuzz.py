@@ -51,6 +51,7 @@ from sevamitra.edge.signing import HEADER, sign
 from tests.e2e.conftest import Stack
 from tests.e2e.story import (
     book,
+    complain,
     go_online,
     near,
     new_identity,
@@ -172,12 +173,7 @@ def world(stack: Stack) -> World:
     go_online(pro, pid, near(home, 200))
     booking = book(citizen, SERVICE, home, pid)
     step(pro, booking["id"], "accept")
-    complaint = citizen.ok(
-        "POST",
-        "/complaints",
-        {"booking_id": booking["id"], "kind": "misconduct", "description": "Rude on the phone."},
-        status=201,
-    )
+    complaint = complain(citizen, booking["id"])
     agency = stack.account(citizen.token).ok(
         "POST",
         "/agencies",

@@ -19,6 +19,7 @@ from local.client.http import Account
 from tests.e2e.conftest import Stack
 from tests.e2e.story import (
     book,
+    complain,
     go_online,
     near,
     new_identity,
@@ -177,12 +178,7 @@ def test_complaints_are_listed_for_the_complainant_the_professional_and_officers
     go_online(pro, pid, near(home, 100))
     booking = book(citizen, SERVICE, home, pid)
     step(pro, booking["id"], "accept")
-    complaint = citizen.ok(
-        "POST",
-        "/complaints",
-        {"booking_id": booking["id"], "kind": "misconduct", "description": "Rude on the phone."},
-        status=201,
-    )
+    complaint = complain(citizen, booking["id"])
     assert [c["id"] for c in citizen.ok("GET", "/complaints")["complaints"]] == [complaint["id"]]
     assert [c["id"] for c in pro.ok("GET", "/complaints")["complaints"]] == [complaint["id"]]
     open_now = officer.ok("GET", "/complaints?status=open&kind=misconduct&district=Lucknow&limit=100")

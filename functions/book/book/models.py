@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
@@ -84,6 +84,20 @@ class EngagementOut(Model):
     unit_duration_minutes: int
 
 
+def _priced(booking: Booking) -> dict[str, Any]:
+    """What every answer about one booking says: who, what, for how much, until when."""
+    return {
+        "id": booking.id,
+        "status": booking.status,
+        "service_id": booking.service_id,
+        "professional_id": booking.professional_id,
+        "fee_paise": booking.fee_paise,
+        "duration_minutes": booking.duration_minutes,
+        "engagement": EngagementOut.model_validate(booking.engagement.model_dump()),
+        "expires_at": booking.expires_at,
+    }
+
+
 class BookingCreatedOut(Model):
     id: str
     status: BookingStatus
@@ -101,14 +115,7 @@ class BookingCreatedOut(Model):
     @classmethod
     def of(cls, booking: Booking, start_code: str) -> BookingCreatedOut:
         return cls(
-            id=booking.id,
-            status=booking.status,
-            professional_id=booking.professional_id,
-            service_id=booking.service_id,
-            fee_paise=booking.fee_paise,
-            duration_minutes=booking.duration_minutes,
-            engagement=EngagementOut.model_validate(booking.engagement.model_dump()),
-            expires_at=booking.expires_at,
+            **_priced(booking),
             start_code=start_code,
         )
 
@@ -190,15 +197,8 @@ class BookingOut(Model):
         citizen: CitizenContactOut | None = None,
     ) -> BookingOut:
         return cls(
-            id=booking.id,
-            status=booking.status,
-            service_id=booking.service_id,
-            professional_id=booking.professional_id,
-            fee_paise=booking.fee_paise,
-            duration_minutes=booking.duration_minutes,
-            engagement=EngagementOut.model_validate(booking.engagement.model_dump()),
+            **_priced(booking),
             location=LatLng(lat=booking.lat, lng=booking.lng),
-            expires_at=booking.expires_at,
             complaint_ids=sorted(booking.complaint_ids),
             amount_collected_paise=booking.amount_collected_paise,
             rating=RatingOut.model_validate(booking.rating.model_dump()) if booking.rating else None,
