@@ -16,6 +16,7 @@ from sevamitra.domain.bookings import (
 )
 from sevamitra.domain.types import NOT_BLANK, EntityId, LatLng, Model, Paise, ServiceId
 from sevamitra.edge.idempotency import SECRET
+from sevamitra.edge.paging import NextCursor
 
 StartCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NOT_BLANK]
@@ -237,7 +238,7 @@ class BookingSummaryOut(Model):
 
 class BookingListOut(Model):
     bookings: list[BookingSummaryOut]
-    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null: the last page")
+    next_cursor: NextCursor
 
 
 class RatingCreatedOut(Model):

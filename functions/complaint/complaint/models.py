@@ -10,6 +10,7 @@ from sevamitra.domain.audit import AuditEntry, ChainCheck
 from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus, OpenedBy
 from sevamitra.domain.documents import MAX_DOCUMENT_BYTES, DocumentContentType
 from sevamitra.domain.types import EntityId, LongText, Model, Paise
+from sevamitra.edge.paging import NextCursor
 
 if TYPE_CHECKING:
     from complaint.logic import EvidenceUpload
@@ -151,7 +152,7 @@ class ComplaintSummaryOut(Model):
 
 class ComplaintListOut(Model):
     complaints: list[ComplaintSummaryOut]
-    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null: the last page")
+    next_cursor: NextCursor
 
 
 class AuditOut(Model):

@@ -39,6 +39,7 @@ from sevamitra.domain.types import (
     ServiceId,
     ShortText,
 )
+from sevamitra.edge.paging import NextCursor
 
 if TYPE_CHECKING:
     from register.logic import DocumentUpload, Me
@@ -111,7 +112,7 @@ class AgencySummaryOut(Model):
 
 class AgencyListOut(Model):
     agencies: list[AgencySummaryOut]
-    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null: the last page")
+    next_cursor: NextCursor
 
 
 class AgencyDetailOut(Model):

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 
 from sevamitra.domain.types import Model
+from sevamitra.edge.paging import NextCursor
 
 PoliceResult = Literal["clear", "adverse"]
 CaseRef = Annotated[str, Field(min_length=1, max_length=100)]
@@ -36,7 +37,7 @@ class PendingRequest(Model):
 
 class PendingRequestsOut(Model):
     requests: list[PendingRequest]
-    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null: the last page")
+    next_cursor: NextCursor
 
 
 # --- workflow steps (the state machine's Lambda payloads) --------------------------------------

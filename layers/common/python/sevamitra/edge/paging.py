@@ -1,11 +1,12 @@
-"""The query parameters every list route takes (API.md, second wave): ``?limit=`` (default 20,
-at most 100) and ``?cursor=`` (opaque, from the previous page's ``next_cursor``)."""
+"""What every list route takes and answers (API.md, second wave): ``?limit=`` (default 20, at
+most 100), ``?cursor=`` (opaque, from the previous page's ``next_cursor``), and ``next_cursor``."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from pydantic import Field
 
 from sevamitra.edge.cursors import MAX_CURSOR_CHARS
 
@@ -20,4 +21,8 @@ PageCursor = Annotated[
         max_length=MAX_CURSOR_CHARS,
         description="The previous page's next_cursor; a cursor from anywhere else is 422 invalid_cursor",
     ),
+]
+# The answer's field (required, null on the last page).
+NextCursor = Annotated[
+    str | None, Field(description="Pass as ?cursor= for the next page; null: the last page")
 ]
