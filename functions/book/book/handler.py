@@ -82,6 +82,11 @@ def cancel(booking_id: PathId) -> BookingOut:
     return BookingOut.of(logic.cancel_booking(_caller(), booking_id))
 
 
+@app.post("/bookings/<booking_id>/decline")
+def decline(booking_id: PathId) -> BookingOut:
+    return BookingOut.of(logic.decline_booking(_caller(), booking_id))
+
+
 @app.post(
     "/bookings/<booking_id>/rating",
     responses={201: {"description": "Created", "content": {"application/json": {"model": RatingCreatedOut}}}},

@@ -35,10 +35,12 @@ from sevamitra.domain.bookings import (
     start_code_matches,
 )
 from sevamitra.domain.complaints import ComplaintKind, OpenedBy, new_complaint
+from sevamitra.domain.events import Kind, booking_event, booking_requested, complaint_opened
 from sevamitra.domain.ratecard import Service
 from sevamitra.domain.types import LatLng
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unprocessable
+from sevamitra.platform import bus
 from sevamitra.platform.clock import Clock, IdFactory, iso, new_id, numeric_code, utc_now
 from sevamitra.platform.observability import logger
 from sevamitra.platform.settings import settings
@@ -164,11 +166,13 @@ def _claim(
                 raise Conflict("professional_unavailable", reason)
             return None
         booking = _new_booking(draft, professional_id, now())
-        outcome = repo.create(booking, state)
+        requested = [booking_requested(booking)]
+        outcome = repo.create(booking, state, requested)
         if outcome is Commit.DONE:
             logger.info(
                 "booking requested", extra={"booking_id": booking.id, "professional_id": professional_id}
             )
+            bus.emit(requested)
             return booking
         if outcome is Commit.CONFLICT:
             _pause(attempt, sleep)
@@ -202,6 +206,16 @@ CITIZEN = "citizen"
 PROFESSIONAL = "professional"
 
 
+class SmsReply(NamedTuple):
+    """A reply SMS from a professional's registered mobile (``book.sms``): it speaks for that
+    professional and no one else, through the same transitions and checks as the API routes."""
+
+    professional_id: str
+
+
+Actor = Caller | SmsReply
+
+
 @dataclass(frozen=True)
 class _Context:
     booking: Booking
@@ -209,13 +223,17 @@ class _Context:
     roles: frozenset[str] = field(default_factory=frozenset)
 
 
-def _context(caller: Caller, booking_id: str) -> _Context:
+def _context(caller: Actor, booking_id: str) -> _Context:
     """The booking, its professional as stored now, and the caller's part in it (404 unknown)."""
     booking = repo.get_booking(booking_id)
     if booking is None:
         raise NotFound(message="No booking with that id.")
     state = repo.get_professional_state(booking.professional_id)
     roles = set()
+    if isinstance(caller, SmsReply):
+        if caller.professional_id == booking.professional_id:
+            roles.add(PROFESSIONAL)
+        return _Context(booking, state, frozenset(roles))
     if caller.sub == booking.citizen_sub:
         roles.add(CITIZEN)
     if state is not None and access.is_manager(caller, state.professional):
@@ -250,7 +268,7 @@ def view_booking(caller: Caller, booking_id: str) -> tuple[Booking, int | None]:
 # --- transitions ------------------------------------------------------------------------------
 
 
-def accept_booking(caller: Caller, booking_id: str, *, now: Clock = utc_now) -> Booking:
+def accept_booking(caller: Actor, booking_id: str, *, now: Clock = utc_now) -> Booking:
     for _ in range(MAX_COMMITS):
         ctx = _context(caller, booking_id)
         _require(ctx, PROFESSIONAL)
@@ -259,10 +277,13 @@ def accept_booking(caller: Caller, booking_id: str, *, now: Clock = utc_now) -> 
             raise _invalid()
         if at >= ctx.booking.expires_at:
             raise _invalid("The booking was not accepted in time.")
-        if repo.accept(ctx.booking, at):
-            return ctx.booking.model_copy(
-                update={"status": BookingStatus.ACCEPTED, "accepted_at": at, "updated_at": at}
-            )
+        accepted = ctx.booking.model_copy(
+            update={"status": BookingStatus.ACCEPTED, "accepted_at": at, "updated_at": at}
+        )
+        events = [booking_event(Kind.BOOKING_ACCEPTED, accepted, at)]
+        if repo.accept(ctx.booking, at, events) is Commit.DONE:
+            bus.emit(events)
+            return accepted
     raise _invalid()
 
 
@@ -286,10 +307,13 @@ def start_booking(caller: Caller, booking_id: str, start_code: str, *, now: Cloc
                 "wrong_start_code",
                 details=[{"loc": ["body", "start_code"], "attempts_left": MAX_START_ATTEMPTS - attempts}],
             )
-        if repo.start(booking, MAX_START_ATTEMPTS, at):
-            return booking.model_copy(
-                update={"status": BookingStatus.IN_PROGRESS, "started_at": at, "updated_at": at}
-            )
+        started = booking.model_copy(
+            update={"status": BookingStatus.IN_PROGRESS, "started_at": at, "updated_at": at}
+        )
+        events = [booking_event(Kind.BOOKING_STARTED, started, at)]
+        if repo.start(booking, MAX_START_ATTEMPTS, at, events) is Commit.DONE:
+            bus.emit(events)
+            return started
     raise _invalid()
 
 
@@ -333,6 +357,10 @@ def complete_booking(
                 amount_paid_paise=amount_collected_paise,
                 district=ctx.professional.professional.district if ctx.professional else None,
             )
+        events = [
+            booking_event(Kind.BOOKING_COMPLETED, booking, at, amount_collected_paise=amount_collected_paise),
+            *([complaint_opened(complaint)] if complaint is not None else []),
+        ]
         outcome = repo.finish(
             booking,
             BookingStatus.COMPLETED,
@@ -340,6 +368,7 @@ def complete_booking(
             ctx.professional,
             amount_collected_paise=amount_collected_paise,
             complaint=complaint,
+            events=events,
         )
         if outcome is Commit.DONE:
             if complaint is not None:
@@ -347,6 +376,7 @@ def complete_booking(
                     "overcharge complaint opened at completion",
                     extra={"booking_id": booking.id, "complaint_id": complaint.id},
                 )
+            bus.emit(events)
             return booking.model_copy(
                 update={
                     "status": BookingStatus.COMPLETED,
@@ -362,7 +392,7 @@ def complete_booking(
 
 
 def cancel_booking(
-    caller: Caller, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep
+    caller: Actor, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep
 ) -> Booking:
     """Either participant, before work starts; the professional is free again."""
     for attempt in range(MAX_COMMITS):
@@ -372,20 +402,58 @@ def cancel_booking(
         if booking.status not in CANCELLABLE_STATUSES:
             raise _invalid()
         by = CITIZEN if CITIZEN in ctx.roles else PROFESSIONAL
-        at = iso(now())
-        outcome = repo.finish(booking, BookingStatus.CANCELLED, at, ctx.professional, cancelled_by=by)
+        outcome, cancelled = _cancel(ctx, by, now=now)
         if outcome is Commit.DONE:
-            return booking.model_copy(
-                update={
-                    "status": BookingStatus.CANCELLED,
-                    "cancelled_at": at,
-                    "cancelled_by": by,
-                    "updated_at": at,
-                }
-            )
+            return cancelled
         if outcome is Commit.CONFLICT:
             _pause(attempt, sleep)
     raise _gave_up()
+
+
+def decline_booking(
+    caller: Actor, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep
+) -> Booking:
+    """The assigned professional turns down a ``requested`` booking (``POST /bookings/{id}/
+    decline`` or an ``NA <ref>`` SMS). A booking for a chosen professional ends (``cancelled``,
+    ``cancelled_by: professional``) and frees them. Re-offering a booking made without a chosen
+    professional to the next nearest one belongs here, before the cancellation (issue 17); until
+    then every decline ends the booking."""
+    for attempt in range(MAX_COMMITS):
+        ctx = _context(caller, booking_id)
+        _require(ctx, PROFESSIONAL)
+        if ctx.booking.status is not BookingStatus.REQUESTED:
+            raise _invalid("Only a booking still waiting for its professional can be declined.")
+        outcome, declined = _cancel(ctx, PROFESSIONAL, now=now, declined=True)
+        if outcome is Commit.DONE:
+            logger.info("booking declined", extra={"booking_id": booking_id})
+            return declined
+        if outcome is Commit.CONFLICT:
+            _pause(attempt, sleep)
+    raise _gave_up()
+
+
+def _cancel(ctx: _Context, by: str, *, now: Clock, declined: bool = False) -> tuple[Commit, Booking]:
+    """End ``ctx.booking`` as cancelled by ``by``: the outcome, and the booking as written."""
+    booking = ctx.booking
+    at = iso(now())
+    cancelled = booking.model_copy(
+        update={
+            "status": BookingStatus.CANCELLED,
+            "cancelled_at": at,
+            "cancelled_by": by,
+            "updated_at": at,
+        }
+    )
+    facts: dict[str, str | bool] = {"cancelled_by": by}
+    if declined:
+        facts["declined"] = True
+    events = [booking_event(Kind.BOOKING_CANCELLED, cancelled, at, **facts)]
+    outcome = repo.finish(
+        booking, BookingStatus.CANCELLED, at, ctx.professional, cancelled_by=by, events=events
+    )
+    if outcome is Commit.DONE:
+        bus.emit(events)
+    return outcome, cancelled
 
 
 def rate_booking(
@@ -448,8 +516,13 @@ def _expire(booking_id: str, at: str, sleep: Sleep) -> bool:
         if booking is None or booking.status is not BookingStatus.REQUESTED or booking.expires_at > at:
             return False
         state = repo.get_professional_state(booking.professional_id)
-        outcome = repo.finish(booking, BookingStatus.EXPIRED, at, state)
+        expired = booking.model_copy(
+            update={"status": BookingStatus.EXPIRED, "expired_at": at, "updated_at": at}
+        )
+        events = [booking_event(Kind.BOOKING_EXPIRED, expired, at)]
+        outcome = repo.finish(booking, BookingStatus.EXPIRED, at, state, events=events)
         if outcome is Commit.DONE:
+            bus.emit(events)
             return True
         if outcome is Commit.CONFLICT:
             _pause(attempt, sleep)

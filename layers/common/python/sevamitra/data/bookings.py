@@ -3,12 +3,13 @@ frees a professional is ONE transaction with the professional's versioned update
 index entries (``geo_index.add_index_changes``).
 
 Writes that can lose a race return a ``Commit``; the caller re-reads and decides (retry, 409).
-Nothing is ever half-written: a cancelled transaction wrote nothing.
+Nothing is ever half-written: a cancelled transaction wrote nothing. Every transition also puts
+its domain events in the outbox in the same transaction (``sevamitra.data.outbox``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from enum import Enum
 from typing import Any, NamedTuple
 
@@ -16,12 +17,13 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from sevamitra.data import complaints as complaint_repo
-from sevamitra.data import geo_index, professionals
+from sevamitra.data import geo_index, outbox, professionals
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.geo_index import IndexSubject
 from sevamitra.data.models import BookingModel, ProfessionalModel
 from sevamitra.domain.bookings import AWAITING_ACCEPT, Booking, BookingStatus, Rating
 from sevamitra.domain.complaints import Complaint
+from sevamitra.domain.events import DomainEvent
 from sevamitra.domain.professionals import Professional
 
 _CONDITION_FAILED = "ConditionalCheckFailed"
@@ -121,7 +123,7 @@ def _versioned(state: ProfessionalState) -> ProfessionalModel:
     return ProfessionalModel(state.subject.id, version=state.version)
 
 
-def create(booking: Booking, state: ProfessionalState) -> Commit:
+def create(booking: Booking, state: ProfessionalState, events: Sequence[DomainEvent] = ()) -> Commit:
     """Put the booking and claim the professional: only while verified, online, without an
     active booking and unchanged since read; their index entries leave in the same transaction."""
     after = state.subject._replace(active_booking_id=booking.id)
@@ -136,30 +138,29 @@ def create(booking: Booking, state: ProfessionalState) -> Commit:
             & ProfessionalModel.active_booking_id.does_not_exist(),
         )
         geo_index.add_index_changes(tx, state.subject, after)
+        outbox.add_events(tx, events, booking.created_at)
 
     return _transact("Booking", stage)
 
 
-def accept(booking: Booking, now: str) -> bool:
+def accept(booking: Booking, now: str, events: Sequence[DomainEvent] = ()) -> Commit:
     """requested -> accepted, only while still requested and not yet past ``expires_at``."""
-    item = BookingModel(booking.id)
-    with dependency_errors("Accepting the booking"):
-        try:
-            item.update(
-                actions=[
-                    BookingModel.status.set(BookingStatus.ACCEPTED.value),
-                    BookingModel.awaiting.remove(),
-                    BookingModel.accepted_at.set(now),
-                    BookingModel.updated_at.set(now),
-                ],
-                condition=(BookingModel.status == BookingStatus.REQUESTED.value)
-                & (BookingModel.expires_at > now),
-            )
-        except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-    return True
+
+    def stage(tx: TransactWrite) -> None:
+        tx.update(
+            BookingModel(booking.id),
+            actions=[
+                BookingModel.status.set(BookingStatus.ACCEPTED.value),
+                BookingModel.awaiting.remove(),
+                BookingModel.accepted_at.set(now),
+                BookingModel.updated_at.set(now),
+            ],
+            condition=(BookingModel.status == BookingStatus.REQUESTED.value)
+            & (BookingModel.expires_at > now),
+        )
+        outbox.add_events(tx, events, now)
+
+    return _transact("Accepting the booking", stage)
 
 
 def record_wrong_start_code(booking: Booking, max_attempts: int, now: str) -> int | None:
@@ -180,26 +181,24 @@ def record_wrong_start_code(booking: Booking, max_attempts: int, now: str) -> in
     return int(item.start_attempts)
 
 
-def start(booking: Booking, max_attempts: int, now: str) -> bool:
+def start(booking: Booking, max_attempts: int, now: str, events: Sequence[DomainEvent] = ()) -> Commit:
     """accepted -> in_progress, only while accepted, not locked, and with the code hash checked."""
-    item = BookingModel(booking.id)
-    with dependency_errors("Starting the booking"):
-        try:
-            item.update(
-                actions=[
-                    BookingModel.status.set(BookingStatus.IN_PROGRESS.value),
-                    BookingModel.started_at.set(now),
-                    BookingModel.updated_at.set(now),
-                ],
-                condition=(BookingModel.status == BookingStatus.ACCEPTED.value)
-                & (BookingModel.start_attempts < max_attempts)
-                & (BookingModel.start_code_hash == booking.start_code_hash),
-            )
-        except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise
-    return True
+
+    def stage(tx: TransactWrite) -> None:
+        tx.update(
+            BookingModel(booking.id),
+            actions=[
+                BookingModel.status.set(BookingStatus.IN_PROGRESS.value),
+                BookingModel.started_at.set(now),
+                BookingModel.updated_at.set(now),
+            ],
+            condition=(BookingModel.status == BookingStatus.ACCEPTED.value)
+            & (BookingModel.start_attempts < max_attempts)
+            & (BookingModel.start_code_hash == booking.start_code_hash),
+        )
+        outbox.add_events(tx, events, now)
+
+    return _transact("Starting the booking", stage)
 
 
 _ENDED_AT = {
@@ -218,6 +217,7 @@ def finish(
     amount_collected_paise: int | None = None,
     cancelled_by: str | None = None,
     complaint: Complaint | None = None,
+    events: Sequence[DomainEvent] = (),
 ) -> Commit:
     """End the booking (completed, cancelled or expired) from the status it was read in, and in
     the same transaction free its professional (if they still hold this booking) and put them
@@ -249,6 +249,7 @@ def finish(
             geo_index.add_index_changes(tx, state.subject, state.subject._replace(active_booking_id=None))
         if complaint is not None:
             complaint_repo.add_open_complaint(tx, complaint, update_booking=False)
+        outbox.add_events(tx, events, now)
 
     return _transact("Updating the booking", stage)
 

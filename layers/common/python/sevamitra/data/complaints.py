@@ -11,7 +11,7 @@ Other write paths (a booking's completion) stage the same writes into THEIR tran
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -20,9 +20,11 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
+from sevamitra.data import outbox
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import BookingModel, ComplaintModel
 from sevamitra.domain.complaints import IGRS_OUTBOX_FLAG, OPEN_FLAG, Complaint, ComplaintKind, ComplaintStatus
+from sevamitra.domain.events import DomainEvent
 from sevamitra.edge.errors import Conflict, NotFound
 from sevamitra.platform.settings import settings
 
@@ -94,13 +96,14 @@ def holder_of_lock(booking_id: str, kind: ComplaintKind | str) -> str | None:
     return item.complaint_id
 
 
-def open_complaint(complaint: Complaint) -> Complaint:
-    """Open ``complaint``, or ``Conflict("complaint_exists")`` naming the complaint already open
-    for that booking and kind."""
+def open_complaint(complaint: Complaint, events: Sequence[DomainEvent] = ()) -> Complaint:
+    """Open ``complaint`` (with ``events`` in the outbox), or ``Conflict("complaint_exists")``
+    naming the complaint already open for that booking and kind."""
     with dependency_errors("Opening the complaint"):
         try:
             with TransactWrite(connection=_connection()) as tx:
                 add_open_complaint(tx, complaint)
+                outbox.add_events(tx, events, complaint.created_at)
         except TransactWriteError as exc:
             if exc.cause_response_code != "TransactionCanceledException":
                 raise
