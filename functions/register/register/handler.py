@@ -16,12 +16,13 @@ from register.models import (
     DocumentRequestIn,
     DocumentUploadOut,
     MeOut,
+    PreferencesOut,
     PresignedPost,
     ProfessionalOut,
     RegisterProfessionalIn,
     SubmitOut,
 )
-from sevamitra.data import accounts
+from sevamitra.data import accounts, notifications
 from sevamitra.domain.types import EntityId
 from sevamitra.edge import idempotency
 from sevamitra.edge.api import make_resolver
@@ -44,11 +45,13 @@ def _created(body: dict) -> Response:
 @app.get("/me")
 def me() -> MeOut:
     caller = _caller()
+    preferences = notifications.get_preferences(caller.sub)
     return MeOut(
         sub=caller.sub,
         roles=caller.roles,
         professional_id=accounts.professional_id_of(caller.sub),
         agency_id=accounts.agency_id_of(caller.sub),
+        preferences=PreferencesOut(language=preferences.language, sms=preferences.sms),
     )
 
 

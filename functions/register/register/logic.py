@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from register.models import AgencyIn, DocumentRequestIn, RegisterProfessionalIn
 from register.settings import register_settings
-from sevamitra.data import accounts, agencies, documents, workflows
+from sevamitra.data import accounts, agencies, contacts, documents, workflows
 from sevamitra.data import professionals as repo
 from sevamitra.domain import access
 from sevamitra.domain.documents import DocumentKind, DocumentRecord, document_key, required_kinds
@@ -40,6 +40,7 @@ class Registration(NamedTuple):
     request: dict[str, Any]  # the request without aadhaar/mobile
     aadhaar: pii.Identity
     mobile: pii.Identity
+    mobile_sealed: str  # the number itself, sealed with the contacts key (SMS go to it)
 
     def fingerprint(self) -> dict[str, Any]:
         """What makes two requests "the same" for ``Idempotency-Key`` (hashes, not numbers)."""
@@ -47,11 +48,13 @@ class Registration(NamedTuple):
 
 
 def reduce_identities(body: RegisterProfessionalIn) -> Registration:
-    """The only place the raw Aadhaar and mobile numbers are read (HMAC + last 4)."""
+    """The only place the raw Aadhaar and mobile numbers are read (HMAC + last 4; the mobile
+    also sealed, so that SMS can reach it)."""
     return Registration(
         request=body.pii_free(),
         aadhaar=pii.aadhaar_identity(body.aadhaar),
         mobile=pii.mobile_identity(body.mobile),
+        mobile_sealed=contacts.seal(pii.e164(body.mobile), register_settings().contacts_key_id),
     )
 
 
@@ -96,6 +99,7 @@ def register_professional(
         aadhaar_last4=registration.aadhaar.last4,
         mobile_hash=registration.mobile.hash,
         mobile_last4=registration.mobile.last4,
+        mobile_sealed=registration.mobile_sealed,
         services=list(request["services"]),
         lat=request["location"]["lat"],
         lng=request["location"]["lng"],

@@ -38,11 +38,17 @@ from sevamitra.domain.types import (
 )
 
 
+class PreferencesOut(Model):
+    language: str = Field(description="hi or en: the language of notifications and SMS")
+    sms: bool = Field(description="Whether notifications that call for an SMS send one")
+
+
 class MeOut(Model):
     sub: str
     roles: list[str]
     professional_id: str | None = None
     agency_id: str | None = None
+    preferences: PreferencesOut
 
 
 # --- agencies ---------------------------------------------------------------------------------

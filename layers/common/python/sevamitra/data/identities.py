@@ -39,3 +39,13 @@ def is_banned(kind: IdentityKind, digest: str) -> bool:
         except IdentityModel.DoesNotExist:
             return False
     return True
+
+
+def holder(kind: IdentityKind, digest: str) -> str | None:
+    """The professional who registered this identity (``aadhaar#`` / ``mobile#``), if any."""
+    with dependency_errors("Identity look-up"):
+        try:
+            item = IdentityModel.get(identity_pk(kind, digest), consistent_read=True)
+        except IdentityModel.DoesNotExist:
+            return None
+    return str(item.professional_id)

@@ -114,6 +114,7 @@ class Professional(Model):
     aadhaar_last4: str
     mobile_hash: str
     mobile_last4: str
+    mobile_sealed: str | None = None
     services: list[str]
     lat: float
     lng: float
