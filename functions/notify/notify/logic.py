@@ -91,9 +91,11 @@ def _phone(recipient: Recipient) -> str | None:
     return None
 
 
-def deliver(event: DomainEvent, *, send: SendSms = send_sms, now: Clock = utc_now) -> Delivery:
+def deliver(event: DomainEvent, *, send: SendSms | None = None, now: Clock = utc_now) -> Delivery:
     """Every message ``event`` calls for, each at most once. Raises (for a retry of the whole
-    event) when a send or a write fails: what was delivered is not delivered again."""
+    event) when a send or a write fails: what was delivered is not delivered again. ``send``:
+    the SMS transport (``sevamitra.platform.sms.send_sms`` unless given)."""
+    send = send or send_sms
     delivery = Delivery()
     templates = messages.templates(event.kind.value)
     professional = _professional(event)
