@@ -8,7 +8,7 @@ import pytest
 
 from infra.access import TABLE_WRITE_ACTIONS, Documents, Secret, access_of
 from sevamitra.data.schema import TABLES
-from sevamitra.edge.routes import VERIFY_STEPS, Entry, Function
+from sevamitra.edge.routes import MESSAGE_ENTRIES, SCHEDULED_JOBS, VERIFY_STEPS, Entry, Function
 
 # No resource-level permissions exist for these: the only statements allowed on "*".
 RESOURCE_STAR_ALLOWED = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
@@ -16,7 +16,7 @@ _INDEXES = {spec.logical_name: {index.name for index in spec.indexes} for spec i
 
 
 # The API functions and the workflow steps, each with its own role and access row.
-SUBJECTS = [*Function, VERIFY_STEPS]
+SUBJECTS = [*Function, VERIFY_STEPS, *(job.entry for job in SCHEDULED_JOBS), *MESSAGE_ENTRIES]
 
 
 def _name(subject: Function | Entry | str) -> str:
@@ -97,6 +97,7 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
     secret_ids = {
         Secret.IDENTITY_KEY: dev.logical_id(dev.stack.secrets.identity_key),
         Secret.POLICE_CALLBACK: dev.logical_id(dev.stack.secrets.police_key),
+        Secret.CURSOR_KEY: dev.logical_id(dev.stack.secrets.cursor_key),
     }
     s3_actions: set[str] = set()
     secrets: set[Secret] = set()

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from pydantic import Field
 
+from sevamitra.platform import sms
 from sevamitra.platform.settings import FROM_STACK, settings_for
-from sevamitra.platform.sms import SmsSettings
 
 
-class NotifySettings(SmsSettings):
+class NotifySettings(sms.SmsSettings):
     # The user pool, to find the phone number of an account that manages a professional.
     user_pool_id: Annotated[str, FROM_STACK] = Field(default="", alias="USER_POOL_ID")
     # SNS mobile push platform applications (FCM for Android, APNs for iOS); empty: push is off

@@ -14,7 +14,10 @@ from typing import Any
 from sevamitra.data.errors import dependency_errors
 from sevamitra.platform import aws
 
-_CONTEXT = {"purpose": "professional-mobile"}
+# The encryption context every sealed number carries (the key's IAM grants require it).
+CONTACTS_CONTEXT_KEY = "purpose"
+CONTACTS_PURPOSE = "professional-mobile"
+_CONTEXT = {CONTACTS_CONTEXT_KEY: CONTACTS_PURPOSE}
 
 
 def _kms() -> Any:
