@@ -40,7 +40,8 @@ class Registration(NamedTuple):
     request: dict[str, Any]  # the request without aadhaar/mobile
     aadhaar: pii.Identity
     mobile: pii.Identity
-    mobile_sealed: str  # the number itself, sealed with the contacts key (SMS go to it)
+    # The number itself, sealed with the contacts key (SMS go to it); None: no SMS can reach them.
+    mobile_sealed: str | None = None
 
     def fingerprint(self) -> dict[str, Any]:
         """What makes two requests "the same" for ``Idempotency-Key`` (hashes, not numbers)."""
