@@ -7,7 +7,8 @@
 A new electrician signs up, registers, uploads an ID proof and submits it; the verification
 workflow checks the document and asks the police; the police system answers "clear" with a
 signed callback; the electrician is verified and goes online. A citizen searches, finds them
-within 3 km, books; the electrician accepts, starts with the citizen's code and completes, but
+within 3 km, books; the electrician gets the request by SMS and accepts by replying to it
+(``HAAN <ref>``), starts with the citizen's code and completes, but
 collects more than the fixed fee. That opens an overcharge complaint; an officer upholds it and
 the electrician is banned for good: gone from search, on the ban registry, and a new
 registration with the same Aadhaar is refused. Every step is a real API call over HTTP (sign-up
@@ -31,6 +32,7 @@ import requests
 from local.client import StackError, Unexpected, load_outputs, outputs_path
 from local.client.http import Account, is_healthy
 from local.client.journey import police_request, register, submit, upload_document, wait_for_status
+from local.client.sms import reference_in
 from local.client.stack import StackClient
 from local.client.uploads import UploadRefused
 from sevamitra.domain.types import verhoeff_check_digit
@@ -86,9 +88,13 @@ STEPS: dict[str, tuple[str, str]] = {
         "She books him. Booking {booking_id} is {status}; her start code is {code}.",
         "वे उन्हें बुक करती हैं। बुकिंग {booking_id} की स्थिति {status}; उनका प्रारंभ कोड {code} है।",
     ),
+    "sms": (
+        'Sunil\'s phone gets an SMS within {ms} ms of the booking: "{body}"',
+        'बुकिंग के {ms} मिलीसेकंड में सुनील के फ़ोन पर SMS आता है: "{body}"',
+    ),
     "accept": (
-        "Sunil accepts the booking: {status}.",
-        "सुनील बुकिंग स्वीकार करते हैं: {status}।",
+        "He has a basic phone, so he replies by SMS: {reply}. The booking is {status}.",
+        "उनके पास साधारण फ़ोन है, इसलिए वे SMS से उत्तर देते हैं: {reply}। बुकिंग की स्थिति: {status}।",
     ),
     "start": (
         "At her door he starts the job with her code: {status}.",
@@ -241,13 +247,19 @@ class Walkthrough:
             raise Unexpected(f"the search did not find {pid}: {found}")
         self.say("match", service=service_name, distance=mine["distance_m"], fee=mine["fee_paise"] // 100)
 
+        phones = self.stack.phones()
+        booked_at = time.monotonic()
         booking = citizen.ok(
             "POST", "/bookings", {"service_id": SERVICE, "location": home, "professional_id": pid}, status=201
         )
         bid = booking["id"]
         self.say("book", booking_id=bid, status=booking["status"], code=booking["start_code"])
-        accepted = pro.ok("POST", f"/bookings/{bid}/accept")
-        self.say("accept", status=accepted["status"])
+        sms = phones.wait_for(registration["mobile"], "HAAN")
+        self.say("sms", ms=round((time.monotonic() - booked_at) * 1000), body=sms["body"])
+        reply = f"HAAN {reference_in(sms['body'])}"
+        phones.send(registration["mobile"], reply)
+        accepted = citizen.ok("GET", f"/bookings/{bid}")
+        self.say("accept", reply=reply, status=accepted["status"])
         begun = pro.ok("POST", f"/bookings/{bid}/start", {"start_code": booking["start_code"]})
         self.say("start", status=begun["status"])
         collected = booking["fee_paise"] + 10_000
