@@ -73,9 +73,10 @@ synth: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## synthesize
 	npx cdk synth --quiet --context stage=$(STAGE)
 	$(VENV)/bin/cfn-lint --non-zero-exit-code error --ignore-checks W3005 -- cdk.out/*.template.json
 
-bench: install ## run the benchmarks: match cost and cold start (benchmarks/results/*.json)
+bench: install ## run the benchmarks: match cost, cold start, notification latency (benchmarks/results/*.json)
 	$(PY) benchmarks/match_bench.py
 	$(PY) benchmarks/cold_start.py
+	$(PY) benchmarks/notify_latency.py
 
 load: install ## load and races on loopback (own local stack), then the stored data's invariants
 	$(PY) benchmarks/load.py
