@@ -79,6 +79,8 @@ DOMAIN_RULES: dict[str, tuple[set[str], set[tuple[Any, ...]]]] = {
     "POST /complaints": (set(), {("body", "amount_paid_paise")}),
     # the citizen's code, checked against the booking
     "POST /bookings/{booking_id}/start": ({"wrong_start_code"}, set()),
+    # a page cursor is good only if we issued it for this caller and query (API.md)
+    "GET /me/notifications": ({"invalid_cursor"}, set()),
 }
 
 
