@@ -254,10 +254,11 @@ class Walkthrough:
         )
         bid = booking["id"]
         self.say("book", booking_id=bid, status=booking["status"], code=booking["start_code"])
-        sms = phones.wait_for(registration["mobile"], "HAAN")
+        mobile = str(registration["mobile"])
+        sms = phones.wait_for(mobile, "HAAN")
         self.say("sms", ms=round((time.monotonic() - booked_at) * 1000), body=sms["body"])
         reply = f"HAAN {reference_in(sms['body'])}"
-        phones.send(registration["mobile"], reply)
+        phones.send(mobile, reply)
         accepted = citizen.ok("GET", f"/bookings/{bid}")
         self.say("accept", reply=reply, status=accepted["status"])
         begun = pro.ok("POST", f"/bookings/{bid}/start", {"start_code": booking["start_code"]})
