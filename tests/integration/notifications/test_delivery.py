@@ -5,7 +5,9 @@ numbers and other people's mobile numbers in none of them."""
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import re
 from typing import Any
 
@@ -16,14 +18,17 @@ from moto.sns.models import sns_backends
 
 import local.lambdas
 import notify.logic
+from local.sms import sns_event
 from notify.settings import NotifySettings
 from sevamitra.data import notifications
 from sevamitra.data.models import BookingModel
 from sevamitra.domain import events as domain_events
 from sevamitra.domain.events import DomainEvent, Kind
 from sevamitra.domain.ratecard import get_service
-from sevamitra.edge.routes import BOOKING_EXPIRY
+from sevamitra.edge import pii
+from sevamitra.edge.routes import BOOKING_EXPIRY, INBOUND_SMS
 from sevamitra.platform import bus
+from sevamitra.platform.observability import logger
 from sevamitra.platform.settings import settings
 from sevamitra.platform.sms import LOCAL_OUTBOX
 from tests.integration.notifications.conftest import (
@@ -339,3 +344,24 @@ def _booking(booking_id: str) -> Any:
 
 def test_a_device_without_a_configured_platform_keeps_its_token_without_push(own, calls: Calls):
     assert calls.ok(PRO, "PUT", "/me/devices", {"platform": "apns", "token": "t"}, 201)["push"] is False
+
+
+def test_message_bodies_are_never_logged(own, calls: Calls, pump):
+    handler = logger.registered_handler
+    assert isinstance(handler, logging.StreamHandler)
+    buffer = io.StringIO()
+    previous = handler.setStream(buffer)
+    try:
+        calls.book(own)
+        pump.drain()
+        (message,) = sms_to(PRO_MOBILE)
+        reply_outcome = local.lambdas.run_entry(INBOUND_SMS, sns_event(pii.e164(PRO_MOBILE), "kya hua?"))
+    finally:
+        handler.setStream(previous)
+    assert reply_outcome["outcomes"] == ["not_understood"]
+    logged = buffer.getvalue()
+    assert "event delivered" in logged  # the delivery was logged...
+    assert message.body not in logged  # ...without its text
+    assert "नया काम" not in logged
+    assert "kya hua" not in logged  # nor the text of an inbound SMS
+    assert PRO_MOBILE not in logged
