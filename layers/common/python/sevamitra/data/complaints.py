@@ -20,10 +20,11 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.data import pages
+from sevamitra.data import outbox, pages
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import BookingModel, ComplaintModel
 from sevamitra.domain.complaints import IGRS_OUTBOX_FLAG, OPEN_FLAG, Complaint, ComplaintKind, ComplaintStatus
+from sevamitra.domain.events import DomainEvent
 from sevamitra.edge.errors import Conflict, NotFound
 from sevamitra.platform.settings import settings
 
@@ -98,13 +99,14 @@ def holder_of_lock(booking_id: str, kind: ComplaintKind | str) -> str | None:
     return item.complaint_id
 
 
-def open_complaint(complaint: Complaint) -> Complaint:
-    """Open ``complaint``, or ``Conflict("complaint_exists")`` naming the complaint already open
-    for that booking and kind."""
+def open_complaint(complaint: Complaint, events: Sequence[DomainEvent] = ()) -> Complaint:
+    """Open ``complaint`` (with ``events`` in the outbox), or ``Conflict("complaint_exists")``
+    naming the complaint already open for that booking and kind."""
     with dependency_errors("Opening the complaint"):
         try:
             with TransactWrite(connection=_connection()) as tx:
                 add_open_complaint(tx, complaint)
+                outbox.add_events(tx, events, complaint.created_at)
         except TransactWriteError as exc:
             if exc.cause_response_code != "TransactionCanceledException":
                 raise

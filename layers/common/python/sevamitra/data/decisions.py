@@ -9,11 +9,12 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.data import audit, bans, geo_index
+from sevamitra.data import audit, bans, geo_index, outbox
 from sevamitra.data.complaints import add_decision
 from sevamitra.data.errors import dependency_errors
 from sevamitra.domain.audit import AuditEntry
 from sevamitra.domain.complaints import Complaint
+from sevamitra.domain.events import DomainEvent
 
 
 def commit(
@@ -21,6 +22,7 @@ def commit(
     decision: dict[str, Any],
     entries: Sequence[AuditEntry],
     ban: bans.BanTarget | None = None,
+    events: Sequence[DomainEvent] = (),
 ) -> bool:
     """True when committed; False when a condition failed (the complaint was decided or escalated,
     the professional changed, another writer took the audit ``seq``): nothing was written and
@@ -34,6 +36,7 @@ def commit(
                     add_decision(tx, complaint, decision)
                 for entry in entries:
                     audit.add_entry(tx, entry)
+                outbox.add_events(tx, events, str(decision["at"]))
         except TransactWriteError as exc:
             if exc.cause_response_code == "TransactionCanceledException" and any(
                 reason is not None and reason.code in ("ConditionalCheckFailed", "TransactionConflict")

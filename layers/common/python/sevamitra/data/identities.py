@@ -57,3 +57,13 @@ def ban_entry(kind: IdentityKind, digest: str) -> BanEntry | None:
         except IdentityModel.DoesNotExist:
             return None
     return BanEntry(str(item.professional_id), str(item.created_at), item.reason)
+
+
+def holder(kind: IdentityKind, digest: str) -> str | None:
+    """The professional who registered this identity (``aadhaar#`` / ``mobile#``), if any."""
+    with dependency_errors("Identity look-up"):
+        try:
+            item = IdentityModel.get(identity_pk(kind, digest), consistent_read=True)
+        except IdentityModel.DoesNotExist:
+            return None
+    return str(item.professional_id)
