@@ -7,7 +7,7 @@ PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 STAGE ?= dev
 
-export PYTHONPATH := layers/common/python:functions/register:functions/match:functions/book:functions/complaint:functions/verify:.
+export PYTHONPATH := layers/common/python:functions/register:functions/match:functions/book:functions/complaint:functions/verify:functions/notify:.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_VERSION_CHECK := true
 export CDK_DISABLE_CLI_TELEMETRY := true
@@ -97,10 +97,11 @@ synth: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## synthesize
 	npx cdk synth --quiet --context stage=$(STAGE)
 	$(VENV)/bin/cfn-lint --non-zero-exit-code error --ignore-checks W3005 -- cdk.out/*.template.json
 
-bench: install web browser ## run the benchmarks: match cost, cold start, the portal's first load on slow 4G (benchmarks/results/*.json)
+bench: install web browser ## run the benchmarks: match cost, cold start, the portal's first load on slow 4G, notification latency (benchmarks/results/*.json)
 	$(PY) benchmarks/match_bench.py
 	$(PY) benchmarks/cold_start.py
 	$(PY) benchmarks/portal_bench.py
+	$(PY) benchmarks/notify_latency.py
 
 load: install ## load and races on loopback (own local stack), then the stored data's invariants
 	$(PY) benchmarks/load.py

@@ -23,15 +23,38 @@ from types import MappingProxyType
 
 from sevamitra.data import bookings as bookings_repo
 from sevamitra.data import complaints as complaints_repo
+from sevamitra.data import notifications as inbox
 from sevamitra.data.complaints import LOCK_PREFIX
 from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity_pk
-from sevamitra.edge.routes import BOOKING_EXPIRY, VERIFY_STEPS, Entry, Function
+from sevamitra.edge.routes import (
+    BOOKING_EXPIRY,
+    INBOUND_SMS,
+    NOTIFY_EVENTS,
+    OUTBOX_SWEEP,
+    VERIFY_STEPS,
+    Entry,
+    Function,
+)
 
 
 class Secret(Enum):
     IDENTITY_KEY = "identity_key"  # HMAC key for Aadhaar/mobile hashes
     POLICE_CALLBACK = "police_callback"  # shared key of X-Seva-Signature
     CURSOR_KEY = "cursor_key"  # HMAC key of list routes' page cursors
+
+
+class Contacts(Enum):
+    """The contacts KMS key, which seals professionals' mobile numbers (sevamitra.data.contacts)."""
+
+    SEAL = "seal"  # kms:Encrypt: registration
+    OPEN = "open"  # kms:Decrypt: notify, to send an SMS; book, for an accepted booking's citizen
+
+
+class Push(Enum):
+    """SNS mobile push (the FCM and APNs platform applications)."""
+
+    REGISTER = "register"  # sns:CreatePlatformEndpoint: PUT /me/devices
+    DELIVER = "deliver"  # sns:Publish to endpoints: the event consumer
 
 
 class Documents(Enum):
@@ -61,6 +84,13 @@ DOCUMENT_READ_ACTIONS = ("s3:GetObject",)
 DOCUMENT_VERSION_READ_ACTIONS = ("s3:GetObjectVersion",)
 DOCUMENT_WRITE_ACTIONS = ("s3:PutObject",)
 DOCUMENT_BUCKET_ACTIONS = ("s3:ListBucket",)
+CONTACTS_SEAL_ACTIONS = ("kms:Encrypt",)
+CONTACTS_OPEN_ACTIONS = ("kms:Decrypt",)
+PUSH_REGISTER_ACTIONS = ("sns:CreatePlatformEndpoint",)
+PUSH_DELIVER_ACTIONS = ("sns:Publish",)
+SMS_SEND_ACTIONS = ("sms-voice:SendTextMessage",)
+# notify reads the phone number of an account that manages a professional (ListUsers by sub).
+ACCOUNT_READ_ACTIONS = ("cognito-idp:ListUsers",)
 # Complaint evidence lives under this prefix of the documents bucket.
 EVIDENCE_PREFIX = "complaints/"
 SECRET_READ_ACTIONS = ("secretsmanager:GetSecretValue",)
@@ -92,6 +122,10 @@ _KINDS = tuple(IdentityKind)
 BAN_KEYS = tuple(ban_pk(kind, "") for kind in _KINDS)  # ban#aadhaar#, ban#mobile#: the registry
 CLAIM_KEYS = (*(identity_pk(kind, "") for kind in _KINDS), account_pk(""))  # aadhaar#, mobile#, account#
 LOCK_KEYS = (LOCK_PREFIX,)  # lock#<booking>#<kind>: one unresolved complaint per booking and kind
+MOBILE_KEYS = (identity_pk(IdentityKind.MOBILE, ""),)  # mobile#: who registered a number
+# The notifications table's key families (sevamitra.data.notifications).
+INBOX_KEYS, PREFS_KEYS, DEVICE_KEYS = (inbox.INBOX,), (inbox.PREFS,), (inbox.DEVICE,)
+SENT_KEYS, REF_KEYS, NACK_KEYS = (inbox.SENT,), (inbox.REF,), (inbox.NACK,)
 
 
 def idempotency_keys(*operations: str) -> tuple[str, ...]:
@@ -143,6 +177,10 @@ class Access:
     puts_events: bool = False
     starts_verification: bool = False  # states:StartExecution (+ DescribeExecution)
     answers_verification: bool = False  # states:SendTaskSuccess on the state machine
+    contacts: Contacts | None = None
+    sends_sms: bool = False  # sms-voice:SendTextMessage from the origination identity
+    push: Push | None = None
+    reads_accounts: bool = False  # cognito-idp:ListUsers on the user pool
     # Table logical name -> exactly what may be done on it.
     grants: Mapping[str, tuple[TableGrant, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -182,6 +220,10 @@ def _access(
     puts_events: bool = False,
     starts_verification: bool = False,
     answers_verification: bool = False,
+    contacts: Contacts | None = None,
+    sends_sms: bool = False,
+    push: Push | None = None,
+    reads_accounts: bool = False,
 ) -> Access:
     """``tables`` declares exact grants; ``reads``/``writes`` (coarse levels) and ``exact`` (exact
     actions on the table and all its indexes) remain for quick declarations, but every function
@@ -199,6 +241,10 @@ def _access(
         puts_events=puts_events,
         starts_verification=starts_verification,
         answers_verification=answers_verification,
+        contacts=contacts,
+        sends_sms=sends_sms,
+        push=push,
+        reads_accounts=reads_accounts,
         grants=MappingProxyType(grants),
     )
 
@@ -211,6 +257,11 @@ def _idempotency(*operations: str) -> tuple[TableGrant, ...]:
 # The list indexes of GET /bookings and GET /complaints (sevamitra.data.bookings/complaints).
 BOOKING_LISTS = tuple(sorted(bookings_repo.LIST_INDEXES))
 COMPLAINT_LISTS = tuple(sorted(complaints_repo.LIST_INDEXES))
+# A state change puts its domain events in the outbox in its own transaction; once published,
+# the publisher deletes them (sevamitra.data.outbox, sevamitra.platform.bus.emit).
+OUTBOX = (table(PUT, in_transaction=True), table(DELETE))
+# A citizen's open requests are counted in the transactions that create and move bookings.
+OPEN_REQUESTS = (table(UPDATE, in_transaction=True),)
 
 # Each row was checked against the data layer calls of the function's code paths
 # (tests/integration/test_least_privilege.py proves each call is allowed and each grant used).
@@ -235,10 +286,13 @@ ACCESS: dict[Function, Access] = {
             "agencies": (table(GET, PUT, UPDATE), index("by_owner", "by_status")),
             "geo": (table(PUT, DELETE, in_transaction=True),),
             "idempotency": _idempotency("create_agency", "register_professional"),
+            # GET /me shows the caller's notification preferences.
+            "notifications": (table(GET, keys=PREFS_KEYS),),
         },
         documents=Documents.READ_WRITE,
         secrets=(Secret.IDENTITY_KEY, Secret.CURSOR_KEY),
         starts_verification=True,
+        contacts=Contacts.SEAL,
     ),
     # Counting searches per account (sevamitra.data.rate_limits) is its only write.
     Function.MATCH: _access(tables={"geo": (table(QUERY),), "rate_limits": (table(UPDATE),)}),
@@ -259,17 +313,18 @@ ACCESS: dict[Function, Access] = {
             "agencies": (table(GET), index("by_owner")),
             "complaints": (table(GET, keys=LOCK_KEYS), table(PUT, in_transaction=True)),
             "idempotency": _idempotency("create_booking"),
-            # A citizen's open requests are counted in the transactions that create and move bookings.
-            "open_requests": (table(UPDATE, in_transaction=True),),
+            "open_requests": OPEN_REQUESTS,
+            "outbox": OUTBOX,
         },
         secrets=(Secret.CURSOR_KEY,),
+        puts_events=True,
+        # The professional's sealed mobile, opened for the citizen of an accepted booking.
+        contacts=Contacts.OPEN,
     ),
     # Opening a complaint adds it to the booking's complaint_ids; a decision deletes only its lock
     # and appends to the audit trail; an upheld overcharge bans (professional, geo entries out,
     # ban registry) in that transaction. The ban check hashes numbers with the identity key and
-    # reads the registry, the banned professional's name and the complaint. Officers list every
-    # complaint (by status or district), others those they filed or are about whom they act for.
-    # No events: the escalation job emits.
+    # reads only the registry. Openings and decisions put their events through the outbox.
     Function.COMPLAINT: _access(
         tables={
             "complaints": (
@@ -285,9 +340,11 @@ ACCESS: dict[Function, Access] = {
             "identities": (table(GET, keys=BAN_KEYS), table(PUT, keys=BAN_KEYS, in_transaction=True)),
             "audit": (table(QUERY), table(PUT, in_transaction=True)),
             "idempotency": _idempotency("open_complaint"),
+            "outbox": OUTBOX,
         },
         documents=Documents.EVIDENCE_UPLOAD,
         secrets=(Secret.IDENTITY_KEY, Secret.CURSOR_KEY),
+        puts_events=True,
     ),
     # The police callback and the officers' list (all, or one district's): requests only (the
     # workflow's steps move the professional on), the callback key, and resuming the waiting task.
@@ -295,6 +352,17 @@ ACCESS: dict[Function, Access] = {
         tables={"verifications": (table(GET, UPDATE), index("pending", "pending_by_district"))},
         secrets=(Secret.POLICE_CALLBACK, Secret.CURSOR_KEY),
         answers_verification=True,
+    ),
+    # The caller's own inbox (paged with signed cursors), preferences and devices.
+    Function.NOTIFY: _access(
+        tables={
+            "notifications": (
+                table(QUERY, keys=INBOX_KEYS),
+                table(PUT, keys=PREFS_KEYS + DEVICE_KEYS),
+            )
+        },
+        secrets=(Secret.CURSOR_KEY,),
+        push=Push.REGISTER,
     ),
 }
 
@@ -324,8 +392,50 @@ ENTRY_ACCESS: dict[str, Access] = {
             "bookings": (table(GET), table(UPDATE, in_transaction=True), index("awaiting_accept")),
             "professionals": (table(GET), table(UPDATE, in_transaction=True)),
             "geo": (table(PUT, in_transaction=True),),
-            "open_requests": (table(UPDATE, in_transaction=True),),
-        }
+            "open_requests": OPEN_REQUESTS,
+            "outbox": OUTBOX,
+        },
+        puts_events=True,
+    ),
+    # Domain events -> messages: who must hear (the professional, the account that manages them,
+    # preferences), the SMS reference of a request, one inbox row and one delivery marker per
+    # recipient (a failed send gives its marker back), the devices to push to; the sealed mobile
+    # opened to send the SMS, a managing account's phone number from the user pool.
+    NOTIFY_EVENTS.name: _access(
+        tables={
+            "professionals": (table(GET),),
+            "notifications": (
+                table(GET, keys=PREFS_KEYS),
+                table(PUT, keys=INBOX_KEYS + SENT_KEYS + REF_KEYS),
+                table(DELETE, keys=SENT_KEYS),
+                table(QUERY, keys=DEVICE_KEYS),
+            ),
+        },
+        contacts=Contacts.OPEN,
+        sends_sms=True,
+        push=Push.DELIVER,
+        reads_accounts=True,
+    ),
+    # Events a publisher left in the outbox: found by age, published, deleted.
+    OUTBOX_SWEEP.entry.name: _access(
+        tables={"outbox": (table(GET, DELETE), index("pending"))}, puts_events=True
+    ),
+    # An inbound SMS: the sender's number hashed with the identity key and looked up among
+    # registered mobiles, the reference, then the same accept / decline transactions as the API
+    # routes (a decline frees the professional: back in the index); the reply and its rate limit.
+    INBOUND_SMS.name: _access(
+        tables={
+            "identities": (table(GET, keys=MOBILE_KEYS),),
+            "notifications": (table(GET, keys=REF_KEYS + PREFS_KEYS), table(PUT, keys=NACK_KEYS)),
+            "bookings": (table(GET), table(UPDATE, in_transaction=True)),
+            "professionals": (table(GET), table(UPDATE, in_transaction=True)),
+            "geo": (table(PUT, in_transaction=True),),
+            "open_requests": OPEN_REQUESTS,
+            "outbox": OUTBOX,
+        },
+        secrets=(Secret.IDENTITY_KEY,),
+        puts_events=True,
+        sends_sms=True,
     ),
 }
 

@@ -65,6 +65,24 @@ IGRS_RATE_LIMIT_PER_SECOND = 5
 IGRS_RETRY_ATTEMPTS = 20
 IGRS_MAX_EVENT_AGE_HOURS = 24
 
+# Notifications (infra/constructs/messaging.py). Stack parameters of the SMS service (placeholders
+# until the DLT registration and the two-way number exist, docs/deploy.md) and of push.
+SMS_ORIGINATION_IDENTITY_PARAMETER = "SmsOriginationIdentity"
+SMS_ORIGINATION_IDENTITY_PLACEHOLDER = "arn:aws:sms-voice:ap-south-1:000000000000:phone-number/set-at-deploy"
+SMS_DLT_ENTITY_PARAMETER = "SmsDltEntityId"
+SMS_DLT_TEMPLATES_PARAMETER = "SmsDltTemplateIds"
+SMS_MAX_PRICE_PARAMETER = "SmsMaxPrice"
+SMS_MAX_PRICE_DEFAULT = "0.05"
+SMS_SENDER_ID_PARAMETER = "SmsSenderId"
+FCM_PARAMETER = "FcmPlatformApplicationArn"
+APNS_PARAMETER = "ApnsPlatformApplicationArn"
+# Domain events to notify: records per invocation; EventBridge's retries putting one in the queue.
+NOTIFY_BATCH_SIZE = 10
+NOTIFY_TARGET_RETRY_ATTEMPTS = 20
+NOTIFY_TARGET_MAX_EVENT_AGE = Duration.hours(24)
+# An inbound SMS whose handling failed is tried twice more (Lambda asynchronous retries).
+INBOUND_SMS_RETRY_ATTEMPTS = 2
+
 # Documents bucket.
 NONCURRENT_VERSION_EXPIRY = Duration.days(90)
 ABORT_INCOMPLETE_UPLOAD_AFTER = Duration.days(1)

@@ -8,8 +8,8 @@ wildcard it has to use (object keys under a prefix, executions of one state mach
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from aws_cdk import ArnFormat, Stack
 from aws_cdk import aws_dynamodb as dynamodb
@@ -22,7 +22,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import IConstruct
 
 from infra import access as acl
-from infra.access import Access, Documents, Secret
+from infra.access import Access, Documents, Push, Secret
 from infra.nag import acknowledge
 from sevamitra.domain.documents import DOCUMENTS_PREFIX
 
@@ -36,6 +36,9 @@ class Resources:
     bucket: s3.IBucket
     secrets: Mapping[Secret, secretsmanager.ISecret]
     event_bus: events.IEventBus
+    # What sending an SMS may use: the origination identity and the configuration set (ARNs).
+    sms_resources: Sequence[str] = field(default_factory=tuple)
+    user_pool_arn: str = ""
 
 
 def grant(role: iam.Role, access: Access, resources: Resources) -> None:
@@ -119,6 +122,43 @@ def grant(role: iam.Role, access: Access, resources: Resources) -> None:
                 resources=[resources.event_bus.event_bus_arn],
             )
         )
+    _messaging(role, access, resources)
+
+
+def _messaging(role: iam.Role, access: Access, resources: Resources) -> None:
+    """SMS from the stage's origination identity, push through SNS platform applications and
+    endpoints, and the user pool's phone numbers."""
+    if access.sends_sms:
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="SendSms", actions=list(acl.SMS_SEND_ACTIONS), resources=list(resources.sms_resources)
+            )
+        )
+    if access.reads_accounts:
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="ReadAccountPhones",
+                actions=list(acl.ACCOUNT_READ_ACTIONS),
+                resources=[resources.user_pool_arn],
+            )
+        )
+    if access.push is not None:
+        stack = Stack.of(role)
+        kind = "app" if access.push is Push.REGISTER else "endpoint"
+        actions = acl.PUSH_REGISTER_ACTIONS if access.push is Push.REGISTER else acl.PUSH_DELIVER_ACTIONS
+        arns = [
+            stack.format_arn(service="sns", resource=f"{kind}/{platform}", resource_name="*")
+            for platform in ("GCM", "APNS")
+        ]
+        role.add_to_principal_policy(iam.PolicyStatement(sid="Push", actions=list(actions), resources=arns))
+        for platform in ("GCM", "APNS"):
+            acknowledge(
+                role.node.find_child("DefaultPolicy"),
+                f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:"
+                f"{kind}/{platform}/*]",
+                "The FCM and APNs platform applications are stack parameters set after deploy and each "
+                "device gets its own endpoint: only push resources of this account's platforms.",
+            )
 
 
 def grant_verification(function: lambda_.Function, access: Access, state_machine: sfn.StateMachine) -> None:

@@ -22,6 +22,7 @@ from infra.constructs.events import Events
 from infra.constructs.functions import Functions
 from infra.constructs.igrs import Igrs
 from infra.constructs.keys import Keys
+from infra.constructs.messaging import Messaging
 from infra.constructs.operations import NotifyAlarms, Operations
 from infra.constructs.portal import Portal
 from infra.constructs.schedules import Schedules
@@ -29,6 +30,8 @@ from infra.constructs.secrets import Secrets
 from infra.constructs.verification import VerificationWorkflow
 from infra.grants import Resources
 from sevamitra.edge.routes import (
+    INBOUND_SMS,
+    NOTIFY_EVENTS,
     ROUTES,
     SCHEDULED_JOBS,
     WORKFLOW_ENTRIES,
@@ -76,6 +79,7 @@ class SevaMitraStack(Stack):
         self.secrets = Secrets(self, "Secrets", stage=stage)
         self.events = Events(self, "Events", stage=stage)
         self.igrs = Igrs(self, "Igrs", stage=stage, bus=self.events.bus)
+        self.messaging = Messaging(self, "Messaging", stage=stage, inbound_key=self.keys.inbound_sms)
         self.functions = Functions(
             self,
             "Functions",
@@ -87,11 +91,23 @@ class SevaMitraStack(Stack):
                 bucket=self.documents.bucket,
                 secrets=self.secrets.by_name,
                 event_bus=self.events.bus,
+                sms_resources=self.messaging.sms_resources,
+                user_pool_arn=self.accounts.user_pool.user_pool_arn,
             ),
+            model_settings={
+                **self.messaging.settings,
+                "contacts_key_setting": self.keys.contacts.key_arn,
+                "user_pool_id": self.accounts.user_pool.user_pool_id,
+            },
         )
         self.api_functions: dict[Function, lambda_.Function] = {
             function: self.functions.api(function) for function in Function
         }
+        self.messaging.wire(
+            bus=self.events.bus,
+            consumer=self.functions.entry(NOTIFY_EVENTS),
+            inbound_sms=self.functions.entry(INBOUND_SMS),
+        )
         self.verification_steps: dict[Entry, lambda_.Function] = {
             entry: self.functions.entry(entry) for entry in workflow_entries
         }

@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 import jwt
 
 from local import dispatch
+from local import sms as local_sms
 from local.portal import PortalSite
 from local.proxy_events import claims_from_token_payload, match_route, path_exists, rest_event
 from sevamitra.edge.api import MAX_BODY_BYTES, language_of
@@ -263,6 +264,8 @@ class Gateway:
         headers = dict(raw_headers.items())
         has_body = bool(raw_headers.get("Content-Length", "0") != "0" or raw_headers.get("Transfer-Encoding"))
 
+        if path == local_sms.PATH:
+            return self._local_sms(method, url.query, raw_headers, stream, headers)
         if self.portal is not None and PortalSite.serves(path):
             status, content, portal_headers = self.portal.respond(
                 method, path, raw_headers.get("Accept-Encoding", "")
@@ -334,6 +337,27 @@ class Gateway:
             return _error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", headers)
         response.headers.append(("x-amzn-RequestId", event["requestContext"]["requestId"]))
         return response
+
+    def _local_sms(
+        self,
+        method: str,
+        query: str,
+        raw_headers: Message,
+        stream: BufferedIOBase | DeadlineReader,
+        headers: dict[str, str],
+    ) -> GatewayResponse:
+        """The local-only SMS outbox and inbound SMS (``local/sms.py``): no route, no token."""
+        if method not in ("GET", "POST"):
+            response = _error(HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", headers, close=True)
+            response.headers.append(("Allow", "GET, POST"))
+            return response
+        try:
+            body = read_body(raw_headers, stream)
+        except (BodyTooLarge, BadFraming, BodyTimeout):
+            return _error(HTTPStatus.BAD_REQUEST, "bad_request", headers, close=True)
+        status, answer = local_sms.outbox(query) if method == "GET" else local_sms.inbound(body)
+        payload = json.dumps(answer, ensure_ascii=False).encode()
+        return GatewayResponse(status, payload, [("Content-Type", "application/json")])
 
 
 def _proxy_response(result: Any) -> GatewayResponse:

@@ -15,7 +15,7 @@ from typing import Any
 from moto.awslambda_simple.models import LambdaSimpleBackend
 
 from local.dispatch import call_handler
-from sevamitra.edge.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Entry
+from sevamitra.edge.routes import MESSAGE_ENTRIES, SCHEDULED_JOBS, WORKFLOW_ENTRIES, Entry
 
 _ORIGINAL_INVOKE = LambdaSimpleBackend.invoke
 
@@ -26,7 +26,7 @@ def deployed_name(prefix: str, entry: Entry) -> str:
 
 
 def _entries() -> list[Entry]:
-    return [*WORKFLOW_ENTRIES, *(job.entry for job in SCHEDULED_JOBS)]
+    return [*WORKFLOW_ENTRIES, *(job.entry for job in SCHEDULED_JOBS), *MESSAGE_ENTRIES]
 
 
 def _function_name(name_or_arn: str) -> str:

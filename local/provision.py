@@ -17,7 +17,9 @@ from local.lambdas import deployed_name
 from sevamitra.data.models import table_name
 from sevamitra.data.schema import TABLES
 from sevamitra.domain.documents import BUCKET_VERSIONED
+from sevamitra.domain.events import SOURCE as EVENT_SOURCE
 from sevamitra.edge.routes import WORKFLOW_ENTRIES, Entry
+from sevamitra.platform.bus import NOTIFY_MAX_RECEIVES
 from sevamitra.platform.settings import CommonSettings
 
 
@@ -30,6 +32,9 @@ class LocalResources:
     documents_bucket: str = ""
     event_bus_name: str = ""
     verification_state_machine_arn: str = ""
+    notify_queue_url: str = ""
+    notify_dead_letter_queue_url: str = ""
+    contacts_key_id: str = ""
 
 
 # The attributes the app client reads, so its ID tokens carry them (infra/constructs/auth.py):
@@ -108,6 +113,8 @@ def provision(
     identity = secrets.create_secret(Name=config.identity_key_secret_arn, SecretString=identity_key)["ARN"]
     secrets.create_secret(Name=config.cursor_key_secret_arn, SecretString=cursor_key or token_hex(32))
     _client("events", region).create_event_bus(Name=config.event_bus_name)
+    queue_url, dead_letters_url = create_notify_queue(config)
+    contacts_key = create_contacts_key(region, config.resource_prefix)
     pool_id, client_id = create_user_pool(region, config.resource_prefix) if user_pool else ("", "")
     workflow_arn = create_verification_workflow(config) if workflow else ""
     return LocalResources(
@@ -118,7 +125,58 @@ def provision(
         documents_bucket=config.documents_bucket,
         event_bus_name=config.event_bus_name,
         verification_state_machine_arn=workflow_arn,
+        notify_queue_url=queue_url,
+        notify_dead_letter_queue_url=dead_letters_url,
+        contacts_key_id=contacts_key,
     )
+
+
+# --- notifications -------------------------------------------------------------------------------
+
+# Locally a failed delivery is visible again after this long (the CDK queue: six function timeouts).
+LOCAL_VISIBILITY_TIMEOUT_S = 2
+
+
+def notify_queue_names(prefix: str) -> tuple[str, str]:
+    return f"{prefix}notify-events", f"{prefix}notify-dead-letters"
+
+
+def create_notify_queue(
+    config: CommonSettings, *, visibility_timeout_s: int = LOCAL_VISIBILITY_TIMEOUT_S
+) -> tuple[str, str]:
+    """The queue between the bus and notify, as the CDK stack builds it: a rule sends every domain
+    event to it; ``NOTIFY_MAX_RECEIVES`` failed receives move a message to the dead-letter queue.
+    Returns the two queue URLs."""
+    region = config.aws_region
+    sqs = _client("sqs", region)
+    name, dead_name = notify_queue_names(config.resource_prefix)
+    dead_url = sqs.create_queue(QueueName=dead_name)["QueueUrl"]
+    dead_arn = sqs.get_queue_attributes(QueueUrl=dead_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    redrive = {"deadLetterTargetArn": dead_arn, "maxReceiveCount": str(NOTIFY_MAX_RECEIVES)}
+    url = sqs.create_queue(
+        QueueName=name,
+        Attributes={"RedrivePolicy": json.dumps(redrive), "VisibilityTimeout": str(visibility_timeout_s)},
+    )["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events = _client("events", region)
+    rule = f"{config.resource_prefix}notify"
+    events.put_rule(
+        Name=rule, EventBusName=config.event_bus_name, EventPattern=json.dumps({"source": [EVENT_SOURCE]})
+    )
+    events.put_targets(Rule=rule, EventBusName=config.event_bus_name, Targets=[{"Id": "notify", "Arn": arn}])
+    return url, dead_url
+
+
+def create_contacts_key(region: str, prefix: str) -> str:
+    """The KMS key that seals professionals' mobile numbers, under the alias the functions use
+    when CONTACTS_KEY_ID is unset."""
+    kms = _client("kms", region)
+    key_id = kms.create_key(Description="Seva Mitra contacts (local)")["KeyMetadata"]["KeyId"]
+    alias = f"alias/{prefix}contacts"
+    kms.create_alias(AliasName=alias, TargetKeyId=key_id)
+    return alias
 
 
 # --- the verification workflow -----------------------------------------------------------------

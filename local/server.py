@@ -32,6 +32,7 @@ from local import atomic_dynamodb
 
 if TYPE_CHECKING:
     from local.demo import DemoContext
+    from local.events import EventPump
     from local.gateway import Gateway
     from local.scheduler import Scheduler
     from local.settings import LocalSettings
@@ -96,6 +97,7 @@ class LocalStack:
         self.moto: ThreadedMotoServer | None = None
         self.gateway: Gateway | None = None
         self.scheduler: Scheduler | None = None
+        self.events: EventPump | None = None
         self.outputs: dict[str, Any] = {}
         self.outputs_path: Path | None = None
         self.demo: DemoContext | None = None
@@ -118,6 +120,7 @@ class LocalStack:
         # Only now: these create SDK clients or read settings at import.
         from infra.portal_policy import portal_config
         from local.demo import seed
+        from local.events import EventPump
         from local.gateway import Gateway, cognito_verifier
         from local.lambdas import install_lambda_router
         from local.portal import PortalSite
@@ -131,6 +134,11 @@ class LocalStack:
         resources = provision(config, police_key=police_key, identity_key=secrets.token_hex(32))
         if resources.verification_state_machine_arn != config.verification_state_machine_arn:
             raise RuntimeError("the verification state machine is not where the functions look for it")
+        # notify finds the phone numbers of managing accounts in the user pool.
+        os.environ["USER_POOL_ID"] = resources.user_pool_id
+        # Domain events reach notify as in AWS: bus -> rule -> queue -> function (local/events.py).
+        self.events = EventPump(resources.notify_queue_url, config.aws_region)
+        self.events.start()
         self.demo = seed(resources, config.aws_region, police_key=police_key)
 
         verifier = cognito_verifier(
@@ -168,6 +176,8 @@ class LocalStack:
             self.gateway.stop()
         if self.scheduler:
             self.scheduler.stop()
+        if self.events:
+            self.events.stop()
         if self.moto:
             self.moto.stop()
 
@@ -197,6 +207,8 @@ class LocalStack:
             "  demo professionals:",
             *(f"    {story:<14} {pid}" for story, pid in self.demo.professionals.items()),
             "  answer a police request: python -m local.police <request_id> clear",
+            f"  SMS sent: GET {self.outputs['ApiUrl']}/_local/sms?to=<+91 mobile>; "
+            f'a reply: POST {self.outputs["ApiUrl"]}/_local/sms {{"from", "body"}}',
             "Ctrl-C to stop.",
             "",
         ]

@@ -7,7 +7,8 @@
 A new electrician signs up, registers, uploads an ID proof and submits it; the verification
 workflow checks the document and asks the police; the police system answers "clear" with a
 signed callback; the electrician is verified and goes online. A citizen searches, finds them
-within 3 km, books; the electrician accepts, starts with the citizen's code and completes, but
+within 3 km, books; the electrician gets the request by SMS and accepts by replying to it
+(``HAAN <ref>``), starts with the citizen's code and completes, but
 collects more than the fixed fee. That opens an overcharge complaint; an officer upholds it and
 the electrician is banned for good: gone from search, on the ban registry, and a new
 registration with the same Aadhaar is refused. Every step is a real API call over HTTP (sign-up
@@ -31,6 +32,7 @@ import requests
 from local.client import StackError, Unexpected, load_outputs, outputs_path
 from local.client.http import Account, is_healthy
 from local.client.journey import police_request, register, submit, upload_document, wait_for_status
+from local.client.sms import reference_in
 from local.client.stack import StackClient
 from local.client.uploads import UploadRefused
 from sevamitra.domain.types import verhoeff_check_digit
@@ -91,13 +93,17 @@ STEPS: dict[str, tuple[str, str]] = {
         "She books him. Booking {booking_id} is {status}; her start code is {code}.",
         "वे उन्हें बुक करती हैं। बुकिंग {booking_id} की स्थिति {status}; उनका प्रारंभ कोड {code} है।",
     ),
+    "sms": (
+        'Sunil\'s phone gets an SMS within {ms} ms of the booking: "{body}"',
+        'बुकिंग के {ms} मिलीसेकंड में सुनील के फ़ोन पर SMS आता है: "{body}"',
+    ),
     "waiting": (
         "Sunil opens his list of jobs: {count} request waiting for him, {booking_id}.",
         "सुनील अपने कामों की सूची खोलते हैं: उनके लिए {count} अनुरोध प्रतीक्षा में, {booking_id}।",
     ),
     "accept": (
-        "Sunil accepts the booking: {status}.",
-        "सुनील बुकिंग स्वीकार करते हैं: {status}।",
+        "To accept it, he replies by SMS: {reply}. The booking is {status}.",
+        "स्वीकार करने के लिए वे SMS से उत्तर देते हैं: {reply}। बुकिंग की स्थिति: {status}।",
     ),
     "contacts": (
         "Now they can reach each other: she sees his mobile ending {pro_last4}; he sees hers ending "
@@ -260,14 +266,21 @@ class Walkthrough:
 
         address = ADDRESS[self.lang]
         ordered = {"service_id": SERVICE, "location": home, "professional_id": pid, "address": address}
+        phones = self.stack.phones()
+        booked_at = time.monotonic()
         booking = citizen.ok("POST", "/bookings", ordered, status=201)
         self.say("book", booking_id=booking["id"], status=booking["status"], code=booking["start_code"])
+        mobile = str(registration["mobile"])
+        sms = phones.wait_for(mobile, "HAAN")
+        self.say("sms", ms=round((time.monotonic() - booked_at) * 1000), body=sms["body"])
         # He is not handed the id: it is in his own list, waiting for him.
         waiting = pro.ok("GET", "/bookings?role=professional&status=requested")["bookings"]
         bid = waiting[0]["id"]
         self.say("waiting", count=len(waiting), booking_id=bid)
-        accepted = pro.ok("POST", f"/bookings/{bid}/accept")
-        self.say("accept", status=accepted["status"])
+        reply = f"HAAN {reference_in(sms['body'])}"
+        phones.send(mobile, reply)
+        accepted = citizen.ok("GET", f"/bookings/{bid}")
+        self.say("accept", reply=reply, status=accepted["status"])
         his_view, her_view = pro.ok("GET", f"/bookings/{bid}"), citizen.ok("GET", f"/bookings/{bid}")
         self.say(
             "contacts",

@@ -30,6 +30,8 @@ from infra.constructs.monitoring import alarm
 from infra.grants import Resources, grant, grant_verification
 from infra.nag import acknowledge
 from match.settings import MatchSettings
+from notify.settings import NotifySettings
+from register.settings import RegisterSettings
 from sevamitra.data.uploads import UploadSettings
 from sevamitra.edge.routes import Entry, Function
 from sevamitra.platform.settings import CommonSettings, FromStack
@@ -46,11 +48,12 @@ _LAYER_ASSET_EXCLUDE = [".stamp"]
 # The settings model each function's code reads (its entries run the same code and read the same).
 SETTINGS: Mapping[Function, type[CommonSettings]] = MappingProxyType(
     {
-        Function.REGISTER: UploadSettings,
+        Function.REGISTER: RegisterSettings,
         Function.MATCH: MatchSettings,
         Function.BOOK: BookSettings,
         Function.COMPLAINT: UploadSettings,
         Function.VERIFY: CommonSettings,
+        Function.NOTIFY: NotifySettings,
     }
 )
 
@@ -107,10 +110,14 @@ class Functions(Construct):
         resources: Resources,
         stage: StageSettings,
         layer_dir: Path,
+        model_settings: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._stage = stage
         self._resources = resources
+        # Settings only some models declare (field name -> value): each function gets those its
+        # model declares (the SMS service's to book and notify, the contacts key to register...).
+        self.model_settings: dict[str, str] = dict(model_settings or {})
         # What every function gets, by ``CommonSettings`` field name.
         self.common_settings: dict[str, str] = {
             "stage": stage.name,
@@ -222,7 +229,7 @@ class Functions(Construct):
             tracing=lambda_.Tracing.ACTIVE,
             log_group=log_group,
             role=role,
-            environment=environment(spec.settings, self.common_settings),
+            environment=environment(spec.settings, {**self.common_settings, **self._declared(spec.settings)}),
         )
         self._alarms(scope, function, spec.function_name)
         acknowledge(
@@ -240,6 +247,9 @@ class Functions(Construct):
         self._access[spec.construct_id] = spec.access
         self._settings[spec.construct_id] = spec.settings
         return function
+
+    def _declared(self, settings: type[CommonSettings]) -> dict[str, str]:
+        return {name: value for name, value in self.model_settings.items() if name in settings.model_fields}
 
     def _alarms(self, scope: Construct, function: lambda_.Function, function_name: str) -> None:
         for name, metric in (

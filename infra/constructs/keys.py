@@ -6,6 +6,11 @@
   CloudTrail shows every use of it apart from the tables' steady traffic.
 - ``alarms``: the alarm topic, in every stage: CloudWatch can only publish to an encrypted topic
   through a customer-managed key whose policy lets it (the AWS-managed SNS key does not).
+- ``contacts``: seals professionals' registered mobile numbers, in every stage (the functions
+  encrypt and decrypt with it directly: registration seals, notify opens to send an SMS). Its
+  alias ``alias/<prefix>contacts`` is the one the local stack gives its key.
+- ``inbound_sms``: the topic the SMS service publishes replies to, in every stage (as for alarms:
+  the service can only publish to a topic encrypted with a key whose policy lets it).
 
 Prod keys are retained with the data they protect (a deleted key makes a retained table or bucket
 unreadable); dev keys go with the stack after the minimum waiting period. ``grant(...)`` gives a
@@ -21,8 +26,9 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from infra import constants
-from infra.access import Access, Documents
+from infra.access import CONTACTS_OPEN_ACTIONS, CONTACTS_SEAL_ACTIONS, Access, Contacts, Documents
 from infra.constants import StageSettings
+from sevamitra.data.contacts import CONTACTS_CONTEXT_KEY, CONTACTS_PURPOSE
 
 # Exact KMS actions per use. DynamoDB and S3 call KMS on the caller's behalf: reading needs
 # Decrypt, writing also GenerateDataKey (S3: a new object's data key; DynamoDB: table key cache)
@@ -52,6 +58,17 @@ class Keys(Construct):
                 resources=["*"],  # in a key policy, "*" is this key
             )
         )
+        self.contacts = self._key("Contacts", "professionals' registered mobile numbers (sealed)")
+        self.inbound_sms = self._key("InboundSms", "inbound SMS topic (two-way replies)")
+        self.inbound_sms.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="SmsVoicePublish",
+                principals=[iam.ServicePrincipal("sms-voice.amazonaws.com")],
+                actions=list(ALARM_PUBLISHER_ACTIONS),
+                resources=["*"],
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            )
+        )
 
     def _key(self, construct_id: str, purpose: str) -> kms.Key:
         stage = self._stage
@@ -78,6 +95,19 @@ class Keys(Construct):
                     actions=list(actions),
                     resources=[self.tables.key_arn],
                     conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{region}.amazonaws.com"}},
+                )
+            )
+        if access.contacts is not None:
+            sealing = access.contacts is Contacts.SEAL
+            role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    sid="ContactsKey",
+                    actions=list(CONTACTS_SEAL_ACTIONS if sealing else CONTACTS_OPEN_ACTIONS),
+                    resources=[self.contacts.key_arn],
+                    # Only for what the key is for (sevamitra.data.contacts' encryption context).
+                    conditions={
+                        "StringEquals": {f"kms:EncryptionContext:{CONTACTS_CONTEXT_KEY}": CONTACTS_PURPOSE}
+                    },
                 )
             )
         if self.documents is not None and access.documents is not None:

@@ -8,6 +8,7 @@ from typing import Any
 from local.client.cognito import Cognito
 from local.client.http import HTTP_TIMEOUT_S, Account, Api
 from local.client.police import Police, police_key
+from local.client.sms import Phones
 
 
 class StackClient:
@@ -64,6 +65,10 @@ class StackClient:
         if self._police_key is None:
             self._police_key = police_key(self.outputs)
         return self._police_key
+
+    def phones(self) -> Phones:
+        """The local SMS outbox and carrier (``/_local/sms``; local stack only)."""
+        return Phones(self.api)
 
     def police(self) -> Police:
         """The police department's system, answering with signed callbacks."""

@@ -85,6 +85,8 @@ DOMAIN_RULES: dict[str, tuple[set[str], set[tuple[Any, ...]]]] = {
     "GET /complaints": ({"invalid_cursor"}, set()),
     "GET /agencies": ({"invalid_cursor"}, set()),
     "GET /verification/requests": ({"invalid_cursor"}, set()),
+    # a page cursor is good only if we issued it for this caller and query (API.md)
+    "GET /me/notifications": ({"invalid_cursor"}, set()),
 }
 # Refusals any operation may give to schema-valid input: a point in the documented box but outside
 # Uttar Pradesh's own boundary, and a district string that names none of the 75.

@@ -30,6 +30,9 @@ def test_the_walkthrough_tells_the_story_from_registration_to_refused_re_registr
     text = "\n".join(lines)
     assert "Status: pending_documents" in text
     assert "Sunil is now verified" in text
+    assert "Sunil's phone gets an SMS" in text
+    assert "he replies by SMS: HAAN " in text
+    assert "The booking is accepted." in text
     assert "An overcharge complaint opened by itself" in text
     assert "1 request waiting for him" in text  # found in his own list, not handed an id
     assert "Now they can reach each other" in text
@@ -52,6 +55,7 @@ def test_the_walkthrough_in_hindi_narrates_and_shows_the_apis_hindi_messages(
     text = "\n".join(lines)
     assert "पंजीकरण" in text
     assert "बिजली फ़िटिंग: पंखा लगवाना" in text  # the service's Hindi name from /services
+    assert "सेवा मित्र: नया काम" in text  # the SMS, in Hindi by default
     assert "यह पहचान सेवा मित्र से स्थायी रूप से प्रतिबंधित है।" in text  # the API's own Hindi message
     assert "1 अनुरोध प्रतीक्षा में" in text
     assert "मकान 7, गली 2" in text

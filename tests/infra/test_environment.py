@@ -15,13 +15,13 @@ import pytest
 
 from infra.constructs.functions import SETTINGS, environment
 from local.paths import pythonpath
-from sevamitra.edge.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
+from sevamitra.edge.routes import MESSAGE_ENTRIES, SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
 from sevamitra.platform.settings import CommonSettings, FromStack
 
 
 def _deployed_settings(stage: str) -> dict[str, type[CommonSettings]]:
     """Every deployed function's name, with the settings model its code reads."""
-    entries = [*WORKFLOW_ENTRIES, *(job.entry for job in SCHEDULED_JOBS)]
+    entries = [*WORKFLOW_ENTRIES, *(job.entry for job in SCHEDULED_JOBS), *MESSAGE_ENTRIES]
     return {
         **{f"sevamitra-{stage}-{function.value}": SETTINGS[function] for function in Function},
         **{f"sevamitra-{stage}-{entry.name}": SETTINGS[entry.function] for entry in entries},
@@ -111,14 +111,18 @@ def below(model):
     for sub in model.__subclasses__():
         yield sub
         yield from below(sub)
-print(json.dumps(sorted({f"{m.__module__}.{m.__qualname__}" for m in below(CommonSettings)})))
+loaded = set(below(CommonSettings))
+# The most derived: a model the code loads only as the base of another is read through that one.
+leaves = {m for m in loaded if not any(other is not m and issubclass(other, m) for other in loaded)}
+print(json.dumps(sorted({f"{m.__module__}.{m.__qualname__}" for m in leaves})))
 """
 
 
 def _settings_models_loaded_by(function: Function) -> set[str]:
-    """The settings models that exist once every module of ``function`` is imported, in a fresh
-    interpreter: those its own modules declare and those of the layer modules they use (the
-    upload settings live with the upload forms, ``sevamitra.data.uploads``)."""
+    """The most derived settings models that exist once every module of ``function`` is imported,
+    in a fresh interpreter: those its own modules declare and those of the layer modules they use
+    (the upload settings live with the upload forms, ``sevamitra.data.uploads``; a model another
+    extends, as ``RegisterSettings`` extends them, counts through the one extending it)."""
     env = {**os.environ, "PYTHONPATH": pythonpath(), "AWS_REGION": "ap-south-1"}
     out = subprocess.run(
         [sys.executable, "-c", _PROBE, function.value], capture_output=True, text=True, env=env, check=True

@@ -7,7 +7,7 @@ import pytest
 from infra.access import ACCESS
 from infra.constructs.functions import SETTINGS
 from sevamitra.edge import idempotency
-from sevamitra.edge.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
+from sevamitra.edge.routes import MESSAGE_ENTRIES, SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
 
 
 def _settings(props: dict, function: Function) -> dict:
@@ -28,9 +28,9 @@ def _function(dev, name: str) -> tuple[str, dict]:
     return matches[0]
 
 
-def test_the_five_api_functions_and_one_per_entry_are_deployed(dev):
+def test_the_api_functions_and_one_per_entry_are_deployed(dev):
     names = {res["Properties"]["FunctionName"] for res in dev.of_type("AWS::Lambda::Function").values()}
-    entries = [*WORKFLOW_ENTRIES, *(job.entry for job in SCHEDULED_JOBS)]
+    entries = [*WORKFLOW_ENTRIES, *(job.entry for job in SCHEDULED_JOBS), *MESSAGE_ENTRIES]
     expected = {f"sevamitra-dev-{function.value}" for function in Function}
     assert names == expected | {f"sevamitra-dev-{entry.name}" for entry in entries}
 
@@ -86,6 +86,8 @@ def test_api_function_gets_the_typed_environment(dev, function):
     assert settings.pop("verification_state_machine_arn", None) == (
         {"Ref": dev.logical_id(dev.stack.verification.state_machine)} if starts else None
     )
+    own = {name: settings.pop(name) for name in list(settings) if name in _model_settings(dev)}
+    assert own == {name: _model_settings(dev)[name] for name in _OWN_SETTINGS[function]}
     assert settings == {
         "stage": "dev",
         "table_prefix_setting": "sevamitra-dev-",
@@ -100,6 +102,41 @@ def test_api_function_gets_the_typed_environment(dev, function):
         "pydantic_disable_plugins": "__all__",
         # API functions: the CORS origin of their responses, exactly the stage's portal
         "allowed_origins_setting": dev.portal_origin,
+    }
+
+
+_SMS = (
+    "sms_transport",
+    "sms_origination_identity",
+    "sms_configuration_set",
+    "sms_dlt_entity_id",
+    "sms_dlt_template_ids",
+    "sms_max_price",
+)
+# What each function's own settings model adds to the common settings.
+_OWN_SETTINGS: dict[Function, tuple[str, ...]] = {
+    Function.REGISTER: ("contacts_key_setting",),
+    Function.MATCH: (),
+    Function.BOOK: _SMS,  # replies to inbound SMS
+    Function.COMPLAINT: (),
+    Function.VERIFY: (),
+    Function.NOTIFY: (*_SMS, "user_pool_id", "fcm_platform_application_arn", "apns_platform_application_arn"),
+}
+
+
+def _model_settings(dev) -> dict:
+    """Every model-specific setting as the stack sets it: stack parameters and resources."""
+    return {
+        "contacts_key_setting": {"Fn::GetAtt": [dev.logical_id(dev.stack.keys.contacts), "Arn"]},
+        "sms_transport": "end_user_messaging",
+        "sms_origination_identity": {"Ref": "SmsOriginationIdentity"},
+        "sms_configuration_set": "sevamitra-dev-sms",
+        "sms_dlt_entity_id": {"Ref": "SmsDltEntityId"},
+        "sms_dlt_template_ids": {"Ref": "SmsDltTemplateIds"},
+        "sms_max_price": {"Ref": "SmsMaxPrice"},
+        "user_pool_id": {"Ref": dev.logical_id(dev.stack.accounts.user_pool)},
+        "fcm_platform_application_arn": {"Ref": "FcmPlatformApplicationArn"},
+        "apns_platform_application_arn": {"Ref": "ApnsPlatformApplicationArn"},
     }
 
 

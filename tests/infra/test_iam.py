@@ -8,7 +8,15 @@ import pytest
 
 from infra.access import TABLE_WRITE_ACTIONS, Documents, Secret, access_of
 from sevamitra.data.schema import TABLES
-from sevamitra.edge.routes import BOOKING_EXPIRY, COMPLAINT_ESCALATION, VERIFY_STEPS, Entry, Function
+from sevamitra.edge.routes import (
+    BOOKING_EXPIRY,
+    COMPLAINT_ESCALATION,
+    MESSAGE_ENTRIES,
+    SCHEDULED_JOBS,
+    VERIFY_STEPS,
+    Entry,
+    Function,
+)
 
 # No resource-level permissions exist for these: the only statements allowed on "*".
 RESOURCE_STAR_ALLOWED = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
@@ -16,7 +24,7 @@ _INDEXES = {spec.logical_name: {index.name for index in spec.indexes} for spec i
 
 
 # The API functions and the workflow steps, each with its own role and access row.
-SUBJECTS = [*Function, VERIFY_STEPS]
+SUBJECTS = [*Function, VERIFY_STEPS, *(job.entry for job in SCHEDULED_JOBS), *MESSAGE_ENTRIES]
 
 
 def _name(subject: Function | Entry | str) -> str:

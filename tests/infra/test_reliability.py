@@ -17,7 +17,7 @@ from infra import constants
 from infra.constants import STAGES
 from infra.constructs.operations import Operations
 from infra.verification_workflow import ASL_PATH
-from sevamitra.edge.routes import SCHEDULED_JOBS, Entry, Function, ScheduledJob
+from sevamitra.edge.routes import INBOUND_SMS, SCHEDULED_JOBS, Entry, Function, ScheduledJob
 
 JOBS = tuple(SCHEDULED_JOBS) or (ScheduledJob(Entry(Function.BOOK, "expiry"), every_minutes=5),)
 
@@ -70,7 +70,8 @@ def test_every_asynchronously_invoked_function_has_an_on_failure_queue_and_no_la
         res["Properties"]["FunctionName"]["Ref"]: res["Properties"]
         for res in prod_jobs.of_type("AWS::Lambda::EventInvokeConfig").values()
     }
-    assert set(configs) == invoked
+    inbound_sms = prod_jobs.logical_id(prod_jobs.stack.functions.entry(INBOUND_SMS))
+    assert set(configs) == invoked | {inbound_sms}  # SNS invokes book-sms asynchronously too
     failures = prod_jobs.logical_id(prod_jobs.stack.operations.async_failures)
     for function_id in invoked:
         config = configs[function_id]
@@ -78,6 +79,19 @@ def test_every_asynchronously_invoked_function_has_an_on_failure_queue_and_no_la
         assert config["MaximumRetryAttempts"] == constants.ASYNC_RETRY_ATTEMPTS
         assert config["MaximumEventAgeInSeconds"] == constants.ASYNC_MAX_EVENT_AGE.to_seconds()
         assert config["Qualifier"] == "$LATEST"
+
+
+def test_an_inbound_sms_is_retried_twice_then_parked_in_its_own_queue(prod_jobs):
+    inbound_sms = prod_jobs.logical_id(prod_jobs.stack.functions.entry(INBOUND_SMS))
+    (config,) = [
+        res["Properties"]
+        for res in prod_jobs.of_type("AWS::Lambda::EventInvokeConfig").values()
+        if res["Properties"]["FunctionName"]["Ref"] == inbound_sms
+    ]
+    failures = prod_jobs.logical_id(prod_jobs.stack.messaging.inbound_failures)
+    assert config["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": [failures, "Arn"]}
+    assert config["MaximumRetryAttempts"] == constants.INBOUND_SMS_RETRY_ATTEMPTS == 2
+    assert failures in _queue_ids(prod_jobs)
 
 
 def test_a_scheduled_job_may_send_its_failures_to_the_queue_and_nothing_else_there(prod_jobs):
@@ -154,18 +168,32 @@ def test_every_alarm_notifies_the_alarm_topic(stage, request):
 
 
 def test_the_alarm_topic_is_encrypted_with_a_key_cloudwatch_may_use_and_takes_https_only(dev):
-    (_topic_id, topic), *others = dev.of_type("AWS::SNS::Topic").items()
-    assert others == []
+    topic_id = dev.logical_id(dev.stack.operations.topic)
+    topic = dev.resources[topic_id]
+    # The other topic: inbound SMS replies (tests/infra/test_messaging.py).
+    assert set(dev.of_type("AWS::SNS::Topic")) == {
+        topic_id,
+        dev.logical_id(dev.stack.messaging.inbound_topic),
+    }
     key_id = dev.logical_id(dev.stack.keys.alarms)
     assert topic["Properties"]["KmsMasterKeyId"] == {"Fn::GetAtt": [key_id, "Arn"]}
     key_policy = dev.resources[key_id]["Properties"]["KeyPolicy"]["Statement"]
     (cloudwatch,) = [s for s in key_policy if s.get("Principal") == {"Service": "cloudwatch.amazonaws.com"}]
     assert set(cloudwatch["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
-    (policy,) = dev.of_type("AWS::SNS::TopicPolicy").values()
+    (policy,) = [
+        p
+        for p in dev.of_type("AWS::SNS::TopicPolicy").values()
+        if p["Properties"]["Topics"] == [{"Ref": topic_id}]
+    ]
     (deny,) = policy["Properties"]["PolicyDocument"]["Statement"]
     assert deny["Effect"] == "Deny"
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-    assert dev.of_type("AWS::SNS::Subscription") == {}  # no alarm_email context
+    # no alarm_email context
+    assert [
+        s
+        for s in dev.of_type("AWS::SNS::Subscription").values()
+        if s["Properties"]["TopicArn"] == {"Ref": topic_id}
+    ] == []
 
 
 def test_alarm_email_subscribes_the_address_to_the_topic():

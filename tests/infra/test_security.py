@@ -8,15 +8,15 @@ import json
 import pytest
 
 from infra import constants
-from infra.access import Documents, access_of
+from infra.access import Contacts, Documents, access_of
 from infra.constants import STAGES, stage_settings
 from infra.constructs.api import ACCESS_LOG_FIELDS, routes_with_body
 from infra.constructs.keys import KEY_READ_ACTIONS, KEY_WRITE_ACTIONS
-from sevamitra.edge.routes import ROUTES, VERIFY_STEPS, Entry, Function
+from sevamitra.edge.routes import MESSAGE_ENTRIES, ROUTES, SCHEDULED_JOBS, VERIFY_STEPS, Entry, Function
 from tests.infra.test_api import _methods as methods_by_route
 from tests.infra.test_resources import OUTPUTS
 
-SUBJECTS = [*Function, VERIFY_STEPS]
+SUBJECTS = [*Function, VERIFY_STEPS, *(job.entry for job in SCHEDULED_JOBS), *MESSAGE_ENTRIES]
 
 
 def _as_list(value) -> list:
@@ -126,7 +126,12 @@ def test_prod_documents_bucket_is_encrypted_with_the_documents_key(prod):
 
 
 def test_dev_data_uses_aws_managed_encryption_and_only_the_alarm_topic_has_a_key(dev):
-    assert list(dev.of_type("AWS::KMS::Key")) == [dev.logical_id(dev.stack.keys.alarms)]
+    # ... and, in every stage, the keys functions use directly: sealed mobile numbers, and the
+    # inbound SMS topic the SMS service publishes to.
+    keys = dev.stack.keys
+    assert sorted(dev.of_type("AWS::KMS::Key")) == sorted(
+        dev.logical_id(key) for key in (keys.alarms, keys.contacts, keys.inbound_sms)
+    )
     for table in dev.of_type("AWS::DynamoDB::Table").values():
         assert "KMSMasterKeyId" not in table["Properties"]["SSESpecification"]
 
@@ -141,6 +146,10 @@ def test_every_key_rotates_and_is_retained_exactly_in_prod(stage, request):
         assert key["DeletionPolicy"] == ("Retain" if stage == "prod" else "Delete"), key_id
 
 
+def _subject_name(subject) -> str:
+    return subject.name if isinstance(subject, Entry) else subject.value
+
+
 @pytest.mark.parametrize("subject", SUBJECTS, ids=lambda s: s.name if isinstance(s, Entry) else s.value)
 def test_prod_functions_use_each_key_only_through_its_service_and_only_as_their_access_needs(prod, subject):
     access = access_of(subject)
@@ -149,11 +158,19 @@ def test_prod_functions_use_each_key_only_through_its_service_and_only_as_their_
         _arn_of(prod, prod.stack.keys.documents)["Fn::GetAtt"][0]: ("DocumentsKey", "s3."),
     }
     granted: dict[str, set[str]] = {}
+    contacts_key = _arn_of(prod, prod.stack.keys.contacts)
     for statement in _statements(prod, subject):
         actions = set(_as_list(statement["Action"]))
         if not any(action.startswith("kms:") for action in actions):
             continue
         (resource,) = _as_list(statement["Resource"])
+        if resource == contacts_key:  # used directly, and only for sealed mobile numbers
+            assert statement["Sid"] == "ContactsKey"
+            assert statement["Condition"] == {
+                "StringEquals": {"kms:EncryptionContext:purpose": "professional-mobile"}
+            }
+            granted["ContactsKey"] = actions
+            continue
         sid, service = keys[resource["Fn::GetAtt"][0]]
         assert statement["Sid"] == sid
         via = statement["Condition"]["StringEquals"]["kms:ViaService"]["Fn::Join"][1]
@@ -166,7 +183,29 @@ def test_prod_functions_use_each_key_only_through_its_service_and_only_as_their_
     if access.documents is not None:
         writes = access.documents is not Documents.READ
         expected["DocumentsKey"] = set(KEY_READ_ACTIONS) | (set(KEY_WRITE_ACTIONS) if writes else set())
+    if access.contacts is not None:
+        expected["ContactsKey"] = {"kms:Encrypt"} if access.contacts is Contacts.SEAL else {"kms:Decrypt"}
     assert granted == expected
+
+
+def test_only_registration_seals_mobile_numbers_and_only_notify_and_book_open_them(prod):
+    """notify opens a sealed mobile to send an SMS; book to show it to the citizen of an accepted
+    booking (GET /bookings/{id})."""
+
+    def contacts_actions(subject) -> set[str]:
+        return {
+            action
+            for statement in _statements(prod, subject)
+            if statement.get("Sid") == "ContactsKey"
+            for action in _as_list(statement["Action"])
+        }
+
+    by_subject = {_subject_name(s): contacts_actions(s) for s in SUBJECTS}
+    assert {name: actions for name, actions in by_subject.items() if actions} == {
+        "register": {"kms:Encrypt"},
+        "book": {"kms:Decrypt"},
+        "notify-events": {"kms:Decrypt"},
+    }
 
 
 def test_only_register_may_encrypt_documents_and_the_steps_only_decrypt_them(prod):

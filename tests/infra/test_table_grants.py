@@ -18,7 +18,16 @@ import pytest
 
 from infra.access import TRANSACTION, access_of
 from sevamitra.edge import idempotency
-from sevamitra.edge.routes import BOOKING_EXPIRY, COMPLAINT_ESCALATION, VERIFY_STEPS, Entry, Function
+from sevamitra.edge.routes import (
+    BOOKING_EXPIRY,
+    COMPLAINT_ESCALATION,
+    INBOUND_SMS,
+    NOTIFY_EVENTS,
+    OUTBOX_SWEEP,
+    VERIFY_STEPS,
+    Entry,
+    Function,
+)
 from tests.infra.test_iam import _as_list, _grants_by_table, _statements, _table_ids
 
 GET, PUT, UPDATE, DELETE = (
@@ -38,6 +47,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "agencies": {GET, PUT, UPDATE, QUERY},
         "geo": {PUT, DELETE},  # availability moves the entries with the professional
         "idempotency": ITEMS,
+        "notifications": {GET},  # GET /me shows the preferences
     },
     "match": {"geo": {QUERY}, "rate_limits": {UPDATE}},  # counting the account's searches
     "book": {
@@ -48,6 +58,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "complaints": {GET, PUT},  # the lock look-up; the overcharge opened at completion
         "idempotency": ITEMS,
         "open_requests": {UPDATE},  # the citizen's count, in the booking's own transactions
+        "outbox": {PUT, DELETE},  # each transition's events, deleted once published
     },
     "complaint": {
         "complaints": {GET, PUT, UPDATE, DELETE, QUERY},  # GET /complaints: its list indexes
@@ -58,8 +69,10 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "identities": {GET, PUT},
         "audit": {QUERY, PUT},
         "idempotency": ITEMS,
+        "outbox": {PUT, DELETE},
     },
     "verify": {"verifications": {GET, UPDATE, QUERY}},
+    "notify": {"notifications": {QUERY, PUT}},  # the inbox; preferences and devices
     VERIFY_STEPS.name: {
         "professionals": {GET, UPDATE},
         "verifications": {GET, PUT, UPDATE},
@@ -71,11 +84,33 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "professionals": {GET, UPDATE},
         "geo": {PUT},
         "open_requests": {UPDATE},
+        "outbox": {PUT, DELETE},
+    },
+    NOTIFY_EVENTS.name: {"professionals": {GET}, "notifications": {GET, PUT, DELETE, QUERY}},
+    OUTBOX_SWEEP.entry.name: {"outbox": {GET, DELETE, QUERY}},
+    INBOUND_SMS.name: {
+        "identities": {GET},  # mobile# only: who registered the sender's number
+        "notifications": {GET, PUT},  # the reference; the rate limit of "not understood"
+        "bookings": {GET, UPDATE},
+        "professionals": {GET, UPDATE},
+        "geo": {PUT},
+        "open_requests": {UPDATE},  # an SMS accept or decline moves the booking out of requested
+        "outbox": {PUT, DELETE},
     },
 }
 SUBJECTS: dict[str, Function | Entry] = {
     **{function.value: function for function in Function},
-    **{entry.name: entry for entry in (VERIFY_STEPS, COMPLAINT_ESCALATION.entry, BOOKING_EXPIRY.entry)},
+    **{
+        entry.name: entry
+        for entry in (
+            VERIFY_STEPS,
+            COMPLAINT_ESCALATION.entry,
+            BOOKING_EXPIRY.entry,
+            NOTIFY_EVENTS,
+            OUTBOX_SWEEP.entry,
+            INBOUND_SMS,
+        )
+    },
 }
 
 
@@ -143,6 +178,33 @@ def test_complaint_deletes_only_complaint_locks_and_writes_only_ban_entries(dev)
     assert _transaction_only(delete)
     for statement in _on_table(dev, "complaint", "identities"):
         assert _leading_keys(statement) == ["ban#aadhaar#*", "ban#mobile#*"], statement
+
+
+def test_the_notification_roles_reach_only_their_key_families(dev):
+    def families(subject: str) -> dict[str, list[str] | None]:
+        return {
+            " ".join(sorted(_as_list(s["Action"]))): _leading_keys(s)
+            for s in _on_table(dev, subject, "notifications")
+        }
+
+    assert families("register") == {GET: ["prefs#*"]}
+    assert families("notify") == {QUERY: ["inbox#*"], PUT: ["prefs#*", "device#*"]}
+    assert families(NOTIFY_EVENTS.name) == {
+        GET: ["prefs#*"],
+        PUT: ["inbox#*", "sent#*", "ref#*"],
+        DELETE: ["sent#*"],
+        QUERY: ["device#*"],
+    }
+    assert families(INBOUND_SMS.name) == {GET: ["ref#*", "prefs#*"], PUT: ["nack#*"]}
+    (identities,) = _on_table(dev, INBOUND_SMS.name, "identities")
+    assert _leading_keys(identities) == ["mobile#*"]
+
+
+def test_every_outbox_write_is_part_of_the_transaction_of_its_change(dev):
+    for subject in ("book", "complaint", BOOKING_EXPIRY.entry.name, INBOUND_SMS.name):
+        (put,) = [s for s in _on_table(dev, subject, "outbox") if PUT in _as_list(s["Action"])]
+        assert _as_list(put["Action"]) == [PUT]
+        assert _transaction_only(put), subject
 
 
 def test_book_updates_professionals_only_inside_the_transaction_that_writes_the_booking(dev):

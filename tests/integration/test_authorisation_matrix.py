@@ -97,6 +97,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/bookings/{booking_id}/start"): PROFESSIONAL_SIDE,
     ("POST", "/bookings/{booking_id}/complete"): PROFESSIONAL_SIDE,
     ("POST", "/bookings/{booking_id}/cancel"): PROFESSIONAL_SIDE | {CITIZEN},
+    ("POST", "/bookings/{booking_id}/decline"): PROFESSIONAL_SIDE,  # "the assigned professional"
     ("POST", "/bookings/{booking_id}/rating"): frozenset({CITIZEN}),
     ("POST", "/complaints"): frozenset({CITIZEN}),
     ("GET", "/complaints"): SIGNED_IN,  # officers all; others what they filed or act for
@@ -106,6 +107,10 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/complaints/{complaint_id}/resolve"): frozenset({OFFICER}),
     ("GET", "/bans/check"): frozenset({OFFICER, EMPLOYER}),
     ("GET", "/professionals/{professional_id}/audit"): frozenset({OFFICER}),
+    # Every account has its own inbox, preferences and devices.
+    ("GET", "/me/notifications"): SIGNED_IN,
+    ("PUT", "/me/preferences"): SIGNED_IN,
+    ("PUT", "/me/devices"): SIGNED_IN,
 }
 
 FEE = 15_000  # electrician_fan_installation on the rate card
@@ -337,6 +342,7 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
         "in_progress", "complete", lambda b: {"amount_collected_paise": FEE}
     ),
     ("POST", "/bookings/{booking_id}/cancel"): _booking_request("accepted", "cancel", lambda b: {}),
+    ("POST", "/bookings/{booking_id}/decline"): _booking_request("requested", "decline", lambda b: {}),
     ("POST", "/bookings/{booking_id}/rating"): _booking_request(
         "completed", "rating", lambda b: {"stars": 4}
     ),
@@ -368,6 +374,9 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
         None,
         None,
     ),
+    ("GET", "/me/notifications"): lambda w: ("/me/notifications", None, {"limit": "5"}),
+    ("PUT", "/me/preferences"): lambda w: ("/me/preferences", {"language": "en", "sms": False}, None),
+    ("PUT", "/me/devices"): lambda w: ("/me/devices", {"platform": "fcm", "token": "device-1"}, None),
 }
 
 

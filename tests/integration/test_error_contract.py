@@ -85,3 +85,15 @@ def test_junk_query_values_never_give_5xx(aws: LocalResources, route: Route, que
 def test_protected_route_without_claims_is_401(aws: LocalResources, route: Route) -> None:
     response = invoke(route.function, rest_event(route.method, _concrete(route), body={}))
     assert _assert_error_shape(response, {401})["code"] == "unauthorized"
+
+
+_READS = [r for r in ROUTES if r.method == "GET" and r.auth is Auth.COGNITO]
+
+
+@pytest.mark.parametrize("route", _READS, ids=_ids(_READS))
+def test_an_undeclared_query_parameter_is_422_at_that_parameter(aws: LocalResources, route: Route) -> None:
+    """A misspelt filter (``statsu=accepted``) is refused, never silently ignored: the caller
+    would otherwise act on an unfiltered answer."""
+    error = _assert_error_shape(_call(route, query={"statsu": "accepted"}), {422})
+    assert error["code"] == "validation_error"
+    assert ["query", "statsu"] in [detail["loc"] for detail in error["details"]]

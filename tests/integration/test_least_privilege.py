@@ -19,27 +19,57 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
 import pytest
 import requests
 from botocore.client import BaseClient
 
 import local.dispatch
 import local.lambdas
+import notify.logic
 from infra import access as acl
 from infra.access import EVERY_INDEX, TRANSACTION, Access, Documents, Secret, TableGrant, access_of
+from local.events import EventPump
 from local.provision import LocalResources
-from sevamitra.data.models import AgencyModel, BookingModel, ComplaintModel, ProfessionalModel
+from local.sms import sns_event
+from sevamitra.data.models import (
+    AgencyModel,
+    BookingModel,
+    ComplaintModel,
+    OutboxEventModel,
+    ProfessionalModel,
+)
 from sevamitra.data.schema import TABLES
 from sevamitra.domain.documents import DOCUMENTS_PREFIX
 from sevamitra.edge import pii
-from sevamitra.edge.routes import BOOKING_EXPIRY, COMPLAINT_ESCALATION, VERIFY_STEPS, Entry, Function
+from sevamitra.edge.errors import DependencyFailed
+from sevamitra.edge.routes import (
+    BOOKING_EXPIRY,
+    COMPLAINT_ESCALATION,
+    INBOUND_SMS,
+    NOTIFY_EVENTS,
+    OUTBOX_SWEEP,
+    VERIFY_STEPS,
+    Entry,
+    Function,
+)
+from sevamitra.platform import bus
 from sevamitra.platform.settings import settings
+from sevamitra.platform.sms import LOCAL_OUTBOX
 from tests.integration.conftest import Api, ApiResponse, claims_for
 from tests.integration.verification_support import PDF, callback, eventually, finished, sfn
 from tests.stories import identity
 
 Subject = Function | Entry
-SUBJECTS: tuple[Subject, ...] = (*Function, VERIFY_STEPS, BOOKING_EXPIRY.entry, COMPLAINT_ESCALATION.entry)
+SUBJECTS: tuple[Subject, ...] = (
+    *Function,
+    VERIFY_STEPS,
+    BOOKING_EXPIRY.entry,
+    COMPLAINT_ESCALATION.entry,
+    NOTIFY_EVENTS,
+    OUTBOX_SWEEP.entry,
+    INBOUND_SMS,
+)
 _HASH_KEYS = {spec.logical_name: spec.hash_key.name for spec in TABLES}
 
 
@@ -164,6 +194,19 @@ def other_call_allowed(access: Access, service: str, operation: str, params: dic
             settings().cursor_key_secret_arn: Secret.CURSOR_KEY,
         }.get(params["SecretId"])
         return secret in access.secrets
+    if service == "kms" and operation in ("Encrypt", "Decrypt"):
+        # Only under the contacts key's encryption context (the grant's condition).
+        wanted = acl.Contacts.SEAL if operation == "Encrypt" else acl.Contacts.OPEN
+        return access.contacts is wanted and params.get("EncryptionContext") == {
+            "purpose": "professional-mobile"
+        }
+    if service == "cognito-idp" and operation == "ListUsers":
+        return access.reads_accounts
+    if service == "sns" and operation in ("CreatePlatformEndpoint", "Publish"):
+        wanted_push = acl.Push.REGISTER if operation == "CreatePlatformEndpoint" else acl.Push.DELIVER
+        return access.push is wanted_push
+    if service == "pinpoint-sms-voice-v2" and operation == "SendTextMessage":
+        return access.sends_sms
     if service == "stepfunctions" and operation in ("StartExecution", "DescribeExecution"):
         return access.starts_verification
     if service == "stepfunctions" and operation == "SendTaskSuccess":
@@ -363,12 +406,13 @@ def _near(metres_north: float) -> dict[str, float]:
     return {"lat": HOME["lat"] + metres_north / 111_195, "lng": HOME["lng"]}
 
 
-def _registration_and_verification(api: Api, people: People) -> str:
+def _registration_and_verification(api: Api, people: People) -> tuple[str, str]:
     """Register (idempotent: a retry replays, a refused one gives its key back), the ID proof,
     submit, the workflow's steps (an escalation too), the officers' list, the police callback."""
     pro = people.pro
     body, _ = _registration(_near(200))
     pid = pro.ok("POST", "/professionals", body, status=201, key="lp-register-1")["id"]
+    mobile = str(body["mobile"])
     assert pro.ok("POST", "/professionals", body, status=201, key="lp-register-1")["id"] == pid
     assert people.citizen.call("POST", "/professionals", body, key="lp-2").error_code == "duplicate_identity"
     document = {"kind": "id_proof", "content_type": "application/pdf", "size_bytes": len(PDF)}
@@ -392,7 +436,7 @@ def _registration_and_verification(api: Api, people: People) -> str:
     assert finished(execution["executionArn"]) == "SUCCEEDED"
     assert pro.ok("GET", f"/professionals/{pid}")["status"] == "verified"
     assert pro.ok("GET", "/me")["professional_id"] == pid
-    return str(pid)
+    return str(pid), mobile
 
 
 def _agency_professional(people: People) -> tuple[str, str, str]:
@@ -500,16 +544,73 @@ def _lists(people: People, self_pro: str, agency_pro: str, agency_id: str) -> No
     _every_page(officer, "/verification/requests?district=Lucknow")
 
 
+def _notifications(aws: LocalResources, people: People, self_pro: str, mobile: str) -> None:
+    """Events to messages (one SMS send fails once and is retried), a publication that failed
+    and the sweep that publishes it, a reply that accepts and one that declines by SMS, garbage
+    and its one answer, the decline route, and the caller's inbox, preferences and devices."""
+    sqs = boto3.client("sqs", region_name=settings().aws_region)
+    sqs.set_queue_attributes(QueueUrl=aws.notify_queue_url, Attributes={"VisibilityTimeout": "0"})
+    pump = EventPump(aws.notify_queue_url, settings().aws_region)
+    citizen, pro = people.citizen, people.pro
+    booking = {"service_id": SERVICE, "location": HOME, "professional_id": self_pro}
+    send = notify.logic.send_sms
+    fails = iter([True])
+
+    def flaky(message: Any) -> str:
+        if next(fails, False):
+            raise DependencyFailed(message="the SMS service is down once")
+        return send(message)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(notify.logic, "send_sms", flaky)
+        pump.drain()
+        pump.drain()
+
+    def reference() -> str:
+        pump.drain()
+        requests_sent = [m.body for m in LOCAL_OUTBOX.messages(pii.e164(mobile)) if "HAAN " in m.body]
+        match = re.search(r"HAAN ([A-Z0-9]{5})", requests_sent[-1])
+        assert match
+        return match.group(1)
+
+    accepted = citizen.ok("POST", "/bookings", booking, status=201)["id"]
+    assert _sms(mobile, f"HAAN {reference()}") == ["accepted"]
+    # The citizen of the accepted booking sees the professional's mobile, opened from its seal.
+    assert citizen.ok("GET", f"/bookings/{accepted}")["professional"]["mobile"] == mobile
+    citizen.ok("POST", f"/bookings/{accepted}/cancel")
+    citizen.ok("POST", "/bookings", booking, status=201)
+    assert _sms(mobile, f"NA {reference()}") == ["declined"]
+    assert _sms("9800000999", "garbage") == ["not_understood"]
+    declined = citizen.ok("POST", "/bookings", booking, status=201)["id"]
+    pro.ok("POST", f"/bookings/{declined}/decline")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bus, "put_domain_events", lambda events: [])
+        citizen.ok("POST", "/bookings", booking, status=201)
+    for item in OutboxEventModel.scan():
+        item.update(actions=[OutboxEventModel.created_at.set(PAST)])
+    assert local.lambdas.run_entry(OUTBOX_SWEEP.entry, {})["published"] >= 1
+    pump.drain()
+    pro.ok("GET", "/me/notifications?limit=1")
+    pro.ok("PUT", "/me/preferences", {"language": "en", "sms": True})
+    pro.ok("PUT", "/me/devices", {"platform": "fcm", "token": "device-token"}, status=201)
+    sqs.set_queue_attributes(QueueUrl=aws.notify_queue_url, Attributes={"VisibilityTimeout": "2"})
+
+
+def _sms(sender: str, text: str) -> list[str]:
+    return list(local.lambdas.run_entry(INBOUND_SMS, sns_event(pii.e164(sender), text))["outcomes"])
+
+
 @pytest.fixture
 def story(
     aws: LocalResources, verification_workflow: str, recorder: Recorder, api: Api
 ) -> Iterator[Recorder]:
     pii.clear_key_cache()
     people = People.of(api)
-    self_pro = _registration_and_verification(api, people)
+    self_pro, mobile = _registration_and_verification(api, people)
     agency_pro, aadhaar, agency_id = _agency_professional(people)
     _bookings_and_complaints(people, self_pro, agency_pro, aadhaar)
     _lists(people, self_pro, agency_pro, agency_id)
+    _notifications(aws, people, self_pro, mobile)
     yield recorder
     pii.clear_key_cache()
 

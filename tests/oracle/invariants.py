@@ -19,7 +19,10 @@ What "a race can lose but never corrupt" and "nothing half-written" mean, item b
   overcharge bans its professional;
 - decisions: no complaint decided twice, no police request decided twice, no double ban on a
   professional's audit trail, whose hash chain is intact; no more verification decisions in a
-  professional's history than submissions.
+  professional's history than submissions;
+- the event outbox: an event still waiting to be published announces a change the tables hold
+  (its booking in that status or one after it, its complaint opened or decided, its professional
+  banned): an event is never written without its change.
 
 Used by ``benchmarks/load.py`` (after the load), ``tests/e2e/test_load.py`` and the fault
 injection tests (after every injected fault). Scans are not snapshots: ``check`` scans again when
@@ -29,6 +32,7 @@ violation survives every rescan.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -55,6 +59,7 @@ TABLES = (
     "verifications",
     "audit",
     "open_requests",
+    "outbox",
 )
 
 
@@ -82,6 +87,7 @@ class Snapshot:
     verifications: dict[str, dict[str, Any]]
     audit: dict[str, list[dict[str, Any]]]
     open_requests: dict[str, dict[str, Any]] = field(default_factory=dict)  # account sub -> counter
+    outbox: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def table_prefix(dynamodb: Any) -> str:
@@ -122,6 +128,7 @@ def snapshot(dynamodb: Any, prefix: str) -> Snapshot:
         verifications={v["request_id"]: v for v in raw["verifications"]},
         audit=dict(audit),
         open_requests={c["account_sub"]: c for c in raw["open_requests"]},
+        outbox={o["event_id"]: o for o in raw["outbox"]},
     )
 
 
@@ -158,6 +165,7 @@ def violations(snap: Snapshot, acknowledged: Acknowledged | None = None) -> list
     found += _bookings(snap)
     found += _complaints(snap)
     found += _decisions(snap)
+    found += _outbox(snap)
     if acknowledged is not None:
         found += _acknowledged(snap, acknowledged)
     return found
@@ -403,4 +411,37 @@ def _acknowledged(snap: Snapshot, acknowledged: Acknowledged) -> list[str]:
         for status in acknowledged.steps.get(bid, []):
             if booking.get("status") not in _REACHABLE[status]:
                 found.append(f"booking {bid}: acknowledged {status}, stored {booking.get('status')}")
+    return found
+
+
+# A booking event announces a status the booking holds, or one reached after it.
+_BOOKING_EVENT_STATUS = {
+    "booking_requested": "requested",
+    "booking_accepted": "accepted",
+    "booking_started": "in_progress",
+    "booking_completed": "completed",
+    "booking_cancelled": "cancelled",
+    "booking_expired": "expired",
+}
+
+
+def _outbox(snap: Snapshot) -> list[str]:
+    found = []
+    for event_id, item in snap.outbox.items():
+        event = json.loads(item["detail"])
+        kind = event.get("kind")
+        if kind in _BOOKING_EVENT_STATUS:
+            booking = snap.bookings.get(event.get("booking_id", ""))
+            announced = _BOOKING_EVENT_STATUS[kind]
+            if booking is None or booking["status"] not in _REACHABLE[announced]:
+                found.append(f"outbox {event_id}: its booking is {booking and booking['status']}")
+        elif kind in ("complaint_opened", "complaint_decided"):
+            complaint = snap.complaints.get(event.get("complaint_id", ""))
+            decided = complaint is not None and complaint["status"] in ("upheld", "dismissed")
+            if complaint is None or (kind == "complaint_decided" and not decided):
+                found.append(f"outbox {event_id}: its complaint is {complaint and complaint['status']}")
+        elif kind == "banned":
+            professional = snap.professionals.get(event.get("professional_id", ""))
+            if professional is None or professional["status"] != "banned":
+                found.append(f"outbox {event_id}: its professional is not banned")
     return found

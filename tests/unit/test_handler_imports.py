@@ -12,13 +12,13 @@ import sys
 import pytest
 
 from local.paths import pythonpath
-from sevamitra.edge.routes import SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
+from sevamitra.edge.routes import MESSAGE_ENTRIES, SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
 
 HANDLERS = [
     *(f"{function.value}.handler" for function in Function),
     *(
         entry.handler.rsplit(".", 1)[0]
-        for entry in [*WORKFLOW_ENTRIES, *(job.entry for job in SCHEDULED_JOBS)]
+        for entry in [*WORKFLOW_ENTRIES, *(job.entry for job in SCHEDULED_JOBS), *MESSAGE_ENTRIES]
     ),
 ]
 NEVER = ("boto3", "aws_lambda_powertools.utilities.idempotency", "aws_xray_sdk", "pydantic_settings", "h3")

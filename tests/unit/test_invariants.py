@@ -3,6 +3,7 @@ reporting nothing for a consistent store, which a checker that looked at nothing
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.oracle.invariants import Snapshot, violations
@@ -125,3 +126,28 @@ def test_an_open_request_counter_that_drifted_from_the_bookings_is_reported() ->
 def test_a_requested_booking_missing_from_its_counter_is_reported() -> None:
     snap = snapshot([professional("pro_1", active_booking_id="b1")], [_requested("b1", "pro_1", "citizen-1")])
     assert violations(snap) == ["account citizen-1: open requests counted 0, but 1 requested"]
+
+
+def _with_outbox(snap: Snapshot, *events: dict[str, Any]) -> Snapshot:
+    snap.outbox = {e["event_id"]: {"event_id": e["event_id"], "detail": json.dumps(e)} for e in events}
+    return snap
+
+
+def test_an_outbox_event_must_announce_a_change_the_tables_hold():
+    snap = snapshot([professional("pro_1", "b1")], [booking("b1", "requested")])
+    accepted = {"event_id": "booking_accepted:b1", "kind": "booking_accepted", "booking_id": "b1"}
+    requested = {"event_id": "booking_requested:b1:pro_1", "kind": "booking_requested", "booking_id": "b1"}
+    assert violations(_with_outbox(snap, requested)) == []
+    assert violations(_with_outbox(snap, accepted)) == [
+        "outbox booking_accepted:b1: its booking is requested"
+    ]
+    ghost = {"event_id": "booking_requested:b9:pro_1", "kind": "booking_requested", "booking_id": "b9"}
+    assert violations(_with_outbox(snap, ghost)) == ["outbox booking_requested:b9:pro_1: its booking is None"]
+    banned = {"event_id": "banned:pro_1", "kind": "banned", "professional_id": "pro_1"}
+    assert violations(_with_outbox(snap, banned)) == ["outbox banned:pro_1: its professional is not banned"]
+
+
+def test_an_event_announcing_an_earlier_status_is_fine_once_the_booking_moved_on():
+    snap = snapshot([professional("pro_1")], [booking("b1", "completed")])
+    accepted = {"event_id": "booking_accepted:b1", "kind": "booking_accepted", "booking_id": "b1"}
+    assert violations(_with_outbox(snap, accepted)) == []

@@ -107,6 +107,11 @@ def cancel(booking_id: PathId, caller: CallerDep) -> BookingOut:
     return BookingOut.of(logic.cancel_booking(caller, booking_id))
 
 
+@app.post("/bookings/<booking_id>/decline")
+def decline(booking_id: PathId, caller: CallerDep) -> BookingOut:
+    return BookingOut.of(logic.decline_booking(caller, booking_id))
+
+
 @app.post("/bookings/<booking_id>/rating", responses=created_as(RatingCreatedOut))
 def rate(booking_id: PathId, body: RatingIn, caller: CallerDep) -> Response[RatingCreatedOut]:
     return created(RatingCreatedOut.of(*logic.rate_booking(caller, booking_id, body.stars, body.comment)))

@@ -24,7 +24,7 @@ from book.models import BookingIn
 from book.settings import book_settings
 from sevamitra.data import bookings as repo
 from sevamitra.data import complaints as complaint_repo
-from sevamitra.data import geo_index, snapshots
+from sevamitra.data import contacts, geo_index, snapshots
 from sevamitra.data.bookings import Commit
 from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain import access, geo, ratecard
@@ -43,12 +43,14 @@ from sevamitra.domain.bookings import (
     start_code_matches,
 )
 from sevamitra.domain.complaints import ComplaintKind, OpenedBy, new_complaint
+from sevamitra.domain.events import Kind, booking_event, booking_requested, complaint_opened
 from sevamitra.domain.professionals import eligible
 from sevamitra.domain.ratecard import Service
 from sevamitra.domain.types import LatLng
 from sevamitra.edge import cursors
-from sevamitra.edge.auth import Caller
+from sevamitra.edge.auth import Caller, shown_mobile
 from sevamitra.edge.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unprocessable
+from sevamitra.platform import bus
 from sevamitra.platform.clock import Clock, IdFactory, iso, new_id, numeric_code, utc_now
 from sevamitra.platform.observability import logger
 from sevamitra.platform.settings import settings
@@ -198,13 +200,15 @@ def _claim(
                 raise Conflict("professional_unavailable", reason)
             return None
         booking = _new_booking(draft, state, now())
-        outcome = repo.create(booking, state, draft.open_allowance)
+        requested = [booking_requested(booking)]
+        outcome = repo.create(booking, state, draft.open_allowance, requested)
         if outcome is Commit.LIMIT_REACHED:
             raise _too_many_open_requests(draft.open_allowance)
         if outcome is Commit.DONE:
             logger.info(
                 "booking requested", extra={"booking_id": booking.id, "professional_id": professional_id}
             )
+            bus.emit(requested)
             return booking
         if outcome is Commit.CONFLICT:
             _pause(attempt, sleep)
@@ -244,6 +248,16 @@ CITIZEN = "citizen"
 PROFESSIONAL = "professional"
 
 
+class SmsReply(NamedTuple):
+    """A reply SMS from a professional's registered mobile (``book.sms``): it speaks for that
+    professional and no one else, through the same transitions and checks as the API routes."""
+
+    professional_id: str
+
+
+Actor = Caller | SmsReply
+
+
 @dataclass(frozen=True)
 class _Context:
     booking: Booking
@@ -251,13 +265,17 @@ class _Context:
     roles: frozenset[str] = field(default_factory=frozenset)
 
 
-def _context(caller: Caller, booking_id: str) -> _Context:
+def _context(caller: Actor, booking_id: str) -> _Context:
     """The booking, its professional as stored now, and the caller's part in it (404 unknown)."""
     booking = repo.get_booking(booking_id)
     if booking is None:
         raise NotFound(message="No booking with that id.")
     state = snapshots.professional(booking.professional_id)
     roles = set()
+    if isinstance(caller, SmsReply):
+        if caller.professional_id == booking.professional_id:
+            roles.add(PROFESSIONAL)
+        return _Context(booking, state, frozenset(roles))
     if caller.sub == booking.citizen_sub:
         roles.add(CITIZEN)
     if state is not None and access.is_manager(caller, state):
@@ -312,7 +330,8 @@ def view_booking(caller: Caller, booking_id: str) -> BookingView:
     professional = None
     if CITIZEN in ctx.roles and in_contact and ctx.professional is not None:
         pro = ctx.professional
-        professional = ProfessionalContact(name=pro.name, mobile=pro.mobile, rating=pro.rating)
+        mobile = shown_mobile(contacts.unseal(pro.mobile_sealed)) if pro.mobile_sealed else None
+        professional = ProfessionalContact(name=pro.name, mobile=mobile, rating=pro.rating)
     as_professional = PROFESSIONAL in ctx.roles and in_contact
     address = booking.address if CITIZEN in ctx.roles or as_professional else None
     return BookingView(
@@ -385,7 +404,7 @@ def list_bookings(
 
 
 def accept_booking(
-    caller: Caller, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep
+    caller: Actor, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep
 ) -> Booking:
     conflicts = 0
     for attempt in range(MAX_COMMITS):
@@ -396,11 +415,14 @@ def accept_booking(
             raise _invalid()
         if at >= ctx.booking.expires_at:
             raise _invalid("The booking was not accepted in time.")
-        outcome = repo.accept(ctx.booking, at)
+        accepted = ctx.booking.model_copy(
+            update={"status": BookingStatus.ACCEPTED, "accepted_at": at, "updated_at": at}
+        )
+        events = [booking_event(Kind.BOOKING_ACCEPTED, accepted, at)]
+        outcome = repo.accept(ctx.booking, at, events)
         if outcome is Commit.DONE:
-            return ctx.booking.model_copy(
-                update={"status": BookingStatus.ACCEPTED, "accepted_at": at, "updated_at": at}
-            )
+            bus.emit(events)
+            return accepted
         if outcome is Commit.CONFLICT:
             conflicts += 1
             _pause(attempt, sleep)
@@ -427,10 +449,13 @@ def start_booking(caller: Caller, booking_id: str, start_code: str, *, now: Cloc
                 "wrong_start_code",
                 details=[{"loc": ["body", "start_code"], "attempts_left": MAX_START_ATTEMPTS - attempts}],
             )
-        if repo.start(booking, MAX_START_ATTEMPTS, at):
-            return booking.model_copy(
-                update={"status": BookingStatus.IN_PROGRESS, "started_at": at, "updated_at": at}
-            )
+        started = booking.model_copy(
+            update={"status": BookingStatus.IN_PROGRESS, "started_at": at, "updated_at": at}
+        )
+        events = [booking_event(Kind.BOOKING_STARTED, started, at)]
+        if repo.start(booking, MAX_START_ATTEMPTS, at, events) is Commit.DONE:
+            bus.emit(events)
+            return started
     raise _invalid()
 
 
@@ -476,6 +501,10 @@ def complete_booking(
                 registrar_sub=ctx.professional.registered_by if ctx.professional else None,
                 agency_id=ctx.professional.agency_id if ctx.professional else None,
             )
+        events = [
+            booking_event(Kind.BOOKING_COMPLETED, booking, at, amount_collected_paise=amount_collected_paise),
+            *([complaint_opened(complaint)] if complaint is not None else []),
+        ]
         outcome = repo.finish(
             booking,
             BookingStatus.COMPLETED,
@@ -483,6 +512,7 @@ def complete_booking(
             ctx.professional,
             amount_collected_paise=amount_collected_paise,
             complaint=complaint,
+            events=events,
         )
         if outcome is Commit.DONE:
             if complaint is not None:
@@ -490,6 +520,7 @@ def complete_booking(
                     "overcharge complaint opened at completion",
                     extra={"booking_id": booking.id, "complaint_id": complaint.id},
                 )
+            bus.emit(events)
             return booking.model_copy(
                 update={
                     "status": BookingStatus.COMPLETED,
@@ -505,7 +536,7 @@ def complete_booking(
 
 
 def cancel_booking(
-    caller: Caller, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep
+    caller: Actor, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep
 ) -> Booking:
     """Either participant, before work starts; the professional is free again."""
     for attempt in range(MAX_COMMITS):
@@ -515,27 +546,65 @@ def cancel_booking(
         if booking.status not in CANCELLABLE_STATUSES:
             raise _invalid()
         by = _canceller(caller, ctx).value
-        at = iso(now())
-        outcome = repo.finish(booking, BookingStatus.CANCELLED, at, ctx.professional, cancelled_by=by)
+        outcome, cancelled = _cancel(ctx, by, now=now)
         if outcome is Commit.DONE:
-            return booking.model_copy(
-                update={
-                    "status": BookingStatus.CANCELLED,
-                    "cancelled_at": at,
-                    "cancelled_by": by,
-                    "updated_at": at,
-                }
-            )
+            return cancelled
         if outcome is Commit.CONFLICT:
             _pause(attempt, sleep)
     raise _gave_up()
 
 
-def _canceller(caller: Caller, ctx: _Context) -> CancelledBy:
+def _canceller(caller: Actor, ctx: _Context) -> CancelledBy:
     """The booking's own account cancels as the citizen, or as the employer it books as."""
-    if CITIZEN in ctx.roles:
+    if CITIZEN in ctx.roles and isinstance(caller, Caller):
         return CancelledBy.EMPLOYER if caller.is_employer else CancelledBy.CITIZEN
     return CancelledBy.PROFESSIONAL
+
+
+def decline_booking(
+    caller: Actor, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep
+) -> Booking:
+    """The assigned professional turns down a ``requested`` booking (``POST /bookings/{id}/
+    decline`` or an ``NA <ref>`` SMS). A booking for a chosen professional ends (``cancelled``,
+    ``cancelled_by: professional``) and frees them. Re-offering a booking made without a chosen
+    professional to the next nearest one belongs here, before the cancellation (issue 17); until
+    then every decline ends the booking."""
+    for attempt in range(MAX_COMMITS):
+        ctx = _context(caller, booking_id)
+        _require(ctx, PROFESSIONAL)
+        if ctx.booking.status is not BookingStatus.REQUESTED:
+            raise _invalid("Only a booking still waiting for its professional can be declined.")
+        outcome, declined = _cancel(ctx, CancelledBy.PROFESSIONAL.value, now=now, declined=True)
+        if outcome is Commit.DONE:
+            logger.info("booking declined", extra={"booking_id": booking_id})
+            return declined
+        if outcome is Commit.CONFLICT:
+            _pause(attempt, sleep)
+    raise _gave_up()
+
+
+def _cancel(ctx: _Context, by: str, *, now: Clock, declined: bool = False) -> tuple[Commit, Booking]:
+    """End ``ctx.booking`` as cancelled by ``by``: the outcome, and the booking as written."""
+    booking = ctx.booking
+    at = iso(now())
+    cancelled = booking.model_copy(
+        update={
+            "status": BookingStatus.CANCELLED,
+            "cancelled_at": at,
+            "cancelled_by": by,
+            "updated_at": at,
+        }
+    )
+    facts: dict[str, str | bool] = {"cancelled_by": by}
+    if declined:
+        facts["declined"] = True
+    events = [booking_event(Kind.BOOKING_CANCELLED, cancelled, at, **facts)]
+    outcome = repo.finish(
+        booking, BookingStatus.CANCELLED, at, ctx.professional, cancelled_by=by, events=events
+    )
+    if outcome is Commit.DONE:
+        bus.emit(events)
+    return outcome, cancelled
 
 
 def rate_booking(
@@ -598,8 +667,13 @@ def _expire(booking_id: str, at: str, sleep: Sleep) -> bool:
         if booking is None or booking.status is not BookingStatus.REQUESTED or booking.expires_at > at:
             return False
         state = snapshots.professional(booking.professional_id)
-        outcome = repo.finish(booking, BookingStatus.EXPIRED, at, state)
+        expired = booking.model_copy(
+            update={"status": BookingStatus.EXPIRED, "expired_at": at, "updated_at": at}
+        )
+        events = [booking_event(Kind.BOOKING_EXPIRED, expired, at)]
+        outcome = repo.finish(booking, BookingStatus.EXPIRED, at, state, events=events)
         if outcome is Commit.DONE:
+            bus.emit(events)
             return True
         if outcome is Commit.CONFLICT:
             _pause(attempt, sleep)

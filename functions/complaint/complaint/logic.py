@@ -14,10 +14,12 @@ from sevamitra.data import professionals as professionals_repo
 from sevamitra.domain import access
 from sevamitra.domain.audit import AuditAction, AuditEntry, ChainCheck, next_entry, verify_chain
 from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus, new_complaint
+from sevamitra.domain.events import banned, complaint_decided, complaint_opened
 from sevamitra.domain.professionals import ProfessionalStatus
 from sevamitra.edge import cursors, pii
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unprocessable
+from sevamitra.platform import bus
 from sevamitra.platform.clock import Clock, IdFactory, iso, new_id, utc_now
 from sevamitra.platform.observability import logger
 from sevamitra.platform.settings import settings
@@ -81,8 +83,10 @@ def open_complaint(
         registrar_sub=professional.registered_by if professional else None,
         agency_id=professional.agency_id if professional else None,
     )
-    repo.open_complaint(complaint)
+    events = [complaint_opened(complaint)]
+    repo.open_complaint(complaint, events)
     logger.info("complaint opened", extra={"complaint_id": complaint.id, "kind": kind.value})
+    bus.emit(events)
     return complaint
 
 
@@ -312,11 +316,15 @@ def resolve(
         entries = _entries(
             audit.head(complaint.professional_id), complaint, decision, banned=target is not None
         )
-        if decisions.commit(complaint, decision, entries, target):
+        events = [complaint_decided(complaint, outcome, decision["at"])]
+        if target is not None:
+            events.append(banned(complaint.professional_id, complaint.id, decision["at"]))
+        if decisions.commit(complaint, decision, entries, target, events):
             logger.info(
                 "complaint decided",
                 extra={"complaint_id": complaint.id, "outcome": outcome, "ban": target is not None},
             )
+            bus.emit(events)
             # The committed decision, not a re-read (a failed read would answer 503 for a decision
             # that was recorded, and the retry would get 409).
             return complaint.model_copy(

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from register.models import AgencyIn, DocumentRequestIn, RegisterProfessionalIn
-from sevamitra.data import accounts, agencies, documents, uploads, workflows
+from register.settings import register_settings
+from sevamitra.data import accounts, agencies, contacts, documents, notifications, uploads, workflows
 from sevamitra.data import professionals as repo
 from sevamitra.domain import access
 from sevamitra.domain.documents import DocumentKind, DocumentRecord, document_key, required_kinds
@@ -36,10 +37,16 @@ class Me(NamedTuple):
     caller: Caller
     professional_id: str | None  # the professional the account is (self-registration)
     agency_id: str | None  # the agency the account belongs to
+    preferences: notifications.Preferences  # the language and channels of its notifications
 
 
 def me(caller: Caller) -> Me:
-    return Me(caller, accounts.professional_id_of(caller.sub), accounts.agency_id_of(caller.sub))
+    return Me(
+        caller,
+        accounts.professional_id_of(caller.sub),
+        accounts.agency_id_of(caller.sub),
+        notifications.get_preferences(caller.sub),
+    )
 
 
 # --- registration -----------------------------------------------------------------------------
@@ -51,9 +58,8 @@ class Registration(NamedTuple):
     request: dict[str, Any]  # the request without aadhaar/mobile
     aadhaar: pii.Identity
     mobile: pii.Identity
-    # The mobile number itself: kept on the record for the citizen of an accepted booking to call
-    # (the Aadhaar number never is).
-    mobile_number: str | None = None
+    # The number itself, sealed with the contacts key (SMS go to it); None: no SMS can reach them.
+    mobile_sealed: str | None = None
 
     def fingerprint(self) -> dict[str, Any]:
         """What makes two requests "the same" for ``Idempotency-Key`` (hashes, not numbers)."""
@@ -61,12 +67,13 @@ class Registration(NamedTuple):
 
 
 def reduce_identities(body: RegisterProfessionalIn) -> Registration:
-    """The only place the raw Aadhaar and mobile numbers are read (HMAC + last 4)."""
+    """The only place the raw Aadhaar and mobile numbers are read (HMAC + last 4; the mobile
+    also sealed, so that SMS can reach it)."""
     return Registration(
         request=body.pii_free(),
         aadhaar=pii.aadhaar_identity(body.aadhaar),
         mobile=pii.mobile_identity(body.mobile),
-        mobile_number=body.mobile,
+        mobile_sealed=contacts.seal(pii.e164(body.mobile), register_settings().contacts_key_id),
     )
 
 
@@ -111,7 +118,7 @@ def register_professional(
         aadhaar_last4=registration.aadhaar.last4,
         mobile_hash=registration.mobile.hash,
         mobile_last4=registration.mobile.last4,
-        mobile=registration.mobile_number,
+        mobile_sealed=registration.mobile_sealed,
         services=list(request["services"]),
         lat=request["location"]["lat"],
         lng=request["location"]["lng"],

@@ -45,11 +45,17 @@ if TYPE_CHECKING:
     from register.logic import DocumentUpload, Me
 
 
+class PreferencesOut(Model):
+    language: str = Field(description="hi or en: the language of notifications and SMS")
+    sms: bool = Field(description="Whether notifications that call for an SMS send one")
+
+
 class MeOut(Model):
     sub: str
     roles: list[str]
     professional_id: str | None = None
     agency_id: str | None = None
+    preferences: PreferencesOut
 
     @classmethod
     def of(cls, me: Me) -> MeOut:
@@ -58,6 +64,7 @@ class MeOut(Model):
             roles=me.caller.roles,
             professional_id=me.professional_id,
             agency_id=me.agency_id,
+            preferences=PreferencesOut(language=me.preferences.language, sms=me.preferences.sms),
         )
 
 

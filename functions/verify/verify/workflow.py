@@ -30,13 +30,16 @@ from sevamitra.domain.documents import (
     bytes_match,
     required_kinds,
 )
+from sevamitra.domain.events import verification_decided
 from sevamitra.domain.professionals import Professional, ProfessionalStatus, VerificationStage, history_entry
+from sevamitra.edge.errors import DependencyFailed
 from sevamitra.platform.bus import (
     POLICE_VERIFICATION_ESCALATED,
     POLICE_VERIFICATION_REQUESTED,
     PROFESSIONAL_VERIFICATION_DECIDED,
     VERIFICATION_SOURCE,
     publish,
+    put_domain_events,
 )
 from sevamitra.platform.clock import Clock, iso, parse_iso, utc_now
 from sevamitra.platform.observability import POLICE_ESCALATED_METRIC, logger, metrics
@@ -311,6 +314,15 @@ def decide(step: Decide, *, now: Clock = utc_now) -> dict:
         PROFESSIONAL_VERIFICATION_DECIDED,
         {"professional_id": professional.id, "request_id": step.request_id, "status": status.value},
     )
+    # For notify. No outbox here: a failed put fails the step, Step Functions retries it, and the
+    # retried step finds the decision made and puts the same event (same id) again.
+    if (
+        len(
+            put_domain_events([verification_decided(professional.id, step.request_id, status.value, iso(at))])
+        )
+        != 1
+    ):
+        raise DependencyFailed(message="EventBridge refused the verification_decided event.")
     logger.info("verification decided", extra={"request_id": step.request_id, "status": status.value})
     return {"status": status.value}
 

@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 
+from sevamitra.data import contacts
 from sevamitra.data.models import BookingModel, ProfessionalModel
+from sevamitra.edge import pii
+from sevamitra.platform.settings import settings
 from tests.integration.bookings.conftest import (
     CITIZEN,
     FEE,
@@ -30,10 +33,12 @@ CONTACT_KEYS = {"professional", "citizen"}
 
 @pytest.fixture
 def reachable_pro(pro: str) -> str:
-    """pro_1 with the mobile registration keeps (seeded records have none) and two ratings."""
+    """pro_1 with the mobile registration keeps, sealed with the contacts key (seeded records have
+    none), and two ratings."""
+    sealed = contacts.seal(pii.e164(PRO_MOBILE), f"alias/{settings().resource_prefix}contacts")
     ProfessionalModel.get(pro).update(
         actions=[
-            ProfessionalModel.mobile.set(PRO_MOBILE),
+            ProfessionalModel.mobile_sealed.set(sealed),
             ProfessionalModel.rating_sum.set(9),
             ProfessionalModel.rating_count.set(2),
         ]

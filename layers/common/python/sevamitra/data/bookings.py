@@ -7,7 +7,8 @@ transactions that create such a booking (``ADD 1`` while below the allowance) an
 out of ``requested`` (accept, cancel, expire: ``ADD -1``): it is never counted and then written.
 
 Writes that can lose a race return a ``Commit``; the caller re-reads and decides (retry, 409).
-Nothing is ever half-written: a cancelled transaction wrote nothing.
+Nothing is ever half-written: a cancelled transaction wrote nothing. Every transition also puts
+its domain events in the outbox in the same transaction (``sevamitra.data.outbox``).
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from pynamodb.constants import ALL_OLD
 from pynamodb.transactions import TransactWrite
 
 from sevamitra.data import complaints as complaint_repo
-from sevamitra.data import dynamo, geo_index, pages
+from sevamitra.data import dynamo, geo_index, outbox, pages
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import BookingModel, OpenRequestsModel, ProfessionalModel
 from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain.bookings import AWAITING_ACCEPT, Booking, BookingStatus, Rating
 from sevamitra.domain.complaints import Complaint
+from sevamitra.domain.events import DomainEvent
 from sevamitra.domain.professionals import ProfessionalStatus
 
 
@@ -147,7 +149,9 @@ def _release_open_request(tx: TransactWrite, booking: Booking) -> None:
         tx.update(OpenRequestsModel(booking.citizen_sub), actions=[OpenRequestsModel.requested.add(-1)])
 
 
-def create(booking: Booking, state: ProfessionalSnapshot, open_allowance: int) -> Commit:
+def create(
+    booking: Booking, state: ProfessionalSnapshot, open_allowance: int, events: Sequence[DomainEvent] = ()
+) -> Commit:
     """Put the booking and claim the professional: only while verified, online, without an
     active booking and unchanged since read; their index entries leave in the same transaction,
     and the booking counts as one of its citizen's open requests (``LIMIT_REACHED`` when they
@@ -166,13 +170,14 @@ def create(booking: Booking, state: ProfessionalSnapshot, open_allowance: int) -
             & ProfessionalModel.active_booking_id.does_not_exist(),
         )
         geo_index.add_index_changes(tx, state.subject, after)
+        outbox.add_events(tx, events, booking.created_at)
 
     return _transact("Booking", stage, counted_sub=booking.citizen_sub)
 
 
-def accept(booking: Booking, now: str) -> Commit:
+def accept(booking: Booking, now: str, events: Sequence[DomainEvent] = ()) -> Commit:
     """requested -> accepted, only while still requested and not yet past ``expires_at``; one
-    open request fewer for the citizen in the same transaction."""
+    open request fewer for the citizen and the events in the outbox in the same transaction."""
 
     def stage(tx: TransactWrite) -> None:
         tx.update(
@@ -187,6 +192,7 @@ def accept(booking: Booking, now: str) -> Commit:
             & (BookingModel.expires_at > now),
         )
         _release_open_request(tx, booking)
+        outbox.add_events(tx, events, now)
 
     return _transact("Accepting the booking", stage)
 
@@ -207,11 +213,12 @@ def record_wrong_start_code(booking: Booking, max_attempts: int, now: str) -> in
     return int(item.start_attempts)
 
 
-def start(booking: Booking, max_attempts: int, now: str) -> bool:
+def start(booking: Booking, max_attempts: int, now: str, events: Sequence[DomainEvent] = ()) -> Commit:
     """accepted -> in_progress, only while accepted, not locked, and with the code hash checked."""
-    return dynamo.conditional(
-        "Starting the booking",
-        lambda: BookingModel(booking.id).update(
+
+    def stage(tx: TransactWrite) -> None:
+        tx.update(
+            BookingModel(booking.id),
             actions=[
                 BookingModel.status.set(BookingStatus.IN_PROGRESS.value),
                 BookingModel.started_at.set(now),
@@ -220,8 +227,10 @@ def start(booking: Booking, max_attempts: int, now: str) -> bool:
             condition=(BookingModel.status == BookingStatus.ACCEPTED.value)
             & (BookingModel.start_attempts < max_attempts)
             & (BookingModel.start_code_hash == booking.start_code_hash),
-        ),
-    )
+        )
+        outbox.add_events(tx, events, now)
+
+    return _transact("Starting the booking", stage)
 
 
 _ENDED_AT = {
@@ -240,6 +249,7 @@ def finish(
     amount_collected_paise: int | None = None,
     cancelled_by: str | None = None,
     complaint: Complaint | None = None,
+    events: Sequence[DomainEvent] = (),
 ) -> Commit:
     """End the booking (completed, cancelled or expired) from the status it was read in, and in
     the same transaction free its professional (if they still hold this booking) and put them
@@ -273,6 +283,7 @@ def finish(
             geo_index.add_index_changes(tx, state.subject, state.subject._replace(active_booking_id=None))
         if complaint is not None:
             complaint_repo.add_open_complaint(tx, complaint, update_booking=False)
+        outbox.add_events(tx, events, now)
 
     return _transact("Updating the booking", stage)
 

@@ -17,10 +17,11 @@ from typing import Any, NamedTuple
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.data import dynamo, pages
+from sevamitra.data import dynamo, outbox, pages
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import BookingModel, ComplaintModel
 from sevamitra.domain.complaints import IGRS_OUTBOX_FLAG, OPEN_FLAG, Complaint, ComplaintKind, ComplaintStatus
+from sevamitra.domain.events import DomainEvent
 from sevamitra.edge.errors import Conflict, NotFound
 
 # The key family of the locks (infra/access.py lets only decisions delete, and only these).
@@ -82,10 +83,15 @@ def holder_of_lock(booking_id: str, kind: ComplaintKind | str) -> str | None:
     return None if item is None else item.complaint_id
 
 
-def open_complaint(complaint: Complaint) -> Complaint:
-    """Open ``complaint``, or ``Conflict("complaint_exists")`` naming the complaint already open
-    for that booking and kind."""
-    outcome = dynamo.transact("Opening the complaint", lambda tx: add_open_complaint(tx, complaint))
+def open_complaint(complaint: Complaint, events: Sequence[DomainEvent] = ()) -> Complaint:
+    """Open ``complaint`` (with ``events`` in the outbox), or ``Conflict("complaint_exists")``
+    naming the complaint already open for that booking and kind."""
+
+    def add(tx: TransactWrite) -> None:
+        add_open_complaint(tx, complaint)
+        outbox.add_events(tx, events, complaint.created_at)
+
+    outcome = dynamo.transact("Opening the complaint", add)
     if outcome.done:
         return complaint
     if outcome.cancelled:

@@ -8,11 +8,12 @@ from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.data import audit, bans, dynamo
+from sevamitra.data import audit, bans, dynamo, outbox
 from sevamitra.data.complaints import add_decision
 from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain.audit import AuditEntry
 from sevamitra.domain.complaints import Complaint
+from sevamitra.domain.events import DomainEvent
 
 
 def commit(
@@ -20,11 +21,12 @@ def commit(
     decision: dict[str, Any],
     entries: Sequence[AuditEntry],
     ban: ProfessionalSnapshot | None = None,
+    events: Sequence[DomainEvent] = (),
 ) -> bool:
     """True when committed; False when a condition failed (the complaint was decided or escalated,
     the professional changed, another writer took the audit ``seq``) or a concurrent transaction
     met it: nothing was written and the caller re-reads and judges again. ``ban``: the
-    professional as read, banned in the same transaction."""
+    professional as read, banned in the same transaction; ``events`` go to the outbox with it."""
 
     def add(tx: TransactWrite) -> None:
         if ban is not None:
@@ -33,6 +35,7 @@ def commit(
             add_decision(tx, complaint, decision)
         for entry in entries:
             audit.add_entry(tx, entry)
+        outbox.add_events(tx, events, str(decision["at"]))
 
     outcome = dynamo.transact("Recording the decision", add)
     if outcome.done:

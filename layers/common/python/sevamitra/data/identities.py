@@ -50,3 +50,9 @@ def ban_entry(kind: IdentityKind, digest: str) -> BanEntry | None:
     if item is None:
         return None
     return BanEntry(str(item.professional_id), str(item.created_at), item.reason)
+
+
+def holder(kind: IdentityKind, digest: str) -> str | None:
+    """The professional who registered this identity (``aadhaar#`` / ``mobile#``), if any."""
+    item = dynamo.read("Identity look-up", IdentityModel, identity_pk(kind, digest))
+    return None if item is None else str(item.professional_id)

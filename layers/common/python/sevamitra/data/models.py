@@ -85,9 +85,9 @@ class ProfessionalModel(BaseModel):
     aadhaar_last4 = UnicodeAttribute()
     mobile_hash = UnicodeAttribute()
     mobile_last4 = UnicodeAttribute()
-    # The mobile number itself, for the citizen of an accepted booking to call (never logged:
-    # the log formatter masks it). Absent on records registered before it was kept.
-    mobile = UnicodeAttribute(null=True)
+    # The registered mobile, encrypted with the contacts KMS key (``sevamitra.data.contacts``):
+    # SMS go to it; no table holds the number in clear.
+    mobile_sealed = UnicodeAttribute(null=True)
     services = ListAttribute(of=UnicodeAttribute)
     lat = NumberAttribute()
     lng = NumberAttribute()
@@ -570,6 +570,76 @@ class IdempotencyModel(BaseModel):
     TTL_ATTRIBUTE = "expiration"
 
 
+# --- the event outbox ------------------------------------------------------------------------------
+
+
+class OutboxPendingIndex(GlobalSecondaryIndex["OutboxEventModel"]):
+    """Every outbox item, oldest first: the sweep re-publishes those older than a few seconds."""
+
+    class Meta:
+        index_name = "pending"
+        projection = KeysOnlyProjection()
+
+    pending = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class OutboxEventModel(BaseModel):
+    """A domain event written in the transaction of the state change it announces, deleted once
+    EventBridge took it (``sevamitra.data.outbox``): an event can be late, never lost."""
+
+    LOGICAL_NAME = "outbox"
+
+    class Meta(_Meta):
+        table_name = table_name("outbox")
+
+    event_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()
+    detail = UnicodeAttribute()  # the event as JSON (ids and facts, never a number or a code)
+    pending = UnicodeAttribute(default="pending")
+    created_at = UnicodeAttribute()
+
+    pending_index = OutboxPendingIndex()
+
+
+# --- notifications -----------------------------------------------------------------------------
+
+
+class NotificationModel(BaseModel):
+    """The notify function's records, one key family each (``sevamitra.data.notifications``):
+    ``inbox#<sub>`` (sk ``<at>#<id>``), ``prefs#<sub>``, ``device#<sub>`` (sk ``<platform>#<token
+    digest>``), ``sent#<event>#<recipient>#<channel>`` (one delivery), ``ref#<REF>`` (an SMS
+    reference of a live booking request) and ``nack#<mobile digest>`` (the "not understood"
+    reply's rate limit)."""
+
+    LOGICAL_NAME = "notifications"
+
+    class Meta(_Meta):
+        table_name = table_name("notifications")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    notification_id = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute(null=True)
+    at = UnicodeAttribute(null=True)
+    title = UnicodeAttribute(null=True)
+    body = UnicodeAttribute(null=True)
+    booking_id = UnicodeAttribute(null=True)
+    complaint_id = UnicodeAttribute(null=True)
+    job_id = UnicodeAttribute(null=True)
+    professional_id = UnicodeAttribute(null=True)
+    language = UnicodeAttribute(null=True)
+    sms = BooleanAttribute(null=True)
+    platform = UnicodeAttribute(null=True)
+    token = UnicodeAttribute(null=True)
+    endpoint_arn = UnicodeAttribute(null=True)
+    live_until = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
+    expires = NumberAttribute(null=True)
+
+    TTL_ATTRIBUTE = "expires"
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     ProfessionalModel,
     IdentityModel,
@@ -582,4 +652,6 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     IdempotencyModel,
     OpenRequestsModel,
     RateWindowModel,
+    OutboxEventModel,
+    NotificationModel,
 )

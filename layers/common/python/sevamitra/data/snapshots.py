@@ -32,7 +32,8 @@ class ProfessionalSnapshot(NamedTuple):
     district: str
     aadhaar_hash: str
     mobile_hash: str
-    mobile: str | None = None  # shown to the booking's citizen while in contact
+    # Sealed with the contacts key (``contacts.unseal``): shown to the booking's citizen in contact.
+    mobile_sealed: str | None = None
 
     @property
     def name(self) -> str:
@@ -91,5 +92,5 @@ def professional(professional_id: str) -> ProfessionalSnapshot | None:
         district=item.district,
         aadhaar_hash=item.aadhaar_hash,
         mobile_hash=item.mobile_hash,
-        mobile=item.mobile,
+        mobile_sealed=item.mobile_sealed,
     )

@@ -137,9 +137,7 @@ class Professional(Model):
     aadhaar_last4: str
     mobile_hash: str
     mobile_last4: str
-    # The registered mobile (absent on records made before it was kept): only the citizen of an
-    # accepted booking sees it; every other view shows ``mobile_last4``.
-    mobile: str | None = None
+    mobile_sealed: str | None = None
     services: list[str]
     lat: float
     lng: float

@@ -12,6 +12,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
@@ -126,6 +127,30 @@ def _has_claims(event: Mapping[str, Any]) -> bool:
 BeforeRouting = Callable[[Mapping[str, Any]], None]
 
 
+def _undeclared_query(app: APIGatewayRestResolver) -> list[dict[str, Any]]:
+    """Field errors for the query parameters the matched route does not declare."""
+    route = app.context.get("_route")
+    if route is None:
+        return []
+    from aws_lambda_powertools.event_handler.openapi.dependant import get_flat_dependant
+
+    declared = {param.alias for param in get_flat_dependant(route.dependant).query_params}
+    return [
+        {"type": "extra_forbidden", "loc": ("query", name), "msg": "Extra inputs are not permitted"}
+        for name in sorted(set(app.current_event.query_string_parameters or {}) - declared)
+    ]
+
+
+def _only_declared_query(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+    """A query parameter the route does not declare is a 422 at that parameter, as an extra body
+    field is: a misspelt ``statsu=accepted`` must not silently list everything. (A request the
+    validation refuses for other reasons gets these errors with its own: ``_validation_error``.)"""
+    unknown = _undeclared_query(app)
+    if unknown:
+        raise RequestValidationError(unknown)
+    return next_middleware(app)
+
+
 class SevaResolver(APIGatewayRestResolver):
     """Powertools REST resolver with request validation and API.md's error contract.
 
@@ -200,6 +225,7 @@ def make_resolver(*, before_routing: BeforeRouting | None = None) -> SevaResolve
     app = SevaResolver(
         enable_validation=True, before_routing=before_routing, cors=_cors(settings().allowed_origins)
     )
+    app.use(middlewares=[_only_declared_query])
 
     @app.exception_handler(DomainError)
     def _domain_error(exc: DomainError) -> Response:
@@ -211,6 +237,7 @@ def make_resolver(*, before_routing: BeforeRouting | None = None) -> SevaResolve
     @app.exception_handler(RequestValidationError)
     def _validation_error(exc: RequestValidationError) -> Response:
         errors = list(exc.errors())
+        errors += [e for e in _undeclared_query(app) if e not in errors]
         types = {e.get("type") for e in errors}
         if "json_invalid" in types:
             return app.error(HTTPStatus.BAD_REQUEST, "malformed_json")

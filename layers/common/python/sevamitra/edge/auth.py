@@ -18,6 +18,13 @@ EMPLOYERS = "employers"
 _INDIAN_MOBILE = re.compile(r"\+91([6-9][0-9]{9})")
 
 
+def shown_mobile(phone_number: str) -> str:
+    """An E.164 phone number as the API shows mobiles: 10 digits for an Indian number, else as
+    given."""
+    found = _INDIAN_MOBILE.fullmatch(phone_number)
+    return found.group(1) if found else phone_number
+
+
 class Caller(NamedTuple):
     sub: str
     groups: frozenset[str]
@@ -29,10 +36,7 @@ class Caller(NamedTuple):
     def mobile(self) -> str | None:
         """The phone number as the API shows mobiles: 10 digits for an Indian number, else as
         Cognito holds it; None without one."""
-        if not self.phone_number:
-            return None
-        found = _INDIAN_MOBILE.fullmatch(self.phone_number)
-        return found.group(1) if found else self.phone_number
+        return shown_mobile(self.phone_number) if self.phone_number else None
 
     @property
     def is_officer(self) -> bool:

@@ -44,3 +44,14 @@ def aadhaar_identity(raw: str) -> Identity:
 def mobile_identity(raw: str) -> Identity:
     """``(hmac_hex, last4)`` of a validated 10-digit mobile number."""
     return Identity(_digest("mobile", raw), raw[-4:])
+
+
+def e164(mobile: str) -> str:
+    """``+91`` and the 10 digits of an Indian mobile number written any usual way (``98...``,
+    ``098...``, ``+91 98...``): how SMS addresses it."""
+    digits = "".join(ch for ch in mobile if ch.isdigit())
+    if len(digits) == 12 and digits.startswith("91"):
+        digits = digits[2:]
+    elif len(digits) == 11 and digits.startswith("0"):
+        digits = digits[1:]
+    return f"+91{digits}"

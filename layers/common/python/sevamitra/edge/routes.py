@@ -19,6 +19,7 @@ class Function(StrEnum):
     BOOK = "book"
     COMPLAINT = "complaint"
     VERIFY = "verify"
+    NOTIFY = "notify"
 
 
 class Route(NamedTuple):
@@ -30,7 +31,7 @@ class Route(NamedTuple):
 
 _P, _C, _S = Auth.PUBLIC, Auth.COGNITO, Auth.POLICE_SIGNATURE
 _REG, _MATCH, _VERIFY = Function.REGISTER, Function.MATCH, Function.VERIFY
-_BOOK, _CMP = Function.BOOK, Function.COMPLAINT
+_BOOK, _CMP, _NOTIFY = Function.BOOK, Function.COMPLAINT, Function.NOTIFY
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/health", _MATCH, _P),
@@ -59,6 +60,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/bookings/{booking_id}/start", _BOOK, _C),
     Route("POST", "/bookings/{booking_id}/complete", _BOOK, _C),
     Route("POST", "/bookings/{booking_id}/cancel", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/decline", _BOOK, _C),
     Route("POST", "/bookings/{booking_id}/rating", _BOOK, _C),
     Route("POST", "/complaints", _CMP, _C),
     Route("GET", "/complaints", _CMP, _C),
@@ -70,6 +72,9 @@ ROUTES: tuple[Route, ...] = (
     # Under /professionals, served by the complaint function (API Gateway maps each resource's
     # method to its own function): the trail is written by complaint decisions and bans.
     Route("GET", "/professionals/{professional_id}/audit", _CMP, _C),
+    Route("GET", "/me/notifications", _NOTIFY, _C),
+    Route("PUT", "/me/preferences", _NOTIFY, _C),
+    Route("PUT", "/me/devices", _NOTIFY, _C),
 )
 
 
@@ -105,7 +110,16 @@ WORKFLOW_ENTRIES: tuple[Entry, ...] = (VERIFY_STEPS,)
 BOOKING_EXPIRY = ScheduledJob(Entry(Function.BOOK, "expiry"), every_minutes=1)
 # Complaints still open at due_by go to IGRS (complaint/escalation.py).
 COMPLAINT_ESCALATION = ScheduledJob(Entry(Function.COMPLAINT, "escalation"), every_minutes=5)
-SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (BOOKING_EXPIRY, COMPLAINT_ESCALATION)
+# Outbox items a publisher could not put on the bus are published again (notify/outbox.py).
+OUTBOX_SWEEP = ScheduledJob(Entry(Function.NOTIFY, "outbox"), every_minutes=1)
+SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (BOOKING_EXPIRY, COMPLAINT_ESCALATION, OUTBOX_SWEEP)
+
+# Entries fed by messages: domain events from the bus through an SQS queue (notify/events.py),
+# and inbound SMS from the SMS service's two-way channel through an SNS topic (book/sms.py: a
+# reply accepts or declines through the book function's own logic).
+NOTIFY_EVENTS = Entry(Function.NOTIFY, "events")
+INBOUND_SMS = Entry(Function.BOOK, "sms")
+MESSAGE_ENTRIES: tuple[Entry, ...] = (NOTIFY_EVENTS, INBOUND_SMS)
 
 
 def routes_of(function: Function) -> list[Route]:

@@ -1,0 +1,72 @@
+"""Who must hear of an event: the citizen, the professional, and the account that manages an
+assisted professional (the one that registered them on their behalf).
+
+The professional is reached at their registered mobile (SMS) and, if they have an account of
+their own, in its inbox; a managing account in its inbox and at its phone number. Officers get
+no notification kind yet (their queues are lists they read).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sevamitra.domain.events import DomainEvent, Kind
+from sevamitra.domain.professionals import Professional
+
+CITIZEN, PROFESSIONAL, MANAGER = "citizen", "professional", "manager"
+_PROFESSIONAL_SIDE = (PROFESSIONAL, MANAGER)
+
+# Who hears of each kind (API.md, "Notifications"). booking_cancelled depends on who cancelled.
+AUDIENCES: dict[Kind, tuple[str, ...]] = {
+    Kind.BOOKING_REQUESTED: _PROFESSIONAL_SIDE,
+    Kind.BOOKING_ACCEPTED: (CITIZEN,),
+    Kind.BOOKING_EXPIRED: (CITIZEN,),
+    Kind.BOOKING_CANCELLED: (CITIZEN,),
+    Kind.BOOKING_STARTED: (CITIZEN,),
+    Kind.BOOKING_COMPLETED: (CITIZEN,),
+    Kind.COMPLAINT_OPENED: _PROFESSIONAL_SIDE,
+    Kind.COMPLAINT_DECIDED: (CITIZEN, *_PROFESSIONAL_SIDE),
+    Kind.VERIFICATION_DECIDED: _PROFESSIONAL_SIDE,
+    Kind.SUSPENDED: _PROFESSIONAL_SIDE,
+    Kind.BANNED: _PROFESSIONAL_SIDE,
+    Kind.BAN_CONFIRMED: _PROFESSIONAL_SIDE,
+    Kind.PROFESSIONAL_AVAILABLE: (CITIZEN,),
+    Kind.JOB_OFFER: _PROFESSIONAL_SIDE,
+}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    audience: str
+    key: str  # names the recipient in delivery markers and notification ids
+    sub: str | None = None  # the account: inbox, preferences, devices
+    sealed_mobile: str | None = None  # the professional's registered mobile, sealed
+    phone_account: str | None = None  # an account whose own phone number gets the SMS
+
+
+def audiences(event: DomainEvent) -> tuple[str, ...]:
+    if event.kind is Kind.BOOKING_CANCELLED and event.facts.get("cancelled_by") == CITIZEN:
+        # The citizen knows; the professional (who may have accepted by SMS) must hear of it.
+        return _PROFESSIONAL_SIDE
+    return AUDIENCES.get(event.kind, ())
+
+
+def recipients(event: DomainEvent, professional: Professional | None) -> list[Recipient]:
+    found: list[Recipient] = []
+    for audience in audiences(event):
+        if audience == CITIZEN and event.citizen_sub:
+            found.append(Recipient(CITIZEN, f"acct:{event.citizen_sub}", sub=event.citizen_sub))
+        elif audience == PROFESSIONAL and professional is not None:
+            found.append(
+                Recipient(
+                    PROFESSIONAL,
+                    f"pro:{professional.id}",
+                    sub=professional.account_sub,
+                    sealed_mobile=professional.mobile_sealed,
+                )
+            )
+        elif audience == MANAGER and professional is not None:
+            manager = professional.registered_by
+            if manager and manager != professional.account_sub:
+                found.append(Recipient(MANAGER, f"acct:{manager}", sub=manager, phone_account=manager))
+    return found

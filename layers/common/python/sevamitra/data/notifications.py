@@ -1,0 +1,248 @@
+"""The notifications table: inbox rows, preferences, devices, delivery markers, SMS references and
+the "not understood" rate limit, one key family each (``NotificationModel``)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pynamodb.exceptions import DeleteError, PutError
+
+from sevamitra.data.errors import dependency_errors
+from sevamitra.data.models import NotificationModel
+
+INBOX, PREFS, DEVICE, SENT, REF, NACK = "inbox#", "prefs#", "device#", "sent#", "ref#", "nack#"
+_CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+def _failed_condition(exc: PutError | DeleteError) -> bool:
+    return exc.cause_response_code == _CONDITION_FAILED
+
+
+def digest(text: str, size: int = 32) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:size]
+
+
+# --- preferences ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preferences:
+    language: str = "hi"
+    sms: bool = True
+
+
+def get_preferences(sub: str) -> Preferences:
+    """The account's preferences, or the defaults (Hindi, SMS on)."""
+    with dependency_errors("Reading preferences"):
+        try:
+            item = NotificationModel.get(f"{PREFS}{sub}", "prefs")
+        except NotificationModel.DoesNotExist:
+            return Preferences()
+    return Preferences(language=item.language or "hi", sms=bool(item.sms) if item.sms is not None else True)
+
+
+def put_preferences(sub: str, preferences: Preferences, now: str) -> None:
+    with dependency_errors("Saving preferences"):
+        NotificationModel(
+            f"{PREFS}{sub}", "prefs", language=preferences.language, sms=preferences.sms, updated_at=now
+        ).save()
+
+
+# --- devices ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Device:
+    platform: str
+    endpoint_arn: str | None
+
+
+def put_device(sub: str, platform: str, token: str, endpoint_arn: str | None, now: str) -> None:
+    """One item per (account, platform, token): registering the same token again refreshes it."""
+    with dependency_errors("Saving the device"):
+        NotificationModel(
+            f"{DEVICE}{sub}",
+            f"{platform}#{digest(token)}",
+            platform=platform,
+            token=token,
+            endpoint_arn=endpoint_arn,
+            updated_at=now,
+        ).save()
+
+
+def devices(sub: str) -> list[Device]:
+    with dependency_errors("Reading devices"):
+        return [
+            Device(str(item.platform), item.endpoint_arn)
+            for item in NotificationModel.query(f"{DEVICE}{sub}")
+        ]
+
+
+# --- the inbox --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    id: str
+    kind: str
+    at: str
+    title: str
+    body: str
+    booking_id: str | None = None
+    complaint_id: str | None = None
+    job_id: str | None = None
+
+
+def add_to_inbox(sub: str, entry: InboxEntry) -> bool:
+    """Put ``entry`` in ``sub``'s inbox once (its id is derived from the event and recipient):
+    False when it was already there."""
+    item = NotificationModel(
+        f"{INBOX}{sub}",
+        f"{entry.at}#{entry.id}",
+        notification_id=entry.id,
+        kind=entry.kind,
+        at=entry.at,
+        title=entry.title,
+        body=entry.body,
+        booking_id=entry.booking_id,
+        complaint_id=entry.complaint_id,
+        job_id=entry.job_id,
+    )
+    with dependency_errors("Writing the inbox"):
+        try:
+            item.save(condition=NotificationModel.pk.does_not_exist())
+        except PutError as exc:
+            if _failed_condition(exc):
+                return False
+            raise
+    return True
+
+
+def inbox_page(
+    sub: str, limit: int, start: dict[str, Any] | None
+) -> tuple[list[InboxEntry], dict[str, Any] | None]:
+    """Newest first: one page, and the key to start the next one from (None on the last page:
+    one more item is read to know)."""
+    with dependency_errors("Reading the inbox"):
+        items = list(
+            NotificationModel.query(
+                f"{INBOX}{sub}", scan_index_forward=False, limit=limit + 1, last_evaluated_key=start
+            )
+        )
+    page = items[:limit]
+    entries = [
+        InboxEntry(
+            id=str(item.notification_id),
+            kind=str(item.kind),
+            at=str(item.at),
+            title=str(item.title),
+            body=str(item.body),
+            booking_id=item.booking_id,
+            complaint_id=item.complaint_id,
+            job_id=item.job_id,
+        )
+        for item in page
+    ]
+    if len(items) <= limit:
+        return entries, None
+    last = page[-1]
+    return entries, {"pk": {"S": last.pk}, "sk": {"S": last.sk}}
+
+
+# --- one delivery per event, recipient and channel ---------------------------------------------
+
+
+def claim_delivery(marker: str, expires: int) -> bool:
+    """Take ``sent#<marker>`` before sending: False when a delivery already took it."""
+    with dependency_errors("Recording the delivery"):
+        try:
+            NotificationModel(f"{SENT}{marker}", "sent", expires=expires).save(
+                condition=NotificationModel.pk.does_not_exist()
+            )
+        except PutError as exc:
+            if _failed_condition(exc):
+                return False
+            raise
+    return True
+
+
+def release_delivery(marker: str) -> None:
+    """Give the marker back after a failed send, so that the retry sends."""
+    with dependency_errors("Releasing the delivery"):
+        NotificationModel(f"{SENT}{marker}", "sent").delete()
+
+
+# --- SMS references -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SmsReference:
+    ref: str
+    booking_id: str
+    professional_id: str
+    live_until: str
+
+
+def claim_reference(reference: SmsReference, now: str, expires: int) -> bool:
+    """Take ``ref#<REF>`` for a booking request: only when free, stale (its request no longer
+    live) or already this request's. False when a live request of another booking holds it."""
+    condition = (
+        NotificationModel.pk.does_not_exist()
+        | (NotificationModel.live_until < now)
+        | (
+            (NotificationModel.booking_id == reference.booking_id)
+            & (NotificationModel.professional_id == reference.professional_id)
+        )
+    )
+    with dependency_errors("Claiming an SMS reference"):
+        try:
+            NotificationModel(
+                f"{REF}{reference.ref}",
+                "ref",
+                booking_id=reference.booking_id,
+                professional_id=reference.professional_id,
+                live_until=reference.live_until,
+                expires=expires,
+            ).save(condition=condition)
+        except PutError as exc:
+            if _failed_condition(exc):
+                return False
+            raise
+    return True
+
+
+def find_reference(ref: str) -> SmsReference | None:
+    with dependency_errors("Reading an SMS reference"):
+        try:
+            item = NotificationModel.get(f"{REF}{ref}", "ref", consistent_read=True)
+        except NotificationModel.DoesNotExist:
+            return None
+    return SmsReference(ref, str(item.booking_id), str(item.professional_id), str(item.live_until))
+
+
+def claim_reply_slot(sender_digest: str, now: str, until: str, expires: int) -> bool:
+    """At most one "not understood" reply per sender per window: True when this sender may get
+    one now (the slot is taken until ``until``)."""
+    with dependency_errors("Rate-limiting replies"):
+        try:
+            NotificationModel(f"{NACK}{sender_digest}", "nack", live_until=until, expires=expires).save(
+                condition=NotificationModel.pk.does_not_exist() | (NotificationModel.live_until < now)
+            )
+        except PutError as exc:
+            if _failed_condition(exc):
+                return False
+            raise
+    return True
+
+
+def inbox_of(sub: str) -> Iterator[InboxEntry]:
+    """Every entry of ``sub``'s inbox, newest first (tests and tools)."""
+    start: dict[str, Any] | None = None
+    while True:
+        entries, start = inbox_page(sub, 100, start)
+        yield from entries
+        if not start:
+            return

@@ -1,0 +1,146 @@
+"""Domain events: what happened, to which aggregate, for whoever must hear of it (``notify``).
+
+Each event has a fixed ``kind`` (API.md, "Notifications") and a deterministic ``event_id`` made
+of the kind, the aggregate and the transition that produced it, so a re-published event (the
+outbox sweep, a retried workflow step) is recognisably the same one and sends nothing twice.
+
+Events carry ids and the few facts a message needs (a fee, an amount, a deadline); never a start
+code, an Aadhaar number or a mobile number. Whoever renders a message looks the rest up.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ConfigDict, Field
+
+from sevamitra.domain.types import Model
+
+if TYPE_CHECKING:
+    from sevamitra.domain.bookings import Booking
+    from sevamitra.domain.complaints import Complaint
+
+# EventBridge ``source`` of every domain event; the ``detail-type`` is the kind.
+SOURCE = "sevamitra.events"
+
+
+class Kind(StrEnum):
+    BOOKING_REQUESTED = "booking_requested"
+    BOOKING_ACCEPTED = "booking_accepted"
+    BOOKING_EXPIRED = "booking_expired"
+    BOOKING_CANCELLED = "booking_cancelled"
+    BOOKING_STARTED = "booking_started"
+    BOOKING_COMPLETED = "booking_completed"
+    COMPLAINT_OPENED = "complaint_opened"
+    COMPLAINT_DECIDED = "complaint_decided"
+    VERIFICATION_DECIDED = "verification_decided"
+    SUSPENDED = "suspended"
+    BANNED = "banned"
+    BAN_CONFIRMED = "ban_confirmed"
+    PROFESSIONAL_AVAILABLE = "professional_available"
+    JOB_OFFER = "job_offer"
+
+
+Fact = str | int | bool | None
+
+
+class DomainEvent(Model):
+    """One event as it travels (the EventBridge ``detail``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: str
+    kind: Kind
+    at: str
+    booking_id: str | None = None
+    complaint_id: str | None = None
+    job_id: str | None = None
+    professional_id: str | None = None
+    # The account on the citizen's side (who booked, who complained, who set a match alert).
+    citizen_sub: str | None = None
+    facts: dict[str, Fact] = Field(default_factory=dict)
+
+    def detail(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+def event_id(kind: Kind, *parts: str) -> str:
+    """``<kind>:<aggregate>[:<transition>]``: the same transition always gets the same id."""
+    return ":".join((kind.value, *parts))
+
+
+def booking_event(kind: Kind, booking: Booking, at: str, **facts: Fact) -> DomainEvent:
+    """An event of ``booking``'s lifecycle. Every booking transition happens once, so the booking
+    id names it; a request names its professional too (a booking re-offered to another
+    professional is a new request)."""
+    parts = [booking.id]
+    if kind is Kind.BOOKING_REQUESTED:
+        parts.append(booking.professional_id)
+    return DomainEvent(
+        event_id=event_id(kind, *parts),
+        kind=kind,
+        at=at,
+        booking_id=booking.id,
+        professional_id=booking.professional_id,
+        citizen_sub=booking.citizen_sub,
+        facts={"service_id": booking.service_id, "fee_paise": booking.fee_paise, **facts},
+    )
+
+
+def booking_requested(booking: Booking) -> DomainEvent:
+    return booking_event(Kind.BOOKING_REQUESTED, booking, booking.created_at, expires_at=booking.expires_at)
+
+
+def complaint_opened(complaint: Complaint) -> DomainEvent:
+    """To the professional: what is alleged, and until when they may respond (the complaint's
+    ``due_by`` until a separate response window exists)."""
+    return DomainEvent(
+        event_id=event_id(Kind.COMPLAINT_OPENED, complaint.id),
+        kind=Kind.COMPLAINT_OPENED,
+        at=complaint.created_at,
+        booking_id=complaint.booking_id,
+        complaint_id=complaint.id,
+        professional_id=complaint.professional_id,
+        citizen_sub=complaint.complainant_sub,
+        facts={
+            "complaint_kind": complaint.kind.value,
+            "respond_by": complaint.due_by,
+            "opened_by": complaint.opened_by.value,
+        },
+    )
+
+
+def complaint_decided(complaint: Complaint, outcome: str, at: str) -> DomainEvent:
+    return DomainEvent(
+        event_id=event_id(Kind.COMPLAINT_DECIDED, complaint.id),
+        kind=Kind.COMPLAINT_DECIDED,
+        at=at,
+        booking_id=complaint.booking_id,
+        complaint_id=complaint.id,
+        professional_id=complaint.professional_id,
+        citizen_sub=complaint.complainant_sub,
+        facts={"complaint_kind": complaint.kind.value, "outcome": outcome},
+    )
+
+
+def banned(professional_id: str, complaint_id: str, at: str) -> DomainEvent:
+    """A professional is banned once; the complaint that banned them is named."""
+    return DomainEvent(
+        event_id=event_id(Kind.BANNED, professional_id),
+        kind=Kind.BANNED,
+        at=at,
+        complaint_id=complaint_id,
+        professional_id=professional_id,
+    )
+
+
+def verification_decided(professional_id: str, request_id: str, outcome: str, at: str) -> DomainEvent:
+    """One decision per police request (a resubmission makes a new request)."""
+    return DomainEvent(
+        event_id=event_id(Kind.VERIFICATION_DECIDED, professional_id, request_id),
+        kind=Kind.VERIFICATION_DECIDED,
+        at=at,
+        professional_id=professional_id,
+        facts={"outcome": outcome},
+    )
