@@ -79,6 +79,7 @@ UPDATE = "dynamodb:UpdateItem"
 DELETE = "dynamodb:DeleteItem"
 QUERY = "dynamodb:Query"
 CONDITION_CHECK = "dynamodb:ConditionCheckItem"
+BATCH_GET = "dynamodb:BatchGetItem"
 
 # The value of dynamodb:EnclosingOperation for the items of a write transaction.
 TRANSACTION = "TransactWriteItems"
@@ -270,6 +271,37 @@ ACCESS: dict[Function, Access] = {
         tables={"verifications": (table(GET, UPDATE), index("pending"))},
         secrets=(Secret.POLICE_CALLBACK,),
         answers_verification=True,
+    ),
+    # Jobs: a post goes in with its site entries; discovery queries the site index and reads the
+    # posts found in one batch; an accept is one transaction over the offer, the application, the
+    # job's counter, the new engagement and the professional (a full-time engagement takes them
+    # out of the match index: their versioned update and geo entries; any other checks they are
+    # still verified). Who manages a professional reads agencies; "my professional" reads
+    # by_account. Page cursors are signed with the cursor key; offers and disputes announce
+    # themselves on the bus.
+    Function.JOBS: _access(
+        tables={
+            "jobs": (table(GET, BATCH_GET), table(PUT, UPDATE, CONDITION_CHECK, in_transaction=True)),
+            "job_sites": (table(QUERY), table(PUT, DELETE, in_transaction=True)),
+            "applications": (table(GET, PUT), table(UPDATE, in_transaction=True), index("by_job_recent")),
+            "offers": (table(GET), table(PUT, UPDATE, in_transaction=True)),
+            "engagements": (
+                table(GET),
+                table(PUT, UPDATE, in_transaction=True),
+                index("by_employer", "by_professional"),
+            ),
+            "attendance": (table(GET, PUT, UPDATE, QUERY),),
+            "professionals": (
+                table(GET),
+                table(UPDATE, CONDITION_CHECK, in_transaction=True),
+                index("by_account"),
+            ),
+            "geo": (table(PUT, DELETE, in_transaction=True),),
+            "agencies": (table(GET),),
+            "idempotency": _idempotency("create_job", "apply_to_job", "make_offer"),
+        },
+        secrets=(Secret.CURSOR_KEY,),
+        puts_events=True,
     ),
 }
 

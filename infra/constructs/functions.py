@@ -50,6 +50,7 @@ SETTINGS: Mapping[Function, type[CommonSettings]] = MappingProxyType(
         Function.BOOK: CommonSettings,
         Function.COMPLAINT: ComplaintSettings,
         Function.VERIFY: CommonSettings,
+        Function.JOBS: CommonSettings,
     }
 )
 

@@ -123,7 +123,8 @@ def _versioned(state: ProfessionalState) -> ProfessionalModel:
 
 def create(booking: Booking, state: ProfessionalState) -> Commit:
     """Put the booking and claim the professional: only while verified, online, without an
-    active booking and unchanged since read; their index entries leave in the same transaction."""
+    active booking or a full-time engagement, and unchanged since read; their index entries
+    leave in the same transaction."""
     after = state.subject._replace(active_booking_id=booking.id)
 
     def stage(tx: TransactWrite) -> None:
@@ -133,7 +134,8 @@ def create(booking: Booking, state: ProfessionalState) -> Commit:
             actions=[ProfessionalModel.active_booking_id.set(booking.id)],
             condition=(ProfessionalModel.status == geo_index.VERIFIED)
             & (ProfessionalModel.online == True)  # noqa: E712 - a DynamoDB condition, not a test
-            & ProfessionalModel.active_booking_id.does_not_exist(),
+            & ProfessionalModel.active_booking_id.does_not_exist()
+            & ProfessionalModel.engagement_id.does_not_exist(),
         )
         geo_index.add_index_changes(tx, state.subject, after)
 
