@@ -3,6 +3,7 @@ Lucknow, an employer, and short-hands for the jobs routes."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -60,11 +61,15 @@ def aws(_provisioned: LocalResources) -> LocalResources:
     return _provisioned
 
 
+_serial = itertools.count(1)
+
+
 def seed_workers(count: int, *, service: str = MASON, first_metres: int = 300, step: int = 400) -> list[str]:
-    """``count`` verified, online professionals offering ``service`` north of the site (pro_w1...)."""
+    """``count`` verified, online professionals offering ``service`` north of the site, the
+    first ``first_metres`` away, then every ``step`` metres (pro_w<n>, numbered in order)."""
     pids = []
     for i in range(count):
-        pid = f"pro_w{i + 1}"
+        pid = f"pro_w{next(_serial):04d}"
         seed_professional(pid, *offset(*LUCKNOW, first_metres + i * step, 0), services=(service,))
         pids.append(pid)
     return pids

@@ -426,7 +426,9 @@ def end_engagement(engagement: Engagement, at: str, by: str, state: Professional
 
 
 def _attendance(item: AttendanceModel) -> Attendance:
-    return Attendance.model_validate(_plain(item))
+    values = _plain(item)
+    values["date"] = values.pop("work_day", item.date)  # to_simple_dict names it as stored
+    return Attendance.model_validate(values)
 
 
 def add_attendance(entry: Attendance) -> bool:
