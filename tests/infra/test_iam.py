@@ -97,6 +97,7 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
     secret_ids = {
         Secret.IDENTITY_KEY: dev.logical_id(dev.stack.secrets.identity_key),
         Secret.POLICE_CALLBACK: dev.logical_id(dev.stack.secrets.police_key),
+        Secret.CURSOR_KEY: dev.logical_id(dev.stack.secrets.cursor_key),
     }
     s3_actions: set[str] = set()
     secrets: set[Secret] = set()

@@ -28,6 +28,7 @@ GET, PUT, UPDATE, DELETE = (
     "dynamodb:DeleteItem",
 )
 QUERY, CHECK, BATCH_WRITE = "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:BatchWriteItem"
+BATCH_GET = "dynamodb:BatchGetItem"
 ITEMS = {GET, PUT, UPDATE, DELETE}  # an idempotency record's whole life
 FUNCTIONS_ROOT = Path(__file__).resolve().parents[2] / "functions"
 
@@ -59,6 +60,18 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "idempotency": ITEMS,
     },
     "verify": {"verifications": {GET, UPDATE, QUERY}},
+    "jobs": {
+        "jobs": {GET, BATCH_GET, PUT, UPDATE, CHECK},  # discovery reads the posts found in one batch
+        "job_sites": {QUERY, PUT, DELETE},
+        "applications": {GET, PUT, UPDATE, QUERY},
+        "offers": {GET, PUT, UPDATE},
+        "engagements": {GET, PUT, UPDATE, QUERY},
+        "attendance": {GET, PUT, UPDATE, QUERY},
+        "professionals": {GET, UPDATE, CHECK, QUERY},  # a full-time accept holds them; by_account
+        "geo": {PUT, DELETE},  # out of the match index while held, back when the engagement ends
+        "agencies": {GET},
+        "idempotency": ITEMS,
+    },
     VERIFY_STEPS.name: {
         "professionals": {GET, UPDATE},
         "verifications": {GET, PUT, UPDATE},
@@ -217,3 +230,17 @@ def test_each_function_reaches_only_the_idempotency_records_of_its_own_operation
     assert set(_leading_keys(statement) or []) == {f"{op}#*" for op in operations}
     for operation in operations:
         assert idempotency.record_id(operation, "key", {"sub": "s", "body": {}}).startswith(f"{operation}#")
+
+
+def test_jobs_writes_professionals_and_the_match_index_only_inside_its_transactions(dev):
+    by_action = {a: st for st in _on_table(dev, "jobs", "professionals") for a in _as_list(st["Action"])}
+    assert set(by_action) == {GET, UPDATE, CHECK, QUERY}
+    assert _transaction_only(by_action[UPDATE])
+    assert _transaction_only(by_action[CHECK])
+    for statement in _on_table(dev, "jobs", "geo"):
+        assert _transaction_only(statement), statement
+    # Posts, offers and engagements change only in the transactions that keep N engagements for N
+    # positions.
+    for logical in ("offers", "engagements"):
+        (write,) = [st for st in _on_table(dev, "jobs", logical) if PUT in _as_list(st["Action"])]
+        assert _transaction_only(write)

@@ -3,7 +3,6 @@ monthly wage statement."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -59,10 +58,8 @@ def _created(body: dict) -> Response:
     return Response(status_code=201, content_type=content_types.APPLICATION_JSON, body=body)
 
 
-def _once(operation: str, caller: Caller, body: dict, produce: Callable[[], dict]) -> Response:
-    """A creating POST, honouring ``Idempotency-Key``."""
-    key = idempotency.header_key(dict(app.current_event.headers or {}))
-    return _created(idempotency.run_once(key, operation, {"sub": caller.sub, "body": body}, produce))
+def _key() -> str | None:
+    return idempotency.header_key(dict(app.current_event.headers or {}))
 
 
 def _created_doc(model: type) -> dict:
@@ -72,12 +69,12 @@ def _created_doc(model: type) -> dict:
 @app.post("/jobs", responses=_created_doc(JobOut))
 def post_job(body: JobIn) -> Response[JobOut]:
     caller = _caller()
-    return _once(
-        "create_job",
-        caller,
-        body.model_dump(mode="json"),
-        lambda: job_out(logic.post_job(caller, body), full=True).model_dump(mode="json"),
-    )
+    scope = {"sub": caller.sub, "body": body.model_dump(mode="json")}
+
+    def produce() -> dict:
+        return job_out(logic.post_job(caller, body), full=True).model_dump(mode="json")
+
+    return _created(idempotency.run_once(_key(), "create_job", scope, produce))
 
 
 @app.get("/jobs")
@@ -108,12 +105,12 @@ def close_job(job_id: PathId) -> JobOut:
 @app.post("/jobs/<job_id>/applications", responses=_created_doc(ApplicationOut))
 def apply(job_id: PathId, body: ApplyIn) -> Response[ApplicationOut]:
     caller = _caller()
-    return _once(
-        "apply_to_job",
-        caller,
-        {"job_id": job_id, **body.model_dump(mode="json")},
-        lambda: application_out(logic.apply(caller, job_id, body.professional_id)).model_dump(mode="json"),
-    )
+    scope = {"sub": caller.sub, "body": {"job_id": job_id, **body.model_dump(mode="json")}}
+
+    def produce() -> dict:
+        return application_out(logic.apply(caller, job_id, body.professional_id)).model_dump(mode="json")
+
+    return _created(idempotency.run_once(_key(), "apply_to_job", scope, produce))
 
 
 @app.get("/jobs/<job_id>/applications")
@@ -125,12 +122,12 @@ def list_applications(job_id: PathId, limit: Limit = 20, cursor: OptionalCursor 
 @app.post("/jobs/<job_id>/offers", responses=_created_doc(OfferOut))
 def make_offer(job_id: PathId, body: OfferIn) -> Response[OfferOut]:
     caller = _caller()
-    return _once(
-        "make_offer",
-        caller,
-        {"job_id": job_id, **body.model_dump(mode="json")},
-        lambda: offer_out(logic.make_offer(caller, job_id, body.professional_id)).model_dump(mode="json"),
-    )
+    scope = {"sub": caller.sub, "body": {"job_id": job_id, **body.model_dump(mode="json")}}
+
+    def produce() -> dict:
+        return offer_out(logic.make_offer(caller, job_id, body.professional_id)).model_dump(mode="json")
+
+    return _created(idempotency.run_once(_key(), "make_offer", scope, produce))
 
 
 @app.get("/offers/<offer_id>")
