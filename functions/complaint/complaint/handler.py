@@ -93,8 +93,12 @@ def resolve(complaint_id: PathId, body: ResolveIn) -> ComplaintOut:
 def ban_check(
     aadhaar: Annotated[Aadhaar | None, Query()] = None,
     mobile: Annotated[Mobile | None, Query()] = None,
+    professional_id: Annotated[
+        EntityId | None, Query(description="A registered professional's identity (a job applicant's)")
+    ] = None,
 ) -> BanCheckOut:
-    return BanCheckOut(banned=logic.ban_check(_caller(), aadhaar=aadhaar, mobile=mobile))
+    banned = logic.ban_check(_caller(), aadhaar=aadhaar, mobile=mobile, professional_id=professional_id)
+    return BanCheckOut(banned=banned)
 
 
 @app.get("/professionals/<professional_id>/audit")

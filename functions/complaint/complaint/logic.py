@@ -283,13 +283,26 @@ def resolve(
 # --- the ban registry ----------------------------------------------------------------------------------
 
 
-def ban_check(caller: Caller, *, aadhaar: str | None, mobile: str | None) -> bool:
-    """Officers and employers; exactly one of the two numbers (already validated). The number is
-    reduced to its keyed hash here and goes no further (not into logs either)."""
+def ban_check(
+    caller: Caller, *, aadhaar: str | None, mobile: str | None, professional_id: str | None = None
+) -> bool:
+    """Officers and employers; exactly one of the two numbers (already validated), or a registered
+    professional's id (an employer checks a job applicant, whose numbers they never see: both of
+    the professional's identity hashes are looked up). A number is reduced to its keyed hash here
+    and goes no further (not into logs either)."""
     if not (caller.is_officer or caller.is_employer):
         raise Forbidden(message="Only officers and employers may check the ban registry.")
-    if (aadhaar is None) == (mobile is None):
-        raise Unprocessable(details=[{"loc": ["query"], "msg": "Give exactly one of aadhaar or mobile."}])
+    if [aadhaar, mobile, professional_id].count(None) != 2:
+        raise Unprocessable(
+            details=[{"loc": ["query"], "msg": "Give exactly one of aadhaar, mobile or professional_id."}]
+        )
+    if professional_id is not None:
+        professional = professionals_repo.get_professional(professional_id)
+        if professional is None:
+            raise NotFound(message="No professional with that id.")
+        return identities.is_banned(
+            identities.IdentityKind.AADHAAR, professional.aadhaar_hash
+        ) or identities.is_banned(identities.IdentityKind.MOBILE, professional.mobile_hash)
     if aadhaar is not None:
         return identities.is_banned(identities.IdentityKind.AADHAAR, pii.aadhaar_identity(aadhaar).hash)
     assert mobile is not None

@@ -192,6 +192,9 @@ class ApplicationOut(Model):
     status: ApplicationStatus
     applied_at: str
     offer_id: str | None = None
+    ban_check: str = Field(
+        description="The ban registry's answer for the applicant's identity (employers, officers)"
+    )
 
 
 class ApplicationsOut(Model):
@@ -323,7 +326,10 @@ def job_out(job: Job, *, full: bool, distance_m: int | None = None) -> JobOut:
 
 
 def application_out(application: Application) -> ApplicationOut:
-    return ApplicationOut.model_validate(application.model_dump(exclude={"applied_by", "updated_at"}))
+    values = application.model_dump(exclude={"applied_by", "updated_at"})
+    return ApplicationOut.model_validate(
+        {**values, "ban_check": f"/bans/check?professional_id={application.professional_id}"}
+    )
 
 
 def offer_out(offer: Offer) -> OfferOut:

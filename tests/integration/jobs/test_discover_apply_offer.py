@@ -207,3 +207,23 @@ def test_ten_racing_accepts_for_three_positions_make_exactly_three_engagements(
     assert sorted(r.code for r in results if isinstance(r, DomainError)) == ["job_filled"] * 7
     assert len([e for e in table_items("engagements") if e["job_id"]["S"] == job["id"]]) == 3
     assert JobSiteModel.count() == 0
+
+
+def test_an_employer_checks_an_applicants_identity_on_the_ban_registry_through_bans_check(api: Api) -> None:
+    from sevamitra.data.identities import IdentityKind, ban_pk
+    from sevamitra.data.models import IdentityModel
+
+    job = posted(api)
+    (pid,) = seed_workers(1)
+    assert apply(api, job["id"], pid).status == 201
+    (application,) = api("GET", f"/jobs/{job['id']}/applications", claims=EMPLOYER).body["applications"]
+    link = application["ban_check"]
+    assert link == f"/bans/check?professional_id={pid}"
+    assert api("GET", link, claims=EMPLOYER).body == {"banned": False}
+    # The same identity banned (its mobile on the registry) is what the employer sees.
+    IdentityModel(ban_pk(IdentityKind.MOBILE, f"hash-m-{pid}"), professional_id=pid, created_at="x").save()
+    assert api("GET", link, claims=EMPLOYER).body == {"banned": True}
+    assert api("GET", link, claims=pro_claims(pid)).status == 403
+    assert api("GET", "/bans/check?professional_id=pro_nobody", claims=EMPLOYER).status == 404
+    both = api("GET", f"/bans/check?professional_id={pid}&mobile=9812345678", claims=EMPLOYER)
+    assert both.status == 422
