@@ -23,7 +23,7 @@ from types import MappingProxyType
 
 from sevamitra.data.complaints import LOCK_PREFIX
 from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity_pk
-from sevamitra.edge.routes import BOOKING_EXPIRY, VERIFY_STEPS, Entry, Function
+from sevamitra.edge.routes import BOOKING_EXPIRY, ENGAGEMENT_END, VERIFY_STEPS, Entry, Function
 
 
 class Secret(Enum):
@@ -332,6 +332,17 @@ ENTRY_ACCESS: dict[str, Access] = {
             "professionals": (table(GET), table(UPDATE, in_transaction=True)),
             "geo": (table(PUT, in_transaction=True),),
         }
+    ),
+    # Engagements past their ends_on: the sparse ending index, the engagement, and in one
+    # transaction the engagement, its professional (freed) and their entries (back in the index);
+    # each end is announced.
+    ENGAGEMENT_END.entry.name: _access(
+        tables={
+            "engagements": (table(GET), table(UPDATE, in_transaction=True), index("ending")),
+            "professionals": (table(GET), table(UPDATE, in_transaction=True)),
+            "geo": (table(PUT, in_transaction=True),),
+        },
+        puts_events=True,
     ),
 }
 

@@ -18,7 +18,14 @@ import pytest
 
 from infra.access import TRANSACTION, access_of
 from sevamitra.edge import idempotency
-from sevamitra.edge.routes import BOOKING_EXPIRY, COMPLAINT_ESCALATION, VERIFY_STEPS, Entry, Function
+from sevamitra.edge.routes import (
+    BOOKING_EXPIRY,
+    COMPLAINT_ESCALATION,
+    ENGAGEMENT_END,
+    VERIFY_STEPS,
+    Entry,
+    Function,
+)
 from tests.infra.test_iam import _as_list, _grants_by_table, _statements, _table_ids
 
 GET, PUT, UPDATE, DELETE = (
@@ -78,6 +85,11 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "audit": {QUERY, PUT},
     },
     COMPLAINT_ESCALATION.entry.name: {"complaints": {GET, UPDATE, QUERY}},
+    ENGAGEMENT_END.entry.name: {
+        "engagements": {GET, UPDATE, QUERY},
+        "professionals": {GET, UPDATE},
+        "geo": {PUT},
+    },
     BOOKING_EXPIRY.entry.name: {
         "bookings": {GET, UPDATE, QUERY},
         "professionals": {GET, UPDATE},
@@ -86,7 +98,10 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
 }
 SUBJECTS: dict[str, Function | Entry] = {
     **{function.value: function for function in Function},
-    **{entry.name: entry for entry in (VERIFY_STEPS, COMPLAINT_ESCALATION.entry, BOOKING_EXPIRY.entry)},
+    **{
+        entry.name: entry
+        for entry in (VERIFY_STEPS, COMPLAINT_ESCALATION.entry, BOOKING_EXPIRY.entry, ENGAGEMENT_END.entry)
+    },
 }
 
 

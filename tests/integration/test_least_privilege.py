@@ -33,14 +33,27 @@ from sevamitra.data.models import AgencyModel, BookingModel, ComplaintModel, Pro
 from sevamitra.data.schema import TABLES
 from sevamitra.domain.documents import DOCUMENTS_PREFIX
 from sevamitra.edge import pii
-from sevamitra.edge.routes import BOOKING_EXPIRY, COMPLAINT_ESCALATION, VERIFY_STEPS, Entry, Function
+from sevamitra.edge.routes import (
+    BOOKING_EXPIRY,
+    COMPLAINT_ESCALATION,
+    ENGAGEMENT_END,
+    VERIFY_STEPS,
+    Entry,
+    Function,
+)
 from sevamitra.platform.settings import settings
 from tests.integration.conftest import Api, ApiResponse, claims_for
 from tests.integration.verification_support import PDF, callback, eventually, finished, sfn
 from tests.stories import identity
 
 Subject = Function | Entry
-SUBJECTS: tuple[Subject, ...] = (*Function, VERIFY_STEPS, BOOKING_EXPIRY.entry, COMPLAINT_ESCALATION.entry)
+SUBJECTS: tuple[Subject, ...] = (
+    *Function,
+    VERIFY_STEPS,
+    BOOKING_EXPIRY.entry,
+    COMPLAINT_ESCALATION.entry,
+    ENGAGEMENT_END.entry,
+)
 _HASH_KEYS = {spec.logical_name: spec.hash_key.name for spec in TABLES}
 
 
@@ -512,6 +525,13 @@ def _jobs(people: People, self_pro: str, agency_id: str) -> None:
     people.officer.ok("GET", f"/engagements/{held}/statement?month={worked[:7]}")
     pro.ok("POST", f"/engagements/{held}/end")
     employer.ok("POST", f"/jobs/{other}/close")
+    # A contract whose last day has passed: the sweep ends it and frees the professional.
+    contract = {**post, "kind": "contract", "ends_on": (date.today() - timedelta(days=3)).isoformat()}
+    job_id = employer.ok("POST", "/jobs", {**contract, "kind": "full_time"}, status=201)["id"]
+    pro.ok("POST", f"/jobs/{job_id}/applications", {}, status=201)
+    offer_id = employer.ok("POST", f"/jobs/{job_id}/offers", {"professional_id": self_pro}, status=201)["id"]
+    pro.ok("POST", f"/offers/{offer_id}/accept")
+    assert local.lambdas.run_entry(ENGAGEMENT_END.entry, {})["ended"] == 1
 
 
 @pytest.fixture

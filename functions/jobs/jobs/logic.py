@@ -685,3 +685,48 @@ def month_statement(caller: Caller, engagement_id: str, month: str) -> tuple[Eng
     first, last = month_days(month)
     entries = repo.attendance_between(ctx.engagement.id, first, last)
     return ctx.engagement, statement(ctx.engagement, month, entries)
+
+
+# --- the sweep ------------------------------------------------------------------------------------
+
+SYSTEM = "system"
+
+
+class Sweep(NamedTuple):
+    ended: int
+    skipped: int  # ended meanwhile, or still contended (the next sweep retries)
+
+
+def end_due(now: datetime, *, sleep: Sleep = time.sleep) -> Sweep:
+    """Every active engagement whose ``ends_on`` (an Indian calendar day) has passed ends, one
+    transaction each, freeing a professional it holds; found through the sparse ``ending`` index.
+    Idempotent: an engagement ended meanwhile is skipped."""
+    today = india_today(now).isoformat()
+    at = iso(now)
+    ended = skipped = 0
+    for engagement_id in repo.due_to_end(today):
+        if _end_one(engagement_id, today, at, sleep):
+            ended += 1
+        else:
+            skipped += 1
+    return Sweep(ended, skipped)
+
+
+def _end_one(engagement_id: str, today: str, at: str, sleep: Sleep) -> bool:
+    for attempt in range(MAX_COMMITS):
+        engagement = repo.get_engagement(engagement_id)
+        if engagement is None or engagement.status is not EngagementStatus.ACTIVE:
+            return False
+        if engagement.ends_on is None or engagement.ends_on >= today:
+            return False
+        state = get_professional_state(engagement.professional_id)
+        outcome = repo.end_engagement(engagement, at, SYSTEM, state)
+        if outcome is Commit.DONE:
+            _announce(job_events.engagement_ended(engagement, at, SYSTEM))
+            return True
+        if outcome is Commit.CONFLICT:
+            _pause(attempt, sleep)
+    logger.warning(
+        "engagement not ended in this sweep; the next one retries", extra={"engagement_id": engagement_id}
+    )
+    return False

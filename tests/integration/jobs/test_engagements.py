@@ -232,3 +232,23 @@ def test_engagements_are_listed_for_each_side(api: Api) -> None:
     assert [e["id"] for e in theirs["engagements"]] == [engagement_id]
     assert api("GET", "/engagements?role=employer", claims=claims_for("nobody")).body["engagements"] == []
     assert api("GET", f"/engagements/{engagement_id}", claims=OTHER_EMPLOYER).status == 403
+
+
+def test_the_sweep_ends_engagements_past_their_last_day_and_frees_the_professional(api: Api) -> None:
+    from local.lambdas import run_entry
+    from sevamitra.edge.routes import ENGAGEMENT_END, SCHEDULED_JOBS
+
+    assert ENGAGEMENT_END in SCHEDULED_JOBS
+    past = (today() - timedelta(days=3)).isoformat()
+    ended_id, pid = _engagement(api, starts_on=(today() - timedelta(days=20)).isoformat(), ends_on=past)
+    running_id, other = _engagement(api, ends_on=(today() + timedelta(days=30)).isoformat())
+    assert pid not in _matched(api)
+
+    assert run_entry(ENGAGEMENT_END.entry, {}) == {"ended": 1, "skipped": 0}
+    assert run_entry(ENGAGEMENT_END.entry, {}) == {"ended": 0, "skipped": 0}  # idempotent
+
+    ended = api("GET", f"/engagements/{ended_id}", claims=EMPLOYER).body
+    assert (ended["status"], ended["ended_by"]) == ("ended", "system")
+    assert pid in _matched(api)
+    assert other not in _matched(api)
+    assert api("GET", f"/engagements/{running_id}", claims=EMPLOYER).body["status"] == "active"

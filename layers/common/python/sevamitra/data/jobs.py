@@ -310,8 +310,12 @@ def end_offer(offer: Offer, to: OfferStatus, at: str) -> Commit:
     return _transact("Answering the offer", stage)
 
 
+ENDING = "active"
+
+
 def _engagement_item(engagement: Engagement) -> EngagementModel:
-    return EngagementModel(**engagement.model_dump(mode="json", exclude_none=True))
+    ending = ENDING if engagement.ends_on and engagement.status is EngagementStatus.ACTIVE else None
+    return EngagementModel(**engagement.model_dump(mode="json", exclude_none=True), ending=ending)
 
 
 def _versioned(state: ProfessionalState) -> ProfessionalModel:
@@ -360,7 +364,9 @@ def accept(offer: Offer, job: Job, engagement: Engagement, state: ProfessionalSt
 
 
 def _engagement(item: EngagementModel) -> Engagement:
-    return Engagement.model_validate(_plain(item))
+    values = _plain(item)
+    values.pop("ending", None)
+    return Engagement.model_validate(values)
 
 
 def get_engagement(engagement_id: str) -> Engagement | None:
@@ -408,6 +414,7 @@ def end_engagement(engagement: Engagement, at: str, by: str, state: Professional
                 EngagementModel.status.set(EngagementStatus.ENDED.value),
                 EngagementModel.ended_at.set(at),
                 EngagementModel.ended_by.set(by),
+                EngagementModel.ending.remove(),
             ],
             condition=EngagementModel.status == EngagementStatus.ACTIVE.value,
         )
@@ -420,6 +427,16 @@ def end_engagement(engagement: Engagement, at: str, by: str, state: Professional
             geo_index.add_index_changes(tx, state.subject, state.subject._replace(engagement_id=None))
 
     return _transact("Ending the engagement", stage)
+
+
+def due_to_end(before: str) -> list[str]:
+    """Ids of active engagements whose ``ends_on`` is before ``before`` (``YYYY-MM-DD``), from the
+    sparse ``ending`` index (never a scan)."""
+    with dependency_errors("Listing engagements to end"):
+        return [
+            str(item.id)
+            for item in EngagementModel.ending_index.query(ENDING, EngagementModel.ends_on < before)
+        ]
 
 
 # --- attendance -----------------------------------------------------------------------------------

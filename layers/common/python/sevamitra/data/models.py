@@ -492,6 +492,18 @@ class EngagementsByProfessionalIndex(GlobalSecondaryIndex["EngagementModel"]):
     created_at = UnicodeAttribute(range_key=True)
 
 
+class EndingIndex(GlobalSecondaryIndex["EngagementModel"]):
+    """Sparse: only active engagements with an ``ends_on`` carry ``ending``; the jobs sweep
+    queries it for engagements whose last day has passed."""
+
+    class Meta:
+        index_name = "ending"
+        projection = KeysOnlyProjection()
+
+    ending = UnicodeAttribute(hash_key=True)
+    ends_on = UnicodeAttribute(range_key=True)
+
+
 class EngagementModel(BaseModel):
     """An accepted offer: one position of a job, held by one professional."""
 
@@ -519,9 +531,12 @@ class EngagementModel(BaseModel):
     created_at = UnicodeAttribute()
     ended_at = UnicodeAttribute(null=True)
     ended_by = UnicodeAttribute(null=True)
+    # "active" while active with an ends_on: the sparse ``ending`` index key.
+    ending = UnicodeAttribute(null=True)
 
     by_employer = EngagementsByEmployerIndex()
     by_professional = EngagementsByProfessionalIndex()
+    ending_index = EndingIndex()
 
 
 class AttendanceModel(BaseModel):

@@ -116,7 +116,9 @@ WORKFLOW_ENTRIES: tuple[Entry, ...] = (VERIFY_STEPS,)
 BOOKING_EXPIRY = ScheduledJob(Entry(Function.BOOK, "expiry"), every_minutes=1)
 # Complaints still open at due_by go to IGRS (complaint/escalation.py).
 COMPLAINT_ESCALATION = ScheduledJob(Entry(Function.COMPLAINT, "escalation"), every_minutes=5)
-SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (BOOKING_EXPIRY, COMPLAINT_ESCALATION)
+# Engagements past their ends_on end and free their professionals (jobs/sweep.py).
+ENGAGEMENT_END = ScheduledJob(Entry(Function.JOBS, "sweep"), every_minutes=30)
+SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (BOOKING_EXPIRY, COMPLAINT_ESCALATION, ENGAGEMENT_END)
 
 
 def routes_of(function: Function) -> list[Route]:
