@@ -281,7 +281,11 @@ ACCESS: dict[Function, Access] = {
     # themselves on the bus.
     Function.JOBS: _access(
         tables={
-            "jobs": (table(GET, BATCH_GET), table(PUT, UPDATE, CONDITION_CHECK, in_transaction=True)),
+            "jobs": (
+                table(GET, BATCH_GET),
+                table(PUT, UPDATE, CONDITION_CHECK, in_transaction=True),
+                index("by_poster"),
+            ),
             "job_sites": (table(QUERY), table(PUT, DELETE, in_transaction=True)),
             "applications": (table(GET, PUT), table(UPDATE, in_transaction=True), index("by_job_recent")),
             "offers": (table(GET), table(PUT, UPDATE, in_transaction=True)),

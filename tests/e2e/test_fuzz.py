@@ -97,6 +97,7 @@ DOMAIN_RULES: dict[str, tuple[set[str], set[tuple[Any, ...]]]] = {
     "POST /engagements/{engagement_id}/attendance/{date}/dispute": (set(), {("path", "date")}),
     # a cursor we did not issue for this query
     "GET /jobs": ({"invalid_cursor"}, set()),
+    "GET /me/jobs": ({"invalid_cursor"}, set()),
     "GET /jobs/{job_id}/applications": ({"invalid_cursor"}, set()),
     "GET /engagements": ({"invalid_cursor"}, set()),
 }

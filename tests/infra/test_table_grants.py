@@ -68,7 +68,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     "verify": {"verifications": {GET, UPDATE, QUERY}},
     "jobs": {
-        "jobs": {GET, BATCH_GET, PUT, UPDATE, CHECK},  # discovery reads the posts found in one batch
+        "jobs": {GET, BATCH_GET, PUT, UPDATE, CHECK, QUERY},  # discovery reads the posts found in one batch
         "job_sites": {QUERY, PUT, DELETE},
         "applications": {GET, PUT, UPDATE, QUERY},
         "offers": {GET, PUT, UPDATE},

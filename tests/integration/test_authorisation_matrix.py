@@ -98,16 +98,17 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/complaints/{complaint_id}/resolve"): frozenset({OFFICER}),
     ("GET", "/bans/check"): frozenset({OFFICER, EMPLOYER}),
     ("GET", "/professionals/{professional_id}/audit"): frozenset({OFFICER}),
-    # Jobs. Any account posts (citizens household work, as the request below is: a cook);
-    # verified professionals find jobs within 3 km and see them (the other professional is 5 km
-    # away: a job too far is theirs to find, not to apply to); the poster reads applications,
-    # offers and records attendance; "that professional" answers offers and disputes; both
-    # sides and officers see an engagement and its statement.
+    # Jobs. Any account posts (citizens household work, as the request below is: a cook); a
+    # verified professional (acted for by its own account or agency: the requests name the
+    # world's professional) finds jobs within 3 km, sees and applies to them; the poster reads
+    # applications, offers and records attendance; "that professional" answers offers and
+    # disputes; both sides and officers see an engagement and its statement.
     ("POST", "/jobs"): SIGNED_IN,
-    ("GET", "/jobs"): frozenset({PROFESSIONAL, OTHER_PROFESSIONAL}),
-    ("GET", "/jobs/{job_id}"): frozenset({PROFESSIONAL, EMPLOYER, OFFICER}),
+    ("GET", "/jobs"): PROFESSIONAL_SIDE,
+    ("GET", "/me/jobs"): SIGNED_IN,  # one's own posts
+    ("GET", "/jobs/{job_id}"): PROFESSIONAL_SIDE | {EMPLOYER, OFFICER},
     ("POST", "/jobs/{job_id}/close"): frozenset({EMPLOYER}),
-    ("POST", "/jobs/{job_id}/applications"): frozenset({PROFESSIONAL, OTHER_PROFESSIONAL}),
+    ("POST", "/jobs/{job_id}/applications"): PROFESSIONAL_SIDE,
     ("GET", "/jobs/{job_id}/applications"): frozenset({EMPLOYER}),
     ("POST", "/jobs/{job_id}/offers"): frozenset({EMPLOYER}),
     ("GET", "/offers/{offer_id}"): PROFESSIONAL_SIDE | {EMPLOYER, OFFICER},
@@ -401,10 +402,19 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
         _job_body(service_id="cook_daily_two_meals", positions=1, wage={"paise": 50_000, "per": "day"}),
         None,
     ),
-    ("GET", "/jobs"): lambda w: ("/jobs", None, {"lat": str(LUCKNOW[0]), "lng": str(LUCKNOW[1])}),
-    ("GET", "/jobs/{job_id}"): lambda w: (f"/jobs/{w.job_id}", None, None),
+    ("GET", "/jobs"): lambda w: (
+        "/jobs",
+        None,
+        {"lat": str(LUCKNOW[0]), "lng": str(LUCKNOW[1]), "professional_id": w.professional_id},
+    ),
+    ("GET", "/me/jobs"): lambda w: ("/me/jobs", None, None),
+    ("GET", "/jobs/{job_id}"): lambda w: (f"/jobs/{w.job_id}", None, {"professional_id": w.professional_id}),
     ("POST", "/jobs/{job_id}/close"): lambda w: (f"/jobs/{new_job()}/close", None, None),
-    ("POST", "/jobs/{job_id}/applications"): lambda w: (f"/jobs/{new_job()}/applications", {}, None),
+    ("POST", "/jobs/{job_id}/applications"): lambda w: (
+        f"/jobs/{new_job()}/applications",
+        {"professional_id": w.professional_id},
+        None,
+    ),
     ("GET", "/jobs/{job_id}/applications"): lambda w: (f"/jobs/{w.job_id}/applications", None, None),
     ("POST", "/jobs/{job_id}/offers"): lambda w: _offer_request(w),
     ("GET", "/offers/{offer_id}"): lambda w: (f"/offers/{w.offer_id}", None, None),
@@ -480,7 +490,5 @@ def _domain_answer(route: Route, persona: str, response: ApiResponse) -> bool:
         # one manages the professional booked: nobody books a professional they manage
         ("POST /bookings", PROFESSIONAL): (409, "professional_unavailable"),
         ("POST /bookings", AGENCY_MEMBER): (409, "professional_unavailable"),
-        # the other professional is 5 km from the site
-        ("POST /jobs/{job_id}/applications", OTHER_PROFESSIONAL): (409, "job_too_far"),
     }.get((_label(route), persona))
     return expected == (response.status, response.error_code)

@@ -498,6 +498,7 @@ def _jobs(people: People, self_pro: str, agency_id: str) -> None:
     below = {**daily, "wage": {"paise": 100, "per": "day"}}
     assert employer.call("POST", "/jobs", below, key="lp-job-2").error_code == "below_minimum_wage"
     day_job = employer.ok("POST", "/jobs", daily, status=201)["id"]
+    assert full_time in [job["id"] for job in employer.ok("GET", "/me/jobs")["jobs"]]
     other = employer.ok("POST", "/jobs", daily, status=201)["id"]
     found = pro.ok("GET", f"/jobs?lat={HOME['lat']}&lng={HOME['lng']}&limit=1")
     assert found["next_cursor"]

@@ -91,6 +91,12 @@ def find_jobs(
     return JobsOut(jobs=jobs, next_cursor=page.next_cursor)
 
 
+@app.get("/me/jobs")
+def my_jobs(limit: Limit = 20, cursor: OptionalCursor = None) -> JobsOut:
+    items, next_cursor = logic.my_jobs(_caller(), limit, cursor)
+    return JobsOut(jobs=[job_out(job, full=True) for job in items], next_cursor=next_cursor)
+
+
 @app.get("/jobs/<job_id>")
 def get_job(job_id: PathId, professional_id: ActingFor = None) -> JobOut:
     view = logic.view_job(_caller(), job_id, professional_id)

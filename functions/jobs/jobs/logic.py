@@ -55,7 +55,7 @@ from sevamitra.edge import cursors
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, DependencyFailed, DomainError, Forbidden, NotFound, Unprocessable
 from sevamitra.platform import bus
-from sevamitra.platform.clock import Clock, IdFactory, iso, new_id, utc_now
+from sevamitra.platform.clock import Clock, IdFactory, iso, new_id, parse_iso, utc_now
 from sevamitra.platform.observability import logger
 
 MAX_COMMITS = 4
@@ -287,6 +287,13 @@ def find_jobs(
             {"d": last.distance, "id": last.entry.professional_id, "n": seen + len(page)}, scope
         )
     return JobsPage(views, next_cursor)
+
+
+def my_jobs(caller: Caller, limit: int, cursor: str | None) -> tuple[list[Job], str | None]:
+    """The caller's own posts, newest first."""
+    scope = cursors.scope_of("GET /me/jobs", caller.sub)
+    items, last = repo.jobs_of_poster(caller.sub, limit, cursors.decode(cursor, scope))
+    return items, cursors.encode(last, scope)
 
 
 def view_job(caller: Caller, job_id: str, professional_id: str | None) -> JobView:
@@ -607,21 +614,26 @@ def end_engagement(
 
 
 def _day_in(engagement: Engagement, day: date, today: date) -> bool:
-    last = min(today, date.fromisoformat(engagement.ends_on)) if engagement.ends_on else today
+    """Within the engagement: from ``starts_on`` to the earliest of today, ``ends_on`` and the day
+    it ended (days before an end can still be recorded after it)."""
+    last = today
+    if engagement.ends_on:
+        last = min(last, date.fromisoformat(engagement.ends_on))
+    if engagement.ended_at:
+        last = min(last, india_today(parse_iso(engagement.ended_at)))
     return date.fromisoformat(engagement.starts_on) <= day <= last
 
 
 def record_attendance(
     caller: Caller, engagement_id: str, body: AttendanceIn, *, now: Clock = utc_now
 ) -> Attendance:
-    """The employer records a day (once) of an active engagement, within its dates and not ahead
-    of today; piece-rate work records the pieces of a day present. The worker may dispute the
-    entry for ``DISPUTE_WINDOW`` after it is recorded."""
+    """The employer records a day (once) within the engagement's dates, not ahead of today (and,
+    once it has ended, not after its end: the last days are still recorded after an end);
+    piece-rate work records the pieces of a day present. The worker may dispute the entry for
+    ``DISPUTE_WINDOW`` after it is recorded."""
     ctx = _engagement_context(caller, engagement_id)
     _require(ctx, EMPLOYER)
     engagement = ctx.engagement
-    if engagement.status is not EngagementStatus.ACTIVE:
-        raise Conflict("invalid_transition", "The engagement has ended.")
     moment = now()
     problems = []
     if not _day_in(engagement, date.fromisoformat(body.date), india_today(moment)):

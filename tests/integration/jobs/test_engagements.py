@@ -252,3 +252,23 @@ def test_the_sweep_ends_engagements_past_their_last_day_and_frees_the_profession
     assert pid in _matched(api)
     assert other not in _matched(api)
     assert api("GET", f"/engagements/{running_id}", claims=EMPLOYER).body["status"] == "active"
+
+
+def test_the_last_days_are_recorded_after_the_engagement_ends_but_not_days_after_it(api: Api) -> None:
+    from sevamitra.data.models import EngagementModel
+
+    engagement_id, _ = _engagement(api, starts_on=(today() - timedelta(days=10)).isoformat())
+    url = f"/engagements/{engagement_id}/attendance"
+    assert api("POST", f"/engagements/{engagement_id}/end", claims=EMPLOYER).status == 200
+    # It ended five days ago (at noon, India's time).
+    ended = (today() - timedelta(days=5)).isoformat() + "T06:30:00Z"
+    EngagementModel(engagement_id).update(actions=[EngagementModel.ended_at.set(ended)])
+    before_end = (today() - timedelta(days=7)).isoformat()
+    assert api("POST", url, claims=EMPLOYER, body={"date": before_end, "present": True}).status == 201
+    after_end = api(
+        "POST",
+        url,
+        claims=EMPLOYER,
+        body={"date": (today() - timedelta(days=2)).isoformat(), "present": True},
+    )
+    assert (after_end.status, after_end.body["error"]["details"][0]["loc"]) == (422, ["body", "date"])

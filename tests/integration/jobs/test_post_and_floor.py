@@ -150,3 +150,17 @@ def test_a_post_is_idempotent_with_an_idempotency_key(api: Api) -> None:
     again = api("POST", "/jobs", claims=EMPLOYER, body=job_body(), headers=headers)
     assert first.status == again.status == 201
     assert first.body["id"] == again.body["id"]
+
+
+def test_a_poster_lists_their_own_posts_newest_first_a_page_at_a_time(api: Api) -> None:
+    ids = [posted(api)["id"] for _ in range(3)]
+    posted(api, claims=OFFICER, service_id=COOK, positions=1, wage={"paise": 1_300_000, "per": "month"})
+    first = api("GET", "/me/jobs?limit=2", claims=EMPLOYER).body
+    rest = api("GET", f"/me/jobs?limit=2&cursor={first['next_cursor']}", claims=EMPLOYER).body
+    listed = first["jobs"] + rest["jobs"]
+    assert sorted(j["id"] for j in listed) == sorted(ids)  # each once; posts within a second tie
+    assert [j["created_at"] for j in listed] == sorted((j["created_at"] for j in listed), reverse=True)
+    assert rest["next_cursor"] is None
+    assert first["jobs"][0]["floor"] is not None
+    stolen = api("GET", f"/me/jobs?limit=2&cursor={first['next_cursor']}", claims=OFFICER)
+    assert (stolen.status, stolen.error_code) == (422, "invalid_cursor")

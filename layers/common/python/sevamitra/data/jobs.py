@@ -153,6 +153,19 @@ def get_jobs(job_ids: list[str]) -> dict[str, Job]:
         return {item.id: _job(item) for item in JobModel.batch_get(job_ids)}
 
 
+def jobs_of_poster(sub: str, limit: int, start: StartKey) -> tuple[list[Job], StartKey]:
+    """The account's posts, newest first, a page at a time (the ``by_poster`` index)."""
+    with dependency_errors("Listing jobs"):
+        items, last = _page(
+            JobModel.by_poster.query(
+                sub, scan_index_forward=False, limit=limit + 1, last_evaluated_key=start
+            ),
+            limit,
+            ("id", "poster_sub", "created_at"),
+        )
+    return [_job(item) for item in items], last
+
+
 def _site_reader(service: str) -> geo.Reader:
     def read(key_range: geo.KeyRange, cap: int | None) -> geo.Page:
         results = JobSiteModel.query(

@@ -67,6 +67,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/professionals/{professional_id}/audit", _CMP, _C),
     Route("POST", "/jobs", _JOBS, _C),
     Route("GET", "/jobs", _JOBS, _C),
+    Route("GET", "/me/jobs", _JOBS, _C),
     Route("GET", "/jobs/{job_id}", _JOBS, _C),
     Route("POST", "/jobs/{job_id}/close", _JOBS, _C),
     Route("POST", "/jobs/{job_id}/applications", _JOBS, _C),
