@@ -50,8 +50,12 @@ OptionalCursor = Annotated[Cursor | None, Query()]
 ActingFor = Annotated[EntityId | None, Query(description="The professional acted for (default: your own)")]
 
 
-def _caller() -> Caller:
-    return caller_from_event(app.current_event.raw_event)
+def _caller(*query: str) -> Caller:
+    """The signed-in caller; a query parameter other than ``query`` is a 422 (as an extra body
+    field is), never silently ignored."""
+    caller = caller_from_event(app.current_event.raw_event)
+    logic.only_query(set(app.current_event.query_string_parameters or {}), set(query))
+    return caller
 
 
 def _created(body: dict) -> Response:
@@ -86,20 +90,21 @@ def find_jobs(
     cursor: OptionalCursor = None,
     professional_id: ActingFor = None,
 ) -> JobsOut:
-    page = logic.find_jobs(_caller(), (lat, lng), service, limit, cursor, professional_id)
+    caller = _caller("lat", "lng", "service", "limit", "cursor", "professional_id")
+    page = logic.find_jobs(caller, (lat, lng), service, limit, cursor, professional_id)
     jobs = [job_out(view.job, full=view.full, distance_m=view.distance_m) for view in page.jobs]
     return JobsOut(jobs=jobs, next_cursor=page.next_cursor)
 
 
 @app.get("/me/jobs")
 def my_jobs(limit: Limit = 20, cursor: OptionalCursor = None) -> JobsOut:
-    items, next_cursor = logic.my_jobs(_caller(), limit, cursor)
+    items, next_cursor = logic.my_jobs(_caller("limit", "cursor"), limit, cursor)
     return JobsOut(jobs=[job_out(job, full=True) for job in items], next_cursor=next_cursor)
 
 
 @app.get("/jobs/<job_id>")
 def get_job(job_id: PathId, professional_id: ActingFor = None) -> JobOut:
-    view = logic.view_job(_caller(), job_id, professional_id)
+    view = logic.view_job(_caller("professional_id"), job_id, professional_id)
     return job_out(view.job, full=view.full, distance_m=view.distance_m)
 
 
@@ -121,7 +126,7 @@ def apply(job_id: PathId, body: ApplyIn) -> Response[ApplicationOut]:
 
 @app.get("/jobs/<job_id>/applications")
 def list_applications(job_id: PathId, limit: Limit = 20, cursor: OptionalCursor = None) -> ApplicationsOut:
-    items, next_cursor = logic.list_applications(_caller(), job_id, limit, cursor)
+    items, next_cursor = logic.list_applications(_caller("limit", "cursor"), job_id, limit, cursor)
     return ApplicationsOut(applications=[application_out(a) for a in items], next_cursor=next_cursor)
 
 
@@ -158,7 +163,8 @@ def list_engagements(
     limit: Limit = 20,
     cursor: OptionalCursor = None,
 ) -> EngagementsOut:
-    items, next_cursor = logic.list_engagements(_caller(), role, professional_id, limit, cursor)
+    caller = _caller("role", "professional_id", "limit", "cursor")
+    items, next_cursor = logic.list_engagements(caller, role, professional_id, limit, cursor)
     return EngagementsOut(engagements=[engagement_out(e) for e in items], next_cursor=next_cursor)
 
 
@@ -183,7 +189,7 @@ def dispute_attendance(
 
 @app.get("/engagements/<engagement_id>/statement")
 def statement(engagement_id: PathId, month: Annotated[Month, Query()]) -> StatementOut:
-    engagement, computed = logic.month_statement(_caller(), engagement_id, month)
+    engagement, computed = logic.month_statement(_caller("month"), engagement_id, month)
     return statement_out(engagement, computed)
 
 

@@ -99,6 +99,18 @@ def _field_errors(problems: list[FieldProblem]) -> ValidationError:
     return ValidationError.from_exception_data("JobRules", details)
 
 
+def only_query(sent: set[str], declared: set[str]) -> None:
+    """422 for query parameters a route does not declare."""
+    unknown = sorted(sent - declared)
+    if unknown:
+        raise _field_errors(
+            [
+                FieldProblem(("query", name), "extra_forbidden", "Extra inputs are not permitted")
+                for name in unknown
+            ]
+        )
+
+
 def rounded_100(distance: float) -> int:
     """A distance as shown to the other side: to the nearest 100 m (never exact)."""
     return round(distance / 100.0) * 100

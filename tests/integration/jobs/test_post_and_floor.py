@@ -164,3 +164,9 @@ def test_a_poster_lists_their_own_posts_newest_first_a_page_at_a_time(api: Api) 
     assert first["jobs"][0]["floor"] is not None
     stolen = api("GET", f"/me/jobs?limit=2&cursor={first['next_cursor']}", claims=OFFICER)
     assert (stolen.status, stolen.error_code) == (422, "invalid_cursor")
+
+
+def test_an_undeclared_query_parameter_is_422_not_ignored(api: Api) -> None:
+    response = api("GET", "/me/jobs?limit=2&sort=oldest", claims=EMPLOYER)
+    assert (response.status, response.body["error"]["details"][0]["loc"]) == (422, ["query", "sort"])
+    assert api("GET", "/me/jobs?limit=2", claims=EMPLOYER).status == 200
