@@ -25,7 +25,7 @@ from sevamitra.data import bookings as bookings_repo
 from sevamitra.data import complaints as complaints_repo
 from sevamitra.data.complaints import LOCK_PREFIX
 from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity_pk
-from sevamitra.edge.routes import BOOKING_EXPIRY, VERIFY_STEPS, Entry, Function
+from sevamitra.edge.routes import BOOKING_EXPIRY, ENGAGEMENT_END, VERIFY_STEPS, Entry, Function
 
 
 class Secret(Enum):
@@ -81,6 +81,7 @@ UPDATE = "dynamodb:UpdateItem"
 DELETE = "dynamodb:DeleteItem"
 QUERY = "dynamodb:Query"
 CONDITION_CHECK = "dynamodb:ConditionCheckItem"
+BATCH_GET = "dynamodb:BatchGetItem"
 
 # The value of dynamodb:EnclosingOperation for the items of a write transaction.
 TRANSACTION = "TransactWriteItems"
@@ -296,6 +297,41 @@ ACCESS: dict[Function, Access] = {
         secrets=(Secret.POLICE_CALLBACK, Secret.CURSOR_KEY),
         answers_verification=True,
     ),
+    # Jobs: a post goes in with its site entries; discovery queries the site index and reads the
+    # posts found in one batch; an accept is one transaction over the offer, the application, the
+    # job's counter, the new engagement and the professional (a full-time engagement takes them
+    # out of the match index: their versioned update and geo entries; any other checks they are
+    # still verified). Who manages a professional reads agencies; "my professional" reads
+    # by_account. Page cursors are signed with the cursor key; offers and disputes announce
+    # themselves on the bus.
+    Function.JOBS: _access(
+        tables={
+            "jobs": (
+                table(GET, BATCH_GET),
+                table(PUT, UPDATE, CONDITION_CHECK, in_transaction=True),
+                index("by_poster"),
+            ),
+            "job_sites": (table(QUERY), table(PUT, DELETE, in_transaction=True)),
+            "applications": (table(GET, PUT), table(UPDATE, in_transaction=True), index("by_job_recent")),
+            "offers": (table(GET), table(PUT, UPDATE, in_transaction=True)),
+            "engagements": (
+                table(GET),
+                table(PUT, UPDATE, in_transaction=True),
+                index("by_employer", "by_professional"),
+            ),
+            "attendance": (table(GET, PUT, UPDATE, QUERY),),
+            "professionals": (
+                table(GET),
+                table(UPDATE, CONDITION_CHECK, in_transaction=True),
+                index("by_account"),
+            ),
+            "geo": (table(PUT, DELETE, in_transaction=True),),
+            "agencies": (table(GET),),
+            "idempotency": _idempotency("create_job", "apply_to_job", "make_offer"),
+        },
+        secrets=(Secret.CURSOR_KEY,),
+        puts_events=True,
+    ),
 }
 
 # Workflow steps and scheduled jobs that need less (or other) access than their function,
@@ -326,6 +362,17 @@ ENTRY_ACCESS: dict[str, Access] = {
             "geo": (table(PUT, in_transaction=True),),
             "open_requests": (table(UPDATE, in_transaction=True),),
         }
+    ),
+    # Engagements past their ends_on: the sparse ending index, the engagement, and in one
+    # transaction the engagement, its professional (freed) and their entries (back in the index);
+    # each end is announced.
+    ENGAGEMENT_END.entry.name: _access(
+        tables={
+            "engagements": (table(GET), table(UPDATE, in_transaction=True), index("ending")),
+            "professionals": (table(GET), table(UPDATE, in_transaction=True)),
+            "geo": (table(PUT, in_transaction=True),),
+        },
+        puts_events=True,
     ),
 }
 

@@ -51,6 +51,7 @@ SETTINGS: Mapping[Function, type[CommonSettings]] = MappingProxyType(
         Function.BOOK: BookSettings,
         Function.COMPLAINT: UploadSettings,
         Function.VERIFY: CommonSettings,
+        Function.JOBS: CommonSettings,
     }
 )
 

@@ -1,10 +1,11 @@
 """The geo index: the only code that writes or reads ``GeoEntryModel``.
 
 Invariant: a professional has one entry per service they offer iff ``eligible(...)`` (verified,
-online, not banned, no active booking), at the location on their record. Every write path that
-changes one of those facts (availability, verification, bookings, bans, profile edits of name or
-services, ratings) puts the index change into the SAME ``TransactWrite`` as the professional's
-conditional update, with ``add_index_changes(tx, before, after)``:
+online, not banned, no active booking, not held by a full-time engagement), at the location on
+their record. Every write path that changes one of those facts (availability, verification,
+bookings, job engagements, bans, profile edits of name or services, ratings) puts the index
+change into the SAME ``TransactWrite`` as the professional's conditional update, with
+``add_index_changes(tx, before, after)``:
 
     before = geo_index.IndexSubject.from_model(item)          # as read, with its version
     after = before._replace(active_booking_id=booking_id)
@@ -45,6 +46,8 @@ class IndexSubject(NamedTuple):
     active_booking_id: str | None = None
     rating_sum: float = 0
     rating_count: int = 0
+    # The active full-time engagement holding the professional (sevamitra.domain.jobs).
+    engagement_id: str | None = None
 
     @classmethod
     def from_model(cls, item: ProfessionalModel) -> IndexSubject:
@@ -59,6 +62,7 @@ class IndexSubject(NamedTuple):
             active_booking_id=item.active_booking_id,
             rating_sum=float(item.rating_sum or 0),
             rating_count=int(item.rating_count or 0),
+            engagement_id=item.engagement_id,
         )
 
     @property
@@ -68,9 +72,14 @@ class IndexSubject(NamedTuple):
 
 
 def eligible(subject: IndexSubject) -> bool:
-    """Findable by ``/match``: verified (a banned professional's status is ``banned``), online and
-    not on an active booking."""
-    return subject.status == VERIFIED and subject.online and not subject.active_booking_id
+    """Findable by ``/match`` and bookable: verified (a banned professional's status is
+    ``banned``), online, not on an active booking and not held by a full-time engagement."""
+    return (
+        subject.status == VERIFIED
+        and subject.online
+        and not subject.active_booking_id
+        and not subject.engagement_id
+    )
 
 
 def entries_for(subject: IndexSubject) -> list[GeoEntryModel]:

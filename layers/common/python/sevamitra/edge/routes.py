@@ -19,6 +19,7 @@ class Function(StrEnum):
     BOOK = "book"
     COMPLAINT = "complaint"
     VERIFY = "verify"
+    JOBS = "jobs"
 
 
 class Route(NamedTuple):
@@ -30,7 +31,7 @@ class Route(NamedTuple):
 
 _P, _C, _S = Auth.PUBLIC, Auth.COGNITO, Auth.POLICE_SIGNATURE
 _REG, _MATCH, _VERIFY = Function.REGISTER, Function.MATCH, Function.VERIFY
-_BOOK, _CMP = Function.BOOK, Function.COMPLAINT
+_BOOK, _CMP, _JOBS = Function.BOOK, Function.COMPLAINT, Function.JOBS
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/health", _MATCH, _P),
@@ -70,6 +71,23 @@ ROUTES: tuple[Route, ...] = (
     # Under /professionals, served by the complaint function (API Gateway maps each resource's
     # method to its own function): the trail is written by complaint decisions and bans.
     Route("GET", "/professionals/{professional_id}/audit", _CMP, _C),
+    Route("POST", "/jobs", _JOBS, _C),
+    Route("GET", "/jobs", _JOBS, _C),
+    Route("GET", "/me/jobs", _JOBS, _C),
+    Route("GET", "/jobs/{job_id}", _JOBS, _C),
+    Route("POST", "/jobs/{job_id}/close", _JOBS, _C),
+    Route("POST", "/jobs/{job_id}/applications", _JOBS, _C),
+    Route("GET", "/jobs/{job_id}/applications", _JOBS, _C),
+    Route("POST", "/jobs/{job_id}/offers", _JOBS, _C),
+    Route("GET", "/offers/{offer_id}", _JOBS, _C),
+    Route("POST", "/offers/{offer_id}/accept", _JOBS, _C),
+    Route("POST", "/offers/{offer_id}/decline", _JOBS, _C),
+    Route("GET", "/engagements", _JOBS, _C),
+    Route("GET", "/engagements/{engagement_id}", _JOBS, _C),
+    Route("POST", "/engagements/{engagement_id}/attendance", _JOBS, _C),
+    Route("POST", "/engagements/{engagement_id}/attendance/{date}/dispute", _JOBS, _C),
+    Route("GET", "/engagements/{engagement_id}/statement", _JOBS, _C),
+    Route("POST", "/engagements/{engagement_id}/end", _JOBS, _C),
 )
 
 
@@ -105,7 +123,9 @@ WORKFLOW_ENTRIES: tuple[Entry, ...] = (VERIFY_STEPS,)
 BOOKING_EXPIRY = ScheduledJob(Entry(Function.BOOK, "expiry"), every_minutes=1)
 # Complaints still open at due_by go to IGRS (complaint/escalation.py).
 COMPLAINT_ESCALATION = ScheduledJob(Entry(Function.COMPLAINT, "escalation"), every_minutes=5)
-SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (BOOKING_EXPIRY, COMPLAINT_ESCALATION)
+# Engagements past their ends_on end and free their professionals (jobs/sweep.py).
+ENGAGEMENT_END = ScheduledJob(Entry(Function.JOBS, "sweep"), every_minutes=30)
+SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (BOOKING_EXPIRY, COMPLAINT_ESCALATION, ENGAGEMENT_END)
 
 
 def routes_of(function: Function) -> list[Route]:
