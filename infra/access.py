@@ -28,6 +28,7 @@ from sevamitra.data.complaints import LOCK_PREFIX
 from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity_pk
 from sevamitra.edge.routes import (
     BOOKING_EXPIRY,
+    ENGAGEMENT_END,
     INBOUND_SMS,
     NOTIFY_EVENTS,
     OUTBOX_SWEEP,
@@ -111,6 +112,7 @@ UPDATE = "dynamodb:UpdateItem"
 DELETE = "dynamodb:DeleteItem"
 QUERY = "dynamodb:Query"
 CONDITION_CHECK = "dynamodb:ConditionCheckItem"
+BATCH_GET = "dynamodb:BatchGetItem"
 
 # The value of dynamodb:EnclosingOperation for the items of a write transaction.
 TRANSACTION = "TransactWriteItems"
@@ -364,6 +366,41 @@ ACCESS: dict[Function, Access] = {
         secrets=(Secret.CURSOR_KEY,),
         push=Push.REGISTER,
     ),
+    # Jobs: a post goes in with its site entries; discovery queries the site index and reads the
+    # posts found in one batch; an accept is one transaction over the offer, the application, the
+    # job's counter, the new engagement and the professional (a full-time engagement takes them
+    # out of the match index: their versioned update and geo entries; any other checks they are
+    # still verified). Who manages a professional reads agencies; "my professional" reads
+    # by_account. Page cursors are signed with the cursor key; offers and disputes announce
+    # themselves on the bus.
+    Function.JOBS: _access(
+        tables={
+            "jobs": (
+                table(GET, BATCH_GET),
+                table(PUT, UPDATE, CONDITION_CHECK, in_transaction=True),
+                index("by_poster"),
+            ),
+            "job_sites": (table(QUERY), table(PUT, DELETE, in_transaction=True)),
+            "applications": (table(GET, PUT), table(UPDATE, in_transaction=True), index("by_job_recent")),
+            "offers": (table(GET), table(PUT, UPDATE, in_transaction=True)),
+            "engagements": (
+                table(GET),
+                table(PUT, UPDATE, in_transaction=True),
+                index("by_employer", "by_professional"),
+            ),
+            "attendance": (table(GET, PUT, UPDATE, QUERY),),
+            "professionals": (
+                table(GET),
+                table(UPDATE, CONDITION_CHECK, in_transaction=True),
+                index("by_account"),
+            ),
+            "geo": (table(PUT, DELETE, in_transaction=True),),
+            "agencies": (table(GET),),
+            "idempotency": _idempotency("create_job", "apply_to_job", "make_offer"),
+        },
+        secrets=(Secret.CURSOR_KEY,),
+        puts_events=True,
+    ),
 }
 
 # Workflow steps and scheduled jobs that need less (or other) access than their function,
@@ -436,6 +473,17 @@ ENTRY_ACCESS: dict[str, Access] = {
         secrets=(Secret.IDENTITY_KEY,),
         puts_events=True,
         sends_sms=True,
+    ),
+    # Engagements past their ends_on: the sparse ending index, the engagement, and in one
+    # transaction the engagement, its professional (freed) and their entries (back in the index);
+    # each end is announced.
+    ENGAGEMENT_END.entry.name: _access(
+        tables={
+            "engagements": (table(GET), table(UPDATE, in_transaction=True), index("ending")),
+            "professionals": (table(GET), table(UPDATE, in_transaction=True)),
+            "geo": (table(PUT, in_transaction=True),),
+        },
+        puts_events=True,
     ),
 }
 

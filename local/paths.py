@@ -18,6 +18,7 @@ SOURCE_DIRS = (
     "functions/complaint",
     "functions/verify",
     "functions/notify",
+    "functions/jobs",
     ".",
 )
 

@@ -11,7 +11,9 @@ within 3 km, books; the electrician gets the request by SMS and accepts by reply
 (``HAAN <ref>``), starts with the citizen's code and completes, but
 collects more than the fixed fee. That opens an overcharge complaint; an officer upholds it and
 the electrician is banned for good: gone from search, on the ban registry, and a new
-registration with the same Aadhaar is refused. Every step is a real API call over HTTP (sign-up
+registration with the same Aadhaar is refused. Then wage work (``local/walkthrough_jobs.py``): a
+post below the minimum wage refused with the floor, another electrician engaged full-time, his
+attendance and the month's statement. Every step is a real API call over HTTP (sign-up
 and sign-in through the emulator's Cognito), as a client makes it.
 
 Reads ``$LOCAL_STATE_DIR/outputs.json`` (default ``.local/outputs.json``) or ``--outputs``.
@@ -35,6 +37,7 @@ from local.client.journey import police_request, register, submit, upload_docume
 from local.client.sms import reference_in
 from local.client.stack import StackClient
 from local.client.uploads import UploadRefused
+from local.walkthrough_jobs import JOB_STEPS, jobs_chapter
 from sevamitra.domain.types import verhoeff_check_digit
 
 SERVICE = "electrician_fan_installation"
@@ -148,9 +151,11 @@ STEPS: dict[str, tuple[str, str]] = {
         '{error_code}, "{message}"',
         'वे नए खाते से उसी आधार से फिर पंजीकरण का प्रयास करते हैं: HTTP {code} {error_code}, "{message}"',
     ),
+    **JOB_STEPS,
     "done": (
-        "Done: verified by the police, booked at a fixed fee, banned for overcharging. ({seconds:.1f} s)",
-        "पूर्ण: पुलिस से सत्यापित, तय शुल्क पर बुक, अधिक वसूली पर प्रतिबंधित। ({seconds:.1f} सेकंड)",
+        "Done: verified by the police, booked at a fixed fee, banned for overcharging; employed at a "
+        "legal wage. ({seconds:.1f} s)",
+        "पूर्ण: पुलिस से सत्यापित, तय शुल्क पर बुक, अधिक वसूली पर प्रतिबंधित; वैध मज़दूरी पर नियुक्त। ({seconds:.1f} सेकंड)",
     ),
 }
 
@@ -167,6 +172,7 @@ STATUS_HI = {
     "in_progress": "काम जारी",
     "completed": "पूर्ण",
     "upheld": "शिकायत सही पाई गई",
+    "open": "खुला",
 }
 
 
@@ -336,6 +342,7 @@ class Walkthrough:
         retry = {**registration, "mobile": f"8{seed % 10**9:09d}"}
         error = self.sign_up().ok("POST", "/professionals", retry, status=403)["error"]
         self.say("refused", code=403, error_code=error["code"], message=error["message"])
+        jobs_chapter(self, officer, employer)
         self.say("done", seconds=time.monotonic() - started)
 
 

@@ -54,6 +54,7 @@ SETTINGS: Mapping[Function, type[CommonSettings]] = MappingProxyType(
         Function.COMPLAINT: UploadSettings,
         Function.VERIFY: CommonSettings,
         Function.NOTIFY: NotifySettings,
+        Function.JOBS: CommonSettings,
     }
 )
 

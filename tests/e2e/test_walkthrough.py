@@ -43,6 +43,9 @@ def test_the_walkthrough_tells_the_story_from_registration_to_refused_re_registr
     assert "The same search no longer finds him" in text
     assert "HTTP 403 banned" in text
     assert "permanently banned from Seva Mitra" in text
+    assert "HTTP 422 below_minimum_wage. The floor for skilled work is Rs 13,579.58 a month" in text
+    assert "Engaged full-time, he is out of on-demand search even when online: findable = False." in text
+    assert "2 days present, Rs 1,076.93 due at the posted wage, 1 day disputed" in text
     assert lines[-1].startswith("Done:")
 
 
@@ -59,6 +62,7 @@ def test_the_walkthrough_in_hindi_narrates_and_shows_the_apis_hindi_messages(
     assert "यह पहचान सेवा मित्र से स्थायी रूप से प्रतिबंधित है।" in text  # the API's own Hindi message
     assert "1 अनुरोध प्रतीक्षा में" in text
     assert "मकान 7, गली 2" in text
+    assert "न्यूनतम मज़दूरी ₹13,579.58 मासिक" in text
     assert lines[-1].startswith("पूर्ण:")
 
 

@@ -21,6 +21,7 @@ from sevamitra.edge import idempotency
 from sevamitra.edge.routes import (
     BOOKING_EXPIRY,
     COMPLAINT_ESCALATION,
+    ENGAGEMENT_END,
     INBOUND_SMS,
     NOTIFY_EVENTS,
     OUTBOX_SWEEP,
@@ -37,6 +38,7 @@ GET, PUT, UPDATE, DELETE = (
     "dynamodb:DeleteItem",
 )
 QUERY, CHECK, BATCH_WRITE = "dynamodb:Query", "dynamodb:ConditionCheckItem", "dynamodb:BatchWriteItem"
+BATCH_GET = "dynamodb:BatchGetItem"
 ITEMS = {GET, PUT, UPDATE, DELETE}  # an idempotency record's whole life
 FUNCTIONS_ROOT = Path(__file__).resolve().parents[2] / "functions"
 
@@ -73,12 +75,29 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     "verify": {"verifications": {GET, UPDATE, QUERY}},
     "notify": {"notifications": {QUERY, PUT}},  # the inbox; preferences and devices
+    "jobs": {
+        "jobs": {GET, BATCH_GET, PUT, UPDATE, CHECK, QUERY},  # discovery reads the posts found in one batch
+        "job_sites": {QUERY, PUT, DELETE},
+        "applications": {GET, PUT, UPDATE, QUERY},
+        "offers": {GET, PUT, UPDATE},
+        "engagements": {GET, PUT, UPDATE, QUERY},
+        "attendance": {GET, PUT, UPDATE, QUERY},
+        "professionals": {GET, UPDATE, CHECK, QUERY},  # a full-time accept holds them; by_account
+        "geo": {PUT, DELETE},  # out of the match index while held, back when the engagement ends
+        "agencies": {GET},
+        "idempotency": ITEMS,
+    },
     VERIFY_STEPS.name: {
         "professionals": {GET, UPDATE},
         "verifications": {GET, PUT, UPDATE},
         "audit": {QUERY, PUT},
     },
     COMPLAINT_ESCALATION.entry.name: {"complaints": {GET, UPDATE, QUERY}},
+    ENGAGEMENT_END.entry.name: {
+        "engagements": {GET, UPDATE, QUERY},
+        "professionals": {GET, UPDATE},
+        "geo": {PUT},
+    },
     BOOKING_EXPIRY.entry.name: {
         "bookings": {GET, UPDATE, QUERY},
         "professionals": {GET, UPDATE},
@@ -109,6 +128,7 @@ SUBJECTS: dict[str, Function | Entry] = {
             NOTIFY_EVENTS,
             OUTBOX_SWEEP.entry,
             INBOUND_SMS,
+            ENGAGEMENT_END.entry,
         )
     },
 }
@@ -316,3 +336,17 @@ def test_lists_are_queries_on_their_own_indexes_and_never_scans(dev, subject, lo
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
             assert "dynamodb:Scan" not in _as_list(statement["Action"])
             assert "dynamodb:*" not in _as_list(statement["Action"])
+
+
+def test_jobs_writes_professionals_and_the_match_index_only_inside_its_transactions(dev):
+    by_action = {a: st for st in _on_table(dev, "jobs", "professionals") for a in _as_list(st["Action"])}
+    assert set(by_action) == {GET, UPDATE, CHECK, QUERY}
+    assert _transaction_only(by_action[UPDATE])
+    assert _transaction_only(by_action[CHECK])
+    for statement in _on_table(dev, "jobs", "geo"):
+        assert _transaction_only(statement), statement
+    # Posts, offers and engagements change only in the transactions that keep N engagements for N
+    # positions.
+    for logical in ("offers", "engagements"):
+        (write,) = [st for st in _on_table(dev, "jobs", logical) if PUT in _as_list(st["Action"])]
+        assert _transaction_only(write)

@@ -27,7 +27,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -111,6 +111,28 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/me/notifications"): SIGNED_IN,
     ("PUT", "/me/preferences"): SIGNED_IN,
     ("PUT", "/me/devices"): SIGNED_IN,
+    # Jobs. Any account posts (citizens household work, as the request below is: a cook); a
+    # verified professional (acted for by its own account or agency: the requests name the
+    # world's professional) finds jobs within 3 km, sees and applies to them; the poster reads
+    # applications, offers and records attendance; "that professional" answers offers and
+    # disputes; both sides and officers see an engagement and its statement.
+    ("POST", "/jobs"): SIGNED_IN,
+    ("GET", "/jobs"): PROFESSIONAL_SIDE,
+    ("GET", "/me/jobs"): SIGNED_IN,  # one's own posts
+    ("GET", "/jobs/{job_id}"): PROFESSIONAL_SIDE | {EMPLOYER, OFFICER},
+    ("POST", "/jobs/{job_id}/close"): frozenset({EMPLOYER}),
+    ("POST", "/jobs/{job_id}/applications"): PROFESSIONAL_SIDE,
+    ("GET", "/jobs/{job_id}/applications"): frozenset({EMPLOYER}),
+    ("POST", "/jobs/{job_id}/offers"): frozenset({EMPLOYER}),
+    ("GET", "/offers/{offer_id}"): PROFESSIONAL_SIDE | {EMPLOYER, OFFICER},
+    ("POST", "/offers/{offer_id}/accept"): PROFESSIONAL_SIDE,
+    ("POST", "/offers/{offer_id}/decline"): PROFESSIONAL_SIDE,
+    ("GET", "/engagements"): SIGNED_IN,
+    ("GET", "/engagements/{engagement_id}"): PROFESSIONAL_SIDE | {EMPLOYER, OFFICER},
+    ("POST", "/engagements/{engagement_id}/attendance"): frozenset({EMPLOYER}),
+    ("POST", "/engagements/{engagement_id}/attendance/{date}/dispute"): PROFESSIONAL_SIDE,
+    ("GET", "/engagements/{engagement_id}/statement"): PROFESSIONAL_SIDE | {EMPLOYER, OFFICER},
+    ("POST", "/engagements/{engagement_id}/end"): PROFESSIONAL_SIDE | {EMPLOYER},
 }
 
 FEE = 15_000  # electrician_fan_installation on the rate card
@@ -174,6 +196,9 @@ class World:
     professional_id: str
     booking_id: str
     complaint_id: str
+    job_id: str = ""
+    offer_id: str = ""
+    engagement_id: str = ""
 
 
 def _agency(owner: str) -> str:
@@ -224,6 +249,44 @@ def open_complaint(world: World) -> str:
     return str(opened["id"])
 
 
+# --- jobs ---------------------------------------------------------------------------------------
+
+WORKED_DAY = (date.today() - timedelta(days=5)).isoformat()
+
+
+def _job_body(**changes: Any) -> dict[str, Any]:
+    return {
+        "title": "Fan fitters for the block office", "service_id": SERVICE, "kind": "daily_wage",
+        "positions": 50, "wage": {"paise": 60_000, "per": "day"},
+        "starts_on": (date.today() - timedelta(days=10)).isoformat(),
+        "site": {"lat": LUCKNOW[0], "lng": LUCKNOW[1]}, "district": "Lucknow", **changes,
+    }  # fmt: skip
+
+
+def new_job() -> str:
+    return str(ok(EMPLOYER, "POST", "/jobs", _job_body())["id"])
+
+
+def new_offer(world: World) -> tuple[str, str]:
+    """A fresh job, a fresh professional of the agency who applied, and the poster's offer."""
+    job_id, pid = new_job(), new_professional(world.agency_id)
+    ok(PROFESSIONAL, "POST", f"/jobs/{job_id}/applications", {"professional_id": pid})
+    return str(ok(EMPLOYER, "POST", f"/jobs/{job_id}/offers", {"professional_id": pid})["id"]), job_id
+
+
+def new_engagement(world: World, *, worked: bool = False) -> str:
+    offer_id, _ = new_offer(world)
+    engagement_id = str(ok(PROFESSIONAL, "POST", f"/offers/{offer_id}/accept")["engagement_id"])
+    if worked:
+        ok(
+            EMPLOYER,
+            "POST",
+            f"/engagements/{engagement_id}/attendance",
+            {"date": WORKED_DAY, "present": False},
+        )
+    return engagement_id
+
+
 @pytest.fixture(scope="module")
 def world() -> Iterator[World]:
     with mock_aws(config=MOTO_CONFIG):
@@ -234,11 +297,15 @@ def world() -> Iterator[World]:
         seed_professional("pro_other", *offset(*LUCKNOW, 5_000, 0), account_sub="pro-2")
         placeholder = World(agency_id, "", "", "")
         booking = booking_at(placeholder, "completed")
+        offer_id, job_id = new_offer(placeholder)
         yield World(
             agency_id=agency_id,
             professional_id=booking["professional_id"],
             booking_id=booking["id"],
             complaint_id=open_complaint(placeholder),
+            job_id=job_id,
+            offer_id=offer_id,
+            engagement_id=new_engagement(placeholder, worked=True),
         )
         pii.clear_key_cache()
 
@@ -377,7 +444,58 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
     ("GET", "/me/notifications"): lambda w: ("/me/notifications", None, {"limit": "5"}),
     ("PUT", "/me/preferences"): lambda w: ("/me/preferences", {"language": "en", "sms": False}, None),
     ("PUT", "/me/devices"): lambda w: ("/me/devices", {"platform": "fcm", "token": "device-1"}, None),
+    ("POST", "/jobs"): lambda w: (
+        "/jobs",
+        _job_body(service_id="cook_daily_two_meals", positions=1, wage={"paise": 50_000, "per": "day"}),
+        None,
+    ),
+    ("GET", "/jobs"): lambda w: (
+        "/jobs",
+        None,
+        {"lat": str(LUCKNOW[0]), "lng": str(LUCKNOW[1]), "professional_id": w.professional_id},
+    ),
+    ("GET", "/me/jobs"): lambda w: ("/me/jobs", None, None),
+    ("GET", "/jobs/{job_id}"): lambda w: (f"/jobs/{w.job_id}", None, {"professional_id": w.professional_id}),
+    ("POST", "/jobs/{job_id}/close"): lambda w: (f"/jobs/{new_job()}/close", None, None),
+    ("POST", "/jobs/{job_id}/applications"): lambda w: (
+        f"/jobs/{new_job()}/applications",
+        {"professional_id": w.professional_id},
+        None,
+    ),
+    ("GET", "/jobs/{job_id}/applications"): lambda w: (f"/jobs/{w.job_id}/applications", None, None),
+    ("POST", "/jobs/{job_id}/offers"): lambda w: _offer_request(w),
+    ("GET", "/offers/{offer_id}"): lambda w: (f"/offers/{w.offer_id}", None, None),
+    ("POST", "/offers/{offer_id}/accept"): lambda w: (f"/offers/{new_offer(w)[0]}/accept", None, None),
+    ("POST", "/offers/{offer_id}/decline"): lambda w: (f"/offers/{new_offer(w)[0]}/decline", None, None),
+    ("GET", "/engagements"): lambda w: ("/engagements", None, None),
+    ("GET", "/engagements/{engagement_id}"): lambda w: (f"/engagements/{w.engagement_id}", None, None),
+    ("POST", "/engagements/{engagement_id}/attendance"): lambda w: (
+        f"/engagements/{new_engagement(w)}/attendance",
+        {"date": WORKED_DAY, "present": True},
+        None,
+    ),
+    ("POST", "/engagements/{engagement_id}/attendance/{date}/dispute"): lambda w: (
+        f"/engagements/{new_engagement(w, worked=True)}/attendance/{WORKED_DAY}/dispute",
+        {"reason": "I was there all day.", "present": True},
+        None,
+    ),
+    ("GET", "/engagements/{engagement_id}/statement"): lambda w: (
+        f"/engagements/{w.engagement_id}/statement",
+        None,
+        {"month": WORKED_DAY[:7]},
+    ),
+    ("POST", "/engagements/{engagement_id}/end"): lambda w: (
+        f"/engagements/{new_engagement(w)}/end",
+        None,
+        None,
+    ),
 }
+
+
+def _offer_request(world: World) -> Request:
+    job_id, pid = new_job(), new_professional(world.agency_id)
+    ok(PROFESSIONAL, "POST", f"/jobs/{job_id}/applications", {"professional_id": pid})
+    return f"/jobs/{job_id}/offers", {"professional_id": pid}, None
 
 
 def _label(route: Route) -> str:

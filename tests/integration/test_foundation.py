@@ -16,7 +16,10 @@ def test_services_lists_the_rate_card_with_integer_fees(api: Api) -> None:
     services = api("GET", "/services").body["services"]
     assert len(services) >= 25
     first = services[0]
-    assert set(first) == {"id", "name", "category", "fee_paise", "duration_minutes", "requires_qualification"}
+    assert set(first) == {
+        "id", "name", "category", "fee_paise", "duration_minutes", "requires_qualification", "skill"
+    }  # fmt: skip
+    assert {s["skill"] for s in services} <= {"unskilled", "semi_skilled", "skilled", "highly_skilled"}
     assert isinstance(first["fee_paise"], int)
     assert set(first["name"]) == {"en", "hi"}
 

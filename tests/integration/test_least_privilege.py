@@ -17,6 +17,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import boto3
@@ -46,6 +47,7 @@ from sevamitra.edge.errors import DependencyFailed
 from sevamitra.edge.routes import (
     BOOKING_EXPIRY,
     COMPLAINT_ESCALATION,
+    ENGAGEMENT_END,
     INBOUND_SMS,
     NOTIFY_EVENTS,
     OUTBOX_SWEEP,
@@ -69,6 +71,7 @@ SUBJECTS: tuple[Subject, ...] = (
     NOTIFY_EVENTS,
     OUTBOX_SWEEP.entry,
     INBOUND_SMS,
+    ENGAGEMENT_END.entry,
 )
 _HASH_KEYS = {spec.logical_name: spec.hash_key.name for spec in TABLES}
 
@@ -600,6 +603,60 @@ def _sms(sender: str, text: str) -> list[str]:
     return list(local.lambdas.run_entry(INBOUND_SMS, sns_event(pii.e164(sender), text))["outcomes"])
 
 
+def _jobs(people: People, self_pro: str, agency_id: str) -> None:
+    """An agency posts; the employer posts a full-time and a daily job; the self-registered
+    professional (online) finds them, applies, accepts both (the full-time one takes them out of
+    the index), declines a third; attendance, a dispute, the statement; the engagement ends
+    (back in the index); a job is closed. Idempotent posts, a refused one giving its key back."""
+    pro, employer = people.pro, people.employer
+    starts_on = (date.today() - timedelta(days=10)).isoformat()
+    post = {"title": "Fan fitters", "service_id": SERVICE, "kind": "full_time", "positions": 2,
+            "wage": {"paise": 1_400_000, "per": "month"}, "starts_on": starts_on, "site": HOME,
+            "district": "Lucknow"}  # fmt: skip
+    daily = {**post, "kind": "daily_wage", "wage": {"paise": 60_000, "per": "day"}}
+    people.owner.ok("POST", "/jobs", {**daily, "agency_id": agency_id}, status=201)
+    full_time = employer.ok("POST", "/jobs", post, status=201, key="lp-job-1")["id"]
+    assert employer.ok("POST", "/jobs", post, status=201, key="lp-job-1")["id"] == full_time
+    below = {**daily, "wage": {"paise": 100, "per": "day"}}
+    assert employer.call("POST", "/jobs", below, key="lp-job-2").error_code == "below_minimum_wage"
+    day_job = employer.ok("POST", "/jobs", daily, status=201)["id"]
+    assert full_time in [job["id"] for job in employer.ok("GET", "/me/jobs")["jobs"]]
+    other = employer.ok("POST", "/jobs", daily, status=201)["id"]
+    found = pro.ok("GET", f"/jobs?lat={HOME['lat']}&lng={HOME['lng']}&limit=1")
+    assert found["next_cursor"]
+    pro.ok("GET", f"/jobs?lat={HOME['lat']}&lng={HOME['lng']}&limit=1&cursor={found['next_cursor']}")
+    offers = []
+    for job_id in (full_time, day_job, other):
+        pro.ok("POST", f"/jobs/{job_id}/applications", {}, status=201, key=f"lp-apply-{job_id}")
+        pro.ok("GET", f"/jobs/{job_id}")
+        employer.ok("GET", f"/jobs/{job_id}/applications")
+        offer = {"professional_id": self_pro}
+        offers.append(
+            employer.ok("POST", f"/jobs/{job_id}/offers", offer, status=201, key=f"lp-offer-{job_id}")
+        )
+    pro.ok("GET", f"/offers/{offers[0]['id']}")
+    held = pro.ok("POST", f"/offers/{offers[0]['id']}/accept")["engagement_id"]
+    pro.ok("POST", f"/offers/{offers[1]['id']}/accept")
+    pro.ok("POST", f"/offers/{offers[2]['id']}/decline")
+    employer.ok("GET", "/engagements?role=employer")
+    pro.ok("GET", "/engagements?role=professional")
+    employer.ok("GET", f"/engagements/{held}")
+    worked = (date.today() - timedelta(days=2)).isoformat()
+    employer.ok("POST", f"/engagements/{held}/attendance", {"date": worked, "present": False}, status=201)
+    dispute = {"reason": "I was on site.", "present": True}
+    pro.ok("POST", f"/engagements/{held}/attendance/{worked}/dispute", dispute, status=201)
+    people.officer.ok("GET", f"/engagements/{held}/statement?month={worked[:7]}")
+    pro.ok("POST", f"/engagements/{held}/end")
+    employer.ok("POST", f"/jobs/{other}/close")
+    # A contract whose last day has passed: the sweep ends it and frees the professional.
+    contract = {**post, "kind": "contract", "ends_on": (date.today() - timedelta(days=3)).isoformat()}
+    job_id = employer.ok("POST", "/jobs", {**contract, "kind": "full_time"}, status=201)["id"]
+    pro.ok("POST", f"/jobs/{job_id}/applications", {}, status=201)
+    offer_id = employer.ok("POST", f"/jobs/{job_id}/offers", {"professional_id": self_pro}, status=201)["id"]
+    pro.ok("POST", f"/offers/{offer_id}/accept")
+    assert local.lambdas.run_entry(ENGAGEMENT_END.entry, {})["ended"] == 1
+
+
 @pytest.fixture
 def story(
     aws: LocalResources, verification_workflow: str, recorder: Recorder, api: Api
@@ -611,6 +668,7 @@ def story(
     _bookings_and_complaints(people, self_pro, agency_pro, aadhaar)
     _lists(people, self_pro, agency_pro, agency_id)
     _notifications(aws, people, self_pro, mobile)
+    _jobs(people, self_pro, agency_id)
     yield recorder
     pii.clear_key_cache()
 

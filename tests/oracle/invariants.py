@@ -23,6 +23,11 @@ What "a race can lose but never corrupt" and "nothing half-written" mean, item b
 - the event outbox: an event still waiting to be published announces a change the tables hold
   (its booking in that status or one after it, its complaint opened or decided, its professional
   banned): an event is never written without its change.
+- jobs: no job over-filled: ``filled`` equals its engagements and never exceeds ``positions``,
+  ``filled`` status exactly when every position is taken; site entries exist exactly for open
+  jobs (under their service and ``*``), at their site; an offer is accepted iff its engagement
+  exists; at most one active full-time engagement per professional, and it is the one their
+  ``engagement_id`` names (and that keeps them out of the match index).
 
 Used by ``benchmarks/load.py`` (after the load), ``tests/e2e/test_load.py`` and the fault
 injection tests (after every injected fault). Scans are not snapshots: ``check`` scans again when
@@ -51,16 +56,11 @@ PROFESSIONAL_STATUSES = frozenset(
     {"pending_documents", "verification_pending", "police_pending", "verified", "rejected", "banned"}
 )
 TABLES = (
-    "professionals",
-    "identities",
-    "geo",
-    "bookings",
-    "complaints",
-    "verifications",
-    "audit",
-    "open_requests",
-    "outbox",
-)
+    "professionals", "identities", "geo", "bookings", "complaints", "verifications", "audit",
+    "open_requests", "outbox", "jobs", "job_sites", "offers", "engagements",
+)  # fmt: skip
+JOB_STATUSES = frozenset({"open", "filled", "closed"})
+ANY_SERVICE = "*"
 
 
 def plain(value: Any) -> Any:
@@ -88,6 +88,10 @@ class Snapshot:
     audit: dict[str, list[dict[str, Any]]]
     open_requests: dict[str, dict[str, Any]] = field(default_factory=dict)  # account sub -> counter
     outbox: dict[str, dict[str, Any]] = field(default_factory=dict)
+    jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    job_sites: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    offers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    engagements: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def table_prefix(dynamodb: Any) -> str:
@@ -129,6 +133,10 @@ def snapshot(dynamodb: Any, prefix: str) -> Snapshot:
         audit=dict(audit),
         open_requests={c["account_sub"]: c for c in raw["open_requests"]},
         outbox={o["event_id"]: o for o in raw["outbox"]},
+        jobs={j["id"]: j for j in raw["jobs"]},
+        job_sites={(e["pk"], e["sk"]): e for e in raw["job_sites"]},
+        offers={o["id"]: o for o in raw["offers"]},
+        engagements={e["id"]: e for e in raw["engagements"]},
     )
 
 
@@ -166,6 +174,7 @@ def violations(snap: Snapshot, acknowledged: Acknowledged | None = None) -> list
     found += _complaints(snap)
     found += _decisions(snap)
     found += _outbox(snap)
+    found += _jobs(snap)
     if acknowledged is not None:
         found += _acknowledged(snap, acknowledged)
     return found
@@ -225,7 +234,12 @@ def _identities(snap: Snapshot) -> list[str]:
 
 
 def eligible(pro: Mapping[str, Any]) -> bool:
-    return pro.get("status") == "verified" and bool(pro.get("online")) and not pro.get("active_booking_id")
+    return (
+        pro.get("status") == "verified"
+        and bool(pro.get("online"))
+        and not pro.get("active_booking_id")
+        and not pro.get("engagement_id")
+    )
 
 
 def expected_entries(pro: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -275,6 +289,8 @@ def _ineligible_reason(pro: Mapping[str, Any]) -> str:
         return str(pro.get("status"))
     if not pro.get("online"):
         return "offline"
+    if pro.get("engagement_id"):
+        return f"held by engagement {pro.get('engagement_id')}"
     return f"on booking {pro.get('active_booking_id')}"
 
 
@@ -444,4 +460,56 @@ def _outbox(snap: Snapshot) -> list[str]:
             professional = snap.professionals.get(event.get("professional_id", ""))
             if professional is None or professional["status"] != "banned":
                 found.append(f"outbox {event_id}: its professional is not banned")
+
+
+def _site_keys(job: Mapping[str, Any]) -> set[tuple[str, str]]:
+    cell = geo.fine_cell(float(job["lat"]), float(job["lng"]))
+    partition = geo.partition_cell(cell)
+    return {
+        (geo.partition_key(service, partition), geo.sort_key(cell, job["id"]))
+        for service in (job["service_id"], ANY_SERVICE)
+    }
+
+
+def _jobs(snap: Snapshot) -> list[str]:
+    found = []
+    engaged: dict[str, list[str]] = defaultdict(list)
+    for eid, engagement in snap.engagements.items():
+        engaged[engagement.get("job_id", "")].append(eid)
+        offer = snap.offers.get(engagement.get("offer_id", ""))
+        if offer is None or offer.get("status") != "accepted" or offer.get("engagement_id") != eid:
+            found.append(f"engagement {eid}: its offer {engagement.get('offer_id')} is not accepted as it")
+    expected_sites: set[tuple[str, str]] = set()
+    for jid, job in snap.jobs.items():
+        status, filled, positions = (
+            job.get("status"),
+            int(job.get("filled") or 0),
+            int(job.get("positions") or 0),
+        )
+        if status not in JOB_STATUSES:
+            found.append(f"job {jid}: unknown status {status!r}")
+        if filled > positions:
+            found.append(f"job {jid}: over-filled, {filled} of {positions} positions")
+        if filled != len(engaged.get(jid, [])):
+            found.append(f"job {jid}: filled={filled} but {len(engaged.get(jid, []))} engagements")
+        if (status == "filled") != (filled == positions and status != "closed"):
+            found.append(f"job {jid}: {status} with {filled} of {positions} positions filled")
+        if status == "open":
+            expected_sites |= _site_keys(job)
+    for key in snap.job_sites.keys() - expected_sites:
+        job = snap.jobs.get(snap.job_sites[key].get("job_id", ""), {})
+        found.append(
+            f"job sites: entry {key[0]} for job {snap.job_sites[key].get('job_id')}, {job.get('status')}"
+        )
+    for key in expected_sites - snap.job_sites.keys():
+        found.append(f"job sites: open job {key[1].split('#', 1)[1]} has no {key[0]} entry")
+    for oid, offer in snap.offers.items():
+        if offer.get("status") == "accepted" and offer.get("engagement_id") not in snap.engagements:
+            found.append(f"offer {oid}: accepted without its engagement")
+    holding: dict[str, list[str]] = defaultdict(list)
+    for eid, engagement in snap.engagements.items():
+        if engagement.get("status") == "active" and engagement.get("holds_professional"):
+            holding[engagement["professional_id"]].append(eid)
+    holders = {pid: pro.get("engagement_id") for pid, pro in snap.professionals.items()}
+    found += _one_holder("professional", "full-time engagement", holding, holders, snap.engagements)
     return found

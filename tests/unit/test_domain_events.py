@@ -21,6 +21,11 @@ API_MD_KINDS = {
     "booking_completed", "complaint_opened", "complaint_decided", "verification_decided", "suspended",
     "banned", "ban_confirmed", "professional_available", "job_offer",
 }  # fmt: skip
+# Beyond the contract's names: how a job post goes, for its employer and worker (jobs function).
+JOB_PROGRESS_KINDS = {
+    "job_application", "job_offer_accepted", "job_offer_declined", "job_offer_lapsed", "job_filled",
+    "attendance_disputed", "engagement_ended",
+}  # fmt: skip
 
 
 def _booking(**changes) -> Booking:
@@ -44,7 +49,7 @@ def _booking(**changes) -> Booking:
 
 
 def test_the_kinds_are_the_contract_names():
-    assert {kind.value for kind in Kind} == API_MD_KINDS
+    assert {kind.value for kind in Kind} == API_MD_KINDS | JOB_PROGRESS_KINDS
 
 
 def test_the_same_transition_always_has_the_same_id():

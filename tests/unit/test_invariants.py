@@ -151,3 +151,65 @@ def test_an_event_announcing_an_earlier_status_is_fine_once_the_booking_moved_on
     snap = snapshot([professional("pro_1")], [booking("b1", "completed")])
     accepted = {"event_id": "booking_accepted:b1", "kind": "booking_accepted", "booking_id": "b1"}
     assert violations(_with_outbox(snap, accepted)) == []
+
+
+# --- jobs ---------------------------------------------------------------------------------------
+
+
+def _job(filled: int, status: str, positions: int = 2) -> dict[str, Any]:
+    # Far from any site entry: an open job is expected to have its two site entries.
+    return {"id": "job_1", "status": status, "filled": filled, "positions": positions,
+            "service_id": "mason_brick_wall_repair_per_sqm", "lat": 26.85, "lng": 80.95}  # fmt: skip
+
+
+def _engagement(eid: str, pid: str, *, active: bool = True, holds: bool = True) -> dict[str, Any]:
+    return {"id": eid, "job_id": "job_1", "offer_id": f"ofr_{eid}", "professional_id": pid,
+            "status": "active" if active else "ended", "holds_professional": holds}  # fmt: skip
+
+
+def _offers(*eids: str) -> dict[str, dict[str, Any]]:
+    return {f"ofr_{e}": {"id": f"ofr_{e}", "status": "accepted", "engagement_id": e} for e in eids}
+
+
+def _with_jobs(
+    job: dict[str, Any], engagements: list[dict[str, Any]], holders: dict[str, str | None]
+) -> Snapshot:
+    snap = snapshot([{**professional(pid), "engagement_id": held} for pid, held in holders.items()], [])
+    snap.jobs = {job["id"]: job}
+    snap.engagements = {e["id"]: e for e in engagements}
+    snap.offers = _offers(*snap.engagements)
+    return snap
+
+
+def test_a_filled_job_with_its_engagements_and_holders_has_no_violations() -> None:
+    snap = _with_jobs(
+        _job(2, "filled"),
+        [_engagement("e1", "pro_1"), _engagement("e2", "pro_2")],
+        {"pro_1": "e1", "pro_2": "e2"},
+    )
+    assert violations(snap) == []
+
+
+def test_an_over_filled_job_is_reported() -> None:
+    engagements = [_engagement(f"e{i}", f"pro_{i}", holds=False) for i in range(3)]
+    snap = _with_jobs(_job(3, "filled"), engagements, {f"pro_{i}": None for i in range(3)})
+    assert "job job_1: over-filled, 3 of 2 positions" in violations(snap)
+
+
+def test_a_counter_that_disagrees_with_the_engagements_and_an_open_job_without_sites_are_reported() -> None:
+    snap = _with_jobs(_job(1, "open"), [], {})
+    found = violations(snap)
+    assert "job job_1: filled=1 but 0 engagements" in found
+    assert any(v.startswith("job sites: open job job_1 has no") for v in found)
+
+
+def test_a_professional_held_by_two_full_time_engagements_or_an_ended_one_is_reported() -> None:
+    snap = _with_jobs(
+        _job(2, "filled"), [_engagement("e1", "pro_1"), _engagement("e2", "pro_1")], {"pro_1": "e1"}
+    )
+    assert violations(snap) == ["professional pro_1: 2 full-time engagements at once ['e1', 'e2']"]
+    ended = _with_jobs(
+        _job(1, "open", positions=3), [_engagement("e1", "pro_1", active=False)], {"pro_1": "e1"}
+    )
+    ended.job_sites = {}
+    assert "professional pro_1: points at full-time engagement e1, which is ended" in violations(ended)

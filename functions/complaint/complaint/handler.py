@@ -28,7 +28,7 @@ from complaint.models import (
     ResponseOut,
 )
 from sevamitra.domain.districts import DistrictCode
-from sevamitra.domain.types import Aadhaar, Mobile
+from sevamitra.domain.types import Aadhaar, EntityId, Mobile
 from sevamitra.edge.api import make_resolver
 from sevamitra.edge.handlers import CallerDep, IdempotencyKey, PathId, created, created_as, idempotent_created
 from sevamitra.edge.paging import DEFAULT_LIMIT, PageCursor, PageLimit
@@ -106,8 +106,11 @@ def ban_check(
     caller: CallerDep,
     aadhaar: Annotated[Aadhaar | None, Query()] = None,
     mobile: Annotated[Mobile | None, Query()] = None,
+    professional_id: Annotated[
+        EntityId | None, Query(description="A registered professional's identity (a job applicant's)")
+    ] = None,
 ) -> BanCheckOut:
-    ban = logic.ban_check(caller, aadhaar=aadhaar, mobile=mobile)
+    ban = logic.ban_check(caller, aadhaar=aadhaar, mobile=mobile, professional_id=professional_id)
     if ban is None:
         return BanCheckOut(banned=False)
     return BanCheckOut(

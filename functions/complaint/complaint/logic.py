@@ -353,14 +353,27 @@ class BanDetails(NamedTuple):
 COMPLAINT_REASON_PREFIX = "complaint:"
 
 
-def ban_check(caller: Caller, *, aadhaar: str | None, mobile: str | None) -> BanDetails | None:
-    """Officers and employers; exactly one of the two numbers (already validated). The number is
-    reduced to its keyed hash here and goes no further (not into logs either). None: not banned."""
+def ban_check(
+    caller: Caller, *, aadhaar: str | None, mobile: str | None, professional_id: str | None = None
+) -> BanDetails | None:
+    """Officers and employers; exactly one of the two numbers (already validated), or a registered
+    professional's id (an employer checks a job applicant, whose numbers they never see: both of
+    the professional's identity hashes are looked up). A number is reduced to its keyed hash here
+    and goes no further (not into logs either). None: not banned."""
     if not (caller.is_officer or caller.is_employer):
         raise Forbidden(message="Only officers and employers may check the ban registry.")
-    if (aadhaar is None) == (mobile is None):
-        raise Unprocessable(details=[{"loc": ["query"], "msg": "Give exactly one of aadhaar or mobile."}])
-    if aadhaar is not None:
+    if [aadhaar, mobile, professional_id].count(None) != 2:
+        raise Unprocessable(
+            details=[{"loc": ["query"], "msg": "Give exactly one of aadhaar, mobile or professional_id."}]
+        )
+    if professional_id is not None:
+        applicant = professionals_repo.get_professional(professional_id)
+        if applicant is None:
+            raise NotFound(message="No professional with that id.")
+        entry = identities.ban_entry(
+            identities.IdentityKind.AADHAAR, applicant.aadhaar_hash
+        ) or identities.ban_entry(identities.IdentityKind.MOBILE, applicant.mobile_hash)
+    elif aadhaar is not None:
         entry = identities.ban_entry(identities.IdentityKind.AADHAAR, pii.aadhaar_identity(aadhaar).hash)
     else:
         assert mobile is not None

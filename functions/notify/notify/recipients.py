@@ -32,6 +32,15 @@ AUDIENCES: dict[Kind, tuple[str, ...]] = {
     Kind.BAN_CONFIRMED: _PROFESSIONAL_SIDE,
     Kind.PROFESSIONAL_AVAILABLE: (CITIZEN,),
     Kind.JOB_OFFER: _PROFESSIONAL_SIDE,
+    # Jobs: the employer (the event's citizen side) follows the post; the worker hears when an
+    # offer lapsed (every position was taken first) and when the engagement ends.
+    Kind.JOB_APPLICATION: (CITIZEN,),
+    Kind.JOB_OFFER_ACCEPTED: (CITIZEN,),
+    Kind.JOB_OFFER_DECLINED: (CITIZEN,),
+    Kind.JOB_OFFER_LAPSED: (CITIZEN, *_PROFESSIONAL_SIDE),
+    Kind.JOB_FILLED: (CITIZEN,),
+    Kind.ATTENDANCE_DISPUTED: (CITIZEN,),
+    Kind.ENGAGEMENT_ENDED: (CITIZEN, *_PROFESSIONAL_SIDE),
 }
 
 

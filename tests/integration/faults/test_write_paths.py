@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 import boto3
@@ -23,7 +24,15 @@ import pytest
 from local.client import SAMPLE_PDF
 from local.dispatch import call_handler
 from sevamitra.data import verifications
-from sevamitra.data.models import BookingModel, ComplaintModel, IdentityModel, ProfessionalModel
+from sevamitra.data.models import (
+    BookingModel,
+    ComplaintModel,
+    EngagementModel,
+    IdentityModel,
+    JobModel,
+    OfferModel,
+    ProfessionalModel,
+)
 from sevamitra.domain.professionals import VerificationStage, history_entry
 from sevamitra.edge.errors import DependencyFailed, DomainError, Throttled
 from sevamitra.edge.routes import Function
@@ -447,6 +456,95 @@ def _escalation(api: Api) -> Case:
     return Case(lambda: _scheduled(Function.COMPLAINT, "escalation"), 200, (200,), done=done, job=True)
 
 
+# --- jobs ---------------------------------------------------------------------------------------
+
+EMPLOYER = claims_for("employer-f", "employers")
+
+
+def _job_body(**changes: Any) -> dict[str, Any]:
+    return {
+        "title": f"Fan fitters {serial()}", "service_id": SERVICE, "kind": "full_time", "positions": 2,
+        "wage": {"paise": 1_400_000, "per": "month"},
+        "starts_on": (date.today() - timedelta(days=10)).isoformat(), "site": HERE, "district": "Lucknow",
+        **changes,
+    }  # fmt: skip
+
+
+def _post_job(api: Api) -> Case:
+    body = _job_body()
+    headers = {"Idempotency-Key": f"job-{serial()}"}
+
+    def count() -> int:
+        return sum(1 for job in JobModel.scan() if job.title == body["title"])
+
+    return Case(
+        lambda: api("POST", "/jobs", body=body, claims=EMPLOYER, headers=headers),
+        201,
+        (201,),
+        lambda: [] if count() <= 1 else [f"{count()} jobs from one post"],
+        lambda: [] if count() == 1 else [f"{count()} jobs after the retried post"],
+        effect=lambda: count() > 0,
+    )
+
+
+def offered(api: Api, **job: Any) -> tuple[str, Pro]:
+    """A verified professional (online) applied to a fresh job and holds the poster's offer."""
+    pro = verified(api)
+    job_id = _ok(api("POST", "/jobs", body=_job_body(**job), claims=EMPLOYER), 201)["id"]
+    _ok(api("POST", f"/jobs/{job_id}/applications", body={}, claims=pro.claims), 201)
+    offer = _ok(api("POST", f"/jobs/{job_id}/offers", body={"professional_id": pro.id}, claims=EMPLOYER), 201)
+    return str(offer["id"]), pro
+
+
+def _accept_offer(api: Api) -> Case:
+    offer_id, pro = offered(api)
+
+    def done() -> list[str]:
+        offer = OfferModel.get(offer_id, consistent_read=True)
+        held = _professional(pro.id).engagement_id
+        return (
+            [] if offer.status == "accepted" and held == offer.engagement_id else [f"{offer.status}, {held}"]
+        )
+
+    return Case(
+        lambda: api("POST", f"/offers/{offer_id}/accept", claims=pro.claims),
+        200,
+        (200,),
+        done=done,
+        effect=lambda: OfferModel.get(offer_id, consistent_read=True).status == "accepted",
+    )
+
+
+def _engaged(api: Api, **job: Any) -> tuple[str, Pro]:
+    offer_id, pro = offered(api, **job)
+    return str(_ok(api("POST", f"/offers/{offer_id}/accept", claims=pro.claims), 200)["engagement_id"]), pro
+
+
+def _end_engagement(api: Api) -> Case:
+    engagement_id, pro = _engaged(api)
+
+    def done() -> list[str]:
+        return [] if _professional(pro.id).engagement_id is None else ["the professional is still held"]
+
+    return Case(
+        lambda: api("POST", f"/engagements/{engagement_id}/end", claims=EMPLOYER),
+        200,
+        (409,),
+        done=done,
+        effect=lambda: EngagementModel.get(engagement_id, consistent_read=True).status == "ended",
+    )
+
+
+def _engagement_sweep(api: Api) -> Case:
+    engagement_id, _ = _engaged(api, kind="contract", ends_on=(date.today() - timedelta(days=2)).isoformat())
+
+    def done() -> list[str]:
+        status = EngagementModel.get(engagement_id, consistent_read=True).status
+        return [] if status == "ended" else [f"engagement {status} after the sweep"]
+
+    return Case(lambda: _scheduled(Function.JOBS, "sweep"), 200, (200,), done=done, job=True)
+
+
 PATHS: dict[str, Callable[[Api], Case]] = {
     "registration": _registration,
     "document_request": _document,
@@ -465,6 +563,10 @@ PATHS: dict[str, Callable[[Api], Case]] = {
     "complaint_upheld_ban": _ban,
     "expiry_job": _expiry,
     "escalation_job": _escalation,
+    "job_post": _post_job,
+    "job_offer_accept": _accept_offer,
+    "engagement_end": _end_engagement,
+    "engagement_sweep_job": _engagement_sweep,
 }
 
 

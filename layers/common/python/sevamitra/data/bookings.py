@@ -153,9 +153,9 @@ def create(
     booking: Booking, state: ProfessionalSnapshot, open_allowance: int, events: Sequence[DomainEvent] = ()
 ) -> Commit:
     """Put the booking and claim the professional: only while verified, online, without an
-    active booking and unchanged since read; their index entries leave in the same transaction,
-    and the booking counts as one of its citizen's open requests (``LIMIT_REACHED`` when they
-    already hold ``open_allowance``)."""
+    active booking or a full-time engagement, and unchanged since read; their index entries
+    leave in the same transaction, and the booking counts as one of its citizen's open requests
+    (``LIMIT_REACHED`` when they already hold ``open_allowance``)."""
     after = state.subject._replace(active_booking_id=booking.id)
 
     def stage(tx: TransactWrite) -> None:
@@ -167,7 +167,8 @@ def create(
             actions=[ProfessionalModel.active_booking_id.set(booking.id)],
             condition=(ProfessionalModel.status == ProfessionalStatus.VERIFIED.value)
             & (ProfessionalModel.online == True)  # noqa: E712 - a DynamoDB condition, not a test
-            & ProfessionalModel.active_booking_id.does_not_exist(),
+            & ProfessionalModel.active_booking_id.does_not_exist()
+            & ProfessionalModel.engagement_id.does_not_exist(),
         )
         geo_index.add_index_changes(tx, state.subject, after)
         outbox.add_events(tx, events, booking.created_at)

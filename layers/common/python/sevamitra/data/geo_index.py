@@ -2,9 +2,10 @@
 
 Invariant: a professional has one entry per service they offer iff
 ``sevamitra.domain.professionals.eligible(...)`` (verified, online, not banned, no active
-booking), at the location on their record. Every write path that changes one of those facts
-(availability, verification, bookings, bans, profile edits of name or services, ratings) puts the
-index change into the SAME transaction as the professional's conditional update, with
+booking, not held by a full-time engagement), at the location on their record. Every write path
+that changes one of those facts (availability, verification, bookings, job engagements, bans,
+profile edits of name or services, ratings) puts the index change into the SAME transaction as
+the professional's conditional update, with
 ``add_index_changes(tx, before, after)``:
 
     current = snapshots.professional(professional_id)      # as read, with its version
@@ -44,6 +45,8 @@ class IndexSubject(NamedTuple):
     active_booking_id: str | None = None
     rating_sum: float = 0
     rating_count: int = 0
+    # The active full-time engagement holding the professional (sevamitra.domain.jobs).
+    engagement_id: str | None = None
 
     @classmethod
     def from_model(cls, item: ProfessionalModel) -> IndexSubject:
@@ -58,6 +61,7 @@ class IndexSubject(NamedTuple):
             active_booking_id=item.active_booking_id,
             rating_sum=float(item.rating_sum or 0),
             rating_count=int(item.rating_count or 0),
+            engagement_id=item.engagement_id,
         )
 
     @property

@@ -97,6 +97,8 @@ class ProfessionalModel(BaseModel):
     verification: MapAttribute[str, Any] = MapAttribute(null=True)
     online = BooleanAttribute(default=False)
     active_booking_id = UnicodeAttribute(null=True)
+    # The active full-time engagement holding the professional (out of on-demand matching).
+    engagement_id = UnicodeAttribute(null=True)
     rating_sum = NumberAttribute(default=0)
     rating_count = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
@@ -640,6 +642,210 @@ class NotificationModel(BaseModel):
     TTL_ATTRIBUTE = "expires"
 
 
+# --- jobs: posts, their sites, applications, offers, engagements, attendance -------------------
+
+
+class ByPosterIndex(GlobalSecondaryIndex["JobModel"]):
+    """The posts of one account, newest first."""
+
+    class Meta:
+        index_name = "by_poster"
+        projection = AllProjection()
+
+    poster_sub = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class JobModel(BaseModel):
+    """A job post. ``filled`` counts engagements; every accept is conditional on the count read,
+    in the transaction that writes the engagement, so a job never has more than ``positions``."""
+
+    LOGICAL_NAME = "jobs"
+
+    class Meta(_Meta):
+        table_name = table_name("jobs")
+
+    id = UnicodeAttribute(hash_key=True)
+    status = UnicodeAttribute()
+    poster_sub = UnicodeAttribute()
+    agency_id = UnicodeAttribute(null=True)
+    title = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    skill = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    positions = NumberAttribute()
+    filled = NumberAttribute(default=0)
+    wage: MapAttribute[str, Any] = MapAttribute()
+    pieces_per_day = NumberAttribute(null=True)
+    hours_per_day = NumberAttribute()
+    starts_on = UnicodeAttribute()
+    ends_on = UnicodeAttribute(null=True)
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    district = UnicodeAttribute()
+    floor: MapAttribute[str, Any] = MapAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    closed_at = UnicodeAttribute(null=True)
+
+    by_poster = ByPosterIndex()
+
+
+class JobSiteModel(BaseModel):
+    """The site of an ``open`` job, twice: under ``<service_id>#<coarse H3 cell>`` and under
+    ``*#<coarse H3 cell>`` (discovery without a service), sorted by fine H3 cell like the match
+    index (sevamitra.domain.geo), so a 3 km search is a few ``BETWEEN`` Queries."""
+
+    LOGICAL_NAME = "job_sites"
+
+    class Meta(_Meta):
+        table_name = table_name("job_sites")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    job_id = UnicodeAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+
+
+class RecentApplicationsIndex(GlobalSecondaryIndex["ApplicationModel"]):
+    """A job's applications, newest first (the poster's list)."""
+
+    class Meta:
+        index_name = "by_job_recent"
+        projection = AllProjection()
+
+    job_id = UnicodeAttribute(hash_key=True)
+    applied_at = UnicodeAttribute(range_key=True)
+
+
+class ApplicationModel(BaseModel):
+    """One per (job, professional): applying twice is a failed ``attribute_not_exists``."""
+
+    LOGICAL_NAME = "applications"
+
+    class Meta(_Meta):
+        table_name = table_name("applications")
+
+    job_id = UnicodeAttribute(hash_key=True)
+    professional_id = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute()
+    rating = NumberAttribute(null=True)
+    distance_m = NumberAttribute()
+    status = UnicodeAttribute()
+    applied_by = UnicodeAttribute()
+    applied_at = UnicodeAttribute()
+    offer_id = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute()
+
+    by_job_recent = RecentApplicationsIndex()
+
+
+class OfferModel(BaseModel):
+    LOGICAL_NAME = "offers"
+
+    class Meta(_Meta):
+        table_name = table_name("offers")
+
+    id = UnicodeAttribute(hash_key=True)
+    job_id = UnicodeAttribute()
+    professional_id = UnicodeAttribute()
+    employer_sub = UnicodeAttribute()
+    status = UnicodeAttribute()
+    title = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    wage: MapAttribute[str, Any] = MapAttribute()
+    starts_on = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    decided_at = UnicodeAttribute(null=True)
+    engagement_id = UnicodeAttribute(null=True)
+
+
+class EngagementsByEmployerIndex(GlobalSecondaryIndex["EngagementModel"]):
+    class Meta:
+        index_name = "by_employer"
+        projection = AllProjection()
+
+    employer_sub = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class EngagementsByProfessionalIndex(GlobalSecondaryIndex["EngagementModel"]):
+    class Meta:
+        index_name = "by_professional"
+        projection = AllProjection()
+
+    professional_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class EndingIndex(GlobalSecondaryIndex["EngagementModel"]):
+    """Sparse: only active engagements with an ``ends_on`` carry ``ending``; the jobs sweep
+    queries it for engagements whose last day has passed."""
+
+    class Meta:
+        index_name = "ending"
+        projection = KeysOnlyProjection()
+
+    ending = UnicodeAttribute(hash_key=True)
+    ends_on = UnicodeAttribute(range_key=True)
+
+
+class EngagementModel(BaseModel):
+    """An accepted offer: one position of a job, held by one professional."""
+
+    LOGICAL_NAME = "engagements"
+
+    class Meta(_Meta):
+        table_name = table_name("engagements")
+
+    id = UnicodeAttribute(hash_key=True)
+    job_id = UnicodeAttribute()
+    offer_id = UnicodeAttribute()
+    professional_id = UnicodeAttribute()
+    employer_sub = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    wage: MapAttribute[str, Any] = MapAttribute()
+    pieces_per_day = NumberAttribute(null=True)
+    hours_per_day = NumberAttribute()
+    starts_on = UnicodeAttribute()
+    ends_on = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    holds_professional = BooleanAttribute(default=False)
+    district = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    ended_at = UnicodeAttribute(null=True)
+    ended_by = UnicodeAttribute(null=True)
+    # "active" while active with an ends_on: the sparse ``ending`` index key.
+    ending = UnicodeAttribute(null=True)
+
+    by_employer = EngagementsByEmployerIndex()
+    by_professional = EngagementsByProfessionalIndex()
+    ending_index = EndingIndex()
+
+
+class AttendanceModel(BaseModel):
+    """The employer's record of one day of an engagement; the worker's dispute beside it."""
+
+    LOGICAL_NAME = "attendance"
+
+    class Meta(_Meta):
+        table_name = table_name("attendance")
+
+    engagement_id = UnicodeAttribute(hash_key=True)
+    # Stored as "work_day": "date" and "day" are DynamoDB reserved words (awkward in expressions).
+    date = UnicodeAttribute(range_key=True, attr_name="work_day")
+    present = BooleanAttribute()
+    pieces = NumberAttribute(null=True)
+    recorded_by = UnicodeAttribute()
+    recorded_at = UnicodeAttribute()
+    dispute_by = UnicodeAttribute()
+    dispute: MapAttribute[str, Any] = MapAttribute(null=True)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     ProfessionalModel,
     IdentityModel,
@@ -654,4 +860,10 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     RateWindowModel,
     OutboxEventModel,
     NotificationModel,
+    JobModel,
+    JobSiteModel,
+    ApplicationModel,
+    OfferModel,
+    EngagementModel,
+    AttendanceModel,
 )

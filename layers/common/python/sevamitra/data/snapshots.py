@@ -21,8 +21,8 @@ class ProfessionalSnapshot(NamedTuple):
     """A professional's item as stored: ``subject``, the facts its geo index entries follow
     (``geo_index.add_index_changes``); ``version``, which an update built on this snapshot is
     conditional on (``versioned``); its managers (the fields ``sevamitra.domain.access.Managed``
-    reads) and district; the identity hashes a ban registers. ``status``, ``online`` and
-    ``active_booking_id`` are what ``sevamitra.domain.professionals.eligible`` reads."""
+    reads) and district; the identity hashes a ban registers. ``status``, ``online``,
+    ``active_booking_id`` and ``engagement_id`` are what ``sevamitra.domain.professionals.eligible`` reads."""
 
     subject: IndexSubject
     version: int
@@ -59,6 +59,10 @@ class ProfessionalSnapshot(NamedTuple):
     @property
     def active_booking_id(self) -> str | None:
         return self.subject.active_booking_id
+
+    @property
+    def engagement_id(self) -> str | None:
+        return self.subject.engagement_id
 
     @property
     def services(self) -> tuple[str, ...]:

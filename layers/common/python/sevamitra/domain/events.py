@@ -40,6 +40,15 @@ class Kind(StrEnum):
     BAN_CONFIRMED = "ban_confirmed"
     PROFESSIONAL_AVAILABLE = "professional_available"
     JOB_OFFER = "job_offer"
+    # The jobs function's (``sevamitra.domain.job_events``): API.md names only job_offer; the
+    # rest tell the employer (and, where it concerns them, the worker) how a post is going.
+    JOB_APPLICATION = "job_application"
+    JOB_OFFER_ACCEPTED = "job_offer_accepted"
+    JOB_OFFER_DECLINED = "job_offer_declined"
+    JOB_OFFER_LAPSED = "job_offer_lapsed"
+    JOB_FILLED = "job_filled"
+    ATTENDANCE_DISPUTED = "attendance_disputed"
+    ENGAGEMENT_ENDED = "engagement_ended"
 
 
 Fact = str | int | bool | None

@@ -39,14 +39,19 @@ class Bookable(Protocol):
     @property
     def active_booking_id(self) -> str | None: ...
 
+    @property
+    def engagement_id(self) -> str | None: ...
+
 
 def eligible(professional: Bookable) -> bool:
     """Findable by ``/match`` and free to book: verified (a banned professional's status is
-    ``banned``), online and not on an active booking. The geo index holds exactly these."""
+    ``banned``), online, not on an active booking and not held by a full-time engagement
+    (``sevamitra.domain.jobs``). The geo index holds exactly these."""
     return (
         professional.status == ProfessionalStatus.VERIFIED
         and professional.online
         and not professional.active_booking_id
+        and not professional.engagement_id
     )
 
 

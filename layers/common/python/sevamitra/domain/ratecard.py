@@ -13,6 +13,7 @@ from pydantic import ConfigDict, Field
 
 from sevamitra.domain import text
 from sevamitra.domain.types import Model, Paise, ServiceId
+from sevamitra.domain.wages import SkillCategory
 from sevamitra.edge.errors import NotFound
 
 
@@ -32,6 +33,9 @@ class Service(Model):
     fee_paise: Paise
     duration_minutes: int = Field(gt=0)
     requires_qualification: bool
+    skill: SkillCategory = Field(
+        description="Skill category under Uttar Pradesh's minimum wages: the floor of job posts for it"
+    )
 
 
 @cache

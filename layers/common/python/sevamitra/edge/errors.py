@@ -199,6 +199,58 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "एक सेवा अस्थायी रूप से उपलब्ध नहीं है। दोबारा प्रयास करना सुरक्षित है।",
     ),
     "internal_error": ("Something went wrong on our side.", "हमारी ओर से कुछ गड़बड़ हुई।"),
+    # jobs
+    "below_minimum_wage": (
+        "The wage is below Uttar Pradesh's minimum wage for this work (the floor is in details).",
+        "यह मज़दूरी इस काम के लिए उत्तर प्रदेश की न्यूनतम मज़दूरी से कम है (न्यूनतम दर details में है)।",
+    ),
+    "household_work_only": (
+        "Citizens may post household work only (cook, aaya, driver, tutor; up to 5 positions). "
+        "Employers and approved agencies may post any work.",
+        "नागरिक केवल घरेलू काम (रसोइया, आया, ड्राइवर, ट्यूटर; अधिकतम 5 पद) पोस्ट कर सकते हैं। "
+        "नियोक्ता और स्वीकृत एजेंसियाँ कोई भी काम पोस्ट कर सकती हैं।",
+    ),
+    "verified_professionals_only": (
+        "Only a verified professional (or whoever manages one) may do this.",
+        "यह केवल सत्यापित पेशेवर (या उनका प्रबंधन करने वाले) कर सकते हैं।",
+    ),
+    "already_applied": (
+        "This professional has already applied to this job.",
+        "यह पेशेवर इस काम के लिए पहले ही आवेदन कर चुके हैं।",
+    ),
+    "service_not_offered": (
+        "The professional does not offer this job's service.",
+        "यह पेशेवर इस काम की सेवा प्रदान नहीं करते।",
+    ),
+    "job_too_far": (
+        "The job's site is farther than 3 km from the professional.",
+        "काम का स्थान पेशेवर से 3 किमी से अधिक दूर है।",
+    ),
+    "job_not_open": ("This job is no longer open.", "यह काम अब खुला नहीं है।"),
+    "job_filled": (
+        "Every position of this job has been filled.",
+        "इस काम के सभी पद भर चुके हैं।",
+    ),
+    "no_application": (
+        "Offers go to professionals who applied, and only once per application.",
+        "प्रस्ताव केवल आवेदन करने वाले पेशेवरों को, प्रति आवेदन एक बार, दिया जा सकता है।",
+    ),
+    "already_engaged": (
+        "The professional already has an active full-time engagement.",
+        "इस पेशेवर के पास पहले से एक सक्रिय पूर्णकालिक काम है।",
+    ),
+    "attendance_exists": (
+        "Attendance for this day is already recorded.",
+        "इस दिन की उपस्थिति पहले ही दर्ज है।",
+    ),
+    "already_disputed": (
+        "This day's attendance is already disputed.",
+        "इस दिन की उपस्थिति पर आपत्ति पहले ही दर्ज है।",
+    ),
+    "dispute_window_closed": (
+        "Attendance can be disputed only within 7 days of being recorded.",
+        "उपस्थिति पर आपत्ति दर्ज होने के 7 दिनों के भीतर ही की जा सकती है।",
+    ),
 }
 
 
@@ -279,6 +331,19 @@ FIELD_MESSAGES_HI: dict[str, str] = {
     "invalid_aadhaar": "आधार संख्या 12 अंकों की होनी चाहिए और 0 या 1 से शुरू नहीं हो सकती।",
     "aadhaar_checksum": "आधार संख्या सही नहीं है: उसका जाँच अंक मेल नहीं खाता।",
     "invalid_mobile": "मोबाइल नंबर 10 अंकों का होना चाहिए और 6, 7, 8 या 9 से शुरू होना चाहिए।",
+    # jobs: the terms of a post and of attendance
+    "piece_rate_per_piece": "पीस-रेट काम की मज़दूरी प्रति पीस होती है।",
+    "pieces_per_day_required": "पीस-रेट काम के लिए प्रतिदिन बनने वाले पीस की संख्या आवश्यक है।",
+    "piece_wage_needs_piece_rate": "प्रति पीस मज़दूरी केवल पीस-रेट काम के लिए है।",
+    "pieces_per_day_not_allowed": "प्रतिदिन पीस की संख्या केवल पीस-रेट काम के लिए है।",
+    "part_time_hours": "अंशकालिक काम प्रतिदिन 1 से {max_hours} घंटे का होता है।",
+    "full_time_hours": "पूर्णकालिक काम प्रतिदिन {min_hours} से {max_hours} घंटे का होता है।",
+    "starts_on_out_of_range": "आरंभ तिथि {earliest} से {latest} के बीच होनी चाहिए।",
+    "ends_on_required": "अनुबंध के लिए समाप्ति तिथि आवश्यक है।",
+    "ends_on_out_of_range": "समाप्ति तिथि आरंभ तिथि के बाद और उससे {max_days} दिनों के भीतर होनी चाहिए।",
+    "attendance_date_out_of_range": "यह तारीख़ इस काम की अवधि में नहीं है, या अभी आई नहीं है।",
+    "pieces_required": "प्रति पीस मज़दूरी वाले काम में उपस्थित दिन के पीस की संख्या आवश्यक है।",
+    "pieces_not_allowed": "पीस की संख्या केवल प्रति पीस मज़दूरी वाले काम में उपस्थित दिन के लिए है।",
 }
 FIELD_FALLBACK_HI = "यह मान मान्य नहीं है।"
 

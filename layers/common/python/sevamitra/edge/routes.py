@@ -20,6 +20,7 @@ class Function(StrEnum):
     COMPLAINT = "complaint"
     VERIFY = "verify"
     NOTIFY = "notify"
+    JOBS = "jobs"
 
 
 class Route(NamedTuple):
@@ -31,7 +32,7 @@ class Route(NamedTuple):
 
 _P, _C, _S = Auth.PUBLIC, Auth.COGNITO, Auth.POLICE_SIGNATURE
 _REG, _MATCH, _VERIFY = Function.REGISTER, Function.MATCH, Function.VERIFY
-_BOOK, _CMP, _NOTIFY = Function.BOOK, Function.COMPLAINT, Function.NOTIFY
+_BOOK, _CMP, _NOTIFY, _JOBS = Function.BOOK, Function.COMPLAINT, Function.NOTIFY, Function.JOBS
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/health", _MATCH, _P),
@@ -75,6 +76,23 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/me/notifications", _NOTIFY, _C),
     Route("PUT", "/me/preferences", _NOTIFY, _C),
     Route("PUT", "/me/devices", _NOTIFY, _C),
+    Route("POST", "/jobs", _JOBS, _C),
+    Route("GET", "/jobs", _JOBS, _C),
+    Route("GET", "/me/jobs", _JOBS, _C),
+    Route("GET", "/jobs/{job_id}", _JOBS, _C),
+    Route("POST", "/jobs/{job_id}/close", _JOBS, _C),
+    Route("POST", "/jobs/{job_id}/applications", _JOBS, _C),
+    Route("GET", "/jobs/{job_id}/applications", _JOBS, _C),
+    Route("POST", "/jobs/{job_id}/offers", _JOBS, _C),
+    Route("GET", "/offers/{offer_id}", _JOBS, _C),
+    Route("POST", "/offers/{offer_id}/accept", _JOBS, _C),
+    Route("POST", "/offers/{offer_id}/decline", _JOBS, _C),
+    Route("GET", "/engagements", _JOBS, _C),
+    Route("GET", "/engagements/{engagement_id}", _JOBS, _C),
+    Route("POST", "/engagements/{engagement_id}/attendance", _JOBS, _C),
+    Route("POST", "/engagements/{engagement_id}/attendance/{date}/dispute", _JOBS, _C),
+    Route("GET", "/engagements/{engagement_id}/statement", _JOBS, _C),
+    Route("POST", "/engagements/{engagement_id}/end", _JOBS, _C),
 )
 
 
@@ -112,7 +130,14 @@ BOOKING_EXPIRY = ScheduledJob(Entry(Function.BOOK, "expiry"), every_minutes=1)
 COMPLAINT_ESCALATION = ScheduledJob(Entry(Function.COMPLAINT, "escalation"), every_minutes=5)
 # Outbox items a publisher could not put on the bus are published again (notify/outbox.py).
 OUTBOX_SWEEP = ScheduledJob(Entry(Function.NOTIFY, "outbox"), every_minutes=1)
-SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (BOOKING_EXPIRY, COMPLAINT_ESCALATION, OUTBOX_SWEEP)
+# Engagements past their ends_on end and free their professionals (jobs/sweep.py).
+ENGAGEMENT_END = ScheduledJob(Entry(Function.JOBS, "sweep"), every_minutes=30)
+SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
+    BOOKING_EXPIRY,
+    COMPLAINT_ESCALATION,
+    OUTBOX_SWEEP,
+    ENGAGEMENT_END,
+)
 
 # Entries fed by messages: domain events from the bus through an SQS queue (notify/events.py),
 # and inbound SMS from the SMS service's two-way channel through an SNS topic (book/sms.py: a
