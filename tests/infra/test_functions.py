@@ -121,6 +121,7 @@ _OWN_SETTINGS: dict[Function, tuple[str, ...]] = {
     Function.COMPLAINT: (),
     Function.VERIFY: (),
     Function.NOTIFY: (*_SMS, "user_pool_id", "fcm_platform_application_arn", "apns_platform_application_arn"),
+    Function.JOBS: (),
 }
 
 

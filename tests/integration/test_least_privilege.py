@@ -588,11 +588,12 @@ def _notifications(aws: LocalResources, people: People, self_pro: str, mobile: s
     pro.ok("POST", f"/bookings/{declined}/decline")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(bus, "put_domain_events", lambda events: [])
-        citizen.ok("POST", "/bookings", booking, status=201)
+        unpublished = citizen.ok("POST", "/bookings", booking, status=201)["id"]
     for item in OutboxEventModel.scan():
         item.update(actions=[OutboxEventModel.created_at.set(PAST)])
     assert local.lambdas.run_entry(OUTBOX_SWEEP.entry, {})["published"] >= 1
     pump.drain()
+    citizen.ok("POST", f"/bookings/{unpublished}/cancel")  # the professional is free for the jobs
     pro.ok("GET", "/me/notifications?limit=1")
     pro.ok("PUT", "/me/preferences", {"language": "en", "sms": True})
     pro.ok("PUT", "/me/devices", {"platform": "fcm", "token": "device-token"}, status=201)
@@ -609,6 +610,8 @@ def _jobs(people: People, self_pro: str, agency_id: str) -> None:
     the index), declines a third; attendance, a dispute, the statement; the engagement ends
     (back in the index); a job is closed. Idempotent posts, a refused one giving its key back."""
     pro, employer = people.pro, people.employer
+    # Online and free, so that the full-time accept takes their entries out of the index.
+    assert pro.ok("PUT", f"/professionals/{self_pro}/availability", {"online": True})["findable"] is True
     starts_on = (date.today() - timedelta(days=10)).isoformat()
     post = {"title": "Fan fitters", "service_id": SERVICE, "kind": "full_time", "positions": 2,
             "wage": {"paise": 1_400_000, "per": "month"}, "starts_on": starts_on, "site": HOME,

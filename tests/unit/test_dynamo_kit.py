@@ -242,7 +242,12 @@ def test_the_functions_use_only_the_geo_index_search() -> None:
 STATUS_WORDS = {"verified", "banned"}
 # The one declaration of the statuses, and the audit trail's actions (what was decided, which
 # happen to share two words with the statuses; an action is not a status).
-STATUS_DECLARED_IN = {LAYER / "domain/professionals.py", LAYER / "domain/audit.py"}
+# domain/events.py: ``banned`` there is the name of an event kind (API.md), not a status.
+STATUS_DECLARED_IN = {
+    LAYER / "domain/professionals.py",
+    LAYER / "domain/audit.py",
+    LAYER / "domain/events.py",
+}
 
 
 def _status_literals(tree: ast.AST) -> list[int]:

@@ -51,6 +51,7 @@ from sevamitra.domain.jobs import (
     statement,
     working_hours,
 )
+from sevamitra.domain.professionals import ProfessionalStatus
 from sevamitra.domain.wages import WageUnit
 from sevamitra.edge import cursors
 from sevamitra.edge.auth import Caller
@@ -63,8 +64,7 @@ MAX_COMMITS = 4
 BACKOFF_S = 0.05
 # Calendar days are India's: an employer recording "today" at 00:30 in Lucknow is on the same day.
 INDIA_OFFSET = timedelta(hours=5, minutes=30)
-BANNED_STATUSES = frozenset({"banned", "suspended"})
-VERIFIED = "verified"
+BANNED_STATUSES = frozenset({ProfessionalStatus.BANNED.value, "suspended"})
 
 Sleep = Callable[[float], None]
 
@@ -129,7 +129,7 @@ def acting_professional(caller: Caller, professional_id: str | None) -> Professi
 def require_verified(state: ProfessionalSnapshot) -> None:
     if state.subject.status in BANNED_STATUSES:
         raise Forbidden("banned", "The professional is banned or suspended.")
-    if state.subject.status != VERIFIED:
+    if state.subject.status != ProfessionalStatus.VERIFIED:
         raise Forbidden("verified_professionals_only", "The professional is not verified yet.")
 
 
@@ -386,7 +386,7 @@ def make_offer(
             raise NotFound(message="No professional with that id.")
         if state.subject.status in BANNED_STATUSES:
             raise Forbidden("banned", "The professional is banned or suspended: no offer can be made.")
-        if state.subject.status != VERIFIED:
+        if state.subject.status != ProfessionalStatus.VERIFIED:
             raise Conflict("professional_unavailable", "The professional is not verified.")
         if job.holds and state.subject.engagement_id:
             raise Conflict("already_engaged")

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
 from sevamitra.data import dynamo, geo_index
@@ -51,8 +51,6 @@ from sevamitra.domain.jobs import (
     OfferStatus,
 )
 from sevamitra.domain.professionals import ProfessionalStatus
-
-_CONDITION_FAILED_EXC = "ConditionalCheckFailedException"
 
 StartKey = dict[str, Any] | None
 Page = tuple[list[Any], StartKey]
@@ -220,14 +218,9 @@ def get_application(job_id: str, professional_id: str) -> Application | None:
 def add_application(application: Application) -> bool:
     """Store the application; False when this professional already applied to this job."""
     item = ApplicationModel(**application.model_dump(mode="json", exclude_none=True))
-    with dependency_errors("Applying"):
-        try:
-            item.save(condition=ApplicationModel.professional_id.does_not_exist())
-        except PutError as exc:
-            if exc.cause_response_code == _CONDITION_FAILED_EXC:
-                return False
-            raise
-    return True
+    return dynamo.conditional(
+        "Applying", lambda: item.save(condition=ApplicationModel.professional_id.does_not_exist())
+    )
 
 
 _APPLICATION_PAGE_KEYS = ("job_id", "professional_id", "applied_at")
@@ -450,14 +443,9 @@ def _attendance(item: AttendanceModel) -> Attendance:
 def add_attendance(entry: Attendance) -> bool:
     """Record a day; False when that day is already recorded."""
     item = AttendanceModel(**entry.model_dump(mode="json", exclude_none=True))
-    with dependency_errors("Recording attendance"):
-        try:
-            item.save(condition=AttendanceModel.date.does_not_exist())
-        except PutError as exc:
-            if exc.cause_response_code == _CONDITION_FAILED_EXC:
-                return False
-            raise
-    return True
+    return dynamo.conditional(
+        "Recording attendance", lambda: item.save(condition=AttendanceModel.date.does_not_exist())
+    )
 
 
 def get_attendance(engagement_id: str, day: str) -> Attendance | None:
@@ -471,19 +459,15 @@ def get_attendance(engagement_id: str, day: str) -> Attendance | None:
 def add_dispute(entry: Attendance, dispute: Dispute) -> bool:
     """The worker's dispute of a recorded day, once and before ``dispute_by``; False otherwise."""
     item = AttendanceModel(entry.engagement_id, entry.date)
-    with dependency_errors("Disputing attendance"):
-        try:
-            item.update(
-                actions=[AttendanceModel.dispute.set(dispute.model_dump(mode="json", exclude_none=True))],
-                condition=AttendanceModel.date.exists()
-                & AttendanceModel.dispute.does_not_exist()
-                & (AttendanceModel.dispute_by > dispute.at),
-            )
-        except UpdateError as exc:
-            if exc.cause_response_code == _CONDITION_FAILED_EXC:
-                return False
-            raise
-    return True
+    return dynamo.conditional(
+        "Disputing attendance",
+        lambda: item.update(
+            actions=[AttendanceModel.dispute.set(dispute.model_dump(mode="json", exclude_none=True))],
+            condition=AttendanceModel.date.exists()
+            & AttendanceModel.dispute.does_not_exist()
+            & (AttendanceModel.dispute_by > dispute.at),
+        ),
+    )
 
 
 def attendance_between(engagement_id: str, first: str, last: str) -> list[Attendance]:

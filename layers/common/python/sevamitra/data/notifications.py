@@ -8,17 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, PutError
-
+from sevamitra.data import dynamo
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import NotificationModel
 
 INBOX, PREFS, DEVICE, SENT, REF, NACK = "inbox#", "prefs#", "device#", "sent#", "ref#", "nack#"
-_CONDITION_FAILED = "ConditionalCheckFailedException"
-
-
-def _failed_condition(exc: PutError | DeleteError) -> bool:
-    return exc.cause_response_code == _CONDITION_FAILED
 
 
 def digest(text: str, size: int = 32) -> str:
@@ -111,14 +105,10 @@ def add_to_inbox(sub: str, entry: InboxEntry) -> bool:
         complaint_id=entry.complaint_id,
         job_id=entry.job_id,
     )
-    with dependency_errors("Writing the inbox"):
-        try:
-            item.save(condition=NotificationModel.pk.does_not_exist())
-        except PutError as exc:
-            if _failed_condition(exc):
-                return False
-            raise
-    return True
+    return dynamo.conditional(
+        "Writing the inbox",
+        lambda: item.save(condition=NotificationModel.pk.does_not_exist()),
+    )
 
 
 def inbox_page(
@@ -157,16 +147,12 @@ def inbox_page(
 
 def claim_delivery(marker: str, expires: int) -> bool:
     """Take ``sent#<marker>`` before sending: False when a delivery already took it."""
-    with dependency_errors("Recording the delivery"):
-        try:
-            NotificationModel(f"{SENT}{marker}", "sent", expires=expires).save(
-                condition=NotificationModel.pk.does_not_exist()
-            )
-        except PutError as exc:
-            if _failed_condition(exc):
-                return False
-            raise
-    return True
+    return dynamo.conditional(
+        "Recording the delivery",
+        lambda: NotificationModel(f"{SENT}{marker}", "sent", expires=expires).save(
+            condition=NotificationModel.pk.does_not_exist()
+        ),
+    )
 
 
 def release_delivery(marker: str) -> None:
@@ -197,21 +183,17 @@ def claim_reference(reference: SmsReference, now: str, expires: int) -> bool:
             & (NotificationModel.professional_id == reference.professional_id)
         )
     )
-    with dependency_errors("Claiming an SMS reference"):
-        try:
-            NotificationModel(
-                f"{REF}{reference.ref}",
-                "ref",
-                booking_id=reference.booking_id,
-                professional_id=reference.professional_id,
-                live_until=reference.live_until,
-                expires=expires,
-            ).save(condition=condition)
-        except PutError as exc:
-            if _failed_condition(exc):
-                return False
-            raise
-    return True
+    return dynamo.conditional(
+        "Claiming an SMS reference",
+        lambda: NotificationModel(
+            f"{REF}{reference.ref}",
+            "ref",
+            booking_id=reference.booking_id,
+            professional_id=reference.professional_id,
+            live_until=reference.live_until,
+            expires=expires,
+        ).save(condition=condition),
+    )
 
 
 def find_reference(ref: str) -> SmsReference | None:
@@ -226,16 +208,12 @@ def find_reference(ref: str) -> SmsReference | None:
 def claim_reply_slot(sender_digest: str, now: str, until: str, expires: int) -> bool:
     """At most one "not understood" reply per sender per window: True when this sender may get
     one now (the slot is taken until ``until``)."""
-    with dependency_errors("Rate-limiting replies"):
-        try:
-            NotificationModel(f"{NACK}{sender_digest}", "nack", live_until=until, expires=expires).save(
-                condition=NotificationModel.pk.does_not_exist() | (NotificationModel.live_until < now)
-            )
-        except PutError as exc:
-            if _failed_condition(exc):
-                return False
-            raise
-    return True
+    return dynamo.conditional(
+        "Rate-limiting replies",
+        lambda: NotificationModel(f"{NACK}{sender_digest}", "nack", live_until=until, expires=expires).save(
+            condition=NotificationModel.pk.does_not_exist() | (NotificationModel.live_until < now)
+        ),
+    )
 
 
 def inbox_of(sub: str) -> Iterator[InboxEntry]:
