@@ -92,3 +92,28 @@ export function usePolling(tick, seconds, active) {
     };
   }, [tick, seconds, active]);
 }
+
+/**
+ * A list route's pages (`{<plural>, next_cursor}`): `load(cursor)` answers one page and `pick`
+ * takes its items. {items, error, loading, more (null when there is no next page), reload}.
+ */
+export function usePages(load, pick, deps = []) {
+  const [state, setState] = useState({ items: null, cursor: null, error: null, loading: true });
+  const generation = useRef(0);
+  const fetchPage = useCallback(async (cursor, previous) => {
+    const mine = ++generation.current;
+    setState((s) => ({ ...s, loading: true }));
+    try {
+      const page = await load(cursor);
+      if (mine !== generation.current) return;
+      setState({ items: [...(previous || []), ...pick(page)], cursor: page.next_cursor || null, error: null, loading: false });
+    } catch (error) {
+      if (mine === generation.current) setState((s) => ({ ...s, error, loading: false }));
+    }
+  }, deps);
+  useEffect(() => {
+    fetchPage(null, null);
+  }, [fetchPage]);
+  const more = state.cursor ? () => fetchPage(state.cursor, state.items) : null;
+  return { ...state, more, reload: () => fetchPage(null, null) };
+}

@@ -27,12 +27,18 @@ def unique_name(first: str) -> str:
 
 
 def online_professional(
-    stack: Stack, *, name: str, location: dict[str, float], service: str = TAP_REPAIR
+    stack: Stack,
+    *,
+    name: str,
+    location: dict[str, float],
+    service: str = TAP_REPAIR,
+    credentials: tuple[str, str] | None = None,
 ) -> tuple[Account, str]:
-    """A professional registered, police-verified and online at ``location``: (their account, id)."""
+    """A professional registered, police-verified and online at ``location``: (their account, id).
+    ``credentials``: the account to register with (to sign in as them in the browser too)."""
     police = stack.police()
     officer = stack.as_demo("officer")
-    pro = stack.signed_up()
+    pro = stack.signed_in(*credentials) if credentials else stack.signed_up()
     aadhaar, mobile = new_identity()
     professional_id = str(
         journey.register(pro, registration(aadhaar, mobile, location, service, name=name))["id"]
