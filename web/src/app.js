@@ -14,6 +14,7 @@ import { Complaint } from './screens/Complaint.js';
 import { ConfirmBooking } from './screens/ConfirmBooking.js';
 import { ConfirmSignUp } from './screens/ConfirmSignUp.js';
 import { Home } from './screens/Home.js';
+import { Inbox } from './screens/Inbox.js';
 import { NotFound } from './screens/NotFound.js';
 import { Officer } from './screens/Officer.js';
 import { OfficerProfessional } from './screens/OfficerProfessional.js';
@@ -58,6 +59,7 @@ export const ROUTES = [
   ['/officer', Officer, SIGNED_IN],
   ['/officer/professionals/:id', OfficerProfessional, SIGNED_IN],
   ['/ban-check', BanCheck, SIGNED_IN],
+  ['/inbox', Inbox, SIGNED_IN],
 ];
 
 function resolve(path) {

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 import string
+import time
+from collections.abc import Callable
 from typing import Any
 
 from local.client import journey
@@ -61,3 +63,14 @@ def booking_for(
             status=201,
         )
     )
+
+
+def wait_until(probe: Callable[[], Any], timeout_s: float = 15.0) -> Any:
+    """``probe()`` once it answers something truthy (events reach the inbox asynchronously)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        answer = probe()
+        if answer or time.monotonic() > deadline:
+            assert answer, f"still nothing after {timeout_s}s"
+            return answer
+        time.sleep(0.3)
