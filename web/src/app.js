@@ -4,6 +4,7 @@ import { useEffect } from 'preact/hooks';
 import * as api from './api.js';
 import { Layout } from './components/Layout.js';
 import { language } from './i18n.js';
+import { lazy } from './lazy.js';
 import { matchPath, navigate, route } from './router.js';
 import { BanCheck } from './screens/BanCheck.js';
 import { Booking } from './screens/Booking.js';
@@ -30,6 +31,8 @@ import { SignIn } from './screens/SignIn.js';
 import { SignUp } from './screens/SignUp.js';
 import { session, setMe } from './session.js';
 import { useStore } from './store.js';
+
+const jobs = () => import('./screens/jobs.js');
 
 const PUBLIC = false;
 const SIGNED_IN = true;
@@ -60,6 +63,12 @@ export const ROUTES = [
   ['/officer/professionals/:id', OfficerProfessional, SIGNED_IN],
   ['/ban-check', BanCheck, SIGNED_IN],
   ['/inbox', Inbox, SIGNED_IN],
+  ['/jobs', lazy(jobs, 'MyJobs'), SIGNED_IN],
+  ['/jobs/new', lazy(jobs, 'PostJob'), SIGNED_IN],
+  ['/jobs/:id', lazy(jobs, 'PosterJob'), SIGNED_IN],
+  ['/engagements/:id', lazy(jobs, 'EngagementScreen'), SIGNED_IN],
+  ['/work', lazy(jobs, 'Work'), SIGNED_IN],
+  ['/work/jobs/:id', lazy(jobs, 'WorkJob'), SIGNED_IN],
 ];
 
 function resolve(path) {

@@ -6,6 +6,15 @@ import { t } from './i18n.js';
 /** A problem with the whole form, not one field: `form.fail({ [PAGE]: key })`. */
 export const PAGE = Symbol('page');
 
+/** A problem's words in the current language: a catalogue key, or {key, params}. */
+function say(problem) {
+  if (typeof problem === 'string') return t(problem);
+  const params = Object.fromEntries(
+    Object.entries(problem.params || {}).map(([name, value]) => [name, value && typeof value === 'object' ? t(value.key) : value]),
+  );
+  return t(problem.key, params);
+}
+
 /**
  * A form: `values`, `set(name)` (an input handler), `setValue`, `errors` ({field: message}),
  * `summary` (for the ErrorSummary), `fail(problem)`, `busy`, and `submit(action)`, which runs
@@ -13,7 +22,8 @@ export const PAGE = Symbol('page');
  * and put in words at each render, so switching the language translates them too.
  *
  * fail() takes an ApiError (its field keys, else its page message), a Cognito or other Error, or
- * {field: catalogue key} (with `[PAGE]: key` for a problem with the whole form).
+ * {field: catalogue key} (with `[PAGE]: key` for a problem with the whole form). A key may be
+ * {key, params} for a message with placeholders; a param that is itself {key} is translated too.
  */
 export function useForm(initial) {
   const [values, setValues] = useState(initial);
@@ -52,7 +62,7 @@ export function useForm(initial) {
     }
   };
 
-  const errors = Object.fromEntries(Object.entries(problems).map(([field, key]) => [field, t(key)]));
+  const errors = Object.fromEntries(Object.entries(problems).map(([field, key]) => [field, say(key)]));
   const fieldSummary = Object.entries(errors).map(([field, message]) => ({ field, message }));
   const pageMessage = page && (page.key ? t(page.key) : page.text);
   const summary = fieldSummary.length ? fieldSummary : pageMessage ? [{ field: null, message: pageMessage }] : [];

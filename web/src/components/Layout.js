@@ -42,6 +42,7 @@ function Navigation() {
   if (current) links.push(['/bookings', 'nav.my_bookings'], ['/pro', 'nav.professional'], ['/inbox', null]);
   if (isOfficer(me)) links.push(['/officer', 'nav.officer']);
   if (isOfficer(me) || isEmployer(me)) links.push(['/ban-check', 'nav.ban_check']);
+  if (isEmployer(me)) links.push(['/jobs', 'nav.jobs']);
   return html`
     <nav class="nav" aria-label=${t('nav.label')}>
       <ul class="nav__list">

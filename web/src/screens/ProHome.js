@@ -73,6 +73,7 @@ export function ProHome({ query }) {
         <ul class="list">
           <li><${Link} to="/pro/requests">${t('pro.requests_link')}<//></li>
           <li><${Link} to="/pro/card">${t('pro.card_link')}<//></li>
+          <li><${Link} to="/work">${t('pro.jobs_link')}<//></li>
         </ul>`}
       <h2 class="heading-m">${t('pro.history_title')}</h2>
       <${History} history=${pro.verification.history} />
