@@ -33,6 +33,7 @@ import { session, setMe } from './session.js';
 import { useStore } from './store.js';
 
 const jobs = () => import('./screens/jobs.js');
+const agency = () => import('./screens/agency.js');
 
 const PUBLIC = false;
 const SIGNED_IN = true;
@@ -69,6 +70,10 @@ export const ROUTES = [
   ['/engagements/:id', lazy(jobs, 'EngagementScreen'), SIGNED_IN],
   ['/work', lazy(jobs, 'Work'), SIGNED_IN],
   ['/work/jobs/:id', lazy(jobs, 'WorkJob'), SIGNED_IN],
+  ['/agency', lazy(agency, 'AgencyHome'), SIGNED_IN],
+  ['/agency/register', lazy(agency, 'AgencyRegisterWorker'), SIGNED_IN],
+  ['/agency/professionals/:id', lazy(agency, 'AgencyWorker'), SIGNED_IN],
+  ['/agency/professionals/:id/documents', lazy(agency, 'AgencyWorkerDocuments'), SIGNED_IN],
 ];
 
 function resolve(path) {

@@ -43,6 +43,7 @@ function Navigation() {
   if (isOfficer(me)) links.push(['/officer', 'nav.officer']);
   if (isOfficer(me) || isEmployer(me)) links.push(['/ban-check', 'nav.ban_check']);
   if (isEmployer(me)) links.push(['/jobs', 'nav.jobs']);
+  if (me?.agency_id) links.push(['/agency', 'nav.agency']);
   return html`
     <nav class="nav" aria-label=${t('nav.label')}>
       <ul class="nav__list">

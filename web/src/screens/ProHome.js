@@ -23,7 +23,7 @@ export async function myProfessional() {
   return me.professional_id ? api.professional(me.professional_id) : null;
 }
 
-function History({ history }) {
+export function History({ history }) {
   return html`
     <ol class="timeline">
       ${history.map(
@@ -53,6 +53,7 @@ export function ProHome({ query }) {
           <li>${t('pro.join_step_work')}</li>
         </ol>
         <${Link} class="button button--primary" to="/pro/register">${t('pro.join_button')}<//>
+        <p><${Link} to="/agency">${t('pro.agency_link')}<//></p>
       <//>
     `;
   }
