@@ -148,3 +148,22 @@ export async function upload(form, file) {
     });
   }
 }
+
+// --- jobs -----------------------------------------------------------------------------------------
+export const postJob = (body, key) => post('/jobs', body, { key });
+export const findJobs = (params) => get('/jobs', params);
+export const myJobs = (params) => get('/me/jobs', params);
+export const job = (jobId) => get(`/jobs/${id(jobId)}`);
+export const closeJob = (jobId) => post(`/jobs/${id(jobId)}/close`);
+export const applyToJob = (jobId, key) => post(`/jobs/${id(jobId)}/applications`, {}, { key });
+export const applications = (jobId, params) => get(`/jobs/${id(jobId)}/applications`, params);
+export const makeOffer = (jobId, professionalId, key) => post(`/jobs/${id(jobId)}/offers`, { professional_id: professionalId }, { key });
+export const offer = (offerId) => get(`/offers/${id(offerId)}`);
+export const acceptOffer = (offerId) => post(`/offers/${id(offerId)}/accept`);
+export const declineOffer = (offerId) => post(`/offers/${id(offerId)}/decline`);
+export const engagements = (params) => get('/engagements', params);
+export const engagement = (engagementId) => get(`/engagements/${id(engagementId)}`);
+export const recordAttendance = (engagementId, body) => post(`/engagements/${id(engagementId)}/attendance`, body);
+export const disputeAttendance = (engagementId, date, body) =>
+  post(`/engagements/${id(engagementId)}/attendance/${id(date)}/dispute`, body);
+export const statement = (engagementId, month) => get(`/engagements/${id(engagementId)}/statement`, { month });

@@ -4,6 +4,7 @@ import { useEffect } from 'preact/hooks';
 import * as api from './api.js';
 import { Layout } from './components/Layout.js';
 import { language } from './i18n.js';
+import { lazy } from './lazy.js';
 import { matchPath, navigate, route } from './router.js';
 import { BanCheck } from './screens/BanCheck.js';
 import { Booking } from './screens/Booking.js';
@@ -14,6 +15,7 @@ import { Complaint } from './screens/Complaint.js';
 import { ConfirmBooking } from './screens/ConfirmBooking.js';
 import { ConfirmSignUp } from './screens/ConfirmSignUp.js';
 import { Home } from './screens/Home.js';
+import { Inbox } from './screens/Inbox.js';
 import { NotFound } from './screens/NotFound.js';
 import { Officer } from './screens/Officer.js';
 import { OfficerProfessional } from './screens/OfficerProfessional.js';
@@ -29,6 +31,9 @@ import { SignIn } from './screens/SignIn.js';
 import { SignUp } from './screens/SignUp.js';
 import { session, setMe } from './session.js';
 import { useStore } from './store.js';
+
+const jobs = () => import('./screens/jobs.js');
+const agency = () => import('./screens/agency.js');
 
 const PUBLIC = false;
 const SIGNED_IN = true;
@@ -58,6 +63,17 @@ export const ROUTES = [
   ['/officer', Officer, SIGNED_IN],
   ['/officer/professionals/:id', OfficerProfessional, SIGNED_IN],
   ['/ban-check', BanCheck, SIGNED_IN],
+  ['/inbox', Inbox, SIGNED_IN],
+  ['/jobs', lazy(jobs, 'MyJobs'), SIGNED_IN],
+  ['/jobs/new', lazy(jobs, 'PostJob'), SIGNED_IN],
+  ['/jobs/:id', lazy(jobs, 'PosterJob'), SIGNED_IN],
+  ['/engagements/:id', lazy(jobs, 'EngagementScreen'), SIGNED_IN],
+  ['/work', lazy(jobs, 'Work'), SIGNED_IN],
+  ['/work/jobs/:id', lazy(jobs, 'WorkJob'), SIGNED_IN],
+  ['/agency', lazy(agency, 'AgencyHome'), SIGNED_IN],
+  ['/agency/register', lazy(agency, 'AgencyRegisterWorker'), SIGNED_IN],
+  ['/agency/professionals/:id', lazy(agency, 'AgencyWorker'), SIGNED_IN],
+  ['/agency/professionals/:id/documents', lazy(agency, 'AgencyWorkerDocuments'), SIGNED_IN],
 ];
 
 function resolve(path) {

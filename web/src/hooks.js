@@ -6,6 +6,15 @@ import { t } from './i18n.js';
 /** A problem with the whole form, not one field: `form.fail({ [PAGE]: key })`. */
 export const PAGE = Symbol('page');
 
+/** A problem's words in the current language: a catalogue key, or {key, params}. */
+function say(problem) {
+  if (typeof problem === 'string') return t(problem);
+  const params = Object.fromEntries(
+    Object.entries(problem.params || {}).map(([name, value]) => [name, value && typeof value === 'object' ? t(value.key) : value]),
+  );
+  return t(problem.key, params);
+}
+
 /**
  * A form: `values`, `set(name)` (an input handler), `setValue`, `errors` ({field: message}),
  * `summary` (for the ErrorSummary), `fail(problem)`, `busy`, and `submit(action)`, which runs
@@ -13,7 +22,8 @@ export const PAGE = Symbol('page');
  * and put in words at each render, so switching the language translates them too.
  *
  * fail() takes an ApiError (its field keys, else its page message), a Cognito or other Error, or
- * {field: catalogue key} (with `[PAGE]: key` for a problem with the whole form).
+ * {field: catalogue key} (with `[PAGE]: key` for a problem with the whole form). A key may be
+ * {key, params} for a message with placeholders; a param that is itself {key} is translated too.
  */
 export function useForm(initial) {
   const [values, setValues] = useState(initial);
@@ -52,7 +62,7 @@ export function useForm(initial) {
     }
   };
 
-  const errors = Object.fromEntries(Object.entries(problems).map(([field, key]) => [field, t(key)]));
+  const errors = Object.fromEntries(Object.entries(problems).map(([field, key]) => [field, say(key)]));
   const fieldSummary = Object.entries(errors).map(([field, message]) => ({ field, message }));
   const pageMessage = page && (page.key ? t(page.key) : page.text);
   const summary = fieldSummary.length ? fieldSummary : pageMessage ? [{ field: null, message: pageMessage }] : [];
@@ -91,4 +101,29 @@ export function usePolling(tick, seconds, active) {
       document.removeEventListener('visibilitychange', onVisible);
     };
   }, [tick, seconds, active]);
+}
+
+/**
+ * A list route's pages (`{<plural>, next_cursor}`): `load(cursor)` answers one page and `pick`
+ * takes its items. {items, error, loading, more (null when there is no next page), reload}.
+ */
+export function usePages(load, pick, deps = []) {
+  const [state, setState] = useState({ items: null, cursor: null, error: null, loading: true });
+  const generation = useRef(0);
+  const fetchPage = useCallback(async (cursor, previous) => {
+    const mine = ++generation.current;
+    setState((s) => ({ ...s, loading: true }));
+    try {
+      const page = await load(cursor);
+      if (mine !== generation.current) return;
+      setState({ items: [...(previous || []), ...pick(page)], cursor: page.next_cursor || null, error: null, loading: false });
+    } catch (error) {
+      if (mine === generation.current) setState((s) => ({ ...s, error, loading: false }));
+    }
+  }, deps);
+  useEffect(() => {
+    fetchPage(null, null);
+  }, [fetchPage]);
+  const more = state.cursor ? () => fetchPage(state.cursor, state.items) : null;
+  return { ...state, more, reload: () => fetchPage(null, null) };
 }

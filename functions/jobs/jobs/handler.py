@@ -87,7 +87,7 @@ def get_job(
     professional_id: ActingFor = None,
 ) -> JobOut:
     view = logic.view_job(caller, job_id, professional_id)
-    return job_out(view.job, full=view.full, distance_m=view.distance_m)
+    return job_out(view.job, full=view.full, distance_m=view.distance_m, application=view.application)
 
 
 @app.post("/jobs/<job_id>/close")

@@ -241,6 +241,8 @@ class JobView(NamedTuple):
     job: Job
     full: bool
     distance_m: int | None = None
+    # The professional's own application (and through it their offer), to the professional only.
+    application: Application | None = None
 
 
 class JobsPage(NamedTuple):
@@ -310,7 +312,10 @@ def view_job(caller: Caller, job_id: str, professional_id: str | None) -> JobVie
     application = repo.get_application(job.id, state.subject.id)
     if application is not None:
         return JobView(
-            job, full=application.status is ApplicationStatus.ENGAGED, distance_m=rounded_100(distance)
+            job,
+            full=application.status is ApplicationStatus.ENGAGED,
+            distance_m=rounded_100(distance),
+            application=application,
         )
     require_verified(state)
     if job.status is not JobStatus.OPEN or distance > geo.SEARCH_RADIUS_M:

@@ -144,6 +144,14 @@ class SiteOut(Model):
     lng: float
 
 
+class OwnApplicationOut(Model):
+    """The calling professional's application to the job: how it stands, and their offer."""
+
+    status: ApplicationStatus
+    applied_at: str
+    offer_id: str | None = None
+
+
 class JobOut(Model):
     id: str
     status: JobStatus
@@ -168,6 +176,10 @@ class JobOut(Model):
     floor: FloorOut | None = Field(default=None, description="To the poster and officers")
     created_at: str
     closed_at: str | None = None
+    application: OwnApplicationOut | None = Field(
+        default=None,
+        description="GET /jobs/{id} to a professional who applied: their application and offer_id",
+    )
 
 
 class JobsOut(Model):
@@ -312,8 +324,14 @@ class StatementOut(Model):
 # --- from the domain ----------------------------------------------------------------------------
 
 
-def job_out(job: Job, *, full: bool, distance_m: int | None = None) -> JobOut:
-    """``full``: with the site and the floor (the poster, officers; the site to engaged workers)."""
+_OWN_APPLICATION = {"status", "applied_at", "offer_id"}
+
+
+def job_out(
+    job: Job, *, full: bool, distance_m: int | None = None, application: Application | None = None
+) -> JobOut:
+    """``full``: with the site and the floor (the poster, officers; the site to engaged workers).
+    ``application``: the calling professional's own."""
     values = job.model_dump(exclude={"lat", "lng", "floor", "poster_sub", "agency_id", "updated_at"})
     return JobOut.model_validate(
         {
@@ -321,6 +339,11 @@ def job_out(job: Job, *, full: bool, distance_m: int | None = None) -> JobOut:
             "site": SiteOut(lat=job.lat, lng=job.lng) if full else None,
             "floor": FloorOut.model_validate(job.floor) if full and job.floor else None,
             "distance_m": distance_m,
+            "application": (
+                OwnApplicationOut.model_validate(application.model_dump(include=_OWN_APPLICATION))
+                if application is not None
+                else None
+            ),
         }
     )
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 import string
+import time
+from collections.abc import Callable
 from typing import Any
 
 from local.client import journey
@@ -27,12 +29,18 @@ def unique_name(first: str) -> str:
 
 
 def online_professional(
-    stack: Stack, *, name: str, location: dict[str, float], service: str = TAP_REPAIR
+    stack: Stack,
+    *,
+    name: str,
+    location: dict[str, float],
+    service: str = TAP_REPAIR,
+    credentials: tuple[str, str] | None = None,
 ) -> tuple[Account, str]:
-    """A professional registered, police-verified and online at ``location``: (their account, id)."""
+    """A professional registered, police-verified and online at ``location``: (their account, id).
+    ``credentials``: the account to register with (to sign in as them in the browser too)."""
     police = stack.police()
     officer = stack.as_demo("officer")
-    pro = stack.signed_up()
+    pro = stack.signed_in(*credentials) if credentials else stack.signed_up()
     aadhaar, mobile = new_identity()
     professional_id = str(
         journey.register(pro, registration(aadhaar, mobile, location, service, name=name))["id"]
@@ -55,3 +63,14 @@ def booking_for(
             status=201,
         )
     )
+
+
+def wait_until(probe: Callable[[], Any], timeout_s: float = 15.0) -> Any:
+    """``probe()`` once it answers something truthy (events reach the inbox asynchronously)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        answer = probe()
+        if answer or time.monotonic() > deadline:
+            assert answer, f"still nothing after {timeout_s}s"
+            return answer
+        time.sleep(0.3)

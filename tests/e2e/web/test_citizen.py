@@ -10,7 +10,14 @@ from playwright.sync_api import expect
 from local.client.cognito import new_credentials
 from tests.e2e.story import near
 from tests.e2e.web.conftest import LUCKNOW, Screens
-from tests.e2e.web.given import SAMPLE_PNG, TAP_REPAIR_FEE_PAISE, online_professional, unique_name
+from tests.e2e.web.given import (
+    SAMPLE_PNG,
+    TAP_REPAIR_FEE_PAISE,
+    booking_for,
+    online_professional,
+    unique_name,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -127,16 +134,131 @@ def test_citizen_signs_up_finds_a_plumber_books_follows_rates_and_complains(stac
     screens.capture(page, "complaint")
 
 
-@pytest.mark.skip(reason="needs GET /bookings?role=citizen (issue 16: everyone sees their own work)")
-def test_citizen_lists_her_bookings():
-    """The 'मेरी बुकिंग' screen (web/src/screens/BookingList.js) lists GET /bookings."""
+def test_citizen_lists_her_bookings(stack, person, screens: Screens):
+    # Given a plumber online 2 km north, and a citizen with no bookings yet
+    where = near(LUCKNOW, 2000)
+    _, professional_id = online_professional(stack, name=unique_name("Ramesh"), location=where)
+    username, password = stack.new_user()
+    phone = person(location=where)
+    page = phone.open()
+    phone.sign_in(username, password)
+    page.get_by_role("link", name="मेरी बुकिंग").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("मेरी बुकिंग")
+    expect(page.get_by_text("अभी कुछ नहीं है।")).to_be_visible()
+
+    # She books (on another device); her list shows it: the service, its status and fee
+    booked = booking_for(stack.signed_in(username, password), professional_id, where)
+    page.reload()
+    item = page.get_by_role("listitem").filter(has=page.get_by_role("link", name="प्लंबर: नल व लीकेज मरम्मत"))
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("स्वीकार का इंतज़ार")
+    expect(item).to_contain_text("₹150")
+    screens.capture(page, "my-bookings")
+    item.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("आपकी बुकिंग")
+    assert page.url.rstrip("/").endswith(f"/bookings/{booked['id']}")
 
 
-@pytest.mark.skip(reason="needs the professional's contact in GET /bookings/{id} after acceptance (issue 16)")
-def test_citizen_sees_the_professionals_contact_after_acceptance():
-    """Booking.js shows booking.professional.{name, mobile} once the API returns them."""
+def test_citizen_sees_the_professionals_contact_after_acceptance(stack, person, screens: Screens):
+    # Given her booking of a plumber 2.5 km north, not yet accepted: no phone number on it
+    where = near(LUCKNOW, 2500)
+    name = unique_name("Suresh")
+    pro, professional_id = online_professional(stack, name=name, location=where)
+    username, password = stack.new_user()
+    citizen = stack.signed_in(username, password)
+    booked = booking_for(citizen, professional_id, where)
+    phone = person(location=where)
+    page = phone.open()
+    phone.sign_in(username, password)
+    page.goto(f"{phone.portal_url}bookings/{booked['id']}")
+    status = page.get_by_text(re.compile("^स्थिति:"))
+    expect(status).to_have_text("स्थिति: स्वीकार का इंतज़ार")
+    expect(page.get_by_text("कारीगर का मोबाइल")).to_have_count(0)
+
+    # The plumber accepts: his name and mobile appear, the number a link that dials him
+    pro.ok("POST", f"/bookings/{booked['id']}/accept")
+    expect(status).to_have_text("स्थिति: स्वीकार हुई")
+    mobile = citizen.ok("GET", f"/bookings/{booked['id']}")["professional"]["mobile"]
+    assert re.fullmatch(r"[6-9]\d{9}", mobile)
+    call = page.get_by_role("link", name=mobile)
+    expect(call).to_have_attribute("href", f"tel:+91{mobile}")
+    expect(page.get_by_text(name, exact=True)).to_be_visible()
+    screens.capture(page, "contact")
+
+    # Once the work is done the number is gone again
+    pro.ok("POST", f"/bookings/{booked['id']}/start", {"start_code": booked["start_code"]})
+    pro.ok("POST", f"/bookings/{booked['id']}/complete", {"amount_collected_paise": TAP_REPAIR_FEE_PAISE})
+    expect(status).to_have_text("स्थिति: पूरा")
+    expect(page.get_by_role("link", name=mobile)).to_have_count(0)
 
 
-@pytest.mark.skip(reason="needs POST /bookings/{id}/payment (second wave: fair outcomes)")
+@pytest.mark.skip(reason="needs POST /bookings/{id}/payment (route not in this branch yet: fair outcomes)")
 def test_citizen_says_what_she_paid_and_an_overcharge_opens_a_complaint():
     """PaymentForm.js posts the amount; the answer's complaint_id links to the complaint."""
+
+
+def test_everyone_reads_their_inbox_in_hindi_and_chooses_the_language_of_notifications(
+    stack, person, screens: Screens
+):
+    # Given a citizen whose booking was just accepted (the inbox has one notification)
+    where = near(LUCKNOW, 3000)
+    name = unique_name("Mohan")
+    pro, professional_id = online_professional(stack, name=name, location=where)
+    username, password = stack.new_user()
+    citizen = stack.signed_in(username, password)
+    booked = booking_for(citizen, professional_id, where)
+    pro.ok("POST", f"/bookings/{booked['id']}/accept")
+    wait_until(lambda: citizen.ok("GET", "/me/notifications")["notifications"])
+
+    # The header says one is new; the inbox shows it in Hindi and leads to the booking
+    phone = person(location=where)
+    page = phone.open()
+    phone.sign_in(username, password)
+    inbox = page.get_by_role("link", name=re.compile("^सूचनाएँ"))
+    expect(inbox).to_have_text("सूचनाएँ 1 नई")
+    inbox.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("सूचनाएँ")
+    item = page.get_by_role("listitem").filter(has_text="बुकिंग स्वीकार हुई")
+    expect(item).to_contain_text(f"{name} ने आपकी बुकिंग स्वीकार की")
+    expect(item).to_contain_text("नई")
+    expect(inbox).to_have_text("सूचनाएँ")  # opened: nothing new any more
+    screens.capture(page, "inbox")
+    item.get_by_role("link", name="बुकिंग देखें").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("आपकी बुकिंग")
+    page.go_back()
+
+    # Hindi is the default; she chooses English and no SMS, saved to her account
+    expect(page.get_by_label("हिन्दी", exact=True)).to_be_checked()
+    expect(page.get_by_label("हाँ, SMS भेजें")).to_be_checked()
+    page.get_by_label("English", exact=True).check()
+    page.get_by_label("नहीं, सिर्फ़ ऐप में").check()
+    page.get_by_role("button", name="सेटिंग सहेजें").click()
+    expect(page.get_by_role("status").filter(has_text="सेटिंग सहेज ली गई")).to_be_visible()
+    assert citizen.ok("GET", "/me")["preferences"] == {"language": "en", "sms": False}
+
+    # The next notification comes in English
+    pro.ok("POST", f"/bookings/{booked['id']}/start", {"start_code": booked["start_code"]})
+    wait_until(lambda: len(citizen.ok("GET", "/me/notifications")["notifications"]) > 1)
+    page.reload()
+    expect(page.get_by_role("listitem").filter(has_text="Work started")).to_have_count(1)
+    expect(page.get_by_role("link", name=re.compile("^सूचनाएँ"))).to_have_text("सूचनाएँ")
+
+
+def test_a_refused_preference_is_shown_in_hindi_beside_the_field(stack, person):
+    phone = person()
+    page = phone.open()
+    phone.sign_in(*stack.new_user())
+    page.route(
+        "**/me/preferences",
+        lambda route: route.fulfill(
+            status=422,
+            content_type="application/json",
+            body='{"error": {"code": "validation_error", "message": "Invalid input", '
+            '"details": [{"loc": ["body", "language"], "msg": "bad", "type": "enum"}]}}',
+        ),
+    )
+    page.get_by_role("link", name=re.compile("^सूचनाएँ")).click()
+    page.get_by_role("button", name="सेटिंग सहेजें").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("कुछ ठीक करना है")
+    expect(page.get_by_text(re.compile("^गलती: यह जानकारी सही नहीं है"))).to_be_visible()

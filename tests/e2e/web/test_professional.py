@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from local.client import SAMPLE_PDF, journey
 from tests.e2e.story import near, new_identity
 from tests.e2e.web.conftest import LUCKNOW, Screens
-from tests.e2e.web.given import booking_for
+from tests.e2e.web.given import booking_for, online_professional, unique_name
 
 pytestmark = pytest.mark.e2e
 
@@ -139,16 +139,78 @@ def test_professional_registers_is_verified_goes_online_and_completes_a_booking(
     screens.capture(page, "id-card")
 
 
-@pytest.mark.skip(reason="needs GET /bookings?role=professional (issue 16: everyone sees their own work)")
-def test_professional_sees_her_requests():
-    """'आए हुए अनुरोध' (BookingList.js with role=professional) lists the requests to accept."""
+def test_professional_sees_her_requests_and_accepts_one(stack, person, screens: Screens):
+    # Given a verified plumber online 3 km south, with a request from a citizen nearby
+    where = near(LUCKNOW, -3000)
+    credentials = stack.new_user()
+    _, professional_id = online_professional(
+        stack, name=unique_name("Kamla"), location=where, credentials=credentials
+    )
+    citizen = stack.signed_up()
+    booked = booking_for(citizen, professional_id, where)
+
+    # She finds it in her requests: the service, waiting for her, the fee
+    phone = person(location=where)
+    page = phone.open()
+    phone.sign_in(*credentials)
+    page.get_by_role("link", name="कारीगर के रूप में काम").click()
+    page.get_by_role("link", name="आए हुए अनुरोध").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("आए हुए अनुरोध")
+    item = page.get_by_role("listitem").filter(has=page.get_by_role("link", name="प्लंबर: नल व लीकेज मरम्मत"))
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("स्वीकार का इंतज़ार")
+    expect(item).to_contain_text("₹150")
+    screens.capture(page, "requests")
+
+    # She opens and accepts it: now she sees the citizen's mobile to call
+    item.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("काम का अनुरोध")
+    expect(page.get_by_text("ग्राहक का मोबाइल")).to_have_count(0)
+    page.get_by_role("button", name="स्वीकार करें").click()
+    expect(page.get_by_text(re.compile("^स्थिति:"))).to_have_text("स्थिति: स्वीकार हुई")
+    mobile = citizen.username.removeprefix("+91") if citizen.username else ""
+    expect(page.get_by_role("link", name=mobile)).to_have_attribute("href", f"tel:+91{mobile}")
+    assert citizen.ok("GET", f"/bookings/{booked['id']}")["status"] == "accepted"
 
 
-@pytest.mark.skip(reason="needs POST /bookings/{id}/decline (second wave: bookings that don't strand people)")
-def test_professional_declines_a_request():
-    """ProBooking.js's 'मना करें' posts the decline."""
+def test_professional_declines_a_request(stack, person, screens: Screens):
+    where = near(LUCKNOW, -3500)
+    credentials = stack.new_user()
+    _, professional_id = online_professional(
+        stack, name=unique_name("Gopal"), location=where, credentials=credentials
+    )
+    citizen = stack.signed_up()
+    booked = booking_for(citizen, professional_id, where)
+    phone = person(location=where)
+    page = phone.open()
+    phone.sign_in(*credentials)
+    page.goto(f"{phone.portal_url}pro/bookings/{booked['id']}")
+    status = page.get_by_text(re.compile("^स्थिति:"))
+    expect(status).to_have_text("स्थिति: स्वीकार का इंतज़ार")
+    screens.capture(page, "request")
+    page.get_by_role("button", name="मना करें").click()
+    # She was chosen by name: her refusal ends the booking, and the citizen is told who ended it
+    expect(status).to_have_text("स्थिति: रद्द")
+    expect(page.get_by_role("button", name="स्वीकार करें")).to_have_count(0)
+    screens.capture(page, "declined")
+    seen = citizen.ok("GET", f"/bookings/{booked['id']}")
+    assert (seen["status"], seen["cancelled_by"]) == ("cancelled", "professional")
 
 
-@pytest.mark.skip(reason="needs GET /professionals/{id}/card (issue 16)")
-def test_citizen_scans_the_card_and_sees_the_professional_is_verified():
-    """PublicCard (/app/card/<id>) shows GET /professionals/{id}/card."""
+def test_citizen_scans_the_card_and_sees_the_professional_is_verified(stack, person, screens: Screens):
+    name = unique_name("Anil")
+    _, professional_id = online_professional(stack, name=name, location=near(LUCKNOW, -4000))
+    phone = person()
+    page = phone.open(f"card/{professional_id}")  # what the QR code holds; no sign-in
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    expect(page.get_by_text("यह कारीगर पुलिस-सत्यापित है।")).to_be_visible()
+    expect(page.get_by_text("प्लंबर: नल व लीकेज मरम्मत")).to_be_visible()
+    expect(page.get_by_text("लखनऊ")).to_be_visible()
+    expect(page.get_by_text("अभी रेटिंग नहीं")).to_be_visible()
+    expect(page.get_by_role("button", name="साइन आउट")).to_have_count(0)
+    screens.capture(page, "public-card")
+
+    # A card that does not exist says so, in Hindi
+    phone.open("card/pro_" + "0" * 32)
+    expect(page.get_by_role("alert")).to_have_text("यह नहीं मिला।")
+    screens.capture(page, "unknown-card")

@@ -234,3 +234,21 @@ def test_an_employer_checks_an_applicants_identity_on_the_ban_registry_through_b
     assert api("GET", "/bans/check?professional_id=pro_nobody", claims=EMPLOYER).status == 404
     both = api("GET", f"/bans/check?professional_id={pid}&mobile=9812345678", claims=EMPLOYER)
     assert both.status == 422
+
+
+def test_a_professional_who_applied_finds_their_offer_on_the_job(api: Api) -> None:
+    """The job_offer notification names the job, not the offer: the job tells its applicant how
+    their application stands and which offer to accept (no one else's)."""
+    job = posted(api)
+    pid, other = seed_workers(2)
+    before = api("GET", f"/jobs/{job['id']}", claims=pro_claims(pid))
+    assert (before.status, before.body["application"]) == (200, None)
+    assert apply(api, job["id"], pid).status == 201
+    assert apply(api, job["id"], other).status == 201
+    applied = api("GET", f"/jobs/{job['id']}", claims=pro_claims(pid)).body["application"]
+    assert (applied["status"], applied["offer_id"]) == ("applied", None)
+    made = offer(api, job["id"], pid)
+    mine = api("GET", f"/jobs/{job['id']}", claims=pro_claims(pid)).body["application"]
+    assert (mine["status"], mine["offer_id"]) == ("offered", made.body["id"])
+    assert api("GET", f"/jobs/{job['id']}", claims=pro_claims(other)).body["application"]["offer_id"] is None
+    assert api("GET", f"/jobs/{job['id']}", claims=EMPLOYER).body["application"] is None

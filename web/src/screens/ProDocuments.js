@@ -53,11 +53,12 @@ function DocumentUpload({ pro, kind, required, onUploaded }) {
   `;
 }
 
-export function ProDocuments() {
+/** params.id: a worker registered on their behalf (the agency's screens); else the caller's own. */
+export function ProDocuments({ params = {} }) {
   const { data, error, reload } = useLoad(async () => {
-    const [pro, services] = await Promise.all([myProfessional(), allServices()]);
+    const [pro, services] = await Promise.all([params.id ? api.professional(params.id) : myProfessional(), allServices()]);
     return { pro, services };
-  }, []);
+  }, [params.id]);
   const form = useForm({});
   if (!data) return html`<${Page} title=${t('documents.title')}>${error ? html`<${Notice} kind="warning" role="alert">${api.errorText(error)}<//>` : html`<${Loading} />`}<//>`;
   const { pro, services } = data;
@@ -69,7 +70,7 @@ export function ProDocuments() {
   const kinds = [['id_proof', true], ['qualification', needsQualification], ['photo', false]];
   const submit = form.submit(async () => {
     await api.submitForVerification(pro.id);
-    navigate('/pro', { params: { done: 'submitted' }, replace: true });
+    navigate(params.id ? `/agency/professionals/${params.id}` : '/pro', { params: { done: 'submitted' }, replace: true });
   });
   return html`
     <${Page} title=${t('documents.title')}>

@@ -23,7 +23,7 @@ export async function myProfessional() {
   return me.professional_id ? api.professional(me.professional_id) : null;
 }
 
-function History({ history }) {
+export function History({ history }) {
   return html`
     <ol class="timeline">
       ${history.map(
@@ -53,6 +53,7 @@ export function ProHome({ query }) {
           <li>${t('pro.join_step_work')}</li>
         </ol>
         <${Link} class="button button--primary" to="/pro/register">${t('pro.join_button')}<//>
+        <p><${Link} to="/agency">${t('pro.agency_link')}<//></p>
       <//>
     `;
   }
@@ -73,6 +74,7 @@ export function ProHome({ query }) {
         <ul class="list">
           <li><${Link} to="/pro/requests">${t('pro.requests_link')}<//></li>
           <li><${Link} to="/pro/card">${t('pro.card_link')}<//></li>
+          <li><${Link} to="/work">${t('pro.jobs_link')}<//></li>
         </ul>`}
       <h2 class="heading-m">${t('pro.history_title')}</h2>
       <${History} history=${pro.verification.history} />

@@ -20,11 +20,13 @@ import { useForm, useLoad } from '../hooks.js';
 import { t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { setMe } from '../session.js';
+import { rememberWorker } from '../workers.js';
 import { districtOptions } from './ChooseLocation.js';
 
 export const QUALIFICATIONS = ['none', 'iti', 'diploma', 'degree', 'certificate'];
 
-export function ProRegister() {
+/** onBehalf: an approved agency's member (or an officer) registers a worker who has no smartphone. */
+export function ProRegister({ onBehalf = false }) {
   const { data: services } = useLoad(allServices, []);
   const key = useMemo(() => api.idempotencyKey(), []);
   const form = useForm({ name: '', mobile: '', aadhaar: '', services: [], district: '', where: '', qualification: '', title: '' });
@@ -51,9 +53,13 @@ export function ProRegister() {
       }
     }
     const qualification = { kind: values.qualification, ...(values.qualification !== 'none' && values.title.trim() ? { title: values.title.trim() } : {}) };
+    let registered;
     try {
-      await api.registerProfessional(
-        { name: values.name.trim(), mobile: mobileOf(values.mobile), aadhaar: values.aadhaar, services: values.services, location, district: district.en, qualification },
+      registered = await api.registerProfessional(
+        {
+          name: values.name.trim(), mobile: mobileOf(values.mobile), aadhaar: values.aadhaar, services: values.services, location, district: district.en, qualification,
+          ...(onBehalf ? { on_behalf: true } : {}),
+        },
         key,
       );
     } catch (error) {
@@ -63,6 +69,11 @@ export function ProRegister() {
         error.fields = { ...others, where };
       }
       throw error;
+    }
+    if (onBehalf) {
+      rememberWorker({ id: registered.id, name: values.name.trim() });
+      navigate(`/agency/professionals/${registered.id}/documents`, { replace: true });
+      return;
     }
     setMe(await api.me());
     navigate('/pro/documents', { replace: true });
@@ -75,9 +86,9 @@ export function ProRegister() {
   ];
   const qualificationOptions = QUALIFICATIONS.map((kind) => ({ value: kind, label: t(`qualification.${kind}`) }));
   return html`
-    <${Page} title=${t('pro_register.title')}>
+    <${Page} title=${t(onBehalf ? 'agency.register_worker_title' : 'pro_register.title')}>
       <${ErrorSummary} errors=${form.summary} />
-      <p>${t('pro_register.lead')}</p>
+      <p>${t(onBehalf ? 'agency.register_worker_lead' : 'pro_register.lead')}</p>
       <form onSubmit=${submit} novalidate>
         <${Field} id="name" label=${t('pro_register.name_label')} hint=${t('pro_register.name_hint')} error=${errors.name}
           autocomplete="name" value=${values.name} onInput=${form.set('name')} maxlength="200" />
