@@ -23,12 +23,15 @@ from types import MappingProxyType
 
 from sevamitra.data import bookings as bookings_repo
 from sevamitra.data import complaints as complaints_repo
+from sevamitra.data import igrs as igrs_repo
 from sevamitra.data import notifications as inbox
 from sevamitra.data.complaints import LOCK_PREFIX
 from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity_pk
 from sevamitra.edge.routes import (
+    AUDIT_ANCHORING,
     BOOKING_EXPIRY,
     ENGAGEMENT_END,
+    IGRS_DELIVERY,
     INBOUND_SMS,
     NOTIFY_EVENTS,
     OUTBOX_SWEEP,
@@ -42,6 +45,7 @@ class Secret(Enum):
     IDENTITY_KEY = "identity_key"  # HMAC key for Aadhaar/mobile hashes
     POLICE_CALLBACK = "police_callback"  # shared key of X-Seva-Signature
     CURSOR_KEY = "cursor_key"  # HMAC key of list routes' page cursors
+    IGRS_KEY = "igrs_key"  # shared key with IGRS: X-Seva-Signature both ways
 
 
 class Contacts(Enum):
@@ -56,6 +60,13 @@ class Push(Enum):
 
     REGISTER = "register"  # sns:CreatePlatformEndpoint: PUT /me/devices
     DELIVER = "deliver"  # sns:Publish to endpoints: the event consumer
+
+
+class AuditAnchors(Enum):
+    """The write-once bucket of the audit chains' heads (sevamitra.data.anchors)."""
+
+    READ = "read"  # the audit route: list a subject's anchors, read the newest
+    WRITE = "write"  # the anchoring job: that, and put new heads and run records
 
 
 class Documents(Enum):
@@ -85,6 +96,11 @@ DOCUMENT_READ_ACTIONS = ("s3:GetObject",)
 DOCUMENT_VERSION_READ_ACTIONS = ("s3:GetObjectVersion",)
 DOCUMENT_WRITE_ACTIONS = ("s3:PutObject",)
 DOCUMENT_BUCKET_ACTIONS = ("s3:ListBucket",)
+# The anchors bucket (Object Lock): reads and listing; the job also puts. Never a delete, never
+# an object-lock or retention change.
+ANCHOR_READ_ACTIONS = ("s3:GetObject",)
+ANCHOR_WRITE_ACTIONS = ("s3:PutObject",)
+ANCHOR_BUCKET_ACTIONS = ("s3:ListBucket",)
 CONTACTS_SEAL_ACTIONS = ("kms:Encrypt",)
 CONTACTS_OPEN_ACTIONS = ("kms:Decrypt",)
 PUSH_REGISTER_ACTIONS = ("sns:CreatePlatformEndpoint",)
@@ -124,6 +140,7 @@ _KINDS = tuple(IdentityKind)
 BAN_KEYS = tuple(ban_pk(kind, "") for kind in _KINDS)  # ban#aadhaar#, ban#mobile#: the registry
 CLAIM_KEYS = (*(identity_pk(kind, "") for kind in _KINDS), account_pk(""))  # aadhaar#, mobile#, account#
 LOCK_KEYS = (LOCK_PREFIX,)  # lock#<booking>#<kind>: one unresolved complaint per booking and kind
+IGRS_KEYS = (igrs_repo.REFERENCE_PREFIX,)  # igrs#<reference>: the complaint IGRS calls back about
 MOBILE_KEYS = (identity_pk(IdentityKind.MOBILE, ""),)  # mobile#: who registered a number
 # The notifications table's key families (sevamitra.data.notifications).
 INBOX_KEYS, PREFS_KEYS, DEVICE_KEYS = (inbox.INBOX,), (inbox.PREFS,), (inbox.DEVICE,)
@@ -183,6 +200,7 @@ class Access:
     sends_sms: bool = False  # sms-voice:SendTextMessage from the origination identity
     push: Push | None = None
     reads_accounts: bool = False  # cognito-idp:ListUsers on the user pool
+    anchors: AuditAnchors | None = None
     # Table logical name -> exactly what may be done on it.
     grants: Mapping[str, tuple[TableGrant, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -226,6 +244,7 @@ def _access(
     sends_sms: bool = False,
     push: Push | None = None,
     reads_accounts: bool = False,
+    anchors: AuditAnchors | None = None,
 ) -> Access:
     """``tables`` declares exact grants; ``reads``/``writes`` (coarse levels) and ``exact`` (exact
     actions on the table and all its indexes) remain for quick declarations, but every function
@@ -247,6 +266,7 @@ def _access(
         sends_sms=sends_sms,
         push=push,
         reads_accounts=reads_accounts,
+        anchors=anchors,
         grants=MappingProxyType(grants),
     )
 
@@ -345,8 +365,12 @@ ACCESS: dict[Function, Access] = {
             "outbox": OUTBOX,
         },
         documents=Documents.EVIDENCE_UPLOAD,
-        secrets=(Secret.IDENTITY_KEY, Secret.CURSOR_KEY),
+        # IGRS's callback is checked with IGRS's key (it reads the igrs#<reference> pointer and
+        # updates the complaint's escalation).
+        secrets=(Secret.IDENTITY_KEY, Secret.CURSOR_KEY, Secret.IGRS_KEY),
         puts_events=True,
+        # The audit route checks the trail against its newest anchor.
+        anchors=AuditAnchors.READ,
     ),
     # The police callback and the officers' list (all, or one district's): requests only (the
     # workflow's steps move the professional on), the callback key, and resuming the waiting task.
@@ -484,6 +508,18 @@ ENTRY_ACCESS: dict[str, Access] = {
             "geo": (table(PUT, in_transaction=True),),
         },
         puts_events=True,
+    ),
+    # IGRS outbound: the complaint, the reference IGRS returned recorded on it with its pointer
+    # item (igrs#<reference>) in one transaction, the decision marked sent; the IGRS key signs.
+    IGRS_DELIVERY.name: _access(
+        tables={"complaints": (table(GET, UPDATE), table(PUT, keys=IGRS_KEYS, in_transaction=True))},
+        secrets=(Secret.IGRS_KEY,),
+    ),
+    # Audit chains that moved since the last run (the by_day index), each chain's head, and the
+    # write-once anchors bucket: the subject's newest anchor, new heads, the run's record.
+    AUDIT_ANCHORING.entry.name: _access(
+        tables={"audit": (table(QUERY), index("by_day"))},
+        anchors=AuditAnchors.WRITE,
     ),
 }
 

@@ -56,14 +56,18 @@ POLICE_API_KEY_PARAMETER = "PoliceSystemApiKey"
 POLICE_API_KEY_HEADER = "X-Api-Key"
 POLICE_ENDPOINT_PLACEHOLDER = "https://police-system.invalid/seva-mitra/verification-events"
 
-# IGRS delivery (EventBridge API destination): placeholders until IGRS issues the real ones
-# (stack parameters IgrsEndpoint / IgrsApiKey, docs/deploy.md). EventBridge retries a failed
-# delivery for up to a day, then parks it in the dead-letter queue.
-IGRS_PLACEHOLDER_ENDPOINT = "https://igrs.example.invalid/sevamitra/escalations"
-IGRS_PLACEHOLDER_API_KEY = "placeholder-set-IgrsApiKey-at-deploy"
-IGRS_RATE_LIMIT_PER_SECOND = 5
+# IGRS delivery (infra/constructs/igrs.py, docs/igrs.md): the endpoint is a placeholder until
+# IGRS issues the real one (stack parameter IgrsEndpoint, docs/deploy.md). The bus rule retries
+# putting an event in the IGRS queue for up to a day, then parks it in the dead-letter queue.
+IGRS_PLACEHOLDER_ENDPOINT = "https://igrs.example.invalid/sevamitra"
 IGRS_RETRY_ATTEMPTS = 20
 IGRS_MAX_EVENT_AGE_HOURS = 24
+# One message per invocation: one slow IGRS call does not hold back (or fail) nine others.
+IGRS_BATCH_SIZE = 1
+# Audit anchors are kept immutable (S3 Object Lock, compliance mode) this long: ten years where
+# the stage protects its data (prod), a day elsewhere (a dev stack's bucket must be removable).
+AUDIT_ANCHOR_RETENTION_DAYS = 3650
+AUDIT_ANCHOR_DEV_RETENTION_DAYS = 1
 
 # Notifications (infra/constructs/messaging.py). Stack parameters of the SMS service (placeholders
 # until the DLT registration and the two-way number exist, docs/deploy.md) and of push.
@@ -186,6 +190,10 @@ class StageSettings:
     @property
     def police_secret_name(self) -> str:
         return f"{APP}-{self.name}/police-callback"
+
+    @property
+    def igrs_secret_name(self) -> str:
+        return f"{APP}-{self.name}/igrs-callback"
 
 
 STAGES: dict[str, StageSettings] = {

@@ -39,6 +39,8 @@ class Resources:
     # What sending an SMS may use: the origination identity and the configuration set (ARNs).
     sms_resources: Sequence[str] = field(default_factory=tuple)
     user_pool_arn: str = ""
+    # The write-once bucket of the audit anchors (infra/constructs/anchors.py).
+    anchor_bucket: s3.IBucket | None = None
 
 
 def grant(role: iam.Role, access: Access, resources: Resources) -> None:
@@ -106,6 +108,7 @@ def grant(role: iam.Role, access: Access, resources: Resources) -> None:
             "Object keys are generated per document at upload time; object actions are limited "
             "to the documents prefix of this one bucket.",
         )
+    _anchors(role, access, resources)
     for secret in sorted(access.secrets, key=lambda s: s.value):
         role.add_to_principal_policy(
             iam.PolicyStatement(
@@ -123,6 +126,38 @@ def grant(role: iam.Role, access: Access, resources: Resources) -> None:
             )
         )
     _messaging(role, access, resources)
+
+
+def _anchors(role: iam.Role, access: Access, resources: Resources) -> None:
+    """Reads (and for the job, puts) on the anchors bucket's objects, and listing it. No delete:
+    Object Lock refuses it anyway, and no role could ask."""
+    if access.anchors is None:
+        return
+    if resources.anchor_bucket is None:
+        raise ValueError("an access declares audit anchors but the stack has no anchors bucket")
+    actions: tuple[str, ...] = acl.ANCHOR_READ_ACTIONS
+    if access.anchors is acl.AuditAnchors.WRITE:
+        actions += acl.ANCHOR_WRITE_ACTIONS
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            sid="AnchorObjects",
+            actions=list(actions),
+            resources=[resources.anchor_bucket.arn_for_objects("*")],
+        )
+    )
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            sid="AnchorBucket",
+            actions=list(acl.ANCHOR_BUCKET_ACTIONS),
+            resources=[resources.anchor_bucket.bucket_arn],
+        )
+    )
+    acknowledge(
+        role.node.find_child("DefaultPolicy"),
+        f"AwsSolutions-IAM5[Resource::<{_logical_id(resources.anchor_bucket)}.Arn>/*]",
+        "Anchor keys are per subject and seq; the bucket holds nothing but anchors, and Object Lock "
+        "(compliance mode) makes every object immutable.",
+    )
 
 
 def _messaging(role: iam.Role, access: Access, resources: Resources) -> None:

@@ -14,6 +14,7 @@ from constructs import Construct
 
 from infra.access import Documents
 from infra.constants import StageSettings
+from infra.constructs.anchors import AuditAnchors
 from infra.constructs.api import Api
 from infra.constructs.auth import Accounts
 from infra.constructs.data import Data
@@ -30,6 +31,7 @@ from infra.constructs.secrets import Secrets
 from infra.constructs.verification import VerificationWorkflow
 from infra.grants import Resources
 from sevamitra.edge.routes import (
+    IGRS_DELIVERY,
     INBOUND_SMS,
     NOTIFY_EVENTS,
     ROUTES,
@@ -79,6 +81,7 @@ class SevaMitraStack(Stack):
         self.secrets = Secrets(self, "Secrets", stage=stage)
         self.events = Events(self, "Events", stage=stage)
         self.igrs = Igrs(self, "Igrs", stage=stage, bus=self.events.bus)
+        self.anchors = AuditAnchors(self, "AuditAnchors", stage=stage, access_logs=self.documents.access_logs)
         self.messaging = Messaging(self, "Messaging", stage=stage, inbound_key=self.keys.inbound_sms)
         self.functions = Functions(
             self,
@@ -93,11 +96,15 @@ class SevaMitraStack(Stack):
                 event_bus=self.events.bus,
                 sms_resources=self.messaging.sms_resources,
                 user_pool_arn=self.accounts.user_pool.user_pool_arn,
+                anchor_bucket=self.anchors.bucket,
             ),
             model_settings={
                 **self.messaging.settings,
                 "contacts_key_setting": self.keys.contacts.key_arn,
                 "user_pool_id": self.accounts.user_pool.user_pool_id,
+                "audit_anchor_bucket": self.anchors.bucket.bucket_name,
+                "igrs_endpoint": self.igrs.endpoint,
+                "igrs_secret_arn": self.secrets.igrs_key.secret_arn,
             },
         )
         self.api_functions: dict[Function, lambda_.Function] = {
@@ -108,6 +115,7 @@ class SevaMitraStack(Stack):
             consumer=self.functions.entry(NOTIFY_EVENTS),
             inbound_sms=self.functions.entry(INBOUND_SMS),
         )
+        self.igrs.wire(self.functions.entry(IGRS_DELIVERY))
         self.verification_steps: dict[Entry, lambda_.Function] = {
             entry: self.functions.entry(entry) for entry in workflow_entries
         }
@@ -170,6 +178,8 @@ class SevaMitraStack(Stack):
             ("UserPoolClientId", self.accounts.client.user_pool_client_id, "Cognito app client"),
             ("DocumentsBucket", self.documents.bucket.bucket_name, "Documents bucket"),
             ("PoliceSecretArn", self.secrets.police_key.secret_arn, "Police callback shared key"),
+            ("IgrsSecretArn", self.secrets.igrs_key.secret_arn, "Shared key with IGRS (both ways)"),
+            ("AuditAnchorBucket", self.anchors.bucket.bucket_name, "Write-once audit anchors"),
             ("PortalUrl", self.portal.url, "The web portal (CloudFront)"),
             ("PortalBucket", self.portal.bucket.bucket_name, "Where make deploy publishes web/dist"),
             ("PortalDistributionId", self.portal.distribution.distribution_id, "The portal's distribution"),

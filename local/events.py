@@ -52,7 +52,16 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> di
 
 
 class EventPump:
-    def __init__(self, queue_url: str, region: str, *, run: RunEntry = _default_run, wait_s: int = 1) -> None:
+    def __init__(
+        self,
+        queue_url: str,
+        region: str,
+        *,
+        run: RunEntry = _default_run,
+        wait_s: int = 1,
+        entry: Entry = NOTIFY_EVENTS,
+    ) -> None:
+        self.entry = entry  # the handler the queue feeds (the IGRS queue feeds complaint.igrs_delivery)
         self.queue_url = queue_url
         self.region = region
         self.run = run
@@ -75,10 +84,10 @@ class EventPump:
         if not messages:
             return 0
         try:
-            result = self.run(NOTIFY_EVENTS, sqs_event(messages, self._arn, self.region)) or {}
+            result = self.run(self.entry, sqs_event(messages, self._arn, self.region)) or {}
             failed = {item["itemIdentifier"] for item in result.get("batchItemFailures", [])}
         except Exception:
-            log.exception("notify failed a whole batch; it is retried")
+            log.exception("%s failed a whole batch; it is retried", self.entry.name)
             failed = {message["MessageId"] for message in messages}
         done = [m for m in messages if m["MessageId"] not in failed]
         if done:
@@ -104,7 +113,7 @@ class EventPump:
                 self._stop.wait(1)
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._loop, name="event-pump", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name=f"event-pump-{self.entry.name}", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:

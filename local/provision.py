@@ -14,6 +14,8 @@ import boto3
 
 from infra.verification_workflow import render, state_machine_name, substitutions
 from local.lambdas import deployed_name
+from sevamitra.data.anchors import anchor_settings
+from sevamitra.data.igrs import IGRS_EVENT_PATTERN, IGRS_MAX_RECEIVES, igrs_settings
 from sevamitra.data.models import table_name
 from sevamitra.data.schema import TABLES
 from sevamitra.domain.documents import BUCKET_VERSIONED
@@ -35,6 +37,10 @@ class LocalResources:
     notify_queue_url: str = ""
     notify_dead_letter_queue_url: str = ""
     contacts_key_id: str = ""
+    audit_anchor_bucket: str = ""
+    igrs_secret_arn: str = ""
+    igrs_queue_url: str = ""
+    igrs_dead_letter_queue_url: str = ""
 
 
 # The attributes the app client reads, so its ID tokens carry them (infra/constructs/auth.py):
@@ -93,11 +99,34 @@ def create_documents_bucket(region: str, name: str) -> None:
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
 
 
+# Locally anchors are kept a day (the CDK bucket: the stage's retention, compliance mode).
+LOCAL_ANCHOR_RETENTION_DAYS = 1
+
+
+def create_anchor_bucket(region: str, name: str) -> str:
+    """The write-once bucket of the audit anchors: Object Lock in compliance mode by default, as
+    the CDK construct makes it (infra/constructs/anchors.py)."""
+    s3 = _client("s3", region)
+    create_bucket: dict[str, Any] = {"Bucket": name, "ObjectLockEnabledForBucket": True}
+    if region != "us-east-1":
+        create_bucket["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    s3.create_bucket(**create_bucket)
+    s3.put_object_lock_configuration(
+        Bucket=name,
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": LOCAL_ANCHOR_RETENTION_DAYS}},
+        },
+    )
+    return name
+
+
 def provision(
     config: CommonSettings,
     *,
     police_key: str,
     identity_key: str,
+    igrs_key: str = "local-igrs-shared-key",
     cursor_key: str | None = None,
     workflow: bool = True,
     user_pool: bool = True,
@@ -117,6 +146,9 @@ def provision(
     contacts_key = create_contacts_key(region, config.resource_prefix)
     pool_id, client_id = create_user_pool(region, config.resource_prefix) if user_pool else ("", "")
     workflow_arn = create_verification_workflow(config) if workflow else ""
+    anchor_bucket = create_anchor_bucket(region, anchor_settings().audit_anchor_bucket)
+    igrs = secrets.create_secret(Name=igrs_settings().igrs_secret_arn, SecretString=igrs_key)["ARN"]
+    igrs_queue_url, igrs_dead_letters_url = create_igrs_queue(config)
     return LocalResources(
         user_pool_id=pool_id,
         user_pool_client_id=client_id,
@@ -128,6 +160,10 @@ def provision(
         notify_queue_url=queue_url,
         notify_dead_letter_queue_url=dead_letters_url,
         contacts_key_id=contacts_key,
+        audit_anchor_bucket=anchor_bucket,
+        igrs_secret_arn=igrs,
+        igrs_queue_url=igrs_queue_url,
+        igrs_dead_letter_queue_url=igrs_dead_letters_url,
     )
 
 
@@ -166,6 +202,32 @@ def create_notify_queue(
         Name=rule, EventBusName=config.event_bus_name, EventPattern=json.dumps({"source": [EVENT_SOURCE]})
     )
     events.put_targets(Rule=rule, EventBusName=config.event_bus_name, Targets=[{"Id": "notify", "Arn": arn}])
+    return url, dead_url
+
+
+def create_igrs_queue(
+    config: CommonSettings, *, visibility_timeout_s: int = LOCAL_VISIBILITY_TIMEOUT_S
+) -> tuple[str, str]:
+    """The queue between the bus and complaint.igrs_delivery, as infra/constructs/igrs.py builds
+    it: escalations and decisions in; ``IGRS_MAX_RECEIVES`` failed receives to the dead letters."""
+    region = config.aws_region
+    sqs = _client("sqs", region)
+    dead_url = sqs.create_queue(QueueName=f"{config.resource_prefix}igrs-dead-letters")["QueueUrl"]
+    dead_arn = sqs.get_queue_attributes(QueueUrl=dead_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    redrive = {"deadLetterTargetArn": dead_arn, "maxReceiveCount": str(IGRS_MAX_RECEIVES)}
+    url = sqs.create_queue(
+        QueueName=f"{config.resource_prefix}igrs-deliveries",
+        Attributes={"RedrivePolicy": json.dumps(redrive), "VisibilityTimeout": str(visibility_timeout_s)},
+    )["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events = _client("events", region)
+    rule = f"{config.resource_prefix}igrs"
+    events.put_rule(
+        Name=rule, EventBusName=config.event_bus_name, EventPattern=json.dumps(IGRS_EVENT_PATTERN)
+    )
+    events.put_targets(Rule=rule, EventBusName=config.event_bus_name, Targets=[{"Id": "igrs", "Arn": arn}])
     return url, dead_url
 
 

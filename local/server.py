@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from local.demo import DemoContext
     from local.events import EventPump
     from local.gateway import Gateway
+    from local.igrs import FakeIgrs
     from local.scheduler import Scheduler
     from local.settings import LocalSettings
 
@@ -98,6 +99,9 @@ class LocalStack:
         self.gateway: Gateway | None = None
         self.scheduler: Scheduler | None = None
         self.events: EventPump | None = None
+        self.igrs_events: EventPump | None = None
+        self.igrs: FakeIgrs | None = None
+        self.anchoring: Scheduler | None = None
         self.outputs: dict[str, Any] = {}
         self.outputs_path: Path | None = None
         self.demo: DemoContext | None = None
@@ -116,6 +120,13 @@ class LocalStack:
         endpoint_url = f"http://{moto_host}:{moto_port}"
         point_sdk_at_emulator(endpoint_url, moto_port)
         os.environ["VERIFICATION_STATE_MACHINE_ARN"] = LocalSettings().local_state_machine_arn
+        # The fake IGRS on loopback, before any function reads IGRS_ENDPOINT (local/igrs.py).
+        from local.igrs import FakeIgrs
+
+        igrs_key = secrets.token_hex(32)
+        self.igrs = FakeIgrs(igrs_key.encode(), host=early.host)
+        self.igrs.start()
+        os.environ["IGRS_ENDPOINT"] = self.igrs.url
 
         # Only now: these create SDK clients or read settings at import.
         from infra.portal_policy import portal_config
@@ -126,12 +137,15 @@ class LocalStack:
         from local.portal import PortalSite
         from local.provision import provision
         from local.scheduler import Scheduler
+        from sevamitra.edge.routes import AUDIT_ANCHORING, IGRS_DELIVERY, SCHEDULED_JOBS
 
         config = self.config = LocalSettings()
         configure_moto(endpoint_url)
         install_lambda_router(config.resource_prefix)
         police_key = secrets.token_hex(32)
-        resources = provision(config, police_key=police_key, identity_key=secrets.token_hex(32))
+        resources = provision(
+            config, police_key=police_key, identity_key=secrets.token_hex(32), igrs_key=igrs_key
+        )
         if resources.verification_state_machine_arn != config.verification_state_machine_arn:
             raise RuntimeError("the verification state machine is not where the functions look for it")
         # notify finds the phone numbers of managing accounts in the user pool.
@@ -139,6 +153,9 @@ class LocalStack:
         # Domain events reach notify as in AWS: bus -> rule -> queue -> function (local/events.py).
         self.events = EventPump(resources.notify_queue_url, config.aws_region)
         self.events.start()
+        # Escalations and decisions reach IGRS the same way: bus -> rule -> queue -> function.
+        self.igrs_events = EventPump(resources.igrs_queue_url, config.aws_region, entry=IGRS_DELIVERY)
+        self.igrs_events.start()
         self.demo = seed(resources, config.aws_region, police_key=police_key)
 
         verifier = cognito_verifier(
@@ -152,10 +169,14 @@ class LocalStack:
             "AwsEndpointUrl": endpoint_url,
             "DocumentsBucket": resources.documents_bucket,
             "PoliceSecretArn": resources.police_secret_arn,
+            "IgrsSecretArn": resources.igrs_secret_arn,
+            "AuditAnchorBucket": resources.audit_anchor_bucket,
             "PortalUrl": f"{self.gateway.url}/app/",
             # Local only: a deployed stack never exports these.
             "Region": config.aws_region,
             "PoliceSecretValue": police_key,
+            "IgrsSecretValue": igrs_key,
+            "IgrsUrl": self.igrs.url,
             "VerificationStateMachineArn": resources.verification_state_machine_arn,
             "DemoAccounts": {role: a.as_output() for role, a in self.demo.accounts.items()},
             "DemoProfessionals": dict(self.demo.professionals),
@@ -166,18 +187,38 @@ class LocalStack:
         self.outputs_path = config.outputs_path
         write_outputs(self.outputs_path, self.outputs)
         self.gateway.start()
+        self.igrs.api_url = self.gateway.url
         self.scheduler = Scheduler(
-            config.schedule_interval_s, region=config.aws_region, prefix=config.resource_prefix
+            config.schedule_interval_s,
+            jobs=[job for job in SCHEDULED_JOBS if job != AUDIT_ANCHORING],
+            region=config.aws_region,
+            prefix=config.resource_prefix,
         )
         self.scheduler.start()
+        # Anchoring keeps its own clock (AUDIT_ANCHOR_INTERVAL_S), whatever SCHEDULE_INTERVAL_S is.
+        from sevamitra.data.anchors import anchor_settings
+
+        self.anchoring = Scheduler(
+            anchor_settings().audit_anchor_interval_s,
+            jobs=[AUDIT_ANCHORING],
+            region=config.aws_region,
+            prefix=config.resource_prefix,
+        )
+        self.anchoring.start()
 
     def stop(self) -> None:
         if self.gateway:
             self.gateway.stop()
         if self.scheduler:
             self.scheduler.stop()
+        if self.anchoring:
+            self.anchoring.stop()
         if self.events:
             self.events.stop()
+        if self.igrs_events:
+            self.igrs_events.stop()
+        if self.igrs:
+            self.igrs.stop()
         if self.moto:
             self.moto.stop()
 
@@ -195,6 +236,8 @@ class LocalStack:
             f"  clocks            booking accept {config.booking_accept_timeout_s}s, "
             f"complaint SLA {config.complaint_sla_s}s, police {config.police_verification_timeout_s}s, "
             f"scheduler every {config.schedule_interval_s:g}s",
+            f"  IGRS (fake)       {self.outputs['IgrsUrl']}",
+            '  IGRS calls back: POST <IGRS (fake)>/_fake/grievances/<reference>/status {"status"}',
             "  demo accounts (username / password):",
             *(
                 f"    {a.role:<12} {a.username} / {a.password}" + (f"  [{a.group}]" if a.group else "")

@@ -22,6 +22,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from book.settings import BookSettings
+from complaint.settings import ComplaintSettings
 from infra import access as acl
 from infra import constants
 from infra.access import Access, Secret
@@ -32,7 +33,6 @@ from infra.nag import acknowledge
 from match.settings import MatchSettings
 from notify.settings import NotifySettings
 from register.settings import RegisterSettings
-from sevamitra.data.uploads import UploadSettings
 from sevamitra.edge.routes import Entry, Function
 from sevamitra.platform.settings import CommonSettings, FromStack
 
@@ -51,7 +51,7 @@ SETTINGS: Mapping[Function, type[CommonSettings]] = MappingProxyType(
         Function.REGISTER: RegisterSettings,
         Function.MATCH: MatchSettings,
         Function.BOOK: BookSettings,
-        Function.COMPLAINT: UploadSettings,
+        Function.COMPLAINT: ComplaintSettings,
         Function.VERIFY: CommonSettings,
         Function.NOTIFY: NotifySettings,
         Function.JOBS: CommonSettings,

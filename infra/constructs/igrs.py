@@ -1,27 +1,28 @@
-"""The IGRS adapter: ``IGRSEscalation`` events on the bus are POSTed to the state grievance
-system (IGRS) through an EventBridge API destination.
+"""The IGRS adapter's plumbing: ``IGRSEscalation`` events and ``complaint_decided`` domain events
+on the bus go to the IGRS queue, which feeds ``complaint.igrs_delivery`` (it POSTs them to IGRS,
+signed, and records the reference IGRS returns; docs/igrs.md).
 
-The endpoint and the API key are stack parameters (``IgrsEndpoint``, ``IgrsApiKey``), placeholders
-until the department issues them (docs/deploy.md): the connection sends the key as ``x-api-key``.
-The request body is the event's ``detail``; ``Idempotency-Key`` is the complaint id, because an
-escalation may be delivered more than once. Failed deliveries are retried by EventBridge, then
-parked in a dead-letter queue with an alarm."""
+The endpoint is a stack parameter (``IgrsEndpoint``), a placeholder until the department issues
+it (docs/deploy.md); the shared key is a generated secret (``IgrsSecretArn``) handed to IGRS.
+Nothing is lost while IGRS is down: the rule retries its delivery to the queue (then parks the
+event in the dead-letter queue), a failed message is delivered again after the visibility timeout
+and parked after ``IGRS_MAX_RECEIVES`` receives; both dead-letter queues have alarms, and so does
+a message left waiting a whole period."""
 
 from __future__ import annotations
 
-from aws_cdk import CfnParameter, Duration, SecretValue
-from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import CfnParameter, Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import constants
 from infra.constants import StageSettings
-from infra.nag import acknowledge
-
-EVENT_SOURCE = "sevamitra.domain.complaints"
-DETAIL_TYPE = "IGRSEscalation"
+from infra.constructs.monitoring import alarm, dead_letter_queue
+from sevamitra.data.igrs import IGRS_EVENT_PATTERN, IGRS_MAX_RECEIVES
 
 
 class Igrs(Construct):
@@ -34,65 +35,52 @@ class Igrs(Construct):
             "IgrsEndpoint",
             type="String",
             default=constants.IGRS_PLACEHOLDER_ENDPOINT,
-            description="HTTPS URL where IGRS accepts escalated grievances (POST)",
+            description="HTTPS base URL of IGRS's grievance API (we POST /grievances and "
+            "/grievances/<reference>/decision; docs/igrs.md)",
         )
-        api_key = CfnParameter(
-            scope,
-            "IgrsApiKey",
-            type="String",
-            no_echo=True,
-            default=constants.IGRS_PLACEHOLDER_API_KEY,
-            description="API key IGRS issued to Seva Mitra (sent as x-api-key)",
-        )
-        self.connection = events.Connection(
+        self.endpoint = endpoint.value_as_string
+        self.dead_letters = dead_letter_queue(self, "DeadLetters", of="IGRS deliveries")
+        self.queue = sqs.Queue(
             self,
-            "Connection",
-            description=f"{stage.prefix}igrs: API key issued by IGRS",
-            authorization=events.Authorization.api_key("x-api-key", SecretValue.cfn_parameter(api_key)),
-        )
-        self.destination = events.ApiDestination(
-            self,
-            "Destination",
-            connection=self.connection,
-            endpoint=endpoint.value_as_string,
-            http_method=events.HttpMethod.POST,
-            rate_limit_per_second=constants.IGRS_RATE_LIMIT_PER_SECOND,
-            description="IGRS grievance intake",
-        )
-        self.dead_letters = sqs.Queue(
-            self,
-            "DeadLetters",
+            "Deliveries",
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
+            visibility_timeout=Duration.seconds(constants.ENTRY_TIMEOUT.to_seconds() * 6),
             retention_period=constants.DLQ_RETENTION,
-        )
-        acknowledge(
-            self.dead_letters, "AwsSolutions-SQS3", "This queue is the IGRS delivery dead-letter queue."
-        )
-        cloudwatch.Alarm(
-            self,
-            "DeadLettersAlarm",
-            alarm_description="An IGRS escalation could not be delivered after its retries",
-            metric=self.dead_letters.metric_approximate_number_of_messages_visible(),
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            dead_letter_queue=sqs.DeadLetterQueue(
+                queue=self.dead_letters, max_receive_count=IGRS_MAX_RECEIVES
+            ),
         )
         self.rule = events.Rule(
             self,
             "EscalationRule",
             event_bus=bus,
-            description="Deliver IGRSEscalation events to IGRS",
-            event_pattern=events.EventPattern(source=[EVENT_SOURCE], detail_type=[DETAIL_TYPE]),
+            description=f"{stage.prefix}igrs: escalations and later decisions to the IGRS queue",
+            event_pattern=events.EventPattern(
+                source=IGRS_EVENT_PATTERN["source"], detail_type=IGRS_EVENT_PATTERN["detail-type"]
+            ),
             targets=[
-                targets.ApiDestination(
-                    self.destination,
-                    event=events.RuleTargetInput.from_event_path("$.detail"),
-                    header_parameters={"Idempotency-Key": "$.detail.complaint_id"},
+                targets.SqsQueue(
+                    self.queue,
                     dead_letter_queue=self.dead_letters,
                     retry_attempts=constants.IGRS_RETRY_ATTEMPTS,
                     max_event_age=Duration.hours(constants.IGRS_MAX_EVENT_AGE_HOURS),
                 )
             ],
+        )
+
+    def wire(self, consumer: lambda_.Function) -> None:
+        """``consumer`` (complaint.igrs_delivery) takes the queue, reporting failed messages."""
+        consumer.add_event_source(
+            sources.SqsEventSource(
+                self.queue, batch_size=constants.IGRS_BATCH_SIZE, report_batch_item_failures=True
+            )
+        )
+        alarm(
+            self,
+            "QueueDepthAlarm",
+            "IGRS deliveries waited a whole period (IGRS unreachable, or the consumer failing)",
+            self.queue.metric_approximate_number_of_messages_visible(
+                period=constants.ALARM_PERIOD, statistic="Minimum"
+            ),
         )

@@ -53,10 +53,23 @@ class Secrets(Construct):
             "Rotating it only invalidates page cursors in flight (422 invalid_cursor, the client "
             "starts again from the first page); it has no schedule because nothing depends on it.",
         )
+        self.igrs_key = self._generated(
+            "IgrsKey",
+            stage.igrs_secret_name,
+            "Shared key with IGRS: signs our requests and IGRS's callbacks (X-Seva-Signature)",
+            stage,
+        )
+        acknowledge(
+            self.igrs_key,
+            "AwsSolutions-SMG4",
+            "IGRS holds this shared key; it is rotated by agreement with the department (both "
+            "signatures are accepted while it changes), not on an automatic schedule.",
+        )
         self.by_name: dict[Secret, secretsmanager.ISecret] = {
             Secret.IDENTITY_KEY: self.identity_key,
             Secret.POLICE_CALLBACK: self.police_key,
             Secret.CURSOR_KEY: self.cursor_key,
+            Secret.IGRS_KEY: self.igrs_key,
         }
 
     def _generated(

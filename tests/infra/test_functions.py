@@ -118,7 +118,8 @@ _OWN_SETTINGS: dict[Function, tuple[str, ...]] = {
     Function.REGISTER: ("contacts_key_setting",),
     Function.MATCH: (),
     Function.BOOK: _SMS,  # replies to inbound SMS
-    Function.COMPLAINT: (),
+    # The audit anchors bucket (the audit route's check), IGRS's endpoint and key (its callback).
+    Function.COMPLAINT: ("audit_anchor_bucket", "igrs_endpoint", "igrs_secret_arn"),
     Function.VERIFY: (),
     Function.NOTIFY: (*_SMS, "user_pool_id", "fcm_platform_application_arn", "apns_platform_application_arn"),
     Function.JOBS: (),
@@ -138,6 +139,9 @@ def _model_settings(dev) -> dict:
         "user_pool_id": {"Ref": dev.logical_id(dev.stack.accounts.user_pool)},
         "fcm_platform_application_arn": {"Ref": "FcmPlatformApplicationArn"},
         "apns_platform_application_arn": {"Ref": "ApnsPlatformApplicationArn"},
+        "audit_anchor_bucket": {"Ref": dev.logical_id(dev.stack.anchors.bucket)},
+        "igrs_endpoint": {"Ref": "IgrsEndpoint"},
+        "igrs_secret_arn": {"Ref": dev.logical_id(dev.stack.secrets.igrs_key)},
     }
 
 

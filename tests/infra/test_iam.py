@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from infra.access import TABLE_WRITE_ACTIONS, Documents, Secret, access_of
+from infra.access import TABLE_WRITE_ACTIONS, AuditAnchors, Documents, Secret, access_of
 from sevamitra.data.schema import TABLES
 from sevamitra.edge.routes import (
     BOOKING_EXPIRY,
@@ -106,7 +106,10 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
         Secret.IDENTITY_KEY: dev.logical_id(dev.stack.secrets.identity_key),
         Secret.POLICE_CALLBACK: dev.logical_id(dev.stack.secrets.police_key),
         Secret.CURSOR_KEY: dev.logical_id(dev.stack.secrets.cursor_key),
+        Secret.IGRS_KEY: dev.logical_id(dev.stack.secrets.igrs_key),
     }
+    anchors_id = dev.logical_id(dev.stack.anchors.bucket)
+    anchor_actions: set[str] = set()
     s3_actions: set[str] = set()
     secrets: set[Secret] = set()
     puts_events = False
@@ -114,7 +117,11 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
     for statement in _statements(dev, function):
         actions = set(_as_list(statement["Action"]))
         resources = _as_list(statement["Resource"])
-        if any(action.startswith("s3:") for action in actions):
+        if any(action.startswith("s3:") for action in actions) and anchors_id in json.dumps(resources):
+            # The write-once anchors bucket: its objects, and listing it; nothing else with them.
+            assert all(anchors_id in json.dumps(resource) for resource in resources), resources
+            anchor_actions |= actions
+        elif any(action.startswith("s3:") for action in actions):
             s3_actions |= actions
             objects = "/complaints/*" if access.documents is Documents.EVIDENCE_UPLOAD else "/professionals/*"
             for resource in resources:
@@ -145,6 +152,12 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
         Documents.EVIDENCE_UPLOAD: {"s3:PutObject"},
     }[access.documents]
     assert s3_actions == expected_s3
+    expected_anchor_actions = {
+        None: set(),
+        AuditAnchors.READ: {"s3:GetObject", "s3:ListBucket"},
+        AuditAnchors.WRITE: {"s3:GetObject", "s3:PutObject", "s3:ListBucket"},
+    }[access.anchors]
+    assert anchor_actions == expected_anchor_actions
     assert secrets == set(access.secrets)
     assert puts_events == access.puts_events
 

@@ -19,6 +19,8 @@ OUTPUTS = {
     "PortalUrl",
     "PortalBucket",
     "PortalDistributionId",
+    "IgrsSecretArn",
+    "AuditAnchorBucket",
 }
 
 
@@ -116,6 +118,7 @@ def test_secrets_are_generated_plain_keys_named_by_stage(dev):
         "sevamitra-dev/identity-key",
         "sevamitra-dev/police-callback",
         "sevamitra-dev/cursor-key",
+        "sevamitra-dev/igrs-callback",
     }
     for props in secrets.values():
         generator = props["GenerateSecretString"]

@@ -19,9 +19,11 @@ import pytest
 from infra.access import TRANSACTION, access_of
 from sevamitra.edge import idempotency
 from sevamitra.edge.routes import (
+    AUDIT_ANCHORING,
     BOOKING_EXPIRY,
     COMPLAINT_ESCALATION,
     ENGAGEMENT_END,
+    IGRS_DELIVERY,
     INBOUND_SMS,
     NOTIFY_EVENTS,
     OUTBOX_SWEEP,
@@ -116,6 +118,10 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "open_requests": {UPDATE},  # an SMS accept or decline moves the booking out of requested
         "outbox": {PUT, DELETE},
     },
+    # The by_day index and each moved chain's head: reads only, never a write to the trail.
+    AUDIT_ANCHORING.entry.name: {"audit": {QUERY}},
+    # The complaint and the IGRS reference on it (with its igrs#<reference> pointer).
+    IGRS_DELIVERY.name: {"complaints": {GET, UPDATE, PUT}},
 }
 SUBJECTS: dict[str, Function | Entry] = {
     **{function.value: function for function in Function},
@@ -129,6 +135,8 @@ SUBJECTS: dict[str, Function | Entry] = {
             OUTBOX_SWEEP.entry,
             INBOUND_SMS,
             ENGAGEMENT_END.entry,
+            AUDIT_ANCHORING.entry,
+            IGRS_DELIVERY,
         )
     },
 }

@@ -14,7 +14,8 @@ The callers, around one professional and their work:
 - ``agency_member``: a member of the approved agency the professional belongs to;
 - ``other_citizen``, ``other_professional`` (another professional's own account): strangers to it;
 - ``officer`` (group ``officers``), ``employer`` (group ``employers``);
-- ``police``: a request signed with the police key, without a token; ``anonymous``: neither.
+- ``police``: a request signed with the police key, without a token; ``anonymous``: neither;
+- ``igrs``: a request signed with IGRS's own key, without a token.
 
 Routes that change state get fresh state for each caller (a booking at the stage the route needs,
 an open complaint), so each cell's answer depends only on who calls.
@@ -48,7 +49,8 @@ from tests.integration.conftest import IDENTITY_KEY, MOTO_CONFIG, POLICE_KEY, Ap
 from tests.integration.geo_seed import LUCKNOW, SERVICE, offset, seed_professional
 from tests.stories import identity
 
-ANONYMOUS, POLICE = "anonymous", "police"
+ANONYMOUS, POLICE, IGRS = "anonymous", "police", "igrs"
+IGRS_KEY = "local-igrs-shared-key"  # what provision() stores as IGRS's secret
 CITIZEN, OTHER_CITIZEN = "citizen", "other_citizen"
 PROFESSIONAL, OTHER_PROFESSIONAL = "professional", "other_professional"
 AGENCY_MEMBER, OFFICER, EMPLOYER = "agency_member", "officer", "employer"
@@ -63,11 +65,12 @@ CLAIMS: dict[str, dict[str, Any] | None] = {
     AGENCY_MEMBER: claims_for("member-1"),
     OFFICER: claims_for("officer-1", "officers"),
     EMPLOYER: claims_for("employer-1", "employers"),
+    IGRS: None,
 }
 PERSONAS = tuple(CLAIMS)
 
 EVERYONE = frozenset(PERSONAS)
-SIGNED_IN = EVERYONE - {ANONYMOUS, POLICE}  # any signed-in account is a citizen (API.md, Auth)
+SIGNED_IN = EVERYONE - {ANONYMOUS, POLICE, IGRS}  # any signed-in account is a citizen (API.md, Auth)
 PROFESSIONAL_SIDE = frozenset({PROFESSIONAL, AGENCY_MEMBER})  # "that professional", by ownership
 
 ALLOWED: dict[tuple[str, str], frozenset[str]] = {
@@ -133,6 +136,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/engagements/{engagement_id}/attendance/{date}/dispute"): PROFESSIONAL_SIDE,
     ("GET", "/engagements/{engagement_id}/statement"): PROFESSIONAL_SIDE | {EMPLOYER, OFFICER},
     ("POST", "/engagements/{engagement_id}/end"): PROFESSIONAL_SIDE | {EMPLOYER},
+    ("POST", "/igrs/callback"): frozenset({IGRS}),
 }
 
 FEE = 15_000  # electrician_fan_installation on the rate card
@@ -151,6 +155,8 @@ def call(
     headers = dict(headers or {})
     if persona == POLICE:
         headers[HEADER] = sign(POLICE_KEY.encode(), int(time.time()), (raw or "").encode())
+    if persona == IGRS:
+        headers[HEADER] = sign(IGRS_KEY.encode(), int(time.time()), (raw or "").encode())
     event = rest_event(method, path, body=raw, query=query, headers=headers, claims=CLAIMS[persona])
     route = next(r for r in ROUTES if r.path == event["resource"] and r.method == method)
     response = invoke(route.function, event)
@@ -489,6 +495,11 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
         None,
         None,
     ),
+    ("POST", "/igrs/callback"): lambda w: (
+        "/igrs/callback",
+        {"igrs_reference": "IGRS-UNKNOWN", "status": "in_progress"},
+        None,
+    ),
 }
 
 
@@ -531,7 +542,10 @@ def test_only_the_allowed_callers_get_through(world: World, route: Route, person
         assert response.status < 300 or _domain_answer(route, persona, response), response.body
     else:
         expected = (
-            401 if persona in (ANONYMOUS, POLICE) or _label(route) == "POST /verification/callback" else 403
+            401
+            if persona in (ANONYMOUS, POLICE, IGRS)
+            or _label(route) in ("POST /verification/callback", "POST /igrs/callback")
+            else 403
         )
         assert response.status == expected, response.body
 
@@ -541,6 +555,8 @@ def _domain_answer(route: Route, persona: str, response: ApiResponse) -> bool:
     expected = {
         # no such police request: the signature was accepted
         ("POST /verification/callback", POLICE): (404, "unknown_request"),
+        # no such IGRS reference: the signature was accepted
+        ("POST /igrs/callback", IGRS): (404, "unknown_reference"),
         # the world's professional is verified: documents and submission are over
         ("POST /professionals/{professional_id}/documents", PROFESSIONAL): (409, "documents_locked"),
         ("POST /professionals/{professional_id}/documents", AGENCY_MEMBER): (409, "documents_locked"),

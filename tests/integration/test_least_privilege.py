@@ -13,8 +13,10 @@ by some call, so a grant wider than the code fails here too.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,14 +27,19 @@ import pytest
 import requests
 from botocore.client import BaseClient
 
+import complaint.igrs
+import complaint.igrs_delivery
 import local.dispatch
 import local.lambdas
 import notify.logic
 from infra import access as acl
 from infra.access import EVERY_INDEX, TRANSACTION, Access, Documents, Secret, TableGrant, access_of
 from local.events import EventPump
+from local.igrs import FakeIgrs
 from local.provision import LocalResources
 from local.sms import sns_event
+from sevamitra.data.anchors import anchor_settings
+from sevamitra.data.igrs import igrs_settings
 from sevamitra.data.models import (
     AgencyModel,
     BookingModel,
@@ -45,9 +52,11 @@ from sevamitra.domain.documents import DOCUMENTS_PREFIX
 from sevamitra.edge import pii
 from sevamitra.edge.errors import DependencyFailed
 from sevamitra.edge.routes import (
+    AUDIT_ANCHORING,
     BOOKING_EXPIRY,
     COMPLAINT_ESCALATION,
     ENGAGEMENT_END,
+    IGRS_DELIVERY,
     INBOUND_SMS,
     NOTIFY_EVENTS,
     OUTBOX_SWEEP,
@@ -55,6 +64,7 @@ from sevamitra.edge.routes import (
     Entry,
     Function,
 )
+from sevamitra.edge.signing import HEADER, sign
 from sevamitra.platform import bus
 from sevamitra.platform.settings import settings
 from sevamitra.platform.sms import LOCAL_OUTBOX
@@ -72,6 +82,8 @@ SUBJECTS: tuple[Subject, ...] = (
     OUTBOX_SWEEP.entry,
     INBOUND_SMS,
     ENGAGEMENT_END.entry,
+    AUDIT_ANCHORING.entry,
+    IGRS_DELIVERY,
 )
 _HASH_KEYS = {spec.logical_name: spec.hash_key.name for spec in TABLES}
 
@@ -184,6 +196,11 @@ def _object_read_actions(access: Access) -> set[str]:
 
 def other_call_allowed(access: Access, service: str, operation: str, params: dict[str, Any]) -> bool:
     """Calls to the other services: what ``access`` declares for them (functions.py renders it)."""
+    if service == "s3" and params.get("Bucket") == anchor_settings().audit_anchor_bucket:
+        # The write-once anchors bucket: list and read with either level, put only with WRITE.
+        if operation in ("ListObjectsV2", "GetObject", "HeadObject"):
+            return access.anchors is not None
+        return operation == "PutObject" and access.anchors is acl.AuditAnchors.WRITE
     if service == "s3" and operation in ("HeadObject", "GetObject"):
         # Both are authorised by s3:GetObject, or by s3:GetObjectVersion when a VersionId is asked.
         action = "s3:GetObjectVersion" if "VersionId" in params else "s3:GetObject"
@@ -195,6 +212,7 @@ def other_call_allowed(access: Access, service: str, operation: str, params: dic
             settings().identity_key_secret_arn: Secret.IDENTITY_KEY,
             settings().police_secret_arn: Secret.POLICE_CALLBACK,
             settings().cursor_key_secret_arn: Secret.CURSOR_KEY,
+            igrs_settings().igrs_secret_arn: Secret.IGRS_KEY,
         }.get(params["SecretId"])
         return secret in access.secrets
     if service == "kms" and operation in ("Encrypt", "Decrypt"):
@@ -600,6 +618,26 @@ def _notifications(aws: LocalResources, people: People, self_pro: str, mobile: s
     sqs.set_queue_attributes(QueueUrl=aws.notify_queue_url, Attributes={"VisibilityTimeout": "2"})
 
 
+def _igrs_and_anchors(aws: LocalResources, people: People, agency_pro: str) -> None:
+    """The escalated complaint goes to IGRS (the fake, on loopback) and IGRS calls back; the audit
+    trail is anchored and checked against its anchor."""
+    fake = FakeIgrs(b"local-igrs-shared-key")
+    fake.start()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            client = complaint.igrs.HttpIgrs(fake.url, complaint.igrs.igrs_key)
+            patch.setattr(complaint.igrs_delivery, "default_igrs", lambda: client)
+            EventPump(aws.igrs_queue_url, settings().aws_region, entry=IGRS_DELIVERY).drain()
+    finally:
+        fake.stop()
+    (reference,) = fake.grievances
+    raw = json.dumps({"igrs_reference": reference, "status": "disposed"})
+    signed = {HEADER: sign(b"local-igrs-shared-key", int(time.time()), raw.encode())}
+    assert people.citizen.api("POST", "/igrs/callback", body=raw, headers=signed).status == 200
+    assert local.lambdas.run_entry(AUDIT_ANCHORING.entry, {})["anchored"] >= 1
+    assert people.officer.ok("GET", f"/professionals/{agency_pro}/audit")["anchored_through"] == 3
+
+
 def _sms(sender: str, text: str) -> list[str]:
     return list(local.lambdas.run_entry(INBOUND_SMS, sns_event(pii.e164(sender), text))["outcomes"])
 
@@ -672,6 +710,7 @@ def story(
     _lists(people, self_pro, agency_pro, agency_id)
     _notifications(aws, people, self_pro, mobile)
     _jobs(people, self_pro, agency_id)
+    _igrs_and_anchors(aws, people, agency_pro)
     yield recorder
     pii.clear_key_cache()
 

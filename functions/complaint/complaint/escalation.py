@@ -59,6 +59,8 @@ def escalation_record(complaint: Complaint, now: str) -> dict[str, Any]:
         "due_by": complaint.due_by,
         "overdue_s": max(0, _seconds(complaint.due_by, now)),
         "target": TARGET,
+        # Until IGRS answers with its reference (complaint.igrs_delivery, sevamitra.data.igrs).
+        "status": "pending",
         "emitted": False,
     }
 

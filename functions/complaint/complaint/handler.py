@@ -1,5 +1,6 @@
-"""Complaints, officer decisions, bans and the ban check, and a professional's audit trail.
-(The scheduled IGRS escalation is ``complaint.escalation``.)"""
+"""Complaints, officer decisions, bans and the ban check, a professional's audit trail, and IGRS's
+signed callback. (The scheduled IGRS escalation is ``complaint.escalation``, the delivery to IGRS
+``complaint.igrs_delivery``, the audit anchoring ``complaint.anchoring``.)"""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from complaint import logic
+from complaint.igrs_callback import igrs_signature, record_callback
 from complaint.models import (
     AuditOut,
     BanCheckOut,
@@ -23,6 +25,8 @@ from complaint.models import (
     ComplaintSummaryOut,
     EvidenceIn,
     EvidenceUploadOut,
+    IgrsCallbackIn,
+    IgrsCallbackOut,
     ResolveIn,
     ResponseIn,
     ResponseOut,
@@ -34,7 +38,8 @@ from sevamitra.edge.handlers import CallerDep, IdempotencyKey, PathId, created, 
 from sevamitra.edge.paging import DEFAULT_LIMIT, PageCursor, PageLimit
 from sevamitra.platform.observability import logger, metrics
 
-app = make_resolver()
+# IGRS's callback carries no token: its signature is checked before routing (complaint.igrs_callback).
+app = make_resolver(before_routing=igrs_signature)
 
 
 @app.post("/complaints", responses=created_as(ComplaintCreatedOut))
@@ -125,6 +130,11 @@ def ban_check(
 @app.get("/professionals/<professional_id>/audit")
 def audit_trail(professional_id: PathId, caller: CallerDep) -> AuditOut:
     return AuditOut.of(professional_id, *logic.audit_trail(caller, professional_id))
+
+
+@app.post("/igrs/callback")
+def igrs_callback(body: IgrsCallbackIn) -> IgrsCallbackOut:
+    return record_callback(body)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

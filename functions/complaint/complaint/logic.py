@@ -8,11 +8,13 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from complaint.models import ComplaintIn, EvidenceIn
-from sevamitra.data import audit, decisions, identities, snapshots, uploads
+from complaint.settings import complaint_settings
+from sevamitra.data import anchors, audit, decisions, identities, snapshots, uploads
 from sevamitra.data import complaints as repo
 from sevamitra.data import professionals as professionals_repo
 from sevamitra.domain import access
-from sevamitra.domain.audit import AuditAction, AuditEntry, ChainCheck, next_entry, verify_chain
+from sevamitra.domain.anchors import AnchoredCheck, verify_anchored
+from sevamitra.domain.audit import AuditAction, AuditEntry, next_entry
 from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus, new_complaint
 from sevamitra.domain.events import banned, complaint_decided, complaint_opened
 from sevamitra.domain.professionals import ProfessionalStatus
@@ -399,9 +401,12 @@ def ban_check(
 # --- the audit trail -----------------------------------------------------------------------------------
 
 
-def audit_trail(caller: Caller, professional_id: str) -> tuple[list[AuditEntry], ChainCheck]:
+def audit_trail(caller: Caller, professional_id: str) -> tuple[list[AuditEntry], AnchoredCheck]:
+    """Officers: the trail, its chain check, and the check against its newest anchor (a deleted
+    or replaced anchored entry breaks it; ``sevamitra.domain.anchors``)."""
     caller.require_officer()
     entries = audit.trail(professional_id)
     if not entries and professionals_repo.get_professional(professional_id) is None:
         raise NotFound(message="No professional with that id.")
-    return entries, verify_chain(entries)
+    anchor = anchors.latest(complaint_settings().audit_anchor_bucket, professional_id)
+    return entries, verify_anchored(entries, anchor)

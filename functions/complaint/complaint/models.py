@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from sevamitra.domain.audit import AuditEntry, ChainCheck
+from sevamitra.domain.anchors import AnchoredCheck
+from sevamitra.domain.audit import AuditEntry
 from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus, OpenedBy
 from sevamitra.domain.documents import MAX_DOCUMENT_BYTES, DocumentContentType
 from sevamitra.domain.types import EntityId, LongText, Model, Paise
@@ -160,12 +161,31 @@ class AuditOut(Model):
     entries: list[AuditEntry]
     chain_valid: bool
     broken_at: int | None = None
+    anchored_through: int | None = Field(
+        default=None,
+        description="The seq of the newest entry anchored in write-once storage (null: none yet)",
+    )
 
     @classmethod
-    def of(cls, professional_id: str, entries: list[AuditEntry], check: ChainCheck) -> AuditOut:
+    def of(cls, professional_id: str, entries: list[AuditEntry], check: AnchoredCheck) -> AuditOut:
         return cls(
             professional_id=professional_id,
             entries=entries,
             chain_valid=check.valid,
             broken_at=check.broken_at,
+            anchored_through=check.anchored_through,
         )
+
+
+class IgrsCallbackIn(_In):
+    """IGRS's callback (docs/igrs.md): what became of a grievance we escalated."""
+
+    igrs_reference: str = Field(min_length=1, max_length=100)
+    status: Literal["in_progress", "disposed"]
+    remarks: LongText | None = None
+
+
+class IgrsCallbackOut(Model):
+    igrs_reference: str
+    complaint_id: str
+    status: str

@@ -1,4 +1,5 @@
-"""The audit repository: the only code that reads or writes ``AuditEntryModel``.
+"""The audit repository: the only code that reads or writes ``AuditEntryModel`` (but for its
+by_day index, which the anchoring job reads through ``sevamitra.data.anchors``).
 
 Entries are only ever added, each with ``attribute_not_exists(seq)``: of two writers that read
 the same head, one takes ``seq`` n+1 and the other's put (or transaction) is refused and retried
@@ -24,11 +25,13 @@ APPEND_ATTEMPTS = 5
 
 
 def _to_item(entry: AuditEntry) -> AuditEntryModel:
-    return AuditEntryModel(**entry.model_dump(mode="json"))
+    # ``day`` puts the entry in the by_day index the anchoring job reads (sevamitra.data.anchors).
+    return AuditEntryModel(**entry.model_dump(mode="json"), day=entry.at[:10])
 
 
 def _to_domain(item: AuditEntryModel) -> AuditEntry:
     values = item.to_simple_dict()
+    values.pop("day", None)
     values.setdefault("evidence", {})
     return AuditEntry.model_validate(values)
 

@@ -497,6 +497,18 @@ class VerificationRequestModel(BaseModel):
 # --- audit trail ------------------------------------------------------------------------------
 
 
+class AuditByDayIndex(GlobalSecondaryIndex["AuditEntryModel"]):
+    """The entries written on one UTC day, by time: how the anchoring job finds the chains that
+    moved since its last run without a scan (sevamitra.data.anchors)."""
+
+    class Meta:
+        index_name = "by_day"
+        projection = KeysOnlyProjection()
+
+    day = UnicodeAttribute(hash_key=True)
+    at = UnicodeAttribute(range_key=True)
+
+
 class AuditEntryModel(BaseModel):
     """Append-only, hash-chained decisions per subject (a professional)."""
 
@@ -513,6 +525,9 @@ class AuditEntryModel(BaseModel):
     evidence: MapAttribute[str, Any] = MapAttribute(null=True)
     prev_hash = UnicodeAttribute(null=True)
     hash = UnicodeAttribute(null=True)
+    # Not part of the hashed entry: the UTC date of ``at``, the by_day index's partition.
+    day = UnicodeAttribute(null=True)
+    by_day = AuditByDayIndex()
 
 
 # --- per-account limits ------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from typing import NamedTuple
 class Auth(StrEnum):
     PUBLIC = "public"  # no authorizer
     COGNITO = "cognito"  # Cognito user pool authorizer (ID token)
-    POLICE_SIGNATURE = "police_signature"  # no authorizer: the function checks X-Seva-Signature
+    # No authorizer: the function checks X-Seva-Signature (the police's key; IGRS's own key for
+    # /igrs/callback).
+    POLICE_SIGNATURE = "police_signature"
 
 
 class Function(StrEnum):
@@ -93,6 +95,9 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/engagements/{engagement_id}/attendance/{date}/dispute", _JOBS, _C),
     Route("GET", "/engagements/{engagement_id}/statement", _JOBS, _C),
     Route("POST", "/engagements/{engagement_id}/end", _JOBS, _C),
+    # IGRS's callback: no token, X-Seva-Signature with IGRS's own key (checked by the complaint
+    # function, which owns the escalation it updates).
+    Route("POST", "/igrs/callback", _CMP, _S),
 )
 
 
@@ -132,11 +137,15 @@ COMPLAINT_ESCALATION = ScheduledJob(Entry(Function.COMPLAINT, "escalation"), eve
 OUTBOX_SWEEP = ScheduledJob(Entry(Function.NOTIFY, "outbox"), every_minutes=1)
 # Engagements past their ends_on end and free their professionals (jobs/sweep.py).
 ENGAGEMENT_END = ScheduledJob(Entry(Function.JOBS, "sweep"), every_minutes=30)
+# Audit chain heads are copied to write-once storage (complaint/anchoring.py); at least every
+# AUDIT_ANCHOR_INTERVAL_S (default 300 s: every 5 minutes here, its own timer locally).
+AUDIT_ANCHORING = ScheduledJob(Entry(Function.COMPLAINT, "anchoring"), every_minutes=5)
 SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
     BOOKING_EXPIRY,
     COMPLAINT_ESCALATION,
     OUTBOX_SWEEP,
     ENGAGEMENT_END,
+    AUDIT_ANCHORING,
 )
 
 # Entries fed by messages: domain events from the bus through an SQS queue (notify/events.py),
@@ -144,7 +153,9 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
 # reply accepts or declines through the book function's own logic).
 NOTIFY_EVENTS = Entry(Function.NOTIFY, "events")
 INBOUND_SMS = Entry(Function.BOOK, "sms")
-MESSAGE_ENTRIES: tuple[Entry, ...] = (NOTIFY_EVENTS, INBOUND_SMS)
+# Escalations and later decisions to IGRS, from the bus through the IGRS queue (complaint/igrs_delivery.py).
+IGRS_DELIVERY = Entry(Function.COMPLAINT, "igrs_delivery")
+MESSAGE_ENTRIES: tuple[Entry, ...] = (NOTIFY_EVENTS, INBOUND_SMS, IGRS_DELIVERY)
 
 
 def routes_of(function: Function) -> list[Route]:

@@ -1,0 +1,17 @@
+"""The complaint function's configuration (validated once per cold start)."""
+
+from __future__ import annotations
+
+from sevamitra.data.anchors import AnchorSettings
+from sevamitra.data.igrs import IgrsSettings
+from sevamitra.data.uploads import UploadSettings
+from sevamitra.platform.settings import settings_for
+
+
+class ComplaintSettings(UploadSettings, AnchorSettings, IgrsSettings):
+    """Evidence uploads (presigned POSTs), the audit anchors bucket (the audit route and the
+    anchoring job) and IGRS (its endpoint and shared key: delivery and the callback)."""
+
+
+def complaint_settings() -> ComplaintSettings:
+    return settings_for(ComplaintSettings)
