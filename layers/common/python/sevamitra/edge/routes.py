@@ -93,6 +93,10 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/engagements/{engagement_id}/attendance/{date}/dispute", _JOBS, _C),
     Route("GET", "/engagements/{engagement_id}/statement", _JOBS, _C),
     Route("POST", "/engagements/{engagement_id}/end", _JOBS, _C),
+    # Separation of duties on a ban (issue 18): a second officer confirms, an appeal is decided.
+    Route("POST", "/complaints/{complaint_id}/confirm-ban", _CMP, _C),
+    Route("POST", "/complaints/{complaint_id}/appeal", _CMP, _C),
+    Route("POST", "/complaints/{complaint_id}/appeal/decide", _CMP, _C),
 )
 
 
