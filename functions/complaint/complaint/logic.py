@@ -16,7 +16,6 @@ from sevamitra.data import complaints as repo
 from sevamitra.data import professionals as professionals_repo
 from sevamitra.domain import access
 from sevamitra.domain.audit import AuditAction, AuditEntry, ChainCheck, next_entry, verify_chain
-from sevamitra.domain.bookings import Booking
 from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus, new_complaint
 from sevamitra.domain.events import complaint_decided, complaint_opened, suspended
 from sevamitra.edge import cursors, pii
@@ -322,7 +321,7 @@ def resolve(
             "at": iso(clock()),
         }
         target = None
-        waiting: list[Booking] = []
+        waiting: list[bans.WaitingBooking] = []
         if outcome == ComplaintStatus.UPHELD and complaint.kind is ComplaintKind.OVERCHARGE:
             target = snapshots.professional(complaint.professional_id)
             if target is not None and target.status in sanctions.SANCTIONED:

@@ -12,9 +12,9 @@ from complaint import duties
 from sevamitra.data import audit, bans, snapshots
 from sevamitra.data import complaints as repo
 from sevamitra.domain.audit import AuditAction, next_entry
-from sevamitra.domain.bookings import Booking, CancelledBy
+from sevamitra.domain.bookings import CancelledBy
 from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus
-from sevamitra.domain.events import DomainEvent, Kind, ban_confirmed, booking_event
+from sevamitra.domain.events import DomainEvent, Kind, ban_confirmed, event_id
 from sevamitra.domain.professionals import ProfessionalStatus
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, DependencyFailed
@@ -33,9 +33,22 @@ APPEAL_WINDOW = timedelta(days=30)
 ATTEMPTS = 5
 
 
-def cancelled_event(booking: Booking, at: str) -> DomainEvent:
-    """The citizen hears that their booking was cancelled by the system."""
-    return booking_event(Kind.BOOKING_CANCELLED, booking, at, cancelled_by=CancelledBy.SYSTEM.value)
+def cancelled_event(booking: bans.WaitingBooking, at: str) -> DomainEvent:
+    """The citizen hears that their booking was cancelled by the system (as ``booking_event``
+    names a booking's cancellation: once per booking)."""
+    return DomainEvent(
+        event_id=event_id(Kind.BOOKING_CANCELLED, booking.id),
+        kind=Kind.BOOKING_CANCELLED,
+        at=at,
+        booking_id=booking.id,
+        professional_id=booking.professional_id,
+        citizen_sub=booking.citizen_sub,
+        facts={
+            "service_id": booking.service_id,
+            "fee_paise": booking.fee_paise,
+            "cancelled_by": CancelledBy.SYSTEM.value,
+        },
+    )
 
 
 def cancel_waiting_bookings(professional_id: str, *, clock: Clock = utc_now) -> int:

@@ -26,12 +26,11 @@ and the outbox events of the step.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.transactions import TransactWrite
 
 from sevamitra.data import audit, dynamo, geo_index, outbox
-from sevamitra.data.bookings import get_booking
 from sevamitra.data.complaints import add_decision
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.identities import IdentityKind, ban_pk
@@ -44,7 +43,7 @@ from sevamitra.data.models import (
 )
 from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain.audit import AuditEntry
-from sevamitra.domain.bookings import Booking, BookingStatus, CancelledBy
+from sevamitra.domain.bookings import BookingStatus, CancelledBy
 from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus
 from sevamitra.domain.events import DomainEvent
 from sevamitra.domain.professionals import ProfessionalStatus
@@ -56,7 +55,19 @@ WAITING = (BookingStatus.REQUESTED, BookingStatus.ACCEPTED)
 SANCTIONED = (ProfessionalStatus.SUSPENDED, ProfessionalStatus.BANNED)
 
 
-def waiting_bookings(professional_id: str) -> Iterator[Booking]:
+class WaitingBooking(NamedTuple):
+    """What cancelling a waiting booking needs of it (and its citizen's notice)."""
+
+    id: str
+    status: BookingStatus
+    citizen_sub: str
+    professional_id: str
+    service_id: str
+    fee_paise: int
+    counted: bool
+
+
+def waiting_bookings(professional_id: str) -> Iterator[WaitingBooking]:
     """The professional's ``requested`` and ``accepted`` bookings (their list index, filtered;
     each read again consistently, as the cancellation is conditional on the status read)."""
     with dependency_errors("Listing the professional's bookings"):
@@ -67,9 +78,18 @@ def waiting_bookings(professional_id: str) -> Iterator[Booking]:
             )
         ]
     for booking_id in ids:
-        booking = get_booking(booking_id)
-        if booking is not None and booking.status in WAITING and booking.professional_id == professional_id:
-            yield booking
+        item = dynamo.read("Booking look-up", BookingModel, booking_id)
+        if item is None or item.status not in WAITING or item.professional_id != professional_id:
+            continue
+        yield WaitingBooking(
+            id=item.id,
+            status=BookingStatus(item.status),
+            citizen_sub=item.citizen_sub,
+            professional_id=item.professional_id,
+            service_id=item.service_id,
+            fee_paise=int(item.fee_paise),
+            counted=bool(item.counted),
+        )
 
 
 def _require_overcharge(complaint: Complaint, target: ProfessionalSnapshot) -> None:
@@ -79,7 +99,7 @@ def _require_overcharge(complaint: Complaint, target: ProfessionalSnapshot) -> N
         raise ValueError("the complaint is about another professional")
 
 
-def add_cancellation(tx: TransactWrite, booking: Booking, at: str) -> None:
+def add_cancellation(tx: TransactWrite, booking: WaitingBooking, at: str) -> None:
     """Cancel ``booking`` by the system, from the status it was read in."""
     tx.update(
         BookingModel(booking.id),
@@ -102,7 +122,7 @@ def add_suspension(
     decision: dict[str, Any],
     ban: dict[str, Any],
     target: ProfessionalSnapshot,
-    bookings: Sequence[Booking] = (),
+    bookings: Sequence[WaitingBooking] = (),
 ) -> None:
     """Decide ``complaint`` upheld with the ban proposed (``ban``, the complaint's ban record),
     suspend ``target`` and cancel ``bookings`` in ``tx`` (see the module docstring)."""
@@ -287,7 +307,7 @@ def commit(
 
 
 def add_followup_cancellation(
-    tx: TransactWrite, booking: Booking, target: ProfessionalSnapshot, at: str
+    tx: TransactWrite, booking: WaitingBooking, target: ProfessionalSnapshot, at: str
 ) -> None:
     """Cancel one waiting booking of a suspended or banned ``target`` (``add_cancellation``),
     freeing them if they hold it."""

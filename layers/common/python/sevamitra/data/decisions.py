@@ -12,13 +12,12 @@ from sevamitra.data import audit, bans, dynamo, outbox
 from sevamitra.data.complaints import add_decision
 from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain.audit import AuditEntry
-from sevamitra.domain.bookings import Booking
 from sevamitra.domain.complaints import Complaint
 from sevamitra.domain.events import DomainEvent
 
 
 def ban_proposal(
-    decision: dict[str, Any], target: ProfessionalSnapshot, bookings: Sequence[Booking]
+    decision: dict[str, Any], target: ProfessionalSnapshot, bookings: Sequence[bans.WaitingBooking]
 ) -> dict[str, Any]:
     """The complaint's ``ban`` record as the suspension writes it."""
     return {
@@ -36,7 +35,7 @@ def commit(
     entries: Sequence[AuditEntry],
     suspend: ProfessionalSnapshot | None = None,
     events: Sequence[DomainEvent] = (),
-    bookings: Sequence[Booking] = (),
+    bookings: Sequence[bans.WaitingBooking] = (),
 ) -> bool:
     """True when committed; False when a condition failed (the complaint was decided or escalated,
     the professional or a booking changed, another writer took the audit ``seq``) or a concurrent
