@@ -346,8 +346,9 @@ def resolve(
                 extra={"complaint_id": complaint.id, "outcome": outcome, "suspended": target is not None},
             )
             bus.emit(events)
-            if target is not None:
-                sanctions.cancel_waiting_bookings(target.id, clock=clock)
+            if target is not None and len(waiting) == sanctions.CANCEL_IN_DECISION:
+                # The transaction had no room for more: the rest follow, idempotently.
+                sanctions.cancel_leftovers(target.id, clock=clock)
             # The committed decision, not a re-read (a failed read would answer 503 for a decision
             # that was recorded, and the retry would get 409).
             ban = decisions.ban_proposal(decision, target, waiting) if target is not None else None

@@ -17,7 +17,7 @@ from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatu
 from sevamitra.domain.events import DomainEvent, Kind, ban_confirmed, event_id
 from sevamitra.domain.professionals import ProfessionalStatus
 from sevamitra.edge.auth import Caller
-from sevamitra.edge.errors import Conflict, DependencyFailed
+from sevamitra.edge.errors import Conflict, DependencyFailed, Throttled
 from sevamitra.platform import bus
 from sevamitra.platform.clock import Clock, iso, parse_iso, utc_now
 from sevamitra.platform.observability import logger
@@ -71,6 +71,15 @@ def cancel_waiting_bookings(professional_id: str, *, clock: Clock = utc_now) -> 
             bus.emit(events)
             cancelled += 1
     return cancelled
+
+
+def cancel_leftovers(professional_id: str, *, clock: Clock = utc_now) -> None:
+    """``cancel_waiting_bookings`` after a committed step, which it must not turn into an error:
+    a failure is logged and the next step (the ban's confirmation) runs it again."""
+    try:
+        cancel_waiting_bookings(professional_id, clock=clock)
+    except (DependencyFailed, Throttled):
+        logger.warning("waiting bookings left to cancel", extra={"professional_id": professional_id})
 
 
 def appeal_deadline(confirmed_at: str) -> str:
@@ -143,6 +152,10 @@ def confirm_ban(
         ):
             logger.info("ban confirmed", extra={"complaint_id": complaint.id})
             bus.emit(events)
+            if (complaint.ban or {}).get("cancelled_bookings") and len(
+                (complaint.ban or {})["cancelled_bookings"]
+            ) >= CANCEL_IN_DECISION:
+                cancel_leftovers(target.id, clock=clock)
             return complaint.model_copy(
                 update={"ban": {**(complaint.ban or {}), **confirmation}, "updated_at": at}
             )
