@@ -14,7 +14,7 @@ from sevamitra.data import complaints as repo
 from sevamitra.domain.audit import AuditAction, next_entry
 from sevamitra.domain.bookings import CancelledBy
 from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus
-from sevamitra.domain.events import DomainEvent, Kind, ban_confirmed, event_id
+from sevamitra.domain.events import DomainEvent, Kind, ban_confirmed, banned, event_id
 from sevamitra.domain.professionals import ProfessionalStatus
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, DependencyFailed, Throttled
@@ -142,7 +142,12 @@ def confirm_ban(
                 "remarks": remarks or (complaint.decision or {}).get("remarks"),
             },
         )
-        events = [ban_confirmed(target.id, complaint.id, at, confirmation["appeal_by"])]
+        # ``banned`` (the status, inbox only) and ``ban_confirmed`` (the SMS: it also tells of the
+        # appeal window), so one SMS says both.
+        events = [
+            banned(target.id, complaint.id, at),
+            ban_confirmed(target.id, complaint.id, at, confirmation["appeal_by"]),
+        ]
         if bans.commit(
             "Confirming the ban",
             partial(bans.add_ban, complaint=complaint, confirmation=confirmation, target=target),
