@@ -16,8 +16,9 @@ the complaint it rests on, so none can be staged without it:
   ``suspended`` -> ``banned`` and offline; ``ban#aadhaar#<hash>`` and ``ban#mobile#<hash>`` go on
   the registry, which registration checks in its own transaction.
 - ``add_reinstatement``: the pending appeal is decided ``overturned``, ``ban.status`` confirmed
-  -> overturned; the professional ``banned`` -> the status they had before the suspension; back
-  in the index if eligible; both registry entries deleted (only if they name this professional).
+  -> overturned; the professional ``banned`` -> the status they had before the suspension,
+  offline (back in the index when they go online); both registry entries deleted (only if they
+  name this professional).
 
 If any condition fails nothing is written. ``commit`` runs one of these with the audit entries
 and the outbox events of the step.
@@ -255,12 +256,18 @@ def add_reinstatement(
         add_version_condition=False,
     )
     restored = str((complaint.ban or {}).get("status_before") or ProfessionalStatus.VERIFIED.value)
+    # Reinstated offline (as the ban left them): they come back into matching by going online
+    # themselves, so this transaction never writes the index (docs/decisions.md).
     tx.update(
         target.versioned(),
-        actions=[ProfessionalModel.status.set(restored), ProfessionalModel.updated_at.set(at)],
+        actions=[
+            ProfessionalModel.status.set(restored),
+            ProfessionalModel.online.set(False),
+            ProfessionalModel.updated_at.set(at),
+        ],
         condition=ProfessionalModel.status == ProfessionalStatus.BANNED.value,
     )
-    geo_index.add_index_changes(tx, target.subject, target.subject._replace(status=restored))
+    geo_index.add_index_changes(tx, target.subject, target.subject._replace(status=restored, online=False))
     for kind, digest in (
         (IdentityKind.AADHAAR, target.aadhaar_hash),
         (IdentityKind.MOBILE, target.mobile_hash),
