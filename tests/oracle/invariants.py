@@ -367,7 +367,9 @@ def _complaints(snap: Snapshot) -> list[str]:
         ban = complaint.get("ban") or {}
         if status == "upheld" and complaint.get("kind") == "overcharge" and (decision or {}).get("ban"):
             pro = snap.professionals.get(complaint.get("professional_id", ""), {})
-            expected = {"proposed": ("suspended", "banned"), "confirmed": ("banned",)}.get(ban.get("status"))
+            expected = {"proposed": ("suspended", "banned"), "confirmed": ("banned",)}.get(
+                str(ban.get("status"))
+            )
             if expected is None and ban.get("status") != "overturned":
                 found.append(f"complaint {cid}: upheld with a ban, ban record {ban!r}")
             elif expected is not None and pro.get("status") not in expected:
