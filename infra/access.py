@@ -355,14 +355,22 @@ ACCESS: dict[Function, Access] = {
                 table(DELETE, keys=LOCK_KEYS, in_transaction=True),
                 index(*COMPLAINT_LISTS),
             ),
-            "bookings": (table(GET), table(UPDATE, in_transaction=True)),
+            # A suspension cancels the professional's waiting bookings (found on by_professional).
+            "bookings": (table(GET), table(UPDATE, in_transaction=True), index("by_professional")),
             "professionals": (table(GET), table(UPDATE, in_transaction=True), index("by_account")),
             "agencies": (table(GET), index("by_owner")),
+            # Out on suspension; a reinstated professional is offline (the ban took them offline)
+            # and comes back into the index by going online (the register function).
             "geo": (table(DELETE, in_transaction=True),),
-            "identities": (table(GET, keys=BAN_KEYS), table(PUT, keys=BAN_KEYS, in_transaction=True)),
+            # An overturned ban takes both identities off the registry.
+            "identities": (
+                table(GET, keys=BAN_KEYS),
+                table(PUT, DELETE, keys=BAN_KEYS, in_transaction=True),
+            ),
             "audit": (table(QUERY), table(PUT, in_transaction=True)),
             "idempotency": _idempotency("open_complaint"),
             "outbox": OUTBOX,
+            "open_requests": OPEN_REQUESTS,
         },
         documents=Documents.EVIDENCE_UPLOAD,
         # IGRS's callback is checked with IGRS's key (it reads the igrs#<reference> pointer and

@@ -93,7 +93,8 @@ ABORT_INCOMPLETE_UPLOAD_AFTER = Duration.days(1)
 ACCESS_LOG_EXPIRY = Duration.days(365)
 
 # Cognito groups (API.md: staff roles come from `cognito:groups`).
-USER_GROUPS = ("officers", "employers")
+# ``appellate``: officers who decide appeals against confirmed bans (also in ``officers``).
+USER_GROUPS = ("officers", "employers", "appellate")
 
 # CORS (API Gateway preflight on every resource; the functions' responses: ALLOWED_ORIGINS).
 CORS_ALLOWED_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "Accept-Language")

@@ -25,7 +25,7 @@ from local.dispatch import invoke
 from local.provision import LocalResources
 from local.proxy_events import match_route, rest_event
 from sevamitra.domain.types import verhoeff_check_digit
-from sevamitra.edge.auth import EMPLOYERS, OFFICERS
+from sevamitra.edge.auth import APPELLATE, EMPLOYERS, OFFICERS
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class DemoAccount:
     username: str  # the phone number, as the pool uses phone numbers as usernames
     password: str
     group: str | None = None
+    also: tuple[str, ...] = ()  # further groups (an appellate officer is an officer too)
 
     def as_output(self) -> dict[str, str]:
         output = {"username": self.username, "password": self.password}
@@ -46,6 +47,9 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("officer", "+919000000002", "Officer#2026", OFFICERS),
     DemoAccount("employer", "+919000000003", "Employer#2026", EMPLOYERS),
     DemoAccount("professional", "+919000000004", "Professional#2026"),
+    # A ban needs a second officer; an appeal, an officer of the appellate authority.
+    DemoAccount("second_officer", "+919000000005", "Officer2#2026", OFFICERS),
+    DemoAccount("appellate", "+919000000006", "Appellate#2026", OFFICERS, (APPELLATE,)),
 )
 
 
@@ -68,7 +72,9 @@ def create_demo_accounts(ctx: DemoContext) -> None:
         region=ctx.region, pool_id=ctx.resources.user_pool_id, client_id=ctx.resources.user_pool_client_id
     )
     for account in DEMO_ACCOUNTS:
-        ctx.subs[account.role] = cognito.create_account(account.username, account.password, account.group)
+        ctx.subs[account.role] = cognito.create_account(
+            account.username, account.password, account.group, *account.also
+        )
         ctx.accounts[account.role] = account
 
 
@@ -147,7 +153,7 @@ def as_demo(ctx: DemoContext, role: str) -> InProcess:
     account = ctx.accounts[role]
     claims: dict[str, Any] = {"sub": ctx.subs[role], "cognito:username": ctx.subs[role], "token_use": "id"}
     if account.group:
-        claims["cognito:groups"] = [account.group]
+        claims["cognito:groups"] = [account.group, *account.also]
     return InProcess(claims)
 
 

@@ -9,8 +9,9 @@ workflow checks the document and asks the police; the police system answers "cle
 signed callback; the electrician is verified and goes online. A citizen searches, finds them
 within 3 km, books; the electrician gets the request by SMS and accepts by replying to it
 (``HAAN <ref>``), starts with the citizen's code and completes, but
-collects more than the fixed fee. That opens an overcharge complaint; an officer upholds it and
-the electrician is banned for good: gone from search, on the ban registry, and a new
+collects more than the fixed fee. That opens an overcharge complaint; an officer upholds it (he
+is suspended at once), a second officer confirms the ban (the same officer may not), and the
+electrician is banned for good: gone from search, on the ban registry, and a new
 registration with the same Aadhaar is refused. Then wage work (``local/walkthrough_jobs.py``): a
 post below the minimum wage refused with the floor, another electrician engaged full-time, his
 attendance and the month's statement. Every step is a real API call over HTTP (sign-up
@@ -133,8 +134,16 @@ STEPS: dict[str, tuple[str, str]] = {
         'उनकी अपनी शिकायत दोबारा दर्ज नहीं होती: HTTP {code} {error_code}, "{message}"',
     ),
     "upheld": (
-        "An officer finds it among the open overcharge complaints, reviews it and upholds it: {status}.",
-        "एक अधिकारी खुली अधिक-वसूली शिकायतों में इसे पाते हैं, जाँच करके सही पाते हैं: {status}।",
+        "An officer finds it among the open overcharge complaints, reviews it and upholds it: {status}. "
+        "Sunil is {pro_status} at once: out of search, his waiting bookings cancelled.",
+        "एक अधिकारी खुली अधिक-वसूली शिकायतों में इसे पाते हैं, जाँच करके सही पाते हैं: {status}। "
+        "सुनील तुरंत {pro_status} हैं: खोज से बाहर, उनकी प्रतीक्षारत बुकिंग रद्द।",
+    ),
+    "four_eyes": (
+        "A lifetime ban needs a second officer. The same officer tries to confirm it: HTTP {code} "
+        "{error_code}. A second officer reviews the case and confirms the ban.",
+        "आजीवन प्रतिबंध के लिए दूसरे अधिकारी की ज़रूरत है। वही अधिकारी पुष्टि का प्रयास करते हैं: HTTP "
+        "{code} {error_code}। दूसरे अधिकारी मामला देखकर प्रतिबंध की पुष्टि करते हैं।",
     ),
     "banned": (
         "Sunil is now {status}, permanently. Ban registry check by an employer: banned = {banned} "
@@ -167,6 +176,7 @@ STATUS_HI = {
     "police_pending": "पुलिस सत्यापन की प्रतीक्षा",
     "verified": "सत्यापित",
     "banned": "प्रतिबंधित",
+    "suspended": "निलंबित",
     "requested": "अनुरोधित",
     "accepted": "स्वीकृत",
     "in_progress": "काम जारी",
@@ -200,7 +210,7 @@ class Walkthrough:
     def _hindi(name: str, value: Any) -> Any:
         if isinstance(value, bool):
             return "हाँ" if value else "नहीं"
-        if name == "status" and value in STATUS_HI:
+        if name in ("status", "pro_status") and value in STATUS_HI:
             return f"{STATUS_HI[value]} ({value})"
         return value
 
@@ -323,7 +333,12 @@ class Walkthrough:
         (found,) = [c for c in listed if c["booking_id"] == bid]
         decision = {"decision": "upheld", "remarks": "The citizen's receipt shows Rs 100 above the fee."}
         decided = officer.ok("POST", f"/complaints/{found['id']}/resolve", decision)
-        self.say("upheld", status=decided["status"])
+        suspended = pro.ok("GET", f"/professionals/{pid}")["status"]
+        self.say("upheld", status=decided["status"], pro_status=suspended)
+        confirm = {"remarks": "Receipt and the professional's silence checked again."}
+        error = officer.ok("POST", f"/complaints/{found['id']}/confirm-ban", confirm, status=403)["error"]
+        self.say("four_eyes", code=403, error_code=error["code"])
+        self.stack.as_demo("second_officer").ok("POST", f"/complaints/{found['id']}/confirm-ban", confirm)
         profile = pro.ok("GET", f"/professionals/{pid}")
         check = employer.ok("GET", f"/bans/check?aadhaar={aadhaar}")
         self.say(

@@ -82,9 +82,10 @@ class Cognito:
         self.confirm(username)
         return username, password
 
-    def create_account(self, username: str, password: str, group: str | None = None) -> str:
+    def create_account(self, username: str, password: str, group: str | None = None, *also: str) -> str:
         """An administrator-made account with a permanent password (no forced change), in ``group``
-        (``officers``, ``employers``) if given: its ``sub``."""
+        (``officers``, ``employers``) if given, and in the groups ``also`` names (an appellate
+        officer: ``officers`` and ``appellate``): its ``sub``."""
         user = self.admin.admin_create_user(
             UserPoolId=self.pool_id,
             Username=username,
@@ -97,8 +98,8 @@ class Cognito:
         self.admin.admin_set_user_password(
             UserPoolId=self.pool_id, Username=username, Password=password, Permanent=True
         )
-        if group:
-            self.admin.admin_add_user_to_group(UserPoolId=self.pool_id, Username=username, GroupName=group)
+        for name in (group, *also) if group else ():
+            self.admin.admin_add_user_to_group(UserPoolId=self.pool_id, Username=username, GroupName=name)
         attributes = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
         return str(attributes.get("sub", user["Username"]))
 

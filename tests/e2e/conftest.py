@@ -31,7 +31,7 @@ from local.client.stack import StackClient
 START_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 20
 HTTP_TIMEOUT_S = 10
-STAFF_GROUPS = {"officer": "officers", "employer": "employers"}
+STAFF_GROUPS = {"officer": "officers", "employer": "employers", "second_officer": "officers"}
 T = TypeVar("T")
 
 

@@ -5,7 +5,8 @@ answer clear through a signed callback; the professional goes online and is foun
 Another citizen books, gives the start code; the professional accepts, starts, and completes, but
 collects more than the fixed fee. The citizen rates the work and complains; completion has already
 opened the overcharge complaint, and the API names it. The professional responds; an officer
-upholds the complaint, and the professional is banned for good: gone from matching, on the ban
+upholds the complaint (suspended at once), a second officer confirms the ban, and the
+professional is banned for good: gone from matching, on the ban
 registry employers check, and refused when registering again with the same Aadhaar.
 
 Runs against the local stack the e2e conftest starts, or a deployed stack (``SEVA_OUTPUTS``).
@@ -109,6 +110,13 @@ def test_from_registration_to_a_permanent_ban_for_overcharging(stack: Stack) -> 
         {"decision": "upheld", "remarks": "Receipt shows 100 extra."},
     )
     assert decided["status"] == "upheld"
+    # Suspended at once; the lifetime ban needs a second officer (four eyes)
+    assert status_of(officer, pid) == "suspended"
+    assert pid not in matched_ids(citizen, SERVICE, home)
+    confirm = {"remarks": "Receipt checked again."}
+    same = officer.call("POST", f"/complaints/{automatic}/confirm-ban", confirm)
+    assert (same.status_code, same.json()["error"]["code"]) == (403, "four_eyes_required")
+    confirmed = stack.as_demo("second_officer").ok("POST", f"/complaints/{automatic}/confirm-ban", confirm)
 
     # Banned for good: gone from matching, on the registry, refused re-registration, decided once
     assert status_of(officer, pid) == "banned"
@@ -116,7 +124,7 @@ def test_from_registration_to_a_permanent_ban_for_overcharging(stack: Stack) -> 
     assert employer.ok("GET", f"/bans/check?aadhaar={aadhaar}") == {
         "banned": True,
         "name": "Suresh Yadav",
-        "banned_at": decided["decision"]["at"],
+        "banned_at": confirmed["ban"]["confirmed_at"],
         "reason": "overcharge",
         "professional_id": pid,
     }
@@ -126,7 +134,7 @@ def test_from_registration_to_a_permanent_ban_for_overcharging(stack: Stack) -> 
     )
     assert (refused.status_code, refused.json()["error"]["code"]) == (403, "banned")
     trail = officer.ok("GET", f"/professionals/{pid}/audit")
-    assert [e["action"] for e in trail["entries"]] == ["verified", "complaint_upheld", "banned"]
+    assert [e["action"] for e in trail["entries"]] == ["verified", "complaint_upheld", "suspended", "banned"]
     assert trail["chain_valid"] is True
     twice = officer.call(
         "POST", f"/complaints/{automatic}/resolve", {"decision": "dismissed", "remarks": "x"}

@@ -66,14 +66,15 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     },
     "complaint": {
         "complaints": {GET, PUT, UPDATE, DELETE, QUERY},  # GET /complaints: its list indexes
-        "bookings": {GET, UPDATE},
+        "bookings": {GET, UPDATE, QUERY},  # a suspension cancels the waiting ones: by_professional
         "professionals": {GET, UPDATE, QUERY},
         "agencies": {GET, QUERY},  # an agency member sees and answers complaints about its professional
         "geo": {DELETE},
-        "identities": {GET, PUT},
+        "identities": {GET, PUT, DELETE},  # the ban registry only: on a confirmed ban, off on appeal
         "audit": {QUERY, PUT},
         "idempotency": ITEMS,
         "outbox": {PUT, DELETE},
+        "open_requests": {UPDATE},  # a cancelled requested booking leaves its citizen's count
     },
     "verify": {"verifications": {GET, UPDATE, QUERY}},
     "notify": {"notifications": {QUERY, PUT}},  # the inbox; preferences and devices

@@ -13,7 +13,8 @@ The callers, around one professional and their work:
 - ``professional``: the professional concerned (their own account);
 - ``agency_member``: a member of the approved agency the professional belongs to;
 - ``other_citizen``, ``other_professional`` (another professional's own account): strangers to it;
-- ``officer`` (group ``officers``), ``employer`` (group ``employers``);
+- ``officer`` (group ``officers``), ``employer`` (group ``employers``), ``appellate`` (an officer
+  also in group ``appellate``: everything an officer may, and deciding appeals against bans);
 - ``police``: a request signed with the police key, without a token; ``anonymous``: neither;
 - ``igrs``: a request signed with IGRS's own key, without a token.
 
@@ -54,6 +55,7 @@ IGRS_KEY = "local-igrs-shared-key"  # what provision() stores as IGRS's secret
 CITIZEN, OTHER_CITIZEN = "citizen", "other_citizen"
 PROFESSIONAL, OTHER_PROFESSIONAL = "professional", "other_professional"
 AGENCY_MEMBER, OFFICER, EMPLOYER = "agency_member", "officer", "employer"
+APPELLATE = "appellate"
 
 CLAIMS: dict[str, dict[str, Any] | None] = {
     ANONYMOUS: None,
@@ -66,6 +68,7 @@ CLAIMS: dict[str, dict[str, Any] | None] = {
     OFFICER: claims_for("officer-1", "officers"),
     EMPLOYER: claims_for("employer-1", "employers"),
     IGRS: None,
+    APPELLATE: claims_for("appellate-1", "officers", "appellate"),
 }
 PERSONAS = tuple(CLAIMS)
 
@@ -137,7 +140,14 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/engagements/{engagement_id}/statement"): PROFESSIONAL_SIDE | {EMPLOYER, OFFICER},
     ("POST", "/engagements/{engagement_id}/end"): PROFESSIONAL_SIDE | {EMPLOYER},
     ("POST", "/igrs/callback"): frozenset({IGRS}),
+    # Four eyes on a ban: another officer confirms; the professional's side appeals; an
+    # appellate officer decides.
+    ("POST", "/complaints/{complaint_id}/confirm-ban"): frozenset({OFFICER}),
+    ("POST", "/complaints/{complaint_id}/appeal"): PROFESSIONAL_SIDE,
+    ("POST", "/complaints/{complaint_id}/appeal/decide"): frozenset({APPELLATE}),
 }
+# An appellate officer is an officer: wherever officers may go, so may they.
+ALLOWED = {route: who | {APPELLATE} if OFFICER in who else who for route, who in ALLOWED.items()}
 
 FEE = 15_000  # electrician_fan_installation on the rate card
 _serial = itertools.count(1)
@@ -501,6 +511,52 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
         None,
     ),
 }
+
+
+def _as_officer(sub: str, method: str, path: str, body: dict[str, Any]) -> None:
+    """An officer outside the personas (who upheld or confirmed: the callers must be others)."""
+    event = rest_event(method, path, body=json.dumps(body), claims=claims_for(sub, "officers"))
+    route = next(r for r in ROUTES if r.path == event["resource"] and r.method == method)
+    response = invoke(route.function, event)
+    assert response["statusCode"] == 200, response.get("body")
+
+
+def _upheld_overcharge(world: World, *, confirmed: bool = False, appealed: bool = False) -> str:
+    """An overcharge complaint upheld by one officer outside the personas (the professional is
+    suspended), its ban confirmed by another, and appealed by the professional, as asked."""
+    booking = booking_at(world, "completed")
+    complaint = {"booking_id": booking["id"], "kind": "overcharge", "description": "Asked for 200.",
+                 "amount_paid_paise": FEE + 5_000}  # fmt: skip
+    cid = str(ok(CITIZEN, "POST", "/complaints", complaint)["id"])
+    _as_officer(
+        "officer-upholds", "POST", f"/complaints/{cid}/resolve", {"decision": "upheld", "remarks": "r"}
+    )
+    if confirmed:
+        _as_officer("officer-confirms", "POST", f"/complaints/{cid}/confirm-ban", {"remarks": "r"})
+    if appealed:
+        ok(PROFESSIONAL, "POST", f"/complaints/{cid}/appeal", {"text": "The extra was the part."})
+    return cid
+
+
+REQUESTS.update(
+    {
+        ("POST", "/complaints/{complaint_id}/confirm-ban"): lambda w: (
+            f"/complaints/{_upheld_overcharge(w)}/confirm-ban",
+            {"remarks": "Receipt seen."},
+            None,
+        ),
+        ("POST", "/complaints/{complaint_id}/appeal"): lambda w: (
+            f"/complaints/{_upheld_overcharge(w, confirmed=True)}/appeal",
+            {"text": "The extra was the part."},
+            None,
+        ),
+        ("POST", "/complaints/{complaint_id}/appeal/decide"): lambda w: (
+            f"/complaints/{_upheld_overcharge(w, confirmed=True, appealed=True)}/appeal/decide",
+            {"decision": "upheld", "remarks": "No receipt."},
+            None,
+        ),
+    }
+)
 
 
 def _offer_request(world: World) -> Request:

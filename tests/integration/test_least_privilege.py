@@ -44,6 +44,7 @@ from sevamitra.data.models import (
     AgencyModel,
     BookingModel,
     ComplaintModel,
+    OpenRequestsModel,
     OutboxEventModel,
     ProfessionalModel,
 )
@@ -477,6 +478,20 @@ def _agency_professional(people: People) -> tuple[str, str, str]:
     return str(pid), aadhaar, str(agency_id)
 
 
+def _waiting_booking(professional_id: str) -> str:
+    """A request another citizen made of the professional, still waiting (stored as the bookings
+    function stores one, counted in its citizen's open requests)."""
+    booking_id = f"bkg_lp_waiting_{next(_serial)}"
+    BookingModel(
+        booking_id, status="requested", citizen_sub="lp-citizen-2", professional_id=professional_id,
+        service_id=SERVICE, fee_paise=FEE, duration_minutes=60, lat=HOME["lat"], lng=HOME["lng"],
+        expires_at="2099-01-01T00:00:00Z", created_at=PAST, updated_at=PAST, counted=True,
+        listed_at=f"{PAST}#{booking_id}",
+    ).save()  # fmt: skip
+    OpenRequestsModel("lp-citizen-2", requested=1).save()
+    return booking_id
+
+
 def _bookings_and_complaints(people: People, self_pro: str, agency_pro: str, aadhaar: str) -> None:
     citizen, member, officer = people.citizen, people.member, people.officer
     booking = {"service_id": SERVICE, "location": HOME}
@@ -513,9 +528,22 @@ def _bookings_and_complaints(people: People, self_pro: str, agency_pro: str, aad
         "POST", f"/complaints/{cid}/evidence", {"content_type": "image/jpeg", "size_bytes": 900}, status=201
     )
     officer.ok("POST", f"/complaints/{cid}/resolve", {"decision": "dismissed", "remarks": "It is level."})
+    waiting = _waiting_booking(agency_pro)
     officer.ok("POST", f"/complaints/{overcharge}/resolve", {"decision": "upheld", "remarks": "Paid 200."})
+    assert BookingModel.get(waiting).status == "cancelled"  # suspended at once: waiting bookings end
+    BookingModel(waiting).delete()  # a stand-in (not a full booking), out of the lists read below
+    second = As(citizen.api, claims_for("lp-officer-2", "officers"))  # a ban needs four eyes
+    second.ok("POST", f"/complaints/{overcharge}/confirm-ban", {"remarks": "Receipt seen."})
     assert people.employer.ok("GET", f"/bans/check?aadhaar={aadhaar}")["banned"] is True
-    assert len(officer.ok("GET", f"/professionals/{agency_pro}/audit")["entries"]) == 3
+    assert len(officer.ok("GET", f"/professionals/{agency_pro}/audit")["entries"]) == 4
+    # Appealed by the agency, overturned by an appellate officer: off the registry again.
+    member.ok(
+        "POST", f"/complaints/{overcharge}/appeal", {"text": "The 50 rupees were a switch."}, status=201
+    )
+    appellate = As(citizen.api, claims_for("lp-appellate", "officers", "appellate"))
+    decision = {"decision": "overturned", "remarks": "The receipt is for a switch."}
+    appellate.ok("POST", f"/complaints/{overcharge}/appeal/decide", decision)
+    assert people.employer.ok("GET", f"/bans/check?aadhaar={aadhaar}")["banned"] is False
 
     # The self-registered professional goes online and moves; a booking of them is cancelled
     # and its complaint escalated once overdue; the next booking expires.

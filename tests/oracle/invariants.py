@@ -16,7 +16,8 @@ What "a race can lose but never corrupt" and "nothing half-written" mean, item b
   while open or waiting to be emitted; the lock ``lock#<booking>#<kind>`` exists iff an
   undecided complaint of that booking and kind does, and names it; at most one undecided
   complaint per booking and kind; every complaint listed on its booking and back; an upheld
-  overcharge bans its professional;
+  overcharge suspends its professional (or finds them suspended or banned) and its confirmed
+  ban bans them, until an appeal overturns it;
 - decisions: no complaint decided twice, no police request decided twice, no double ban on a
   professional's audit trail, whose hash chain is intact; no more verification decisions in a
   professional's history than submissions;
@@ -53,7 +54,15 @@ ACTIVE = frozenset({"requested", "accepted", "in_progress"})
 COMPLAINT_STATUSES = frozenset({"open", "upheld", "dismissed", "escalated"})
 UNDECIDED = frozenset({"open", "escalated"})
 PROFESSIONAL_STATUSES = frozenset(
-    {"pending_documents", "verification_pending", "police_pending", "verified", "rejected", "banned"}
+    {
+        "pending_documents",
+        "verification_pending",
+        "police_pending",
+        "verified",
+        "rejected",
+        "banned",
+        "suspended",
+    }
 )
 TABLES = (
     "professionals", "identities", "geo", "bookings", "complaints", "verifications", "audit",
@@ -355,10 +364,16 @@ def _complaints(snap: Snapshot) -> list[str]:
             found.append(f"complaint {cid}: not listed on booking {booking['id']}")
         if status in UNDECIDED:
             undecided[f"lock#{complaint.get('booking_id')}#{complaint.get('kind')}"].append(cid)
+        ban = complaint.get("ban") or {}
         if status == "upheld" and complaint.get("kind") == "overcharge" and (decision or {}).get("ban"):
             pro = snap.professionals.get(complaint.get("professional_id", ""), {})
-            if pro.get("status") != "banned":
-                found.append(f"complaint {cid}: upheld with a ban, professional is {pro.get('status')}")
+            expected = {"proposed": ("suspended", "banned"), "confirmed": ("banned",)}.get(
+                str(ban.get("status"))
+            )
+            if expected is None and ban.get("status") != "overturned":
+                found.append(f"complaint {cid}: upheld with a ban, ban record {ban!r}")
+            elif expected is not None and pro.get("status") not in expected:
+                found.append(f"complaint {cid}: ban {ban.get('status')}, professional {pro.get('status')}")
     holders = {lock: item.get("complaint_id") for lock, item in snap.locks.items()}
     found += _one_holder("lock", "undecided complaint", undecided, holders, snap.complaints)
     return found
@@ -412,6 +427,8 @@ def _decision_key(entry: Mapping[str, Any]) -> str | None:
         return f"decision of police request {evidence.get('request_id')}"
     if action == "banned":
         return "ban"
+    if action == "suspended":
+        return f"suspension by complaint {evidence.get('complaint_id')}"
     return None
 
 
@@ -456,10 +473,14 @@ def _outbox(snap: Snapshot) -> list[str]:
             decided = complaint is not None and complaint["status"] in ("upheld", "dismissed")
             if complaint is None or (kind == "complaint_decided" and not decided):
                 found.append(f"outbox {event_id}: its complaint is {complaint and complaint['status']}")
-        elif kind == "banned":
+        elif kind in ("banned", "ban_confirmed"):
             professional = snap.professionals.get(event.get("professional_id", ""))
             if professional is None or professional["status"] != "banned":
                 found.append(f"outbox {event_id}: its professional is not banned")
+        elif kind == "suspended":
+            professional = snap.professionals.get(event.get("professional_id", ""))
+            if professional is None or professional["status"] not in ("suspended", "banned"):
+                found.append(f"outbox {event_id}: its professional is not suspended")
     return found
 
 

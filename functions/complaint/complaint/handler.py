@@ -11,9 +11,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from complaint import logic
+from complaint import appeals, logic, sanctions
 from complaint.igrs_callback import igrs_signature, record_callback
 from complaint.models import (
+    AppealDecisionIn,
+    AppealIn,
+    AppealOut,
     AuditOut,
     BanCheckOut,
     ComplaintCreatedOut,
@@ -23,6 +26,7 @@ from complaint.models import (
     ComplaintOut,
     ComplaintStatusIn,
     ComplaintSummaryOut,
+    ConfirmBanIn,
     EvidenceIn,
     EvidenceUploadOut,
     IgrsCallbackIn,
@@ -135,6 +139,21 @@ def audit_trail(professional_id: PathId, caller: CallerDep) -> AuditOut:
 @app.post("/igrs/callback")
 def igrs_callback(body: IgrsCallbackIn) -> IgrsCallbackOut:
     return record_callback(body)
+
+
+@app.post("/complaints/<complaint_id>/confirm-ban")
+def confirm_ban(complaint_id: PathId, caller: CallerDep, body: ConfirmBanIn | None = None) -> ComplaintOut:
+    return ComplaintOut.of(sanctions.confirm_ban(caller, complaint_id, body.remarks if body else None))
+
+
+@app.post("/complaints/<complaint_id>/appeal", responses=created_as(AppealOut))
+def appeal(complaint_id: PathId, body: AppealIn, caller: CallerDep) -> Response[AppealOut]:
+    return created(AppealOut.of(appeals.file_appeal(caller, complaint_id, body.text)))
+
+
+@app.post("/complaints/<complaint_id>/appeal/decide")
+def decide_appeal(complaint_id: PathId, body: AppealDecisionIn, caller: CallerDep) -> ComplaintOut:
+    return ComplaintOut.of(appeals.decide_appeal(caller, complaint_id, body.decision, body.remarks))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -1,23 +1,25 @@
 """Complaint rules: who may complain about which booking, respond, see and decide a complaint;
-what a decision does (an upheld overcharge bans, see ``sevamitra.data.bans``); the ban check and
+what a decision does (an upheld overcharge suspends and proposes the ban, see
+``complaint.sanctions`` and ``sevamitra.data.bans``); the ban check and
 the audit trail. Handlers call exactly one of these per route."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+from complaint import duties, sanctions
 from complaint.models import ComplaintIn, EvidenceIn
 from complaint.settings import complaint_settings
-from sevamitra.data import anchors, audit, decisions, identities, snapshots, uploads
+from sevamitra.data import anchors, audit, bans, decisions, identities, snapshots, uploads
 from sevamitra.data import complaints as repo
 from sevamitra.data import professionals as professionals_repo
 from sevamitra.domain import access
 from sevamitra.domain.anchors import AnchoredCheck, verify_anchored
 from sevamitra.domain.audit import AuditAction, AuditEntry, next_entry
 from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus, new_complaint
-from sevamitra.domain.events import banned, complaint_decided, complaint_opened
-from sevamitra.domain.professionals import ProfessionalStatus
+from sevamitra.domain.events import complaint_decided, complaint_opened, suspended
 from sevamitra.edge import cursors, pii
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unprocessable
@@ -268,7 +270,10 @@ def _decision_evidence(complaint: Complaint, remarks: str) -> dict[str, Any]:
 
 
 def _entries(
-    head: AuditEntry | None, complaint: Complaint, decision: dict[str, Any], banned: bool
+    head: AuditEntry | None,
+    complaint: Complaint,
+    decision: dict[str, Any],
+    cancelled: Sequence[str] = (),
 ) -> list[AuditEntry]:
     subject, at, actor = complaint.professional_id, str(decision["at"]), str(decision["by"])
     evidence = _decision_evidence(complaint, str(decision["remarks"]))
@@ -276,28 +281,37 @@ def _entries(
         AuditAction.COMPLAINT_UPHELD if decision["outcome"] == "upheld" else AuditAction.COMPLAINT_DISMISSED
     )
     first = next_entry(head, subject=subject, at=at, actor=actor, action=action, evidence=evidence)
-    if not banned:
+    if not decision.get("ban"):
         return [first]
-    ban = next_entry(
+    suspension = next_entry(
         first,
         subject=subject,
         at=at,
         actor=actor,
-        action=AuditAction.BANNED,
-        evidence={"complaint_id": complaint.id, "registry": ["aadhaar", "mobile"], "permanent": True},
+        action=AuditAction.SUSPENDED,
+        evidence={
+            "complaint_id": complaint.id,
+            "ban": "proposed",
+            "cancelled_bookings": list(cancelled),
+            "remarks": decision["remarks"],
+        },
     )
-    return [first, ban]
+    return [first, suspension]
 
 
 def resolve(
     caller: Caller, complaint_id: str, outcome: str, remarks: str, *, clock: Clock = utc_now
 ) -> Complaint:
-    """An officer's decision, once (409 ``already_decided``). Upheld overcharge: the professional
-    is banned in the same transaction (``data.bans.add_ban``). Other upheld kinds are recorded on
-    the complaint and in the professional's audit trail, without a ban. Dismissed: only the
-    complaint and the trail change. A lost race (an escalation, the professional's record, the
-    audit ``seq``) re-reads and decides again."""
+    """An officer's decision, once (409 ``already_decided``), by an officer who is no party to it
+    (403 ``conflict_of_interest``, ``complaint.duties``). Upheld overcharge: the professional is
+    suspended at once, their waiting bookings cancelled and the ban proposed, in the same
+    transaction (``data.bans.add_suspension``); a second officer confirms the ban
+    (``complaint.sanctions``). Other upheld kinds are recorded on the complaint and in the
+    professional's audit trail, without a sanction. Dismissed: only the complaint and the trail
+    change. A lost race (an escalation, the professional's record, a booking, the audit ``seq``)
+    re-reads and decides again."""
     caller.require_officer()
+    duties.require_no_conflict(caller, repo.load_complaint(complaint_id))
     for _ in range(DECIDE_ATTEMPTS):
         complaint = repo.load_complaint(complaint_id)
         if complaint.status not in UNDECIDED:
@@ -309,30 +323,42 @@ def resolve(
             "at": iso(clock()),
         }
         target = None
+        waiting: list[bans.WaitingBooking] = []
         if outcome == ComplaintStatus.UPHELD and complaint.kind is ComplaintKind.OVERCHARGE:
             target = snapshots.professional(complaint.professional_id)
-            if target is not None and target.status == ProfessionalStatus.BANNED:
+            if target is not None and target.status in sanctions.SANCTIONED:
                 decision["already_banned"] = True
                 target = None
+            if target is not None:
+                waiting = list(
+                    itertools.islice(bans.waiting_bookings(target.id), sanctions.CANCEL_IN_DECISION)
+                )
+        # ``ban``: this decision suspended the professional and proposed the ban.
         decision["ban"] = target is not None
         entries = _entries(
-            audit.head(complaint.professional_id), complaint, decision, banned=target is not None
+            audit.head(complaint.professional_id), complaint, decision, [b.id for b in waiting]
         )
         events = [complaint_decided(complaint, outcome, decision["at"])]
         if target is not None:
-            events.append(banned(complaint.professional_id, complaint.id, decision["at"]))
-        if decisions.commit(complaint, decision, entries, target, events):
+            events.append(suspended(complaint.professional_id, complaint.id, decision["at"]))
+            events += [sanctions.cancelled_event(b, decision["at"]) for b in waiting]
+        if decisions.commit(complaint, decision, entries, target, events, waiting):
             logger.info(
                 "complaint decided",
-                extra={"complaint_id": complaint.id, "outcome": outcome, "ban": target is not None},
+                extra={"complaint_id": complaint.id, "outcome": outcome, "suspended": target is not None},
             )
             bus.emit(events)
+            if target is not None and len(waiting) == sanctions.CANCEL_IN_DECISION:
+                # The transaction had no room for more: the rest follow, idempotently.
+                sanctions.cancel_leftovers(target.id, clock=clock)
             # The committed decision, not a re-read (a failed read would answer 503 for a decision
             # that was recorded, and the retry would get 409).
+            ban = decisions.ban_proposal(decision, target, waiting) if target is not None else None
             return complaint.model_copy(
                 update={
                     "status": ComplaintStatus(outcome),
                     "decision": decision,
+                    "ban": ban,
                     "updated_at": decision["at"],
                 }
             )

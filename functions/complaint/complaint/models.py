@@ -105,6 +105,14 @@ class ComplaintOut(Model):
     decision: dict[str, Any] | None = None
     escalation: dict[str, Any] | None = None
     evidence: list[dict[str, Any]] = Field(default_factory=list)
+    ban: dict[str, Any] | None = Field(
+        default=None,
+        description="An upheld overcharge's ban: status proposed (the professional suspended), "
+        "confirmed (by a second officer; appeal_by) or overturned (on appeal)",
+    )
+    appeal: dict[str, Any] | None = Field(
+        default=None, description="The professional's appeal: status pending, upheld or overturned"
+    )
 
     @classmethod
     def of(cls, complaint: Complaint) -> ComplaintOut:
@@ -189,3 +197,25 @@ class IgrsCallbackOut(Model):
     igrs_reference: str
     complaint_id: str
     status: str
+
+
+class ConfirmBanIn(_In):
+    remarks: LongText | None = None
+
+
+class AppealIn(_In):
+    text: LongText
+
+
+class AppealOut(Model):
+    complaint_id: str
+    appeal: dict[str, Any]
+
+    @classmethod
+    def of(cls, complaint: Complaint) -> AppealOut:
+        return cls(complaint_id=complaint.id, appeal=complaint.appeal or {})
+
+
+class AppealDecisionIn(_In):
+    decision: Literal["upheld", "overturned"]
+    remarks: LongText

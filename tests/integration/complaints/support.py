@@ -17,6 +17,8 @@ FEE = 20_000
 LUCKNOW = {"lat": 26.8467, "lng": 80.9462}
 CITIZEN = "citizen-1"
 OFFICER = claims_for("officer-1", "officers")
+# The second pair of eyes a ban needs (POST /complaints/{id}/confirm-ban).
+SECOND_OFFICER = claims_for("officer-2", "officers")
 EMPLOYER = claims_for("employer-1", "employers")
 
 _serial = itertools.count(1)
@@ -114,6 +116,15 @@ def resolve(api: Api, complaint_id: str, decision: str = "upheld", claims: dict 
         f"/complaints/{complaint_id}/resolve",
         body={"decision": decision, "remarks": "Receipt shows 300 rupees against a 200 rupee fee."},
         claims=claims or OFFICER,
+    )
+
+
+def confirm_ban(api: Api, complaint_id: str, claims: dict | None = None) -> ApiResponse:
+    return api(
+        "POST",
+        f"/complaints/{complaint_id}/confirm-ban",
+        body={"remarks": "Receipt checked again: 300 rupees against a 200 rupee fee."},
+        claims=claims or SECOND_OFFICER,
     )
 
 

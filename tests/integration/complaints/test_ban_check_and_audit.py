@@ -14,6 +14,7 @@ from tests.integration.complaints.support import (
     EMPLOYER,
     ban_check,
     complain,
+    confirm_ban,
     make_aadhaar,
     make_mobile,
     online_professional,
@@ -36,7 +37,9 @@ def test_ban_check_needs_exactly_one_valid_number(api: Api) -> None:
 
 def test_ban_check_never_logs_or_returns_the_number(api: Api, capsys: pytest.CaptureFixture[str]) -> None:
     pro = online_professional(api)
-    resolve(api, complain(api, seed_booking(pro.id)).body["id"])
+    upheld = complain(api, seed_booking(pro.id)).body["id"]
+    resolve(api, upheld)
+    confirm_ban(api, upheld)
     capsys.readouterr()
 
     answers = [
@@ -64,14 +67,18 @@ def test_audit_chain_links_entries_and_detects_an_edited_one(api: Api) -> None:
     pro = online_professional(api)
     for kind in ("quality", "misconduct"):
         resolve(api, complain(api, seed_booking(pro.id), kind=kind, amount=None).body["id"], "dismissed")
-    resolve(api, complain(api, seed_booking(pro.id)).body["id"])
+    upheld = complain(api, seed_booking(pro.id)).body["id"]
+    resolve(api, upheld)
+    confirm_ban(api, upheld)
     trail = _audit(api, pro.id)
     entries = trail["entries"]
-    assert [e["seq"] for e in entries] == [1, 2, 3, 4]
+    # The upheld overcharge suspends (officer-1) and a second officer bans (four eyes).
+    assert [e["seq"] for e in entries] == [1, 2, 3, 4, 5]
     assert [e["action"] for e in entries] == [
         "complaint_dismissed",
         "complaint_dismissed",
         "complaint_upheld",
+        "suspended",
         "banned",
     ]
     assert entries[0]["prev_hash"] == "0" * 64

@@ -1,10 +1,12 @@
-"""Deciding complaints: an upheld overcharge bans for good, in one transaction; nothing else does."""
+"""Deciding complaints: an upheld overcharge suspends at once and, confirmed by a second officer,
+bans for good, each in one transaction; nothing else does."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import pytest
+from moto.dynamodb.models import DynamoDBBackend
 
 from complaint import logic
 from local.provision import LocalResources
@@ -16,6 +18,7 @@ from tests.integration.complaints.support import (
     EMPLOYER,
     ban_check,
     complain,
+    confirm_ban,
     match_ids,
     online_professional,
     register,
@@ -40,11 +43,13 @@ def test_upheld_overcharge_bans_at_once_everywhere(api: Api) -> None:
     assert opened.body["status"] == "open"
 
     decided = resolve(api, opened.body["id"])
+    confirmed = confirm_ban(api, opened.body["id"])
 
     assert decided.status == 200, decided.body
     assert decided.body["status"] == "upheld"
     assert decided.body["decision"]["ban"] is True
     assert decided.body["decision"]["by"] == "officer-1"
+    assert confirmed.status == 200, confirmed.body
     # Gone from matching at once, and so from the index itself.
     assert match_ids(api) == []
     assert [i for i in table_items("geo") if i["professional_id"]["S"] == pro.id] == []
@@ -56,7 +61,7 @@ def test_upheld_overcharge_bans_at_once_everywhere(api: Api) -> None:
     details = {
         "banned": True,
         "name": "Suresh Yadav",
-        "banned_at": decided.body["decision"]["at"],
+        "banned_at": confirmed.body["ban"]["confirmed_at"],
         "reason": "overcharge",
         "professional_id": pro.id,
     }
@@ -72,7 +77,7 @@ def test_upheld_overcharge_bans_at_once_everywhere(api: Api) -> None:
     # The decision and the ban are on the audit trail, and the chain verifies.
     trail = api("GET", f"/professionals/{pro.id}/audit", claims=claims_for("officer-2", "officers"))
     assert trail.status == 200
-    assert [e["action"] for e in trail.body["entries"]] == ["complaint_upheld", "banned"]
+    assert [e["action"] for e in trail.body["entries"]] == ["complaint_upheld", "suspended", "banned"]
     assert trail.body["entries"][0]["evidence"]["complaint_id"] == opened.body["id"]
     assert trail.body["chain_valid"] is True
     # The lock is gone with the decision.
@@ -131,6 +136,7 @@ def test_second_resolve_is_409_already_decided(api: Api) -> None:
 def test_of_two_concurrent_resolves_exactly_one_wins(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     pro = online_professional(api)
     opened = complain(api, seed_booking(pro.id))
+    plain_transactions = DynamoDBBackend.transact_write_items
     atomic_transactions(monkeypatch, parties=2)
 
     def decide(outcome: str) -> str:
@@ -144,6 +150,9 @@ def test_of_two_concurrent_resolves_exactly_one_wins(api: Api, monkeypatch: pyte
 
     outcomes = race([lambda o=o: decide(o) for o in ("upheld", "dismissed")])
     assert all(isinstance(o, str) for o in outcomes), outcomes
+    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", plain_transactions)
+    if "won:upheld" in outcomes:
+        assert confirm_ban(api, opened.body["id"]).status == 200
 
     assert sorted(o.split(":")[0] for o in outcomes) == ["already_decided", "won"]
     winner = next(o.split(":")[1] for o in outcomes if o.startswith("won"))
@@ -160,6 +169,7 @@ def test_second_upheld_overcharge_of_a_banned_professional_decides_without_banni
     first = complain(api, seed_booking(pro.id))
     second = complain(api, seed_booking(pro.id))
     assert resolve(api, first.body["id"]).body["decision"]["ban"] is True
+    assert confirm_ban(api, first.body["id"]).status == 200
 
     decided = resolve(api, second.body["id"])
 

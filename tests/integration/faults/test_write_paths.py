@@ -55,6 +55,7 @@ SERVICE = "electrician_fan_installation"
 HERE = {"lat": 26.8467, "lng": 80.9462}
 NEAR = {"lat": 26.8476, "lng": 80.9462}  # 100 m north
 OFFICER = claims_for("officer-f", "officers")
+SECOND_OFFICER = claims_for("officer-g", "officers")  # a ban's four eyes
 PAST = "2001-01-01T00:00:00Z"
 # Throttling is injected on every DynamoDB write (reads fail with errors in the other half).
 DYNAMODB_WRITES = frozenset(
@@ -393,10 +394,40 @@ def _resolve(api: Api) -> Case:
     )
 
 
-def _ban(api: Api) -> Case:
+def _suspend(api: Api) -> Case:
     booking = completed(api, extra_paise=10_000)
     complaint_id = complaint_of(api, booking)
     body = {"decision": "upheld", "remarks": "Receipt shows 100 rupees extra."}
+
+    def done() -> list[str]:
+        pro = _professional(booking.pro.id)
+        bans = [i for i in IdentityModel.scan() if i.pk.startswith("ban#") and i.professional_id == pro.id]
+        return (
+            [] if pro.status == "suspended" and not bans else [f"{pro.status} with {len(bans)} ban entries"]
+        )
+
+    return Case(
+        lambda: api("POST", f"/complaints/{complaint_id}/resolve", body=body, claims=OFFICER),
+        200,
+        (409,),
+        done=done,
+        effect=lambda: ComplaintModel.get(complaint_id, consistent_read=True).status == "upheld",
+    )
+
+
+def _ban_status(complaint_id: str) -> str | None:
+    return (
+        ComplaintModel.get(complaint_id, consistent_read=True).to_simple_dict().get("ban", {}).get("status")
+    )
+
+
+def _ban(api: Api) -> Case:
+    """The ban itself: a second officer confirms what the first officer's decision proposed."""
+    booking = completed(api, extra_paise=10_000)
+    complaint_id = complaint_of(api, booking)
+    upheld = {"decision": "upheld", "remarks": "Receipt shows 100 rupees extra."}
+    assert api("POST", f"/complaints/{complaint_id}/resolve", body=upheld, claims=OFFICER).status == 200
+    body = {"remarks": "Receipt checked again."}
 
     def done() -> list[str]:
         pro = _professional(booking.pro.id)
@@ -408,11 +439,11 @@ def _ban(api: Api) -> Case:
         )
 
     return Case(
-        lambda: api("POST", f"/complaints/{complaint_id}/resolve", body=body, claims=OFFICER),
+        lambda: api("POST", f"/complaints/{complaint_id}/confirm-ban", body=body, claims=SECOND_OFFICER),
         200,
         (409,),
         done=done,
-        effect=lambda: ComplaintModel.get(complaint_id, consistent_read=True).status == "upheld",
+        effect=lambda: _ban_status(complaint_id) == "confirmed",
     )
 
 
@@ -561,6 +592,7 @@ PATHS: dict[str, Callable[[Api], Case]] = {
     "complaint_response": _response,
     "complaint_resolve": _resolve,
     "complaint_upheld_ban": _ban,
+    "complaint_upheld_suspend": _suspend,
     "expiry_job": _expiry,
     "escalation_job": _escalation,
     "job_post": _post_job,

@@ -31,6 +31,7 @@ from sevamitra.platform import bus
 from sevamitra.platform.observability import logger
 from sevamitra.platform.settings import settings
 from sevamitra.platform.sms import LOCAL_OUTBOX
+from tests.integration.conftest import claims_for
 from tests.integration.notifications.conftest import (
     ASSISTED_MOBILE,
     CITIZEN,
@@ -42,6 +43,8 @@ from tests.integration.notifications.conftest import (
     reachable_professional,
     sms_to,
 )
+
+SECOND_OFFICER = claims_for("officer-2", "officers")
 
 PAST = "2020-01-01T00:00:00Z"
 MANAGER_PHONE = "+919811100001"
@@ -231,6 +234,8 @@ def test_an_upheld_overcharge_bans_and_the_professional_is_told_by_sms(own, call
     calls.ok(
         OFFICER, "POST", f"/complaints/{complaint_id}/resolve", {"decision": "upheld", "remarks": "paid 200"}
     )
+    # The ban needs a second officer (four eyes).
+    calls.ok(SECOND_OFFICER, "POST", f"/complaints/{complaint_id}/confirm-ban", {"remarks": "paid 200"})
     pump.drain()
     assert "स्थायी प्रतिबंध" in sms_to(PRO_MOBILE)[-1].body
     assert {"banned", "complaint_decided", "complaint_opened"} <= set(kinds_in(calls.inbox(PRO)))

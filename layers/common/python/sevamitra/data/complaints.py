@@ -235,7 +235,12 @@ def record_evidence(complaint: Complaint, evidence_id: str, record: dict[str, An
 
 
 def add_decision(
-    tx: TransactWrite, complaint: Complaint, decision: dict[str, Any], *, condition: Condition | None = None
+    tx: TransactWrite,
+    complaint: Complaint,
+    decision: dict[str, Any],
+    *,
+    condition: Condition | None = None,
+    extra: Sequence[Any] = (),
 ) -> None:
     """Decide ``complaint`` in ``tx``: conditional on the status it was read with (so a decision
     and an escalation, or two decisions, cannot both apply) and ``condition``; its lock is deleted
@@ -245,6 +250,7 @@ def add_decision(
         ComplaintModel.status.set(str(decision["outcome"])),
         ComplaintModel.decision.set(decision),
         ComplaintModel.updated_at.set(str(decision["at"])),
+        *extra,
     ]
     if not pending_emit(complaint):
         actions.append(ComplaintModel.open_flag.remove())

@@ -1,5 +1,5 @@
 """Committing an officer's decision on a complaint: one transaction with its audit entries, and
-for an upheld overcharge the ban (``bans.add_ban``)."""
+for an upheld overcharge the suspension that proposes the ban (``bans.add_suspension``)."""
 
 from __future__ import annotations
 
@@ -16,21 +16,38 @@ from sevamitra.domain.complaints import Complaint
 from sevamitra.domain.events import DomainEvent
 
 
+def ban_proposal(
+    decision: dict[str, Any], target: ProfessionalSnapshot, bookings: Sequence[bans.WaitingBooking]
+) -> dict[str, Any]:
+    """The complaint's ``ban`` record as the suspension writes it."""
+    return {
+        "status": bans.PROPOSED,
+        "proposed_by": decision["by"],
+        "proposed_at": decision["at"],
+        "status_before": target.status,
+        "cancelled_bookings": [b.id for b in bookings],
+    }
+
+
 def commit(
     complaint: Complaint,
     decision: dict[str, Any],
     entries: Sequence[AuditEntry],
-    ban: ProfessionalSnapshot | None = None,
+    suspend: ProfessionalSnapshot | None = None,
     events: Sequence[DomainEvent] = (),
+    bookings: Sequence[bans.WaitingBooking] = (),
 ) -> bool:
     """True when committed; False when a condition failed (the complaint was decided or escalated,
-    the professional changed, another writer took the audit ``seq``) or a concurrent transaction
-    met it: nothing was written and the caller re-reads and judges again. ``ban``: the
-    professional as read, banned in the same transaction; ``events`` go to the outbox with it."""
+    the professional or a booking changed, another writer took the audit ``seq``) or a concurrent
+    transaction met it: nothing was written and the caller re-reads and judges again.
+    ``suspend``: the professional as read, suspended in the same transaction with ``bookings``
+    cancelled and the ban proposed; ``events`` go to the outbox with it."""
 
     def add(tx: TransactWrite) -> None:
-        if ban is not None:
-            bans.add_ban(tx, complaint, decision, ban)
+        if suspend is not None:
+            bans.add_suspension(
+                tx, complaint, decision, ban_proposal(decision, suspend, bookings), suspend, bookings
+            )
         else:
             add_decision(tx, complaint, decision)
         for entry in entries:

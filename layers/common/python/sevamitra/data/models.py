@@ -420,6 +420,10 @@ class ComplaintModel(BaseModel):
     decision: MapAttribute[str, Any] = MapAttribute(null=True)
     escalation: MapAttribute[str, Any] = MapAttribute(null=True)
     evidence: MapAttribute[str, Any] = MapAttribute(null=True)
+    # An upheld overcharge's ban (proposed, confirmed by a second officer, overturned on appeal)
+    # and the professional's one appeal (sevamitra.data.bans).
+    ban: MapAttribute[str, Any] = MapAttribute(null=True)
+    appeal: MapAttribute[str, Any] = MapAttribute(null=True)
     # On lock items: the complaint holding the lock.
     complaint_id = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute(null=True)

@@ -33,6 +33,13 @@ class AuditAction(StrEnum):
     COMPLAINT_UPHELD = "complaint_upheld"
     COMPLAINT_DISMISSED = "complaint_dismissed"
     BANNED = "banned"
+    # Separation of duties (docs/decisions.md): the upheld overcharge suspends, a second officer
+    # bans, the professional may appeal once and an appellate officer decides.
+    SUSPENDED = "suspended"
+    APPEAL_FILED = "appeal_filed"
+    APPEAL_UPHELD = "appeal_upheld"
+    APPEAL_OVERTURNED = "appeal_overturned"
+    REINSTATED = "reinstated"
 
 
 class AuditEntry(Model):

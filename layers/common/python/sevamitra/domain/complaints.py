@@ -65,6 +65,10 @@ class Complaint(Model):
     decision: dict[str, Any] | None = None
     escalation: dict[str, Any] | None = None
     evidence: dict[str, Any] | None = None
+    # An upheld overcharge: the ban proposed, confirmed by a second officer, or overturned; and
+    # the professional's one appeal (docs/decisions.md, "Four eyes on a lifetime ban").
+    ban: dict[str, Any] | None = None
+    appeal: dict[str, Any] | None = None
     created_at: str
     updated_at: str
     version: int | None = None

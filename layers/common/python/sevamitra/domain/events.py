@@ -153,3 +153,27 @@ def verification_decided(professional_id: str, request_id: str, outcome: str, at
         professional_id=professional_id,
         facts={"outcome": outcome},
     )
+
+
+def suspended(professional_id: str, complaint_id: str, at: str) -> DomainEvent:
+    """An upheld overcharge suspends the professional at once (the ban is proposed); one per
+    complaint."""
+    return DomainEvent(
+        event_id=event_id(Kind.SUSPENDED, professional_id, complaint_id),
+        kind=Kind.SUSPENDED,
+        at=at,
+        complaint_id=complaint_id,
+        professional_id=professional_id,
+    )
+
+
+def ban_confirmed(professional_id: str, complaint_id: str, at: str, appeal_by: str) -> DomainEvent:
+    """A second officer confirmed the ban; the professional may appeal until ``appeal_by``."""
+    return DomainEvent(
+        event_id=event_id(Kind.BAN_CONFIRMED, professional_id, complaint_id),
+        kind=Kind.BAN_CONFIRMED,
+        at=at,
+        complaint_id=complaint_id,
+        professional_id=professional_id,
+        facts={"appeal_by": appeal_by},
+    )

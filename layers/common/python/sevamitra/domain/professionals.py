@@ -25,6 +25,9 @@ class ProfessionalStatus(StrEnum):
     VERIFIED = "verified"
     REJECTED = "rejected"
     BANNED = "banned"
+    # An upheld overcharge suspends at once; a second officer confirms the ban (or an appeal
+    # reinstates). Not ``verified``, so out of matching and booking like a ban.
+    SUSPENDED = "suspended"
 
 
 class Bookable(Protocol):

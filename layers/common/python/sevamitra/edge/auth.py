@@ -14,6 +14,8 @@ from sevamitra.edge.errors import Forbidden, Unauthorized
 
 OFFICERS = "officers"
 EMPLOYERS = "employers"
+# Officers who decide appeals against confirmed bans (a second Cognito group an officer is added to).
+APPELLATE = "appellate"
 
 _INDIAN_MOBILE = re.compile(r"\+91([6-9][0-9]{9})")
 
@@ -47,9 +49,14 @@ class Caller(NamedTuple):
         return EMPLOYERS in self.groups
 
     @property
+    def is_appellate(self) -> bool:
+        """An officer of the appellate authority: in both groups."""
+        return OFFICERS in self.groups and APPELLATE in self.groups
+
+    @property
     def roles(self) -> list[str]:
         """``citizen`` for every signed-in account, plus its staff groups."""
-        return ["citizen", *sorted(g for g in self.groups if g in (OFFICERS, EMPLOYERS))]
+        return ["citizen", *sorted(g for g in self.groups if g in (OFFICERS, EMPLOYERS, APPELLATE))]
 
     def require_officer(self) -> None:
         if not self.is_officer:

@@ -98,6 +98,10 @@ ROUTES: tuple[Route, ...] = (
     # IGRS's callback: no token, X-Seva-Signature with IGRS's own key (checked by the complaint
     # function, which owns the escalation it updates).
     Route("POST", "/igrs/callback", _CMP, _S),
+    # Separation of duties on a ban (issue 18): a second officer confirms, an appeal is decided.
+    Route("POST", "/complaints/{complaint_id}/confirm-ban", _CMP, _C),
+    Route("POST", "/complaints/{complaint_id}/appeal", _CMP, _C),
+    Route("POST", "/complaints/{complaint_id}/appeal/decide", _CMP, _C),
 )
 
 
