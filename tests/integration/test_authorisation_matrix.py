@@ -249,6 +249,13 @@ def open_complaint(world: World) -> str:
     return str(opened["id"])
 
 
+def heard_complaint(world: World) -> str:
+    """An open complaint the professional answered: an officer may decide it before respond_by."""
+    complaint_id = open_complaint(world)
+    ok(PROFESSIONAL, "POST", f"/complaints/{complaint_id}/response", {"text": "It was balanced."})
+    return complaint_id
+
+
 # --- jobs ---------------------------------------------------------------------------------------
 
 WORKED_DAY = (date.today() - timedelta(days=5)).isoformat()
@@ -431,7 +438,7 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
         None,
     ),
     ("POST", "/complaints/{complaint_id}/resolve"): lambda w: (
-        f"/complaints/{open_complaint(w)}/resolve",
+        f"/complaints/{heard_complaint(w)}/resolve",
         {"decision": "dismissed", "remarks": "Works now."},
         None,
     ),

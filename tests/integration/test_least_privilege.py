@@ -495,6 +495,7 @@ def _bookings_and_complaints(people: People, self_pro: str, agency_pro: str, aad
         "POST", f"/complaints/{cid}/evidence", {"content_type": "image/jpeg", "size_bytes": 900}, status=201
     )
     officer.ok("POST", f"/complaints/{cid}/resolve", {"decision": "dismissed", "remarks": "It is level."})
+    member.ok("POST", f"/complaints/{overcharge}/response", {"text": "I took the fee."}, status=201)
     officer.ok("POST", f"/complaints/{overcharge}/resolve", {"decision": "upheld", "remarks": "Paid 200."})
     assert people.employer.ok("GET", f"/bans/check?aadhaar={aadhaar}")["banned"] is True
     assert len(officer.ok("GET", f"/professionals/{agency_pro}/audit")["entries"]) == 3

@@ -500,6 +500,7 @@ def complete_booking(
                 district=ctx.professional.district if ctx.professional else None,
                 registrar_sub=ctx.professional.registered_by if ctx.professional else None,
                 agency_id=ctx.professional.agency_id if ctx.professional else None,
+                respond_s=settings().complaint_response_s,
             )
         events = [
             booking_event(Kind.BOOKING_COMPLETED, booking, at, amount_collected_paise=amount_collected_paise),

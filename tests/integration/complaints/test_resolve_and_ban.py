@@ -16,6 +16,7 @@ from tests.integration.complaints.support import (
     EMPLOYER,
     ban_check,
     complain,
+    hear,
     match_ids,
     online_professional,
     register,
@@ -131,6 +132,7 @@ def test_second_resolve_is_409_already_decided(api: Api) -> None:
 def test_of_two_concurrent_resolves_exactly_one_wins(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     pro = online_professional(api)
     opened = complain(api, seed_booking(pro.id))
+    hear(api, opened.body["id"])
     atomic_transactions(monkeypatch, parties=2)
 
     def decide(outcome: str) -> str:

@@ -416,6 +416,7 @@ class ComplaintModel(BaseModel):
     # Only while open: puts the complaint in the sparse ``open_by_due`` index.
     open_flag = UnicodeAttribute(null=True)
     due_by = UnicodeAttribute(null=True)
+    respond_by = UnicodeAttribute(null=True)  # the professional's window to answer
     response: MapAttribute[str, Any] = MapAttribute(null=True)
     decision: MapAttribute[str, Any] = MapAttribute(null=True)
     escalation: MapAttribute[str, Any] = MapAttribute(null=True)
