@@ -133,6 +133,12 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/engagements/{engagement_id}/attendance/{date}/dispute"): PROFESSIONAL_SIDE,
     ("GET", "/engagements/{engagement_id}/statement"): PROFESSIONAL_SIDE | {EMPLOYER, OFFICER},
     ("POST", "/engagements/{engagement_id}/end"): PROFESSIONAL_SIDE | {EMPLOYER},
+    # Fair outcomes: "the assigned professional" claims expenses; the booking's citizen answers
+    # each claim and records what they paid.
+    ("POST", "/bookings/{booking_id}/expenses"): PROFESSIONAL_SIDE,
+    ("POST", "/bookings/{booking_id}/expenses/{expense_id}/approve"): frozenset({CITIZEN}),
+    ("POST", "/bookings/{booking_id}/expenses/{expense_id}/dispute"): frozenset({CITIZEN}),
+    ("POST", "/bookings/{booking_id}/payment"): frozenset({CITIZEN}),
 }
 
 FEE = 15_000  # electrician_fan_installation on the rate card
@@ -496,7 +502,24 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
         None,
         None,
     ),
+    ("POST", "/bookings/{booking_id}/expenses"): _booking_request(
+        "in_progress", "expenses", lambda b: {"items": [EXPENSE_ITEM]}
+    ),
+    ("POST", "/bookings/{booking_id}/expenses/{expense_id}/approve"): lambda w: _claim_answer(w, "approve"),
+    ("POST", "/bookings/{booking_id}/expenses/{expense_id}/dispute"): lambda w: _claim_answer(w, "dispute"),
+    ("POST", "/bookings/{booking_id}/payment"): _booking_request(
+        "completed", "payment", lambda b: {"amount_paid_paise": FEE}
+    ),
 }
+
+EXPENSE_ITEM = {"description": "Fan clamp", "amount_paise": 4_000}
+
+
+def _claim_answer(world: World, verb: str) -> Request:
+    """A claim the professional made on a booking in progress, for its citizen to answer."""
+    booking = booking_at(world, "in_progress")
+    claimed = ok(PROFESSIONAL, "POST", f"/bookings/{booking['id']}/expenses", {"items": [EXPENSE_ITEM]})
+    return f"/bookings/{booking['id']}/expenses/{claimed['id']}/{verb}", {}, None
 
 
 def _offer_request(world: World) -> Request:

@@ -93,6 +93,10 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/engagements/{engagement_id}/attendance/{date}/dispute", _JOBS, _C),
     Route("GET", "/engagements/{engagement_id}/statement", _JOBS, _C),
     Route("POST", "/engagements/{engagement_id}/end", _JOBS, _C),
+    Route("POST", "/bookings/{booking_id}/expenses", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/expenses/{expense_id}/approve", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/expenses/{expense_id}/dispute", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/payment", _BOOK, _C),
 )
 
 
