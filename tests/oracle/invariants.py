@@ -460,6 +460,7 @@ def _outbox(snap: Snapshot) -> list[str]:
             professional = snap.professionals.get(event.get("professional_id", ""))
             if professional is None or professional["status"] != "banned":
                 found.append(f"outbox {event_id}: its professional is not banned")
+    return found
 
 
 def _site_keys(job: Mapping[str, Any]) -> set[tuple[str, str]]:
