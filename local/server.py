@@ -234,7 +234,8 @@ class LocalStack:
             f"  outputs           {self.outputs_path}",
             f"  police key        {self.outputs['PoliceSecretValue']}",
             f"  clocks            booking accept {config.booking_accept_timeout_s}s, "
-            f"complaint SLA {config.complaint_sla_s}s, police {config.police_verification_timeout_s}s, "
+            f"complaint SLA {config.complaint_sla_s}s (answer within {config.complaint_response_s}s), "
+            f"police {config.police_verification_timeout_s}s, "
             f"scheduler every {config.schedule_interval_s:g}s",
             f"  IGRS (fake)       {self.outputs['IgrsUrl']}",
             '  IGRS calls back: POST <IGRS (fake)>/_fake/grievances/<reference>/status {"status"}',

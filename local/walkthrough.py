@@ -38,6 +38,7 @@ from local.client.journey import police_request, register, submit, upload_docume
 from local.client.sms import reference_in
 from local.client.stack import StackClient
 from local.client.uploads import UploadRefused
+from local.walkthrough_fair import FAIR_STEPS, fair_chapter
 from local.walkthrough_jobs import JOB_STEPS, jobs_chapter
 from sevamitra.domain.types import verhoeff_check_digit
 
@@ -133,6 +134,10 @@ STEPS: dict[str, tuple[str, str]] = {
         'Her own overcharge complaint is not needed twice: HTTP {code} {error_code}, "{message}"',
         'उनकी अपनी शिकायत दोबारा दर्ज नहीं होती: HTTP {code} {error_code}, "{message}"',
     ),
+    "answered": (
+        "Sunil is told of the complaint and answers it in the app before {respond_by}.",
+        "सुनील को शिकायत की सूचना मिलती है और वे {respond_by} से पहले ऐप में जवाब देते हैं।",
+    ),
     "upheld": (
         "An officer finds it among the open overcharge complaints, reviews it and upholds it: {status}. "
         "Sunil is {pro_status} at once: out of search, his waiting bookings cancelled.",
@@ -161,6 +166,7 @@ STEPS: dict[str, tuple[str, str]] = {
         'वे नए खाते से उसी आधार से फिर पंजीकरण का प्रयास करते हैं: HTTP {code} {error_code}, "{message}"',
     ),
     **JOB_STEPS,
+    **FAIR_STEPS,
     "done": (
         "Done: verified by the police, booked at a fixed fee, banned for overcharging; employed at a "
         "legal wage. ({seconds:.1f} s)",
@@ -331,6 +337,9 @@ class Walkthrough:
 
         listed = officer.ok("GET", "/complaints?status=open&kind=overcharge&limit=100")["complaints"]
         (found,) = [c for c in listed if c["booking_id"] == bid]
+        # No decision before respond_by unless he answered: he answers.
+        pro.ok("POST", f"/complaints/{found['id']}/response", {"text": "The fee was too low."}, status=201)
+        self.say("answered", respond_by=found["respond_by"])
         decision = {"decision": "upheld", "remarks": "The citizen's receipt shows Rs 100 above the fee."}
         decided = officer.ok("POST", f"/complaints/{found['id']}/resolve", decision)
         suspended = pro.ok("GET", f"/professionals/{pid}")["status"]
@@ -358,6 +367,7 @@ class Walkthrough:
         error = self.sign_up().ok("POST", "/professionals", retry, status=403)["error"]
         self.say("refused", code=403, error_code=error["code"], message=error["message"])
         jobs_chapter(self, officer, employer)
+        fair_chapter(self, officer)
         self.say("done", seconds=time.monotonic() - started)
 
 

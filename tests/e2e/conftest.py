@@ -32,6 +32,8 @@ START_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 20
 HTTP_TIMEOUT_S = 10
 STAFF_GROUPS = {"officer": "officers", "employer": "employers", "second_officer": "officers"}
+# Clocks the tests wait out (API.md, "Clocks"): a complaint's response window of a few seconds.
+SHORT_CLOCKS = {"COMPLAINT_RESPONSE_S": "4"}
 T = TypeVar("T")
 
 
@@ -115,7 +117,10 @@ class Stack(StackClient):
 @pytest.fixture(scope="session")
 def local_stack_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, Any], Path]]:
     process = LocalStackProcess(
-        tmp_path_factory.mktemp("local-stack"), start_timeout_s=START_TIMEOUT_S, stop_timeout_s=STOP_TIMEOUT_S
+        tmp_path_factory.mktemp("local-stack"),
+        start_timeout_s=START_TIMEOUT_S,
+        stop_timeout_s=STOP_TIMEOUT_S,
+        env=SHORT_CLOCKS,
     )
     try:
         yield process.start(), process.log_path

@@ -46,6 +46,9 @@ def test_the_walkthrough_tells_the_story_from_registration_to_refused_re_registr
     assert "HTTP 422 below_minimum_wage. The floor for skilled work is Rs 13,579.58 a month" in text
     assert "Engaged full-time, he is out of on-demand search even when online: findable = False." in text
     assert "2 days present, Rs 1,076.93 due at the posted wage, 1 day disputed" in text
+    assert "Sunil is told of the complaint and answers it in the app before " in text
+    assert "declares only Rs 150 at completion: complaints opened = 0" in text
+    assert "an overcharge complaint opens on her word: cmp_" in text
     assert lines[-1].startswith("Done:")
 
 

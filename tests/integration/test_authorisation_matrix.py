@@ -145,6 +145,12 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/complaints/{complaint_id}/confirm-ban"): frozenset({OFFICER}),
     ("POST", "/complaints/{complaint_id}/appeal"): PROFESSIONAL_SIDE,
     ("POST", "/complaints/{complaint_id}/appeal/decide"): frozenset({APPELLATE}),
+    # Fair outcomes: "the assigned professional" claims expenses; the booking's citizen answers
+    # each claim and records what they paid.
+    ("POST", "/bookings/{booking_id}/expenses"): PROFESSIONAL_SIDE,
+    ("POST", "/bookings/{booking_id}/expenses/{expense_id}/approve"): frozenset({CITIZEN}),
+    ("POST", "/bookings/{booking_id}/expenses/{expense_id}/dispute"): frozenset({CITIZEN}),
+    ("POST", "/bookings/{booking_id}/payment"): frozenset({CITIZEN}),
 }
 # An appellate officer is an officer: wherever officers may go, so may they.
 ALLOWED = {route: who | {APPELLATE} if OFFICER in who else who for route, who in ALLOWED.items()}
@@ -263,6 +269,13 @@ def open_complaint(world: World) -> str:
         {"booking_id": booking["id"], "kind": "quality", "description": "The fan wobbles."},
     )
     return str(opened["id"])
+
+
+def heard_complaint(world: World) -> str:
+    """An open complaint the professional answered: an officer may decide it before respond_by."""
+    complaint_id = open_complaint(world)
+    ok(PROFESSIONAL, "POST", f"/complaints/{complaint_id}/response", {"text": "It was balanced."})
+    return complaint_id
 
 
 # --- jobs ---------------------------------------------------------------------------------------
@@ -447,7 +460,7 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
         None,
     ),
     ("POST", "/complaints/{complaint_id}/resolve"): lambda w: (
-        f"/complaints/{open_complaint(w)}/resolve",
+        f"/complaints/{heard_complaint(w)}/resolve",
         {"decision": "dismissed", "remarks": "Works now."},
         None,
     ),
@@ -510,7 +523,24 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
         {"igrs_reference": "IGRS-UNKNOWN", "status": "in_progress"},
         None,
     ),
+    ("POST", "/bookings/{booking_id}/expenses"): _booking_request(
+        "in_progress", "expenses", lambda b: {"items": [EXPENSE_ITEM]}
+    ),
+    ("POST", "/bookings/{booking_id}/expenses/{expense_id}/approve"): lambda w: _claim_answer(w, "approve"),
+    ("POST", "/bookings/{booking_id}/expenses/{expense_id}/dispute"): lambda w: _claim_answer(w, "dispute"),
+    ("POST", "/bookings/{booking_id}/payment"): _booking_request(
+        "completed", "payment", lambda b: {"amount_paid_paise": FEE}
+    ),
 }
+
+EXPENSE_ITEM = {"description": "Fan clamp", "amount_paise": 4_000}
+
+
+def _claim_answer(world: World, verb: str) -> Request:
+    """A claim the professional made on a booking in progress, for its citizen to answer."""
+    booking = booking_at(world, "in_progress")
+    claimed = ok(PROFESSIONAL, "POST", f"/bookings/{booking['id']}/expenses", {"items": [EXPENSE_ITEM]})
+    return f"/bookings/{booking['id']}/expenses/{claimed['id']}/{verb}", {}, None
 
 
 def _as_officer(sub: str, method: str, path: str, body: dict[str, Any]) -> None:

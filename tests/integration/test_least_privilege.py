@@ -529,6 +529,7 @@ def _bookings_and_complaints(people: People, self_pro: str, agency_pro: str, aad
     )
     officer.ok("POST", f"/complaints/{cid}/resolve", {"decision": "dismissed", "remarks": "It is level."})
     waiting = _waiting_booking(agency_pro)
+    member.ok("POST", f"/complaints/{overcharge}/response", {"text": "I took the fee."}, status=201)
     officer.ok("POST", f"/complaints/{overcharge}/resolve", {"decision": "upheld", "remarks": "Paid 200."})
     assert BookingModel.get(waiting).status == "cancelled"  # suspended at once: waiting bookings end
     BookingModel(waiting).delete()  # a stand-in (not a full booking), out of the lists read below

@@ -88,3 +88,18 @@ def test_complaint_opened_names_what_is_alleged_and_the_deadline():
     assert event.facts["complaint_kind"] == "quality"
     assert event.facts["respond_by"] == "2026-12-01T11:00:00Z"
     assert "9812345678" not in json.dumps(event.detail())  # the description stays with the complaint
+
+
+def test_complaint_opened_names_the_response_window_capped_at_the_sla():
+    def opened(respond_s: int) -> str:
+        complaint = new_complaint(
+            booking_id="bkg_1", professional_id="pro_1", complainant_sub="citizen-1",
+            kind=ComplaintKind.QUALITY, description="Loose", fee_paise=15000, sla_s=3600,
+            now=parse_iso("2026-12-01T10:00:00Z"), respond_s=respond_s,
+        )  # fmt: skip
+        assert complaint.due_by == "2026-12-01T11:00:00Z"
+        assert complaint_opened(complaint).facts["respond_by"] == complaint.respond_by
+        return str(complaint.respond_by)
+
+    assert opened(600) == "2026-12-01T10:10:00Z"
+    assert opened(7200) == "2026-12-01T11:00:00Z"  # never beyond due_by

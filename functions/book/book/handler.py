@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from book import logic
+from book import expenses, logic
 from book.models import (
     BookingCreatedOut,
     BookingIn,
@@ -18,11 +18,17 @@ from book.models import (
     BookingSummaryOut,
     CitizenContactOut,
     CompleteIn,
+    ExpenseCreatedOut,
+    ExpenseDecisionOut,
+    ExpenseIn,
+    PaymentIn,
+    PaymentOut,
     ProfessionalContactOut,
     RatingCreatedOut,
     RatingIn,
     StartIn,
 )
+from sevamitra.domain.expenses import ExpenseStatus
 from sevamitra.domain.types import EntityId
 from sevamitra.edge.api import make_resolver
 from sevamitra.edge.handlers import CallerDep, IdempotencyKey, PathId, created, created_as, idempotent_created
@@ -115,6 +121,37 @@ def decline(booking_id: PathId, caller: CallerDep) -> BookingOut:
 @app.post("/bookings/<booking_id>/rating", responses=created_as(RatingCreatedOut))
 def rate(booking_id: PathId, body: RatingIn, caller: CallerDep) -> Response[RatingCreatedOut]:
     return created(RatingCreatedOut.of(*logic.rate_booking(caller, booking_id, body.stars, body.comment)))
+
+
+@app.post("/bookings/<booking_id>/expenses", responses=created_as(ExpenseCreatedOut))
+def submit_expense(booking_id: PathId, body: ExpenseIn, caller: CallerDep) -> Response[ExpenseCreatedOut]:
+    items = [item.model_dump() for item in body.items]
+    claimed = expenses.submit_expense(caller, booking_id, items)
+    return created(
+        ExpenseCreatedOut.model_validate(
+            {**claimed.record, "id": claimed.expense_id, "booking_id": booking_id}
+        )
+    )
+
+
+@app.post("/bookings/<booking_id>/expenses/<expense_id>/approve")
+def approve_expense(booking_id: PathId, expense_id: PathId, caller: CallerDep) -> ExpenseDecisionOut:
+    decided = expenses.decide_expense(caller, booking_id, expense_id, ExpenseStatus.APPROVED)
+    return ExpenseDecisionOut(id=expense_id, booking_id=booking_id, status=decided.status)
+
+
+@app.post("/bookings/<booking_id>/expenses/<expense_id>/dispute")
+def dispute_expense(booking_id: PathId, expense_id: PathId, caller: CallerDep) -> ExpenseDecisionOut:
+    decided = expenses.decide_expense(caller, booking_id, expense_id, ExpenseStatus.DISPUTED)
+    return ExpenseDecisionOut(
+        id=expense_id, booking_id=booking_id, status=decided.status, complaint_id=decided.complaint_id
+    )
+
+
+@app.post("/bookings/<booking_id>/payment", responses=created_as(PaymentOut))
+def record_payment(booking_id: PathId, body: PaymentIn, caller: CallerDep) -> Response[PaymentOut]:
+    paid = expenses.record_payment(caller, booking_id, body.amount_paid_paise)
+    return created(PaymentOut.model_validate(paid._asdict()))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -26,6 +26,7 @@ from sevamitra.data import bookings as repo
 from sevamitra.data import complaints as complaint_repo
 from sevamitra.data import contacts, geo_index, snapshots
 from sevamitra.data.bookings import Commit
+from sevamitra.data.expenses import still_pending
 from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain import access, geo, ratecard
 from sevamitra.domain.bookings import (
@@ -44,6 +45,7 @@ from sevamitra.domain.bookings import (
 )
 from sevamitra.domain.complaints import ComplaintKind, OpenedBy, new_complaint
 from sevamitra.domain.events import Kind, booking_event, booking_requested, complaint_opened
+from sevamitra.domain.expenses import allowed_paise, pending_ids
 from sevamitra.domain.professionals import eligible
 from sevamitra.domain.ratecard import Service
 from sevamitra.domain.types import LatLng
@@ -469,7 +471,8 @@ def complete_booking(
     complaint_sla_s: int | None = None,
 ) -> Booking:
     """in_progress -> completed, recording what was collected; the professional is free again.
-    Above the fee, an ``overcharge`` complaint for the citizen opens in the same transaction
+    Above the fee plus the approved expenses (claims still pending do not count, and must stay
+    pending until the write), an ``overcharge`` complaint for the citizen opens in the same transaction
     (unless one is already open for this booking)."""
     for attempt in range(MAX_COMMITS):
         ctx = _context(caller, booking_id)
@@ -480,7 +483,8 @@ def complete_booking(
         moment = now()
         at = iso(moment)
         complaint = None
-        if amount_collected_paise > booking.fee_paise and not complaint_repo.holder_of_lock(
+        allowed = allowed_paise(booking.fee_paise, booking.expenses)
+        if amount_collected_paise > allowed and not complaint_repo.holder_of_lock(
             booking.id, ComplaintKind.OVERCHARGE
         ):
             complaint = new_complaint(
@@ -490,7 +494,12 @@ def complete_booking(
                 kind=ComplaintKind.OVERCHARGE,
                 description=(
                     f"Reported at completion: {amount_collected_paise} paise collected against the "
-                    f"fixed fee of {booking.fee_paise} paise."
+                    f"fixed fee of {booking.fee_paise} paise"
+                    + (
+                        f" and {allowed - booking.fee_paise} paise of approved expenses."
+                        if allowed > booking.fee_paise
+                        else "."
+                    )
                 ),
                 fee_paise=booking.fee_paise,
                 sla_s=complaint_sla_s or settings().complaint_sla_s,
@@ -500,6 +509,7 @@ def complete_booking(
                 district=ctx.professional.district if ctx.professional else None,
                 registrar_sub=ctx.professional.registered_by if ctx.professional else None,
                 agency_id=ctx.professional.agency_id if ctx.professional else None,
+                respond_s=settings().complaint_response_s,
             )
         events = [
             booking_event(Kind.BOOKING_COMPLETED, booking, at, amount_collected_paise=amount_collected_paise),
@@ -513,6 +523,7 @@ def complete_booking(
             amount_collected_paise=amount_collected_paise,
             complaint=complaint,
             events=events,
+            condition=still_pending(pending_ids(booking.expenses)),
         )
         if outcome is Commit.DONE:
             if complaint is not None:

@@ -14,7 +14,14 @@ from sevamitra.domain.bookings import (
     Rating,
     engagement_days,
 )
-from sevamitra.domain.types import NOT_BLANK, EntityId, LatLng, Model, Paise, ServiceId
+from sevamitra.domain.expenses import (
+    MAX_DESCRIPTION,
+    MAX_ITEM_PAISE,
+    MAX_ITEMS,
+    ExpenseStatus,
+    PaymentVia,
+)
+from sevamitra.domain.types import NOT_BLANK, EntityId, LatLng, Model, Paise, ServiceId, ShortText
 from sevamitra.edge.idempotency import SECRET
 from sevamitra.edge.paging import NextCursor
 
@@ -185,6 +192,12 @@ class BookingOut(Model):
     citizen: CitizenContactOut | None = Field(
         default=None, exclude_if=_absent, description="For the professional, while accepted or in progress"
     )
+    expenses: list[ExpenseOut] = Field(
+        default_factory=list, description="Expense claims for materials, outside the fixed fee"
+    )
+    payment: dict[str, Any] | None = Field(
+        default=None, description="What the citizen says they paid (POST /bookings/{id}/payment)"
+    )
 
     @classmethod
     def of(
@@ -215,6 +228,8 @@ class BookingOut(Model):
             address=address,
             professional=professional,
             citizen=citizen,
+            expenses=ExpenseOut.listed(booking.expenses),
+            payment=booking.payment,
         )
 
 
@@ -253,3 +268,79 @@ class RatingCreatedOut(Model):
             professional_id=booking.professional_id,
             rating=RatingOut.model_validate(rating.model_dump()),
         )
+
+
+# --- expenses and the citizen's payment record (API.md, "Fair outcomes") -------------------------
+
+
+class ExpenseItemIn(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    description: ShortText = Field(description=f"What was bought, at most {MAX_DESCRIPTION} characters")
+    amount_paise: StrictInt = Field(ge=1, le=MAX_ITEM_PAISE)
+
+
+class ExpenseIn(Model):
+    """Materials bought for the job, outside the fixed fee: the citizen approves or disputes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[ExpenseItemIn] = Field(min_length=1, max_length=MAX_ITEMS)
+
+
+class ExpenseItemOut(Model):
+    description: str
+    amount_paise: Paise
+
+
+class ExpenseCreatedOut(Model):
+    id: str
+    booking_id: str
+    status: ExpenseStatus
+    total_paise: Paise
+    items: list[ExpenseItemOut]
+
+
+class ExpenseDecisionOut(Model):
+    id: str
+    booking_id: str
+    status: ExpenseStatus
+    complaint_id: str | None = Field(
+        default=None, description="A dispute: the overcharge complaint it opened or joined"
+    )
+
+
+class ExpenseOut(Model):
+    id: str
+    status: ExpenseStatus
+    total_paise: Paise
+    items: list[ExpenseItemOut]
+    submitted_at: str
+    decided_at: str | None = None
+    complaint_id: str | None = None
+
+    @classmethod
+    def listed(cls, expenses: dict[str, dict[str, Any]] | None) -> list[ExpenseOut]:
+        claims = sorted(
+            (expenses or {}).items(), key=lambda pair: (str(pair[1].get("submitted_at")), pair[0])
+        )
+        return [cls.model_validate({**record, "id": expense_id}) for expense_id, record in claims]
+
+
+class PaymentIn(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    amount_paid_paise: Annotated[Paise, Field(strict=True)] = Field(
+        description="What you paid the professional in all, in paise"
+    )
+
+
+class PaymentOut(Model):
+    booking_id: str
+    amount_paid_paise: Paise
+    allowed_paise: Paise = Field(description="The fixed fee plus the approved expenses")
+    at: str
+    via: PaymentVia = PaymentVia.API
+    complaint_id: str | None = Field(
+        default=None, description="Above allowed_paise: the overcharge complaint opened (or already open)"
+    )

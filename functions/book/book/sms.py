@@ -1,5 +1,7 @@
 """Inbound SMS: a professional with a basic phone accepts or declines a job by replying to the
-``booking_requested`` SMS with ``HAAN <ref>`` or ``NA <ref>``.
+``booking_requested`` SMS with ``HAAN <ref>`` or ``NA <ref>``; a citizen records what they paid
+by replying to the ``booking_completed`` SMS with ``PAID <rupees> <ref>`` from the mobile they
+signed in with (``book.expenses.record_payment``, as ``POST /bookings/{id}/payment``).
 
 The SMS service's two-way channel publishes each inbound message to an SNS topic, which invokes
 this entry. It lives in the book function because a reply must go through exactly the book
@@ -25,10 +27,11 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from book import logic
+from book import expenses, logic
 from sevamitra.data import identities, notifications
 from sevamitra.data import professionals as professionals_repo
 from sevamitra.domain import messages
+from sevamitra.domain.expenses import PaymentVia
 from sevamitra.edge import pii
 from sevamitra.edge.errors import Conflict, Forbidden, NotFound
 from sevamitra.platform.clock import Clock, iso, utc_now
@@ -39,6 +42,12 @@ NOT_UNDERSTOOD_WINDOW_S = 600
 ACCEPT, DECLINE = "HAAN", "NA"
 _COMMAND = re.compile(r"^\s*(HAAN|NA)[\s:.,-]+([A-Z0-9]{4,8})[\s.!]*$", re.IGNORECASE)
 _INDIAN_MOBILE = re.compile(r"^\+91[6-9][0-9]{9}$")
+PAID = "PAID"
+_PAID = re.compile(
+    r"^\s*PAID[\s:,]+(?:RS\.?\s*|INR\s*|₹\s*)?([0-9][0-9,]{0,11}(?:\.[0-9]{1,2})?)[\s:.,-]+([A-Z0-9]{4,8})[\s.!]*$",
+    re.IGNORECASE,
+)
+MAX_PAID_PAISE = 10_000_000_00
 
 
 @dataclass(frozen=True)
@@ -70,11 +79,60 @@ def _language_of(professional_id: str | None) -> str:
     return notifications.get_preferences(professional.account_sub).language
 
 
+def parse_paid(text: str) -> tuple[int, str] | None:
+    """``(paise, REF)`` for a citizen's ``PAID <rupees> <ref>`` (rupees as people write them:
+    ``250``, ``1,250``, ``250.50``, ``Rs 250``, ``₹250``), else None."""
+    match = _PAID.match(text or "")
+    if match is None:
+        return None
+    rupees, _, fraction = match.group(1).replace(",", "").partition(".")
+    paise = int(rupees) * 100 + int((fraction + "00")[:2])
+    return (paise, match.group(2).upper()) if paise <= MAX_PAID_PAISE else None
+
+
+def _paid(sender: str, amount_paise: int, ref: str, now: Clock) -> str | None:
+    """A ``PAID`` reply from the mobile the booking's citizen signed in with records the payment
+    through the same rule as ``POST /bookings/{id}/payment``; None when it does not apply."""
+    reference = notifications.find_reference(ref)
+    if (
+        reference is None
+        or reference.purpose != notifications.PAYMENT_REF
+        or not _INDIAN_MOBILE.match(sender)
+    ):
+        return None
+    citizen = expenses.CitizenReply(mobile=sender[3:])
+    try:
+        paid = expenses.record_payment(
+            citizen, reference.booking_id, amount_paise, via=PaymentVia.SMS, now=now
+        )
+    except Conflict as refused:
+        if refused.code != "payment_already_recorded":
+            logger.info(
+                "SMS payment refused", extra={"booking_id": reference.booking_id, "code": refused.code}
+            )
+            return None
+        _reply(sender, "sms_paid_already", messages.DEFAULT_LANGUAGE, ref=ref)
+        return "already_paid"
+    except (Forbidden, NotFound) as refused:
+        logger.info("SMS payment refused", extra={"booking_id": reference.booking_id, "code": refused.code})
+        return None
+    name = "sms_paid_overcharge" if paid.complaint_id else "sms_paid"
+    _reply(sender, name, messages.DEFAULT_LANGUAGE, ref=ref, amount=messages.money(amount_paise, "hi"))
+    logger.info("SMS payment recorded", extra={"booking_id": reference.booking_id})
+    return "paid"
+
+
 def handle(inbound: Inbound, *, now: Clock = utc_now) -> str:
-    """What the reply did: ``accepted``, ``declined``, ``not_understood`` or ``ignored`` (a
-    "not understood" already sent to this number within the window)."""
+    """What the reply did: ``accepted``, ``declined``, ``paid``, ``already_paid``,
+    ``not_understood`` or ``ignored`` (a "not understood" already sent to this number within
+    the window)."""
     sender = pii.e164(inbound.sender) if inbound.sender.startswith("+91") else inbound.sender
     digest = _sender_digest(sender)
+    payment = parse_paid(inbound.text)
+    if payment is not None:
+        outcome = _paid(sender, *payment, now)
+        if outcome is not None:
+            return outcome
     professional_id = (
         identities.holder(identities.IdentityKind.MOBILE, digest) if _INDIAN_MOBILE.match(sender) else None
     )
@@ -82,7 +140,11 @@ def handle(inbound: Inbound, *, now: Clock = utc_now) -> str:
     if command is not None and professional_id is not None:
         verb, ref = command
         reference = notifications.find_reference(ref)
-        if reference is not None and reference.professional_id == professional_id:
+        if (
+            reference is not None
+            and reference.purpose == notifications.REQUEST_REF
+            and reference.professional_id == professional_id
+        ):
             actor = logic.SmsReply(professional_id)
             try:
                 if verb == ACCEPT:

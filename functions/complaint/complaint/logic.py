@@ -86,6 +86,7 @@ def open_complaint(
         complaint_id=ids("cmp"),
         registrar_sub=professional.registered_by if professional else None,
         agency_id=professional.agency_id if professional else None,
+        respond_s=settings().complaint_response_s,
     )
     events = [complaint_opened(complaint)]
     repo.open_complaint(complaint, events)
@@ -299,6 +300,17 @@ def _entries(
     return [first, suspension]
 
 
+def _require_hearing(complaint: Complaint, now: str) -> None:
+    """409 ``response_window_open`` while the professional may still answer and has not: no
+    decision before ``respond_by`` unless they responded. Past ``due_by`` nobody may answer any
+    more (``respond``), so the window never outlasts it."""
+    if complaint.response is not None or complaint.respond_by is None:
+        return
+    window_ends = min(complaint.respond_by, complaint.due_by)
+    if now < window_ends:
+        raise Conflict("response_window_open", details=[{"respond_by": window_ends}])
+
+
 def resolve(
     caller: Caller, complaint_id: str, outcome: str, remarks: str, *, clock: Clock = utc_now
 ) -> Complaint:
@@ -316,6 +328,7 @@ def resolve(
         complaint = repo.load_complaint(complaint_id)
         if complaint.status not in UNDECIDED:
             raise Conflict("already_decided", details=[{"status": complaint.status.value}])
+        _require_hearing(complaint, iso(clock()))
         decision: dict[str, Any] = {
             "outcome": outcome,
             "remarks": remarks,

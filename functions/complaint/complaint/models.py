@@ -37,6 +37,7 @@ class ComplaintCreatedOut(Model):
     id: str
     status: ComplaintStatus
     due_by: str
+    respond_by: str | None = None
     booking_id: str
     kind: ComplaintKind
 
@@ -99,6 +100,9 @@ class ComplaintOut(Model):
     fee_paise: int
     district: str | None = None
     due_by: str
+    respond_by: str | None = Field(
+        default=None, description="The professional's window to answer; no decision before it unless they did"
+    )
     created_at: str
     updated_at: str
     response: dict[str, Any] | None = None
@@ -151,6 +155,7 @@ class ComplaintSummaryOut(Model):
     district: str | None = None
     opened_by: OpenedBy
     due_by: str
+    respond_by: str | None = None
     created_at: str
     updated_at: str
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from notify import push, refs
-from notify.recipients import PROFESSIONAL, Recipient, recipients
+from notify.recipients import CITIZEN, PROFESSIONAL, Recipient, recipients
 from notify.settings import notify_settings
 from sevamitra.data import contacts, notifications, professionals
 from sevamitra.data.notifications import InboxEntry, Preferences
@@ -110,6 +110,8 @@ def deliver(event: DomainEvent, *, send: SendSms | None = None, now: Clock = utc
         if event.kind is Kind.BOOKING_REQUESTED and recipient.audience == PROFESSIONAL and event.booking_id:
             live_until = str(event.facts.get("expires_at") or event.at)
             fields["ref"] = refs.reference_for(event.booking_id, str(event.professional_id), live_until)
+        if event.kind is Kind.BOOKING_COMPLETED and recipient.audience == CITIZEN and event.booking_id:
+            fields["ref"] = refs.payment_reference_for(event.booking_id, str(event.professional_id), event.at)
         title = messages.render(template.title[language], fields)
         body = messages.render(template.body[language], fields)
         if recipient.sub:

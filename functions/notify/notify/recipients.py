@@ -64,7 +64,16 @@ def recipients(event: DomainEvent, professional: Professional | None) -> list[Re
     found: list[Recipient] = []
     for audience in audiences(event):
         if audience == CITIZEN and event.citizen_sub:
-            found.append(Recipient(CITIZEN, f"acct:{event.citizen_sub}", sub=event.citizen_sub))
+            # At the phone number the account signed up with, where a kind's template says SMS
+            # (booking_completed: the reply that records what the citizen paid).
+            found.append(
+                Recipient(
+                    CITIZEN,
+                    f"acct:{event.citizen_sub}",
+                    sub=event.citizen_sub,
+                    phone_account=event.citizen_sub,
+                )
+            )
         elif audience == PROFESSIONAL and professional is not None:
             found.append(
                 Recipient(

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from sevamitra.data.models import BookingModel, ProfessionalModel
+from complaint import logic
+from sevamitra.data.models import BookingModel, ComplaintModel, ProfessionalModel
+from sevamitra.domain.complaints import Complaint
+from sevamitra.edge.auth import Caller
+from sevamitra.platform.clock import parse_iso
 from tests.integration.conftest import Api, ApiResponse, claims_for
 from tests.integration.support import make_aadhaar, make_mobile
 
@@ -110,7 +115,35 @@ def complain(
     return api("POST", "/complaints", body=body, claims=claims_for(sub), headers=headers)
 
 
-def resolve(api: Api, complaint_id: str, decision: str = "upheld", claims: dict | None = None) -> ApiResponse:
+def hear(api: Api, complaint_id: str) -> None:
+    """The professional answers (``POST /complaints/{id}/response``, as their own account), so an
+    officer may decide before ``respond_by``. Nothing to do once they answered, the complaint is
+    decided, or it is past the time to answer."""
+    try:
+        complaint = ComplaintModel.get(complaint_id)
+        account = ProfessionalModel.get(complaint.professional_id).account_sub
+    except (ComplaintModel.DoesNotExist, ProfessionalModel.DoesNotExist):
+        return  # nobody to hear: the decision waits for respond_by (``resolve_after_window``)
+    answered = api(
+        "POST",
+        f"/complaints/{complaint_id}/response",
+        body={"text": "I charged the fixed fee only."},
+        claims=claims_for(account),
+    )
+    assert answered.status == 201 or answered.error_code in (
+        "already_responded",
+        "already_decided",
+        "response_window_closed",
+    ), answered.body
+
+
+def resolve(
+    api: Api, complaint_id: str, decision: str = "upheld", claims: dict | None = None, *, heard: bool = True
+) -> ApiResponse:
+    """An officer's decision, after the professional answered (``heard``: the hearing comes first,
+    as API.md's ``respond_by`` requires)."""
+    if heard:
+        hear(api, complaint_id)
     return api(
         "POST",
         f"/complaints/{complaint_id}/resolve",
@@ -125,6 +158,19 @@ def confirm_ban(api: Api, complaint_id: str, claims: dict | None = None) -> ApiR
         f"/complaints/{complaint_id}/confirm-ban",
         body={"remarks": "Receipt checked again: 300 rupees against a 200 rupee fee."},
         claims=claims or SECOND_OFFICER,
+    )
+
+
+def resolve_after_window(complaint_id: str, decision: str = "upheld") -> Complaint:
+    """An officer's decision once the professional's window has passed without an answer (the
+    clock moved to just after ``respond_by``)."""
+    respond_by = parse_iso(str(ComplaintModel.get(complaint_id).respond_by))
+    return logic.resolve(
+        Caller("officer-1", frozenset({"officers"})),
+        complaint_id,
+        decision,
+        "No answer within the window.",
+        clock=lambda: respond_by + timedelta(seconds=1),
     )
 
 

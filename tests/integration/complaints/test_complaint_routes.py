@@ -20,6 +20,7 @@ from tests.integration.complaints.support import (
     complain,
     online_professional,
     resolve,
+    resolve_after_window,
     seed_booking,
 )
 from tests.integration.conftest import Api, claims_for
@@ -142,7 +143,7 @@ def test_no_response_after_due_by_or_after_a_decision(api: Api) -> None:
         logic.respond(caller, cid, "too late", clock=lambda: late)
     assert caught.value.code == "response_window_closed"
 
-    resolve(api, cid, "dismissed")
+    resolve_after_window(cid, "dismissed")  # unanswered: decided once respond_by passed
     decided = api("POST", f"/complaints/{cid}/response", body={"text": "t"}, claims=claims_for(pro.sub))
     assert (decided.status, decided.error_code) == (409, "already_decided")
     assert ComplaintModel.get(cid).response is None
@@ -192,7 +193,7 @@ def test_evidence_of_another_type_or_over_5_mib_is_422(api: Api) -> None:
 
 def test_no_evidence_after_the_decision(api: Api) -> None:
     cid = complain(api, seed_booking("pro_any")).body["id"]
-    resolve(api, cid, "dismissed")
+    resolve_after_window(cid, "dismissed")
     response = api(
         "POST",
         f"/complaints/{cid}/evidence",

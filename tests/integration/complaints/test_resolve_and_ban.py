@@ -19,6 +19,7 @@ from tests.integration.complaints.support import (
     ban_check,
     complain,
     confirm_ban,
+    hear,
     match_ids,
     online_professional,
     register,
@@ -137,6 +138,7 @@ def test_of_two_concurrent_resolves_exactly_one_wins(api: Api, monkeypatch: pyte
     pro = online_professional(api)
     opened = complain(api, seed_booking(pro.id))
     plain_transactions = DynamoDBBackend.transact_write_items
+    hear(api, opened.body["id"])
     atomic_transactions(monkeypatch, parties=2)
 
     def decide(outcome: str) -> str:

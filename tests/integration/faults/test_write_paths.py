@@ -383,8 +383,16 @@ def _response(api: Api) -> Case:
     )
 
 
+def _heard(api: Api, complaint_id: str, claims: dict[str, Any]) -> None:
+    """The professional answers first: no decision before ``respond_by`` otherwise."""
+    body = {"text": "It was done properly."}
+    _ok(api("POST", f"/complaints/{complaint_id}/response", body=body, claims=claims), 201)
+
+
 def _resolve(api: Api) -> Case:
     complaint_id = open_complaint(api)
+    pro_id = ComplaintModel.get(complaint_id).professional_id
+    _heard(api, complaint_id, claims_for(str(_professional(pro_id).account_sub)))
     body = {"decision": "dismissed", "remarks": "No evidence."}
     return Case(
         lambda: api("POST", f"/complaints/{complaint_id}/resolve", body=body, claims=OFFICER),
@@ -397,6 +405,7 @@ def _resolve(api: Api) -> Case:
 def _suspend(api: Api) -> Case:
     booking = completed(api, extra_paise=10_000)
     complaint_id = complaint_of(api, booking)
+    _heard(api, complaint_id, booking.pro.claims)
     body = {"decision": "upheld", "remarks": "Receipt shows 100 rupees extra."}
 
     def done() -> list[str]:

@@ -207,7 +207,7 @@ def test_complaint_opened_tells_the_professional_what_is_alleged_and_the_deadlin
     assert "काम की गुणवत्ता" in message
     deadline = re.search(r"(\d\d/\d\d \d\d:\d\d) तक", message)
     assert deadline, message
-    due = notify.logic.messages.deadline(opened["due_by"])
+    due = notify.logic.messages.deadline(opened["respond_by"])  # the professional's window
     assert deadline.group(1) == due
     (entry,) = [e for e in calls.inbox(PRO) if e["kind"] == "complaint_opened"]
     assert entry["complaint_id"] == opened["id"]
@@ -218,6 +218,7 @@ def test_complaint_decided_reaches_both_sides(own, calls: Calls, pump):
     complaint = calls.ok(
         CITIZEN, "POST", "/complaints", {"booking_id": booking_id, "kind": "quality", "description": "x"}, 201
     )
+    calls.ok(PRO, "POST", f"/complaints/{complaint['id']}/response", {"text": "It works."}, 201)
     calls.ok(
         OFFICER, "POST", f"/complaints/{complaint['id']}/resolve", {"decision": "dismissed", "remarks": "ok"}
     )
@@ -231,6 +232,7 @@ def test_complaint_decided_reaches_both_sides(own, calls: Calls, pump):
 def test_an_upheld_overcharge_bans_and_the_professional_is_told_by_sms(own, calls: Calls, pump):
     booking_id = _completed(calls, own, amount=FEE + 5000)
     (complaint_id,) = calls.ok(CITIZEN, "GET", f"/bookings/{booking_id}")["complaint_ids"]
+    calls.ok(PRO, "POST", f"/complaints/{complaint_id}/response", {"text": "I took the fee."}, 201)
     calls.ok(
         OFFICER, "POST", f"/complaints/{complaint_id}/resolve", {"decision": "upheld", "remarks": "paid 200"}
     )

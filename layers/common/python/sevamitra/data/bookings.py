@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Any
 
 from pynamodb.constants import ALL_OLD
+from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from sevamitra.data import complaints as complaint_repo
@@ -251,8 +252,10 @@ def finish(
     cancelled_by: str | None = None,
     complaint: Complaint | None = None,
     events: Sequence[DomainEvent] = (),
+    condition: Condition | None = None,
 ) -> Commit:
-    """End the booking (completed, cancelled or expired) from the status it was read in, and in
+    """End the booking (completed, cancelled or expired) from the status it was read in (and
+    ``condition``: completion's claims still pending, ``data.expenses.still_pending``), and in
     the same transaction free its professional (if they still hold this booking) and put them
     back in the index when eligible, open ``complaint`` (an automatic overcharge), and, when it
     leaves ``requested``, take it off its citizen's open requests."""
@@ -271,8 +274,11 @@ def finish(
     holds = state is not None and state.active_booking_id == booking.id
 
     def stage(tx: TransactWrite) -> None:
+        expected = BookingModel.status == booking.status.value
         tx.update(
-            BookingModel(booking.id), actions=actions, condition=BookingModel.status == booking.status.value
+            BookingModel(booking.id),
+            actions=actions,
+            condition=expected if condition is None else expected & condition,
         )
         _release_open_request(tx, booking)
         if state is not None and holds:

@@ -290,6 +290,9 @@ class BookingModel(BaseModel):
     complaint_ids = UnicodeSetAttribute(null=True)
     rating: MapAttribute[str, Any] = MapAttribute(null=True)
     amount_collected_paise = NumberAttribute(null=True)
+    # Expense claims by id, and what the citizen says they paid (sevamitra.domain.expenses).
+    expenses: MapAttribute[str, Any] = MapAttribute(null=True)
+    payment: MapAttribute[str, Any] = MapAttribute(null=True)
     cancelled_by = UnicodeAttribute(null=True)  # citizen, employer, professional or system
     created_at = UnicodeAttribute()
     # ``<created_at>#<id>``: the list indexes' sort key, unique so that a page merged from several
@@ -416,6 +419,7 @@ class ComplaintModel(BaseModel):
     # Only while open: puts the complaint in the sparse ``open_by_due`` index.
     open_flag = UnicodeAttribute(null=True)
     due_by = UnicodeAttribute(null=True)
+    respond_by = UnicodeAttribute(null=True)  # the professional's window to answer
     response: MapAttribute[str, Any] = MapAttribute(null=True)
     decision: MapAttribute[str, Any] = MapAttribute(null=True)
     escalation: MapAttribute[str, Any] = MapAttribute(null=True)

@@ -170,17 +170,27 @@ class SmsReference:
     booking_id: str
     professional_id: str
     live_until: str
+    # What a reply naming it may do: ``request`` (HAAN / NA, the professional) or ``payment``
+    # (PAID, the booking's citizen, after completion).
+    purpose: str = "request"
+
+
+REQUEST_REF, PAYMENT_REF = "request", "payment"
 
 
 def claim_reference(reference: SmsReference, now: str, expires: int) -> bool:
     """Take ``ref#<REF>`` for a booking request: only when free, stale (its request no longer
     live) or already this request's. False when a live request of another booking holds it."""
+    same_purpose = NotificationModel.kind == reference.purpose
+    if reference.purpose == REQUEST_REF:  # references made before purposes existed
+        same_purpose = same_purpose | NotificationModel.kind.does_not_exist()
     condition = (
         NotificationModel.pk.does_not_exist()
         | (NotificationModel.live_until < now)
         | (
             (NotificationModel.booking_id == reference.booking_id)
             & (NotificationModel.professional_id == reference.professional_id)
+            & same_purpose
         )
     )
     return dynamo.conditional(
@@ -191,6 +201,7 @@ def claim_reference(reference: SmsReference, now: str, expires: int) -> bool:
             booking_id=reference.booking_id,
             professional_id=reference.professional_id,
             live_until=reference.live_until,
+            kind=reference.purpose,
             expires=expires,
         ).save(condition=condition),
     )
@@ -202,7 +213,9 @@ def find_reference(ref: str) -> SmsReference | None:
             item = NotificationModel.get(f"{REF}{ref}", "ref", consistent_read=True)
         except NotificationModel.DoesNotExist:
             return None
-    return SmsReference(ref, str(item.booking_id), str(item.professional_id), str(item.live_until))
+    return SmsReference(
+        ref, str(item.booking_id), str(item.professional_id), str(item.live_until), item.kind or REQUEST_REF
+    )
 
 
 def claim_reply_slot(sender_digest: str, now: str, until: str, expires: int) -> bool:

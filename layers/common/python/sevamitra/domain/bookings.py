@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from enum import StrEnum
+from typing import Any
 
 from pydantic import ConfigDict, Field, SecretStr
 
@@ -158,6 +159,9 @@ class Booking(Model):
     complaint_ids: frozenset[str] = frozenset()
     rating: Rating | None = None
     amount_collected_paise: int | None = None
+    # Expense claims by id (``sevamitra.domain.expenses``) and the citizen's payment record.
+    expenses: dict[str, dict[str, Any]] | None = None
+    payment: dict[str, Any] | None = None
     cancelled_by: str | None = None  # CancelledBy
     created_at: str
     updated_at: str

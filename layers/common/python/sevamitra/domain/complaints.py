@@ -61,6 +61,10 @@ class Complaint(Model):
     agency_id: str | None = None
     opened_by: OpenedBy
     due_by: str
+    # The end of the professional's window to answer (``COMPLAINT_RESPONSE_S``, at most ``due_by``):
+    # before it, a complaint without a response cannot be decided. None on complaints opened
+    # before the window existed.
+    respond_by: str | None = None
     response: dict[str, Any] | None = None
     decision: dict[str, Any] | None = None
     escalation: dict[str, Any] | None = None
@@ -90,8 +94,11 @@ def new_complaint(
     complaint_id: str | None = None,
     registrar_sub: str | None = None,
     agency_id: str | None = None,
+    respond_s: int | None = None,
 ) -> Complaint:
-    """An open complaint whose SLA clock starts ``now`` and runs ``sla_s`` seconds."""
+    """An open complaint whose two clocks start ``now``: the SLA (``due_by``) runs ``sla_s``
+    seconds, the professional's window to answer (``respond_by``) ``respond_s`` seconds, never
+    beyond ``due_by`` (the whole SLA when not given)."""
     at = iso(now)
     return Complaint(
         id=complaint_id or new_id("cmp"),
@@ -108,6 +115,7 @@ def new_complaint(
         agency_id=agency_id,
         opened_by=opened_by,
         due_by=iso(now + timedelta(seconds=sla_s)),
+        respond_by=iso(now + timedelta(seconds=min(respond_s or sla_s, sla_s))),
         created_at=at,
         updated_at=at,
     )

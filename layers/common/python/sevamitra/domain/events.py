@@ -102,8 +102,8 @@ def booking_requested(booking: Booking) -> DomainEvent:
 
 
 def complaint_opened(complaint: Complaint) -> DomainEvent:
-    """To the professional: what is alleged, and until when they may respond (the complaint's
-    ``due_by`` until a separate response window exists)."""
+    """To the professional: what is alleged, and until when they should respond (the complaint's
+    ``respond_by``; ``due_by`` for a complaint opened before that window existed)."""
     return DomainEvent(
         event_id=event_id(Kind.COMPLAINT_OPENED, complaint.id),
         kind=Kind.COMPLAINT_OPENED,
@@ -114,7 +114,7 @@ def complaint_opened(complaint: Complaint) -> DomainEvent:
         citizen_sub=complaint.complainant_sub,
         facts={
             "complaint_kind": complaint.kind.value,
-            "respond_by": complaint.due_by,
+            "respond_by": complaint.respond_by or complaint.due_by,
             "opened_by": complaint.opened_by.value,
         },
     )

@@ -158,6 +158,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The time to respond to this complaint has passed.",
         "इस शिकायत का उत्तर देने का समय समाप्त हो गया है।",
     ),
+    "response_window_open": (
+        "The professional may still respond to this complaint; decide after respond_by or once they answer.",
+        "पेशेवर अभी इस शिकायत का उत्तर दे सकते हैं; respond_by के बाद या उनके उत्तर के बाद निर्णय करें।",
+    ),
+    "payment_already_recorded": (
+        "What you paid for this booking is already recorded.",
+        "इस बुकिंग के लिए आपका भुगतान पहले ही दर्ज है।",
+    ),
+    "too_many_expenses": (
+        "This booking already has the most expense claims allowed.",
+        "इस बुकिंग पर अधिकतम खर्च दावे पहले ही दर्ज हैं।",
+    ),
     "unknown_request": ("There is no such verification request.", "ऐसा कोई सत्यापन अनुरोध नहीं है।"),
     "request_closed": (
         "This verification request is closed; the professional must resubmit.",

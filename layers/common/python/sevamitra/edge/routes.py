@@ -102,6 +102,10 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/complaints/{complaint_id}/confirm-ban", _CMP, _C),
     Route("POST", "/complaints/{complaint_id}/appeal", _CMP, _C),
     Route("POST", "/complaints/{complaint_id}/appeal/decide", _CMP, _C),
+    Route("POST", "/bookings/{booking_id}/expenses", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/expenses/{expense_id}/approve", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/expenses/{expense_id}/dispute", _BOOK, _C),
+    Route("POST", "/bookings/{booking_id}/payment", _BOOK, _C),
 )
 
 

@@ -66,6 +66,9 @@ class CommonSettings(EnvironmentSettings):
     verification_state_machine_arn: str = Field(default="", alias="VERIFICATION_STATE_MACHINE_ARN")
     booking_accept_timeout_s: int = Field(default=1800, ge=1, alias="BOOKING_ACCEPT_TIMEOUT_S")
     complaint_sla_s: int = Field(default=7 * 24 * 3600, ge=1, alias="COMPLAINT_SLA_S")
+    # The professional's window to answer a complaint (``respond_by``): no decision before it
+    # ends unless they answered. Capped at the complaint's ``due_by``.
+    complaint_response_s: int = Field(default=48 * 3600, ge=1, alias="COMPLAINT_RESPONSE_S")
     police_verification_timeout_s: int = Field(
         default=7 * 24 * 3600, ge=1, alias="POLICE_VERIFICATION_TIMEOUT_S"
     )
