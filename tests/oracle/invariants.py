@@ -7,6 +7,10 @@ What "a race can lose but never corrupt" and "nothing half-written" mean, item b
   registry's ``ban#`` items exist exactly for banned professionals;
 - the geo index: a professional has entries iff eligible (verified, online, no active booking),
   one per service, at their location, under their name and rating; no entry without one;
+- offers (issue 17): no booking offered twice to one professional; a requested booking's live
+  offer (its last, ``pending``) is to the professional it names, and no professional holds two
+  live offers; an accepted booking's last offer is ``accepted``; ``timer`` (the timers index)
+  only while requested or accepted; an expired ``not_started`` booking had been accepted;
 - bookings: a valid status; ``awaiting`` (the expiry index) only while requested; at most one
   active booking (requested, accepted, in_progress) per professional, and it is the one their
   ``active_booking_id`` names (and that names an active booking of theirs); each account's
@@ -158,7 +162,7 @@ class Acknowledged:
 # Statuses a booking may still reach after an acknowledged one (the lifecycle's forward closure).
 _REACHABLE = {
     "requested": {"requested", "accepted", "in_progress", "completed", "cancelled", "expired"},
-    "accepted": {"accepted", "in_progress", "completed", "cancelled"},
+    "accepted": {"accepted", "in_progress", "completed", "cancelled", "expired"},
     "in_progress": {"in_progress", "completed"},
     "completed": {"completed"},
     "cancelled": {"cancelled"},
@@ -171,6 +175,7 @@ def violations(snap: Snapshot, acknowledged: Acknowledged | None = None) -> list
     found += _identities(snap)
     found += _geo_index(snap)
     found += _bookings(snap)
+    found += _offers(snap)
     found += _complaints(snap)
     found += _decisions(snap)
     found += _outbox(snap)
@@ -315,6 +320,39 @@ def _bookings(snap: Snapshot) -> list[str]:
     return found
 
 
+def _offers(snap: Snapshot) -> list[str]:
+    found = []
+    live: dict[str, list[str]] = defaultdict(list)
+    for bid, booking in sorted(snap.bookings.items()):
+        status = booking.get("status")
+        offers = booking.get("offers") or []
+        offered = [o.get("professional_id") for o in offers]
+        twice = sorted(pid for pid, n in Counter(offered).items() if n > 1)
+        if twice:
+            found.append(f"booking {bid}: offered more than once to {twice}")
+        pending = [o for o in offers if o.get("outcome") == "pending"]
+        if status == "requested" and offers:
+            if len(pending) != 1 or offers[-1] is not pending[0]:
+                found.append(f"booking {bid}: requested but its live offer is not its last one")
+            elif pending[0].get("professional_id") != booking.get("professional_id"):
+                found.append(
+                    f"booking {bid}: offered to {pending[0].get('professional_id')} "
+                    f"but held by {booking.get('professional_id')}"
+                )
+        if status == "requested":
+            live[str(booking.get("professional_id"))].append(bid)
+        if status == "accepted" and offers and offers[-1].get("outcome") != "accepted":
+            found.append(f"booking {bid}: accepted but its last offer is {offers[-1].get('outcome')}")
+        if status not in ("requested", "accepted") and booking.get("timer"):
+            found.append(f"booking {bid}: {status} but still on the timers index")
+        if booking.get("reason") == "not_started" and (status != "expired" or not booking.get("accepted_at")):
+            found.append(f"booking {bid}: not_started but {status}, accepted_at={booking.get('accepted_at')}")
+    for pid, held in sorted(live.items()):
+        if len(held) > 1:
+            found.append(f"professional {pid}: {len(held)} live offers at once {held}")
+    return found
+
+
 def _open_requests(snap: Snapshot) -> list[str]:
     """Every account's counter equals its counted bookings in ``requested`` (no counter: 0)."""
     open_now = Counter(
@@ -422,7 +460,8 @@ def _acknowledged(snap: Snapshot, acknowledged: Acknowledged) -> list[str]:
         if booking is None:
             found.append(f"booking {bid}: created (201) but not stored")
             continue
-        if booking.get("professional_id") != pid:
+        offered = [o.get("professional_id") for o in booking.get("offers") or ()]
+        if booking.get("professional_id") != pid and pid not in offered:
             found.append(f"booking {bid}: created for {pid}, stored for {booking.get('professional_id')}")
         for status in acknowledged.steps.get(bid, []):
             if booking.get("status") not in _REACHABLE[status]:
@@ -460,6 +499,7 @@ def _outbox(snap: Snapshot) -> list[str]:
             professional = snap.professionals.get(event.get("professional_id", ""))
             if professional is None or professional["status"] != "banned":
                 found.append(f"outbox {event_id}: its professional is not banned")
+    return found
 
 
 def _site_keys(job: Mapping[str, Any]) -> set[tuple[str, str]]:

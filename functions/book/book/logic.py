@@ -36,6 +36,8 @@ from sevamitra.domain.bookings import (
     BookingStatus,
     CancelledBy,
     Engagement,
+    Offer,
+    OfferOutcome,
     Rating,
     hash_start_code,
     price,
@@ -134,6 +136,8 @@ def create_booking(
         timeout_s=accept_timeout_s or settings().booking_accept_timeout_s,
         open_allowance=open_allowance or open_allowance_of(caller),
         address=request.address,
+        auto_assigned=request.professional_id is None,
+        offer_timeout_s=book_settings().offer_timeout_s,
     )
     if request.professional_id is not None:
         claimed = _claim(draft, request.professional_id, named=True, now=now, sleep=sleep)
@@ -180,6 +184,8 @@ class _Draft(NamedTuple):
     timeout_s: int
     open_allowance: int
     address: str | None = None
+    auto_assigned: bool = False
+    offer_timeout_s: int = 600
 
 
 def _claim(
@@ -238,6 +244,9 @@ def _new_booking(draft: _Draft, professional: ProfessionalSnapshot, moment: date
         expires_at=iso(moment + timedelta(seconds=draft.timeout_s)),
         created_at=at,
         updated_at=at,
+        auto_assigned=draft.auto_assigned,
+        offers=(Offer(professional_id=professional.id, outcome=OfferOutcome.PENDING, offered_at=at),),
+        offer_due_at=iso(moment + timedelta(seconds=draft.offer_timeout_s)) if draft.auto_assigned else None,
     )
 
 
@@ -406,20 +415,30 @@ def list_bookings(
 def accept_booking(
     caller: Actor, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep
 ) -> Booking:
+    """requested -> accepted by the professional it is offered to now (a professional whose
+    offer moved on is no longer the booking's: 403). From then it must start within
+    ``START_GRACE_S`` or it expires (``not_started``)."""
     conflicts = 0
     for attempt in range(MAX_COMMITS):
         ctx = _context(caller, booking_id)
         _require(ctx, PROFESSIONAL)
-        at = iso(now())
+        moment = now()
+        at = iso(moment)
         if ctx.booking.status is not BookingStatus.REQUESTED:
             raise _invalid()
         if at >= ctx.booking.expires_at:
             raise _invalid("The booking was not accepted in time.")
         accepted = ctx.booking.model_copy(
-            update={"status": BookingStatus.ACCEPTED, "accepted_at": at, "updated_at": at}
+            update={
+                "status": BookingStatus.ACCEPTED,
+                "accepted_at": at,
+                "updated_at": at,
+                "offers": ctx.booking.with_offer_outcome(OfferOutcome.ACCEPTED),
+                "start_due_at": iso(moment + timedelta(seconds=book_settings().start_grace_s)),
+            }
         )
         events = [booking_event(Kind.BOOKING_ACCEPTED, accepted, at)]
-        outcome = repo.accept(ctx.booking, at, events)
+        outcome = repo.accept(ctx.booking, at, events, accepted=accepted)
         if outcome is Commit.DONE:
             bus.emit(events)
             return accepted
@@ -565,15 +584,24 @@ def decline_booking(
     caller: Actor, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep
 ) -> Booking:
     """The assigned professional turns down a ``requested`` booking (``POST /bookings/{id}/
-    decline`` or an ``NA <ref>`` SMS). A booking for a chosen professional ends (``cancelled``,
-    ``cancelled_by: professional``) and frees them. Re-offering a booking made without a chosen
-    professional to the next nearest one belongs here, before the cancellation (issue 17); until
-    then every decline ends the booking."""
+    decline`` or an ``NA <ref>`` SMS). A booking made without a chosen professional is re-offered
+    to the next nearest eligible professional never offered it (``book.offers``), in one
+    transaction that frees the decliner. A booking for a chosen professional, or one nobody else
+    can take before ``expires_at``, ends (``cancelled``, ``cancelled_by: professional``) and frees
+    them."""
+    from book import offers  # the re-offer path: imported where it is used
+
     for attempt in range(MAX_COMMITS):
         ctx = _context(caller, booking_id)
         _require(ctx, PROFESSIONAL)
         if ctx.booking.status is not BookingStatus.REQUESTED:
             raise _invalid("Only a booking still waiting for its professional can be declined.")
+        if ctx.booking.auto_assigned:
+            moved = offers.reoffer(ctx.booking, ctx.professional, OfferOutcome.DECLINED, now=now, sleep=sleep)
+            if moved.booking is not None:
+                return moved.booking
+            if moved.stale:
+                continue  # accepted, cancelled or re-offered meanwhile: read again
         outcome, declined = _cancel(ctx, CancelledBy.PROFESSIONAL.value, now=now, declined=True)
         if outcome is Commit.DONE:
             logger.info("booking declined", extra={"booking_id": booking_id})
@@ -593,6 +621,7 @@ def _cancel(ctx: _Context, by: str, *, now: Clock, declined: bool = False) -> tu
             "cancelled_at": at,
             "cancelled_by": by,
             "updated_at": at,
+            "offers": booking.with_offer_outcome(OfferOutcome.DECLINED) if declined else booking.offers,
         }
     )
     facts: dict[str, str | bool] = {"cancelled_by": by}
@@ -600,7 +629,13 @@ def _cancel(ctx: _Context, by: str, *, now: Clock, declined: bool = False) -> tu
         facts["declined"] = True
     events = [booking_event(Kind.BOOKING_CANCELLED, cancelled, at, **facts)]
     outcome = repo.finish(
-        booking, BookingStatus.CANCELLED, at, ctx.professional, cancelled_by=by, events=events
+        booking,
+        BookingStatus.CANCELLED,
+        at,
+        ctx.professional,
+        cancelled_by=by,
+        events=events,
+        offers=cancelled if declined else None,
     )
     if outcome is Commit.DONE:
         bus.emit(events)

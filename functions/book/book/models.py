@@ -141,6 +141,12 @@ class CitizenContactOut(Model):
     mobile: str | None = None
 
 
+class OfferOut(Model):
+    professional_id: str
+    outcome: str = Field(description="declined, timed_out, pending or accepted")
+    offered_at: str
+
+
 class BookingOut(Model):
     """A booking as participants and officers see it. ``start_code`` is there for the booking's
     citizen while it is requested or accepted. While it is accepted or in progress, its citizen
@@ -185,6 +191,13 @@ class BookingOut(Model):
     citizen: CitizenContactOut | None = Field(
         default=None, exclude_if=_absent, description="For the professional, while accepted or in progress"
     )
+    offers: list[OfferOut] = Field(
+        default_factory=list, description="Every professional the booking was offered to, in order"
+    )
+    auto_assigned: bool = Field(default=False, description="Made without a chosen professional: re-offered")
+    reason: str | None = Field(
+        default=None, exclude_if=_absent, description="Why it expired: not_started (accepted, never started)"
+    )
 
     @classmethod
     def of(
@@ -215,6 +228,9 @@ class BookingOut(Model):
             address=address,
             professional=professional,
             citizen=citizen,
+            offers=[OfferOut.model_validate(offer.model_dump(mode="json")) for offer in booking.offers],
+            auto_assigned=booking.auto_assigned,
+            reason=booking.reason,
         )
 
 

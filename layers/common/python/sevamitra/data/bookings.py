@@ -25,7 +25,7 @@ from sevamitra.data import dynamo, geo_index, outbox, pages
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import BookingModel, OpenRequestsModel, ProfessionalModel
 from sevamitra.data.snapshots import ProfessionalSnapshot
-from sevamitra.domain.bookings import AWAITING_ACCEPT, Booking, BookingStatus, Rating
+from sevamitra.domain.bookings import AWAITING_ACCEPT, Booking, BookingStatus, Rating, next_due_at
 from sevamitra.domain.complaints import Complaint
 from sevamitra.domain.events import DomainEvent
 from sevamitra.domain.professionals import ProfessionalStatus
@@ -51,10 +51,13 @@ def _to_item(booking: Booking) -> BookingModel:
     values["complaint_ids"] = set(values.pop("complaint_ids", ())) or None
     # Excluded from every dump of a booking; this table is the one place it is written.
     values["start_code"] = booking.start_code.get_secret_value() if booking.start_code else None
+    due_at = next_due_at(booking)
     return BookingModel(
         **values,
         awaiting=AWAITING_ACCEPT if booking.status is BookingStatus.REQUESTED else None,
         listed_at=listed_at(booking.created_at, booking.id),
+        timer=TIMER if due_at else None,
+        timer_due_at=due_at,
     )
 
 
@@ -64,6 +67,8 @@ def _to_domain(item: BookingModel) -> Booking:
     values = item.to_simple_dict()
     values.pop("awaiting", None)
     values.pop("listed_at", None)
+    values.pop("timer", None)
+    values.pop("timer_due_at", None)
     return Booking.model_validate({**values, "complaint_ids": complaint_ids})
 
 
@@ -78,6 +83,29 @@ def due_for_expiry(now: str) -> Iterator[str]:
     with dependency_errors("Listing expired bookings"):
         for item in BookingModel.awaiting_accept.query(AWAITING_ACCEPT, BookingModel.expires_at <= now):
             yield str(item.id)
+
+
+TIMER = "due"
+"""The value of ``timer`` on a booking with a pending timer: the ``timers`` index's hash key."""
+
+
+def due_timers(now: str) -> Iterator[str]:
+    """Ids of bookings whose next timer (``next_due_at``) is at or before ``now``, oldest first."""
+    with dependency_errors("Listing due booking timers"):
+        for item in BookingModel.timers.query(TIMER, BookingModel.timer_due_at <= now):
+            yield str(item.id)
+
+
+def _timer_actions(after: Booking) -> list[Any]:
+    """Set (or clear) the booking's ``timers`` index entry to what ``after`` needs next."""
+    due_at = next_due_at(after)
+    if due_at is None:
+        return [BookingModel.timer.remove(), BookingModel.timer_due_at.remove()]
+    return [BookingModel.timer.set(TIMER), BookingModel.timer_due_at.set(due_at)]
+
+
+def _offers_value(booking: Booking) -> list[dict[str, Any]]:
+    return [offer.model_dump(mode="json") for offer in booking.offers]
 
 
 # The list indexes by name (``GET /bookings``): the logic chooses partitions, this module reads them.
@@ -176,20 +204,32 @@ def create(
     return _transact("Booking", stage, counted_sub=booking.citizen_sub)
 
 
-def accept(booking: Booking, now: str, events: Sequence[DomainEvent] = ()) -> Commit:
-    """requested -> accepted, only while still requested and not yet past ``expires_at``; one
-    open request fewer for the citizen and the events in the outbox in the same transaction."""
+def accept(
+    booking: Booking, now: str, events: Sequence[DomainEvent] = (), *, accepted: Booking | None = None
+) -> Commit:
+    """requested -> accepted, only while still requested, still offered to the professional it
+    was read with (a re-offer moves it on) and not yet past ``expires_at``; one open request
+    fewer for the citizen and the events in the outbox in the same transaction. ``accepted``
+    (the booking as accepted) brings its offers' outcome and start deadline."""
+    after = accepted or booking.model_copy(update={"status": BookingStatus.ACCEPTED})
+    actions: list[Any] = [
+        BookingModel.status.set(BookingStatus.ACCEPTED.value),
+        BookingModel.awaiting.remove(),
+        BookingModel.accepted_at.set(now),
+        BookingModel.updated_at.set(now),
+        *_timer_actions(after),
+    ]
+    if after.offers:
+        actions.append(BookingModel.offers.set(_offers_value(after)))
+    if after.start_due_at:
+        actions.append(BookingModel.start_due_at.set(after.start_due_at))
 
     def stage(tx: TransactWrite) -> None:
         tx.update(
             BookingModel(booking.id),
-            actions=[
-                BookingModel.status.set(BookingStatus.ACCEPTED.value),
-                BookingModel.awaiting.remove(),
-                BookingModel.accepted_at.set(now),
-                BookingModel.updated_at.set(now),
-            ],
+            actions=actions,
             condition=(BookingModel.status == BookingStatus.REQUESTED.value)
+            & (BookingModel.professional_id == booking.professional_id)
             & (BookingModel.expires_at > now),
         )
         _release_open_request(tx, booking)
@@ -251,8 +291,12 @@ def finish(
     cancelled_by: str | None = None,
     complaint: Complaint | None = None,
     events: Sequence[DomainEvent] = (),
+    reason: str | None = None,
+    offers: Booking | None = None,
 ) -> Commit:
-    """End the booking (completed, cancelled or expired) from the status it was read in, and in
+    """End the booking (completed, cancelled or expired) from the status it was read in and with
+    the professional it was read with (``reason``: why it expired; ``offers``: the booking whose
+    offer history to record, a decline's), and in
     the same transaction free its professional (if they still hold this booking) and put them
     back in the index when eligible, open ``complaint`` (an automatic overcharge), and, when it
     leaves ``requested``, take it off its citizen's open requests."""
@@ -261,7 +305,13 @@ def finish(
         BookingModel.awaiting.remove(),
         _ENDED_AT[to].set(now),
         BookingModel.updated_at.set(now),
+        BookingModel.timer.remove(),
+        BookingModel.timer_due_at.remove(),
     ]
+    if reason is not None:
+        actions.append(BookingModel.reason.set(reason))
+    if offers is not None and offers.offers:
+        actions.append(BookingModel.offers.set(_offers_value(offers)))
     if amount_collected_paise is not None:
         actions.append(BookingModel.amount_collected_paise.set(amount_collected_paise))
     if cancelled_by is not None:
@@ -272,7 +322,10 @@ def finish(
 
     def stage(tx: TransactWrite) -> None:
         tx.update(
-            BookingModel(booking.id), actions=actions, condition=BookingModel.status == booking.status.value
+            BookingModel(booking.id),
+            actions=actions,
+            condition=(BookingModel.status == booking.status.value)
+            & (BookingModel.professional_id == booking.professional_id),
         )
         _release_open_request(tx, booking)
         if state is not None and holds:
@@ -318,3 +371,81 @@ def rate(booking: Booking, rating: Rating, state: ProfessionalSnapshot | None, n
             geo_index.add_index_changes(tx, state.subject, after)
 
     return _transact("Rating the booking", stage)
+
+
+def reoffer(
+    booking: Booking,
+    after: Booking,
+    old: ProfessionalSnapshot | None,
+    new: ProfessionalSnapshot,
+    now: str,
+    events: Sequence[DomainEvent] = (),
+) -> Commit:
+    """Move a ``requested`` booking from its professional to ``new`` in ONE transaction: the
+    booking (only while still requested, still offered to the professional it was read with and
+    not past ``expires_at``) takes ``after``'s professional, offers and timer; the old holder is
+    freed and back in the index when eligible; ``new`` is claimed as ``create`` claims (verified,
+    online, free, unchanged since read) and leaves the index; the new request's events go in the
+    outbox. A late accept by the old holder and this cannot both succeed: each is conditional
+    on the booking's status and professional as read."""
+    actions: list[Any] = [
+        BookingModel.professional_id.set(new.id),
+        BookingModel.offers.set(_offers_value(after)),
+        BookingModel.updated_at.set(now),
+        *_timer_actions(after),
+    ]
+    for attribute, value in (
+        (BookingModel.registrar_sub, new.registered_by),
+        (BookingModel.agency_id, new.agency_id),
+    ):
+        actions.append(attribute.set(value) if value is not None else attribute.remove())
+    if after.offer_due_at:
+        actions.append(BookingModel.offer_due_at.set(after.offer_due_at))
+    holds = old is not None and old.active_booking_id == booking.id
+
+    def stage(tx: TransactWrite) -> None:
+        tx.update(
+            BookingModel(booking.id),
+            actions=actions,
+            condition=(BookingModel.status == BookingStatus.REQUESTED.value)
+            & (BookingModel.professional_id == booking.professional_id)
+            & (BookingModel.expires_at > now),
+        )
+        if old is not None and holds:
+            tx.update(
+                old.versioned(),
+                actions=[ProfessionalModel.active_booking_id.remove()],
+                condition=ProfessionalModel.active_booking_id == booking.id,
+            )
+            geo_index.add_index_changes(tx, old.subject, old.subject._replace(active_booking_id=None))
+        tx.update(
+            new.versioned(),
+            actions=[ProfessionalModel.active_booking_id.set(booking.id)],
+            condition=(ProfessionalModel.status == ProfessionalStatus.VERIFIED.value)
+            & (ProfessionalModel.online == True)  # noqa: E712 - a DynamoDB condition, not a test
+            & ProfessionalModel.active_booking_id.does_not_exist()
+            & ProfessionalModel.engagement_id.does_not_exist(),
+        )
+        geo_index.add_index_changes(tx, new.subject, new.subject._replace(active_booking_id=booking.id))
+        outbox.add_events(tx, events, now)
+
+    return _transact("Re-offering the booking", stage)
+
+
+def clear_offer_timer(booking: Booking, after: Booking, now: str) -> Commit:
+    """Record that the current offer timed out with nobody else to offer it to: the booking
+    stays with its professional (who may still accept until ``expires_at``), without a timer."""
+    item = BookingModel(booking.id)
+    done = dynamo.conditional(
+        "Recording the offer's timeout",
+        lambda: item.update(
+            actions=[
+                BookingModel.offers.set(_offers_value(after)),
+                BookingModel.updated_at.set(now),
+                *_timer_actions(after),
+            ],
+            condition=(BookingModel.status == BookingStatus.REQUESTED.value)
+            & (BookingModel.professional_id == booking.professional_id),
+        ),
+    )
+    return Commit.DONE if done else Commit.CONDITION_FAILED

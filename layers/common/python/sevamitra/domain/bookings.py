@@ -126,6 +126,28 @@ class Rating(Model):
     at: str
 
 
+class OfferOutcome(StrEnum):
+    DECLINED = "declined"
+    TIMED_OUT = "timed_out"
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+
+
+class Offer(Model):
+    """One professional a booking was offered to, and how that offer ended."""
+
+    model_config = ConfigDict(frozen=True)
+
+    professional_id: str
+    outcome: OfferOutcome
+    offered_at: str
+
+
+class ExpiryReason(StrEnum):
+    NOT_ACCEPTED = "not_accepted"
+    NOT_STARTED = "not_started"
+
+
 class Booking(Model):
     model_config = ConfigDict(frozen=True)
 
@@ -166,6 +188,34 @@ class Booking(Model):
     completed_at: str | None = None
     cancelled_at: str | None = None
     expired_at: str | None = None
+    # Re-offer (issue 17): made without a chosen professional, so a decline or an offer that is
+    # not accepted in time moves it to the next nearest professional never offered it.
+    auto_assigned: bool = False
+    offers: tuple[Offer, ...] = ()
+    offer_due_at: str | None = None  # the current offer times out then (auto-assigned only)
+    start_due_at: str | None = None  # accepted but not started by then: expired, not_started
+    reason: str | None = None  # why it expired: ExpiryReason
+
+    @property
+    def offered_to(self) -> frozenset[str]:
+        return frozenset(offer.professional_id for offer in self.offers)
+
+    def with_offer_outcome(self, outcome: OfferOutcome) -> tuple[Offer, ...]:
+        """``offers`` with the current (last, pending) offer given ``outcome``."""
+        if not self.offers or self.offers[-1].outcome is not OfferOutcome.PENDING:
+            return self.offers
+        return (*self.offers[:-1], self.offers[-1].model_copy(update={"outcome": outcome}))
+
+
+def next_due_at(booking: Booking) -> str | None:
+    """When the timer sweep must next look at ``booking`` (the sparse ``timers`` index), or None:
+    the current offer's timeout while an auto-assigned booking is requested, the start deadline
+    while it is accepted. (Expiry of a requested booking has its own index, ``awaiting_accept``.)"""
+    if booking.status is BookingStatus.REQUESTED and booking.auto_assigned:
+        return booking.offer_due_at
+    if booking.status is BookingStatus.ACCEPTED:
+        return booking.start_due_at
+    return None
 
 
 # --- the start code ---------------------------------------------------------------------------
