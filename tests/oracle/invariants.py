@@ -10,7 +10,9 @@ What "a race can lose but never corrupt" and "nothing half-written" mean, item b
 - offers (issue 17): no booking offered twice to one professional; a requested booking's live
   offer (its last, ``pending``) is to the professional it names, and no professional holds two
   live offers; an accepted booking's last offer is ``accepted``; ``timer`` (the timers index)
-  only while requested or accepted; an expired ``not_started`` booking had been accepted;
+  only while requested or accepted; an expired ``not_started`` booking had been accepted; a
+  professional's ``slots`` are exactly their scheduled bookings still active, never overlapping,
+  and a scheduled booking counts as their active booking only once it holds them (``held``);
 - bookings: a valid status; ``awaiting`` (the expiry index) only while requested; at most one
   active booking (requested, accepted, in_progress) per professional, and it is the one their
   ``active_booking_id`` names (and that names an active booking of theirs); each account's
@@ -41,6 +43,7 @@ violation survives every rescan.
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections import Counter, defaultdict
@@ -308,7 +311,7 @@ def _bookings(snap: Snapshot) -> list[str]:
             found.append(f"booking {bid}: unknown status {status!r}")
         if (status == "requested") != bool(booking.get("awaiting")):
             found.append(f"booking {bid}: {status} but awaiting={booking.get('awaiting')!r}")
-        if status in ACTIVE:
+        if status in ACTIVE and booking.get("held") is not False:  # a scheduled one holds its slot
             active[booking["professional_id"]].append(bid)
         for cid in booking.get("complaint_ids") or ():
             complaint = snap.complaints.get(cid)
@@ -339,7 +342,7 @@ def _offers(snap: Snapshot) -> list[str]:
                     f"booking {bid}: offered to {pending[0].get('professional_id')} "
                     f"but held by {booking.get('professional_id')}"
                 )
-        if status == "requested":
+        if status == "requested" and booking.get("held") is not False:  # scheduled: see _slots
             live[str(booking.get("professional_id"))].append(bid)
         if status == "accepted" and offers and offers[-1].get("outcome") != "accepted":
             found.append(f"booking {bid}: accepted but its last offer is {offers[-1].get('outcome')}")
@@ -350,6 +353,28 @@ def _offers(snap: Snapshot) -> list[str]:
     for pid, held in sorted(live.items()):
         if len(held) > 1:
             found.append(f"professional {pid}: {len(held)} live offers at once {held}")
+    found += _slots(snap)
+    return found
+
+
+def _slots(snap: Snapshot) -> list[str]:
+    """A professional's slots are exactly their scheduled bookings still requested or accepted
+    (or in progress), and no two of them overlap."""
+    found = []
+    expected: dict[str, set[str]] = defaultdict(set)
+    for bid, booking in snap.bookings.items():
+        if booking.get("scheduled_for") and booking.get("status") in ACTIVE:
+            expected[str(booking.get("professional_id"))].add(bid)
+    for pid in sorted(expected.keys() | {p for p, pro in snap.professionals.items() if pro.get("slots")}):
+        slots = (snap.professionals.get(pid) or {}).get("slots") or {}
+        if set(slots) != expected[pid]:
+            found.append(
+                f"professional {pid}: slots {sorted(slots)}, scheduled bookings {sorted(expected[pid])}"
+            )
+        windows = sorted(tuple(str(text).split("/", 1)) for text in slots.values())
+        for (_, end), (start, _) in itertools.pairwise(windows):
+            if start < end:
+                found.append(f"professional {pid}: overlapping slots")
     return found
 
 

@@ -277,3 +277,22 @@ def test_an_accepted_booking_may_expire_not_started_after_it_was_acknowledged() 
     acknowledged.moved("b1", "accepted")
     snap = snapshot([professional("pro_1"), professional("pro_2")], [expired])
     assert violations(snap, acknowledged) == []
+
+
+def test_scheduled_bookings_hold_slots_that_never_overlap() -> None:
+    later = {**booking("b2", "accepted", "pro_1"), "scheduled_for": "2026-12-02T10:00:00Z", "held": False}
+    pro = {
+        **professional("pro_1", active_booking_id="b1"),
+        "slots": {"b2": "2026-12-02T09:30:00Z/2026-12-02T11:15:00Z"},
+    }
+    assert violations(snapshot([pro], [booking("b1", "accepted"), later])) == []
+
+    third = {**booking("b3", "requested", "pro_1"), "scheduled_for": "2026-12-02T11:00:00Z", "held": False}
+    pro["slots"] = {**pro["slots"], "b3": "2026-12-02T10:30:00Z/2026-12-02T12:15:00Z"}
+    assert violations(snapshot([pro], [booking("b1", "accepted"), later, third])) == [
+        "professional pro_1: overlapping slots"
+    ]
+    pro["slots"] = {}
+    assert violations(snapshot([pro], [booking("b1", "accepted"), later])) == [
+        "professional pro_1: slots [], scheduled bookings ['b2']"
+    ]

@@ -30,6 +30,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
         "reoffered": timers.reoffered,
         "offers_lapsed": timers.offers_lapsed,
         "not_started": timers.not_started,
+        "reminded": timers.reminded,
+        "held": timers.held,
         "timers_skipped": timers.skipped,
     }
     logger.info("expiry sweep", extra=summary)

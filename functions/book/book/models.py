@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StrictInt, StringConstraints, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
 from sevamitra.domain.bookings import (
     MAX_DAYS,
@@ -56,6 +56,11 @@ class BookingIn(Model):
         default=None,
         description="Where to come, in the citizen's words (house, street, landmark); at most 300 "
         "characters. Shown to the professional once they accept.",
+    )
+    scheduled_for: AwareDatetime | None = Field(
+        default=None,
+        description="When the work should start (ISO-8601 with a zone), 1 hour to 7 days ahead; "
+        "omitted: now. The professional may accept any time before it; both get a reminder.",
     )
 
 
@@ -198,6 +203,9 @@ class BookingOut(Model):
     reason: str | None = Field(
         default=None, exclude_if=_absent, description="Why it expired: not_started (accepted, never started)"
     )
+    scheduled_for: str | None = Field(
+        default=None, exclude_if=_absent, description="A scheduled booking's start"
+    )
 
     @classmethod
     def of(
@@ -231,6 +239,7 @@ class BookingOut(Model):
             offers=[OfferOut.model_validate(offer.model_dump(mode="json")) for offer in booking.offers],
             auto_assigned=booking.auto_assigned,
             reason=booking.reason,
+            scheduled_for=booking.scheduled_for,
         )
 
 

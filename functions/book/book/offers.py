@@ -125,19 +125,33 @@ class Timers:
     reoffered: int = 0
     offers_lapsed: int = 0  # timed out with nobody else to offer to: left with its professional
     not_started: int = 0
+    reminded: int = 0
+    held: int = 0  # scheduled bookings whose slot came near: their professional claimed
     skipped: int = 0  # changed meanwhile, or still contended (the next sweep retries)
 
 
 def run_due(now: datetime, *, sleep: Sleep = time.sleep, search: Search | None = None) -> Timers:
-    """Every booking whose timer is due (the sparse ``timers`` index): an offer past its timeout
-    is re-offered, an accepted booking past its start deadline expires. Idempotent: each step is
-    conditional on the state it was decided on, and a booking that moved on is skipped."""
+    """Every booking whose timer is due (the sparse ``timers`` index): a scheduled booking's
+    reminder goes out and its professional is claimed when its slot comes near; an offer past
+    its timeout is re-offered; an accepted booking past its start deadline expires. Idempotent:
+    each step is conditional on the state it was decided on; a booking that moved on is skipped."""
     at = iso(now)
     timers = Timers()
     for booking_id in repo.due_timers(at):
         booking = repo.get_booking(booking_id)
         if booking is None:
             continue
+        if (
+            booking.scheduled_for
+            and not booking.reminded
+            and booking.reminder_at
+            and booking.reminder_at <= at
+        ):
+            _remind(booking, at, timers)
+            booking = repo.get_booking(booking_id) or booking
+        if booking.scheduled_for and not booking.held and booking.hold_at and booking.hold_at <= at:
+            _hold(booking, at, timers)
+            booking = repo.get_booking(booking_id) or booking
         if booking.status is BookingStatus.REQUESTED and booking.offer_due_at and booking.offer_due_at <= at:
             _time_out_offer(booking, now, sleep, search, timers)
         elif booking.status is BookingStatus.ACCEPTED and booking.start_due_at and booking.start_due_at <= at:
@@ -145,9 +159,37 @@ def run_due(now: datetime, *, sleep: Sleep = time.sleep, search: Search | None =
                 timers.not_started += 1
             else:
                 timers.skipped += 1
-        else:
-            timers.skipped += 1
     return timers
+
+
+def _remind(booking: Booking, at: str, timers: Timers) -> None:
+    """One ``booking_reminder`` to both sides, REMINDER_LEAD_S before a scheduled booking."""
+    if booking.status not in (BookingStatus.REQUESTED, BookingStatus.ACCEPTED):
+        return
+    reminded = booking.model_copy(update={"reminded": True, "updated_at": at})
+    events = [booking_event(Kind.BOOKING_REMINDER, booking, at, scheduled_for=booking.scheduled_for)]
+    if repo.remind(booking, reminded, at, events) is Commit.DONE:
+        bus.emit(events)
+        timers.reminded += 1
+    else:
+        timers.skipped += 1
+
+
+def _hold(booking: Booking, at: str, timers: Timers) -> None:
+    """The slot comes near: the booking claims its professional (off the index). While they are
+    still on another booking (one that overran) it waits for the next sweep."""
+    if booking.status not in (BookingStatus.REQUESTED, BookingStatus.ACCEPTED):
+        return
+    state = snapshots.professional(booking.professional_id)
+    if state is None or (state.active_booking_id and state.active_booking_id != booking.id):
+        timers.skipped += 1
+        return
+    held = booking.model_copy(update={"held": True, "updated_at": at})
+    if repo.hold(booking, held, state, at) is Commit.DONE:
+        logger.info("scheduled booking holds its professional", extra={"booking_id": booking.id})
+        timers.held += 1
+    else:
+        timers.skipped += 1
 
 
 def _time_out_offer(

@@ -19,6 +19,8 @@ class BookSettings(SmsSettings):
     # after acceptance expires (reason not_started).
     offer_timeout_s: int = Field(default=600, ge=1, alias="OFFER_TIMEOUT_S")
     start_grace_s: int = Field(default=7200, ge=1, alias="START_GRACE_S")
+    # A scheduled booking's reminder to both sides goes this long before scheduled_for.
+    reminder_lead_s: int = Field(default=3600, ge=1, alias="REMINDER_LEAD_S")
 
 
 def book_settings() -> BookSettings:

@@ -151,6 +151,8 @@ def test_the_scheduled_entry_runs_the_sweep_on_a_scheduled_event(api: Api, pro: 
         "reoffered": 0,
         "offers_lapsed": 0,
         "not_started": 0,
+        "reminded": 0,
+        "held": 0,
         "timers_skipped": 0,
     }
     assert view(api, created["id"], CITIZEN).body["status"] == "expired"

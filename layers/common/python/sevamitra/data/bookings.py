@@ -25,10 +25,19 @@ from sevamitra.data import dynamo, geo_index, outbox, pages
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import BookingModel, OpenRequestsModel, ProfessionalModel
 from sevamitra.data.snapshots import ProfessionalSnapshot
-from sevamitra.domain.bookings import AWAITING_ACCEPT, Booking, BookingStatus, Rating, next_due_at
+from sevamitra.domain.bookings import (
+    AWAITING_ACCEPT,
+    Booking,
+    BookingStatus,
+    Rating,
+    next_due_at,
+    slot,
+    slot_text,
+)
 from sevamitra.domain.complaints import Complaint
 from sevamitra.domain.events import DomainEvent
 from sevamitra.domain.professionals import ProfessionalStatus
+from sevamitra.platform.clock import parse_iso
 
 
 class Commit(Enum):
@@ -69,6 +78,8 @@ def _to_domain(item: BookingModel) -> Booking:
     values.pop("listed_at", None)
     values.pop("timer", None)
     values.pop("timer_due_at", None)
+    if values.get("held") is None:
+        values.pop("held", None)  # stored before scheduled bookings: held from the start
     return Booking.model_validate({**values, "complaint_ids": complaint_ids})
 
 
@@ -190,6 +201,10 @@ def create(
         if booking.counted:
             _count_open_request(tx, booking.citizen_sub, open_allowance)
         tx.save(_to_item(booking), condition=BookingModel.id.does_not_exist())
+        if not booking.held:
+            _hold_slot(tx, booking, state)
+            outbox.add_events(tx, events, booking.created_at)
+            return
         tx.update(
             state.versioned(),
             actions=[ProfessionalModel.active_booking_id.set(booking.id)],
@@ -202,6 +217,25 @@ def create(
         outbox.add_events(tx, events, booking.created_at)
 
     return _transact("Booking", stage, counted_sub=booking.citizen_sub)
+
+
+def _slots_without(state: ProfessionalSnapshot, booking_id: str) -> Any:
+    rest = {k: v for k, v in state.slots.items() if k != booking_id}
+    return ProfessionalModel.slots.set(rest) if rest else ProfessionalModel.slots.remove()
+
+
+def _hold_slot(tx: TransactWrite, booking: Booking, state: ProfessionalSnapshot) -> None:
+    """A scheduled booking takes its slot on the professional (the logic checked that it overlaps
+    none of theirs; the update is conditional on the version read, so no other slot or claim
+    came in between), only while they are verified and not held by a full-time engagement."""
+    assert booking.scheduled_for is not None
+    window = slot_text(slot(parse_iso(booking.scheduled_for), booking.duration_minutes))
+    tx.update(
+        state.versioned(),
+        actions=[ProfessionalModel.slots.set({**state.slots, booking.id: window})],
+        condition=(ProfessionalModel.status == ProfessionalStatus.VERIFIED.value)
+        & ProfessionalModel.engagement_id.does_not_exist(),
+    )
 
 
 def accept(
@@ -328,13 +362,19 @@ def finish(
             & (BookingModel.professional_id == booking.professional_id),
         )
         _release_open_request(tx, booking)
+        slotted = state is not None and booking.id in state.slots
         if state is not None and holds:
             tx.update(
                 state.versioned(),
-                actions=[ProfessionalModel.active_booking_id.remove()],
+                actions=[
+                    ProfessionalModel.active_booking_id.remove(),
+                    *([_slots_without(state, booking.id)] if slotted else []),
+                ],
                 condition=ProfessionalModel.active_booking_id == booking.id,
             )
             geo_index.add_index_changes(tx, state.subject, state.subject._replace(active_booking_id=None))
+        elif state is not None and slotted:
+            tx.update(state.versioned(), actions=[_slots_without(state, booking.id)])
         if complaint is not None:
             complaint_repo.add_open_complaint(tx, complaint, update_booking=False)
         outbox.add_events(tx, events, now)
@@ -449,3 +489,46 @@ def clear_offer_timer(booking: Booking, after: Booking, now: str) -> Commit:
         ),
     )
     return Commit.DONE if done else Commit.CONDITION_FAILED
+
+
+def hold(booking: Booking, after: Booking, state: ProfessionalSnapshot, now: str) -> Commit:
+    """A scheduled booking's slot comes near: it claims its professional (only while they hold
+    no other booking; their entries leave the index; the slot stays until the booking ends, so
+    no later booking can overlap it), conditional
+    on the booking still requested or accepted and not yet holding."""
+
+    def stage(tx: TransactWrite) -> None:
+        tx.update(
+            BookingModel(booking.id),
+            actions=[BookingModel.held.set(True), BookingModel.updated_at.set(now), *_timer_actions(after)],
+            condition=BookingModel.status.is_in(BookingStatus.REQUESTED.value, BookingStatus.ACCEPTED.value)
+            & (BookingModel.held == False)  # noqa: E712 - a DynamoDB condition, not a test
+            & (BookingModel.professional_id == booking.professional_id),
+        )
+        tx.update(
+            state.versioned(),
+            actions=[ProfessionalModel.active_booking_id.set(booking.id)],
+            condition=ProfessionalModel.active_booking_id.does_not_exist(),
+        )
+        geo_index.add_index_changes(tx, state.subject, state.subject._replace(active_booking_id=booking.id))
+
+    return _transact("Claiming the scheduled booking's professional", stage)
+
+
+def remind(booking: Booking, after: Booking, now: str, events: Sequence[DomainEvent]) -> Commit:
+    """Mark the reminder sent (once: conditional on not yet reminded) with its events."""
+
+    def stage(tx: TransactWrite) -> None:
+        tx.update(
+            BookingModel(booking.id),
+            actions=[
+                BookingModel.reminded.set(True),
+                BookingModel.updated_at.set(now),
+                *_timer_actions(after),
+            ],
+            condition=BookingModel.status.is_in(BookingStatus.REQUESTED.value, BookingStatus.ACCEPTED.value)
+            & (BookingModel.reminded == False),  # noqa: E712 - a DynamoDB condition, not a test
+        )
+        outbox.add_events(tx, events, now)
+
+    return _transact("Recording the reminder", stage)

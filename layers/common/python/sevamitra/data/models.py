@@ -99,6 +99,9 @@ class ProfessionalModel(BaseModel):
     active_booking_id = UnicodeAttribute(null=True)
     # The active full-time engagement holding the professional (out of on-demand matching).
     engagement_id = UnicodeAttribute(null=True)
+    # Slots of the scheduled bookings they hold but are not yet claimed by: booking id ->
+    # "<from>/<to>" (sevamitra.domain.bookings.slot); changed only by versioned updates.
+    slots: MapAttribute[str, Any] = MapAttribute(null=True)
     rating_sum = NumberAttribute(default=0)
     rating_count = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
@@ -322,6 +325,11 @@ class BookingModel(BaseModel):
     reason = UnicodeAttribute(null=True)
     timer = UnicodeAttribute(null=True)
     timer_due_at = UnicodeAttribute(null=True)
+    scheduled_for = UnicodeAttribute(null=True)
+    held = BooleanAttribute(null=True)
+    hold_at = UnicodeAttribute(null=True)
+    reminder_at = UnicodeAttribute(null=True)
+    reminded = BooleanAttribute(null=True)
 
     awaiting_accept = AwaitingAcceptIndex()
     timers = BookingTimersIndex()
