@@ -7,6 +7,7 @@ booking never started expires ``not_started``, the citizen is told, and may file
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,8 @@ START_GRACE_S = 4
 CLOCKS = {
     "OFFER_TIMEOUT_S": str(OFFER_TIMEOUT_S),
     "START_GRACE_S": str(START_GRACE_S),
+    # A booking scheduled 3 hours and a few seconds ahead is reminded of at once.
+    "REMINDER_LEAD_S": str(3 * 3600 - 10),
     "SCHEDULE_INTERVAL_S": "1",
 }
 
@@ -140,3 +143,42 @@ def test_an_offer_not_accepted_in_time_moves_on_and_the_late_accept_is_refused(
     assert b.account.ok("POST", f"/bookings/{bid}/accept")["status"] == "accepted"
     b.account.ok("POST", f"/bookings/{bid}/start", {"start_code": booking["start_code"]})
     b.account.ok("POST", f"/bookings/{bid}/complete", {"amount_collected_paise": booking["fee_paise"]})
+
+
+def test_a_scheduled_booking_keeps_the_professional_bookable_and_reminds_both_sides(
+    short_clocks: Stack, world: dict[str, Any]
+) -> None:
+    _, _, c = world["pros"]
+    phones = short_clocks.phones()
+    citizen = short_clocks.signed_up()
+    body = {"service_id": SERVICE, "location": world["point"], "professional_id": c.id}
+    soon = datetime.now(UTC) + timedelta(minutes=30)
+    refused = citizen.call("POST", "/bookings", {**body, "scheduled_for": soon.isoformat()})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (422, "scheduled_for_out_of_range")
+
+    seen = len(phones.inbox(c.mobile))
+    when = (datetime.now(UTC) + timedelta(hours=3, seconds=20)).replace(microsecond=0)
+    booked = citizen.ok("POST", "/bookings", {**body, "scheduled_for": when.isoformat()}, status=201)
+    assert c.account.ok("POST", f"/bookings/{booked['id']}/accept")["status"] == "accepted"
+    # Bookable by others for work that ends before the slot: now, by name.
+    other = short_clocks.signed_up().ok("POST", "/bookings", body, status=201)
+    assert other["professional_id"] == c.id
+    c.account.ok("POST", f"/bookings/{other['id']}/decline")
+    # An overlapping second scheduled booking is refused.
+    clash = short_clocks.signed_up().call("POST", "/bookings", {**body, "scheduled_for": when.isoformat()})
+    assert (clash.status_code, clash.json()["error"]["code"]) == (409, "professional_unavailable")
+
+    def reminded_by_sms() -> list[str] | None:  # in the professional's language (Hindi by default)
+        bodies = [m["body"] for m in phones.inbox(c.mobile)[seen:]]
+        return [b for b in bodies if "याद" in b or "reminder" in b] or None
+
+    assert poll_until("the professional's reminder SMS", reminded_by_sms)
+
+    def told() -> list[dict[str, Any]] | None:
+        inbox = citizen.ok("GET", "/me/notifications")["notifications"]
+        return [
+            n for n in inbox if n["kind"] == "booking_reminder" and n.get("booking_id") == booked["id"]
+        ] or None
+
+    assert poll_until("the citizen's reminder", told)
+    citizen.ok("POST", f"/bookings/{booked['id']}/cancel")
