@@ -13,6 +13,7 @@ import pytest
 
 from book import logic, offers
 from book.models import BookingIn
+from sevamitra.data.models import BookingModel
 from sevamitra.domain.events import DomainEvent
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import DomainError
@@ -190,8 +191,10 @@ def test_a_started_booking_does_not_expire(api: Api, three: None) -> None:
     assert act(api, booking["id"], "accept", claims(A)).status == 200
     assert act(api, booking["id"], "start", claims(A), {"start_code": booking["start_code"]}).status == 200
     accepted_at = parse_iso(view(api, booking["id"]).body["accepted_at"])
+    assert list(BookingModel.timers.query("due")) == []  # started: off the timers index
     assert offers.run_due(accepted_at + timedelta(seconds=START_GRACE_S)).not_started == 0
     assert view(api, booking["id"]).body["status"] == "in_progress"
+    no_violations()
 
 
 def test_a_no_show_complaint_needs_a_booking_that_was_accepted(api: Api, three: None) -> None:

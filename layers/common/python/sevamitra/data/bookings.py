@@ -298,6 +298,9 @@ def start(booking: Booking, max_attempts: int, now: str, events: Sequence[Domain
                 BookingModel.status.set(BookingStatus.IN_PROGRESS.value),
                 BookingModel.started_at.set(now),
                 BookingModel.updated_at.set(now),
+                # Started: no start deadline, and a scheduled one's reminder is moot.
+                BookingModel.timer.remove(),
+                BookingModel.timer_due_at.remove(),
             ],
             condition=(BookingModel.status == BookingStatus.ACCEPTED.value)
             & (BookingModel.start_attempts < max_attempts)
