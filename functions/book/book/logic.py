@@ -51,7 +51,7 @@ from sevamitra.domain.bookings import (
 )
 from sevamitra.domain.complaints import ComplaintKind, OpenedBy, new_complaint
 from sevamitra.domain.events import Kind, booking_event, booking_requested, complaint_opened
-from sevamitra.domain.professionals import eligible
+from sevamitra.domain.professionals import ProfessionalStatus, eligible
 from sevamitra.domain.ratecard import Service
 from sevamitra.domain.types import LatLng
 from sevamitra.edge import cursors
@@ -267,7 +267,7 @@ def _unschedulable_reason(
 ) -> str | None:
     """Why this professional cannot take a scheduled booking: as for now, except that being
     offline or on a booking now does not matter (the slot rule decides)."""
-    if professional.status != "verified" or professional.engagement_id:
+    if professional.status != ProfessionalStatus.VERIFIED or professional.engagement_id:
         return "The professional is not available (not verified, or on a full-time engagement)."
     free_now = professional._replace(
         subject=professional.subject._replace(online=True, active_booking_id=None)
