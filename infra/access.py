@@ -455,12 +455,16 @@ ENTRY_ACCESS: dict[str, Access] = {
         tables={"complaints": (table(GET, UPDATE), index("open_by_due"))}, puts_events=True
     ),
     # The expiry sweep: the awaiting_accept index, the booking, and in one transaction the
-    # booking, its professional (freed) and their entries (back in the index).
+    # booking, its professional (freed) and their entries (back in the index). Its timers (the
+    # timers index): a re-offer searches the index for the next professional (whose agency may
+    # say the citizen manages them) and claims them (their entries out) in that transaction.
     BOOKING_EXPIRY.entry.name: _access(
         tables={
-            "bookings": (table(GET), table(UPDATE, in_transaction=True), index("awaiting_accept")),
+            # UpdateItem alone too: an offer that lapsed with nobody else to offer it to.
+            "bookings": (table(GET, UPDATE), index("awaiting_accept", "timers")),
             "professionals": (table(GET), table(UPDATE, in_transaction=True)),
-            "geo": (table(PUT, in_transaction=True),),
+            "geo": (table(QUERY), table(PUT, DELETE, in_transaction=True)),
+            "agencies": (table(GET),),
             "open_requests": OPEN_REQUESTS,
             "outbox": OUTBOX,
         },
@@ -498,7 +502,9 @@ ENTRY_ACCESS: dict[str, Access] = {
             "notifications": (table(GET, keys=REF_KEYS + PREFS_KEYS), table(PUT, keys=NACK_KEYS)),
             "bookings": (table(GET), table(UPDATE, in_transaction=True)),
             "professionals": (table(GET), table(UPDATE, in_transaction=True)),
-            "geo": (table(PUT, in_transaction=True),),
+            # NA <ref> re-offers an auto-assigned booking: the search and the claim of the next one.
+            "geo": (table(QUERY), table(PUT, DELETE, in_transaction=True)),
+            "agencies": (table(GET),),
             "open_requests": OPEN_REQUESTS,
             "outbox": OUTBOX,
         },

@@ -49,6 +49,7 @@ def report(load: Load, elapsed_s: float, violations: list[str], config: LoadConf
         "bookings_created": len(load.bookings),
         "bookings_by_last_acknowledged_status": dict(booking_statuses),
         "bookings_refused_too_many_open_requests": load.refused_for_open_requests,
+        "declines_reoffered": load.reoffered,
         "complaints_opened": len(load.complaints),
         "invariants": {"checked": INVARIANTS_CHECKED, "violations": violations},
         "note": (
@@ -63,6 +64,7 @@ INVARIANTS_CHECKED = [
     "identities: every professional holds its aadhaar/mobile/account claims; claims and bans match",
     "geo index: entries exist iff the professional is eligible; location, name and rating match",
     "bookings: valid status; at most one active booking per professional, named by active_booking_id",
+    "offers: no booking offered twice to one professional; no professional holds two live offers",
     "open requests: each account's counter equals its bookings in requested",
     "acknowledged: every 201 booking stored for its professional; no acknowledged step undone",
     "complaints: decision matches status; lock exists iff one undecided complaint per booking and kind",

@@ -23,6 +23,8 @@ def own_stack(accept_timeout_s: int, log_path: Path | None = None) -> Iterator[d
     with tempfile.TemporaryDirectory(prefix="seva-load-") as state_dir:
         knobs = {
             "BOOKING_ACCEPT_TIMEOUT_S": str(accept_timeout_s),
+            # Offers time out (and move on) well inside that, so re-offers race accepts too.
+            "OFFER_TIMEOUT_S": str(max(1, accept_timeout_s // 3)),
             "SCHEDULE_INTERVAL_S": "1",
             # A handful of citizens stands in for a city: their searches are not one person's.
             "MATCH_SEARCH_BURST": os.environ.get("MATCH_SEARCH_BURST", "100000"),

@@ -1,11 +1,13 @@
 """The load itself: ``concurrency`` threads issue at most ``requests`` requests for at most
 ``duration_s`` seconds, each a weighted draw of an operation: searches (/match), bookings (many
 citizens racing for few professionals, named or nearest, some with a replayed Idempotency-Key),
-accept / start / complete / cancel, ratings, availability toggles, signed police callbacks
-(fresh, identical replays, conflicting answers, stale or forged signatures, unknown requests),
-officers dismissing the overcharge complaints that completions above the fee open, and views.
-Every answer is timed and recorded; one that breaks what the API promises is a surprise. What
-each acknowledged booking went through is kept for the invariants (``Acknowledged``)."""
+accept / start / complete / cancel, declines (a booking made without a chosen professional moves
+on to the next nearest; offers also time out on the server's short OFFER_TIMEOUT_S), ratings,
+availability toggles, signed police callbacks (fresh, identical replays, conflicting answers,
+stale or forged signatures, unknown requests), officers dismissing the overcharge complaints
+that completions above the fee open, and views. Every answer is timed and recorded; one that
+breaks what the API promises is a surprise. What each acknowledged booking went through is kept
+for the invariants (``Acknowledged``)."""
 
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ OPERATIONS = (
     "start",
     "complete",
     "cancel",
+    "decline",
     "rate",
     "availability",
     "callback",
@@ -48,6 +51,7 @@ WEIGHTS = {
     "start": 8,
     "complete": 8,
     "cancel": 5,
+    "decline": 6,
     "rate": 3,
     "availability": 6,
     "callback": 8,
@@ -91,6 +95,7 @@ class Load:
         self.complaints: list[str] = []
         self.answered: dict[str, str] = {}  # police request -> result
         self.refused_for_open_requests = 0
+        self.reoffered = 0  # declines answered with the booking moved on to another professional
         self.lock = threading.Lock()
         self.issued = 0
         self.rng = random.Random(config.seed)
@@ -239,6 +244,29 @@ class Load:
         if status == 200:
             self._moved(booking, "cancelled")
 
+    def decline(self, rng: random.Random) -> None:
+        """The professional the booking is offered to (as this client last saw) turns it down: a
+        booking for a chosen professional ends, one made without moves on (re-offered)."""
+        booking = self._pick(rng, "requested")
+        if booking is None:
+            return self.book(rng)
+        status, payload = self._record(
+            "decline",
+            self.world.call("POST", f"/bookings/{booking.id}/decline", token=booking.professional.token),
+        )
+        if status != 200:
+            return
+        if payload["status"] == "cancelled":
+            self._moved(booking, "cancelled")
+            return
+        pro = next((p for p in self.world.professionals if p.id == payload["professional_id"]), None)
+        if pro is None or pro.id == booking.professional.id:
+            self._surprise(f"booking {booking.id} declined but offered to {payload['professional_id']}")
+            return
+        with self.lock:
+            booking.professional = pro
+            self.reoffered += 1
+
     def rate(self, rng: random.Random) -> None:
         booking = self._pick(rng, "completed")
         if booking is None:
@@ -317,7 +345,14 @@ class Load:
         booking = self._pick(rng, *invariants.BOOKING_STATUSES)
         if booking is None:
             return self.match(rng)
-        self._record("view", self.world.call("GET", f"/bookings/{booking.id}", token=booking.citizen))
+        status, payload = self._record(
+            "view", self.world.call("GET", f"/bookings/{booking.id}", token=booking.citizen)
+        )
+        if status == 200 and payload.get("professional_id") != booking.professional.id:
+            pro = next((p for p in self.world.professionals if p.id == payload["professional_id"]), None)
+            if pro is not None:  # re-offered after a timeout: follow the booking
+                with self.lock:
+                    booking.professional = pro
 
     # the run
 

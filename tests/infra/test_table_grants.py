@@ -104,7 +104,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     BOOKING_EXPIRY.entry.name: {
         "bookings": {GET, UPDATE, QUERY},
         "professionals": {GET, UPDATE},
-        "geo": {PUT},
+        "geo": {PUT, DELETE, QUERY},
+        "agencies": {GET},
         "open_requests": {UPDATE},
         "outbox": {PUT, DELETE},
     },
@@ -115,7 +116,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "notifications": {GET, PUT},  # the reference; the rate limit of "not understood"
         "bookings": {GET, UPDATE},
         "professionals": {GET, UPDATE},
-        "geo": {PUT},
+        "geo": {PUT, DELETE, QUERY},  # a decline re-offers: search and claim the next professional
+        "agencies": {GET},
         "open_requests": {UPDATE},  # an SMS accept or decline moves the booking out of requested
         "outbox": {PUT, DELETE},
     },

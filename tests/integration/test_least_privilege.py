@@ -70,6 +70,7 @@ from sevamitra.platform import bus
 from sevamitra.platform.settings import settings
 from sevamitra.platform.sms import LOCAL_OUTBOX
 from tests.integration.conftest import Api, ApiResponse, claims_for
+from tests.integration.geo_seed import seed_professional
 from tests.integration.verification_support import PDF, callback, eventually, finished, sfn
 from tests.stories import identity
 
@@ -728,6 +729,41 @@ def _jobs(people: People, self_pro: str, agency_id: str) -> None:
     assert local.lambdas.run_entry(ENGAGEMENT_END.entry, {})["ended"] == 1
 
 
+def _reoffers(aws: LocalResources, people: People, self_pro: str, mobile: str, agency_id: str) -> None:
+    """Issue 17: a booking made without a chosen professional declined by SMS (re-offered to an
+    agency's professional), its offer timed out twice in the sweep (re-offered once, then nobody
+    left), accepted and never started (expired, not_started)."""
+    citizen = people.citizen
+    pump = EventPump(aws.notify_queue_url, settings().aws_region)
+    for waiting in citizen.ok("GET", "/bookings?status=requested")["bookings"]:
+        citizen.ok("POST", f"/bookings/{waiting['id']}/cancel")  # the self-registered one is free
+    for pid, north in (("lp_far", 1500), ("lp_farther", 2000)):
+        seed_professional(pid, **_near(north))
+        ProfessionalModel.get(pid).update(actions=[ProfessionalModel.agency_id.set(agency_id)])
+    bid = citizen.ok("POST", "/bookings", {"service_id": SERVICE, "location": HOME}, status=201)["id"]
+    assert citizen.ok("GET", f"/bookings/{bid}")["professional_id"] == self_pro
+    pump.drain()
+    sent = [m.body for m in LOCAL_OUTBOX.messages(pii.e164(mobile)) if "HAAN " in m.body]
+    match = re.search(r"NA ([A-Z0-9]{5})", sent[-1])
+    assert match
+    assert _sms(mobile, f"NA {match.group(1)}") == ["declined"]
+    assert citizen.ok("GET", f"/bookings/{bid}")["professional_id"] == "lp_far"
+
+    def time_out() -> dict[str, int]:
+        due = [BookingModel.offer_due_at.set(PAST), BookingModel.timer_due_at.set(PAST)]
+        BookingModel(bid).update(actions=due)
+        return dict(local.lambdas.run_entry(BOOKING_EXPIRY.entry, {}))
+
+    assert time_out()["reoffered"] == 1
+    assert time_out()["offers_lapsed"] == 1
+    As(people.citizen.api, claims_for("sub-lp_farther")).ok("POST", f"/bookings/{bid}/accept")
+    BookingModel(bid).update(
+        actions=[BookingModel.start_due_at.set(PAST), BookingModel.timer_due_at.set(PAST)]
+    )
+    assert local.lambdas.run_entry(BOOKING_EXPIRY.entry, {})["not_started"] == 1
+    pump.drain()
+
+
 @pytest.fixture
 def story(
     aws: LocalResources, verification_workflow: str, recorder: Recorder, api: Api
@@ -739,6 +775,7 @@ def story(
     _bookings_and_complaints(people, self_pro, agency_pro, aadhaar)
     _lists(people, self_pro, agency_pro, agency_id)
     _notifications(aws, people, self_pro, mobile)
+    _reoffers(aws, people, self_pro, mobile, agency_id)
     _jobs(people, self_pro, agency_id)
     _igrs_and_anchors(aws, people, agency_pro)
     yield recorder

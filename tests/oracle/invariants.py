@@ -7,6 +7,12 @@ What "a race can lose but never corrupt" and "nothing half-written" mean, item b
   registry's ``ban#`` items exist exactly for banned professionals;
 - the geo index: a professional has entries iff eligible (verified, online, no active booking),
   one per service, at their location, under their name and rating; no entry without one;
+- offers (issue 17): no booking offered twice to one professional; a requested booking's live
+  offer (its last, ``pending``) is to the professional it names, and no professional holds two
+  live offers; an accepted booking's last offer is ``accepted``; ``timer`` (the timers index)
+  only while requested or accepted; an expired ``not_started`` booking had been accepted; a
+  professional's ``slots`` are exactly their scheduled bookings still active, never overlapping,
+  and a scheduled booking counts as their active booking only once it holds them (``held``);
 - bookings: a valid status; ``awaiting`` (the expiry index) only while requested; at most one
   active booking (requested, accepted, in_progress) per professional, and it is the one their
   ``active_booking_id`` names (and that names an active booking of theirs); each account's
@@ -38,6 +44,7 @@ violation survives every rescan.
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections import Counter, defaultdict
@@ -167,7 +174,7 @@ class Acknowledged:
 # Statuses a booking may still reach after an acknowledged one (the lifecycle's forward closure).
 _REACHABLE = {
     "requested": {"requested", "accepted", "in_progress", "completed", "cancelled", "expired"},
-    "accepted": {"accepted", "in_progress", "completed", "cancelled"},
+    "accepted": {"accepted", "in_progress", "completed", "cancelled", "expired"},
     "in_progress": {"in_progress", "completed"},
     "completed": {"completed"},
     "cancelled": {"cancelled"},
@@ -180,6 +187,7 @@ def violations(snap: Snapshot, acknowledged: Acknowledged | None = None) -> list
     found += _identities(snap)
     found += _geo_index(snap)
     found += _bookings(snap)
+    found += _offers(snap)
     found += _complaints(snap)
     found += _decisions(snap)
     found += _outbox(snap)
@@ -312,7 +320,7 @@ def _bookings(snap: Snapshot) -> list[str]:
             found.append(f"booking {bid}: unknown status {status!r}")
         if (status == "requested") != bool(booking.get("awaiting")):
             found.append(f"booking {bid}: {status} but awaiting={booking.get('awaiting')!r}")
-        if status in ACTIVE:
+        if status in ACTIVE and booking.get("held") is not False:  # a scheduled one holds its slot
             active[booking["professional_id"]].append(bid)
         for cid in booking.get("complaint_ids") or ():
             complaint = snap.complaints.get(cid)
@@ -321,6 +329,61 @@ def _bookings(snap: Snapshot) -> list[str]:
     holders = {pid: pro.get("active_booking_id") for pid, pro in snap.professionals.items()}
     found += _one_holder("professional", "active booking", active, holders, snap.bookings)
     found += _open_requests(snap)
+    return found
+
+
+def _offers(snap: Snapshot) -> list[str]:
+    found = []
+    live: dict[str, list[str]] = defaultdict(list)
+    for bid, booking in sorted(snap.bookings.items()):
+        status = booking.get("status")
+        offers = booking.get("offers") or []
+        offered = [o.get("professional_id") for o in offers]
+        twice = sorted(pid for pid, n in Counter(offered).items() if n > 1)
+        if twice:
+            found.append(f"booking {bid}: offered more than once to {twice}")
+        pending = [o for o in offers if o.get("outcome") == "pending"]
+        if status == "requested" and offers:
+            if len(pending) != 1 or offers[-1] is not pending[0]:
+                found.append(f"booking {bid}: requested but its live offer is not its last one")
+            elif pending[0].get("professional_id") != booking.get("professional_id"):
+                found.append(
+                    f"booking {bid}: offered to {pending[0].get('professional_id')} "
+                    f"but held by {booking.get('professional_id')}"
+                )
+        if status == "requested" and booking.get("held") is not False:  # scheduled: see _slots
+            live[str(booking.get("professional_id"))].append(bid)
+        if status == "accepted" and offers and offers[-1].get("outcome") != "accepted":
+            found.append(f"booking {bid}: accepted but its last offer is {offers[-1].get('outcome')}")
+        if status not in ("requested", "accepted") and booking.get("timer"):
+            found.append(f"booking {bid}: {status} but still on the timers index")
+        if booking.get("reason") == "not_started" and (status != "expired" or not booking.get("accepted_at")):
+            found.append(f"booking {bid}: not_started but {status}, accepted_at={booking.get('accepted_at')}")
+    for pid, held in sorted(live.items()):
+        if len(held) > 1:
+            found.append(f"professional {pid}: {len(held)} live offers at once {held}")
+    found += _slots(snap)
+    return found
+
+
+def _slots(snap: Snapshot) -> list[str]:
+    """A professional's slots are exactly their scheduled bookings still requested or accepted
+    (or in progress), and no two of them overlap."""
+    found = []
+    expected: dict[str, set[str]] = defaultdict(set)
+    for bid, booking in snap.bookings.items():
+        if booking.get("scheduled_for") and booking.get("status") in ACTIVE:
+            expected[str(booking.get("professional_id"))].add(bid)
+    for pid in sorted(expected.keys() | {p for p, pro in snap.professionals.items() if pro.get("slots")}):
+        slots = (snap.professionals.get(pid) or {}).get("slots") or {}
+        if set(slots) != expected[pid]:
+            found.append(
+                f"professional {pid}: slots {sorted(slots)}, scheduled bookings {sorted(expected[pid])}"
+            )
+        windows = sorted(tuple(str(text).split("/", 1)) for text in slots.values())
+        for (_, end), (start, _) in itertools.pairwise(windows):
+            if start < end:
+                found.append(f"professional {pid}: overlapping slots")
     return found
 
 
@@ -439,7 +502,8 @@ def _acknowledged(snap: Snapshot, acknowledged: Acknowledged) -> list[str]:
         if booking is None:
             found.append(f"booking {bid}: created (201) but not stored")
             continue
-        if booking.get("professional_id") != pid:
+        offered = [o.get("professional_id") for o in booking.get("offers") or ()]
+        if booking.get("professional_id") != pid and pid not in offered:
             found.append(f"booking {bid}: created for {pid}, stored for {booking.get('professional_id')}")
         for status in acknowledged.steps.get(bid, []):
             if booking.get("status") not in _REACHABLE[status]:

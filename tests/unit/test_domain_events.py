@@ -26,6 +26,8 @@ JOB_PROGRESS_KINDS = {
     "job_application", "job_offer_accepted", "job_offer_declined", "job_offer_lapsed", "job_filled",
     "attendance_disputed", "engagement_ended",
 }  # fmt: skip
+# Beyond the contract's names: a scheduled booking's reminder to both sides (book function).
+BOOKING_PROGRESS_KINDS = {"booking_reminder"}
 
 
 def _booking(**changes) -> Booking:
@@ -49,7 +51,7 @@ def _booking(**changes) -> Booking:
 
 
 def test_the_kinds_are_the_contract_names():
-    assert {kind.value for kind in Kind} == API_MD_KINDS | JOB_PROGRESS_KINDS
+    assert {kind.value for kind in Kind} == API_MD_KINDS | JOB_PROGRESS_KINDS | BOOKING_PROGRESS_KINDS
 
 
 def test_the_same_transition_always_has_the_same_id():

@@ -213,3 +213,86 @@ def test_a_professional_held_by_two_full_time_engagements_or_an_ended_one_is_rep
     )
     ended.job_sites = {}
     assert "professional pro_1: points at full-time engagement e1, which is ended" in violations(ended)
+
+
+# --- offers (issue 17) -------------------------------------------------------------------------
+
+
+def offer(pid: str, outcome: str) -> dict[str, Any]:
+    return {"professional_id": pid, "outcome": outcome, "offered_at": "2026-12-01T10:00:00Z"}
+
+
+def test_a_re_offered_booking_with_its_history_has_no_violations() -> None:
+    reoffered = {
+        **booking("b1", "requested", "pro_2"),
+        "offers": [offer("pro_1", "declined"), offer("pro_2", "pending")],
+    }
+    snap = snapshot([professional("pro_1"), professional("pro_2", active_booking_id="b1")], [reoffered])
+    assert violations(snap) == []
+
+
+def test_a_booking_offered_twice_to_one_professional_is_reported() -> None:
+    item = {
+        **booking("b1", "requested", "pro_1"),
+        "offers": [offer("pro_1", "timed_out"), offer("pro_2", "declined"), offer("pro_1", "pending")],
+    }
+    snap = snapshot([professional("pro_1", active_booking_id="b1"), professional("pro_2")], [item])
+    assert violations(snap) == ["booking b1: offered more than once to ['pro_1']"]
+
+
+def test_a_professional_with_two_live_offers_is_reported() -> None:
+    first = {**booking("b1", "requested", "pro_1"), "offers": [offer("pro_1", "pending")]}
+    second = {**booking("b2", "requested", "pro_1"), "offers": [offer("pro_1", "pending")]}
+    snap = snapshot([professional("pro_1", active_booking_id="b1")], [first, second])
+    found = violations(snap)
+    assert "professional pro_1: 2 live offers at once ['b1', 'b2']" in found
+
+
+def test_a_live_offer_to_someone_other_than_the_holder_is_reported() -> None:
+    item = {
+        **booking("b1", "requested", "pro_1"),
+        "offers": [offer("pro_1", "declined"), offer("pro_2", "pending")],
+    }
+    snap = snapshot([professional("pro_1", active_booking_id="b1"), professional("pro_2")], [item])
+    assert violations(snap) == ["booking b1: offered to pro_2 but held by pro_1"]
+
+
+def test_a_finished_booking_left_on_the_timers_index_and_a_bad_not_started_are_reported() -> None:
+    ended = {**booking("b1", "cancelled"), "timer": "due"}
+    never_accepted = {**booking("b2", "expired"), "reason": "not_started"}
+    snap = snapshot([professional("pro_1")], [ended, never_accepted])
+    assert violations(snap) == [
+        "booking b1: cancelled but still on the timers index",
+        "booking b2: not_started but expired, accepted_at=None",
+    ]
+
+
+def test_an_accepted_booking_may_expire_not_started_after_it_was_acknowledged() -> None:
+    from tests.oracle.invariants import Acknowledged
+
+    expired = {**booking("b1", "expired", "pro_2"), "reason": "not_started", "accepted_at": "t",
+               "offers": [offer("pro_1", "declined"), offer("pro_2", "accepted")]}  # fmt: skip
+    acknowledged = Acknowledged()
+    acknowledged.created("b1", "pro_1")
+    acknowledged.moved("b1", "accepted")
+    snap = snapshot([professional("pro_1"), professional("pro_2")], [expired])
+    assert violations(snap, acknowledged) == []
+
+
+def test_scheduled_bookings_hold_slots_that_never_overlap() -> None:
+    later = {**booking("b2", "accepted", "pro_1"), "scheduled_for": "2026-12-02T10:00:00Z", "held": False}
+    pro = {
+        **professional("pro_1", active_booking_id="b1"),
+        "slots": {"b2": "2026-12-02T09:30:00Z/2026-12-02T11:15:00Z"},
+    }
+    assert violations(snapshot([pro], [booking("b1", "accepted"), later])) == []
+
+    third = {**booking("b3", "requested", "pro_1"), "scheduled_for": "2026-12-02T11:00:00Z", "held": False}
+    pro["slots"] = {**pro["slots"], "b3": "2026-12-02T10:30:00Z/2026-12-02T12:15:00Z"}
+    assert violations(snapshot([pro], [booking("b1", "accepted"), later, third])) == [
+        "professional pro_1: overlapping slots"
+    ]
+    pro["slots"] = {}
+    assert violations(snapshot([pro], [booking("b1", "accepted"), later])) == [
+        "professional pro_1: slots [], scheduled bookings ['b2']"
+    ]

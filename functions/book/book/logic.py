@@ -15,7 +15,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from pydantic import SecretStr
@@ -33,27 +33,34 @@ from sevamitra.domain.bookings import (
     CANCELLABLE_STATUSES,
     CONTACT_STATUSES,
     MAX_START_ATTEMPTS,
+    SCHEDULE_MAX_AHEAD,
+    SCHEDULE_MIN_AHEAD,
     Booking,
     BookingStatus,
     CancelledBy,
     Engagement,
+    Offer,
+    OfferOutcome,
     Rating,
+    conflicts,
     hash_start_code,
+    hold_at,
     price,
     shown_start_code,
+    slot,
     start_code_matches,
 )
 from sevamitra.domain.complaints import ComplaintKind, OpenedBy, new_complaint
 from sevamitra.domain.events import Kind, booking_event, booking_requested, complaint_opened
 from sevamitra.domain.expenses import allowed_paise, pending_ids
-from sevamitra.domain.professionals import eligible
+from sevamitra.domain.professionals import ProfessionalStatus, eligible
 from sevamitra.domain.ratecard import Service
 from sevamitra.domain.types import LatLng
 from sevamitra.edge import cursors
 from sevamitra.edge.auth import Caller, shown_mobile
 from sevamitra.edge.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unprocessable
 from sevamitra.platform import bus
-from sevamitra.platform.clock import Clock, IdFactory, iso, new_id, numeric_code, utc_now
+from sevamitra.platform.clock import Clock, IdFactory, iso, new_id, numeric_code, parse_iso, utc_now
 from sevamitra.platform.observability import logger
 from sevamitra.platform.settings import settings
 
@@ -123,6 +130,7 @@ def create_booking(
     settings: a citizen's, or an employer's); one more is 409 ``too_many_open_requests``."""
     service = ratecard.get_service(request.service_id)
     engagement = price(service, request.engagement.kind, request.engagement.days)
+    scheduled_for = _scheduled_for(request, now())
     booking_id = ids("bkg")
     code = codes()
     draft = _Draft(
@@ -136,6 +144,10 @@ def create_booking(
         timeout_s=accept_timeout_s or settings().booking_accept_timeout_s,
         open_allowance=open_allowance or open_allowance_of(caller),
         address=request.address,
+        auto_assigned=request.professional_id is None and scheduled_for is None,
+        offer_timeout_s=book_settings().offer_timeout_s,
+        scheduled_for=scheduled_for,
+        reminder_lead_s=book_settings().reminder_lead_s,
     )
     if request.professional_id is not None:
         claimed = _claim(draft, request.professional_id, named=True, now=now, sleep=sleep)
@@ -154,6 +166,30 @@ def create_booking(
             message="Professionals nearby are being booked right now; it is safe to retry."
         )
     raise Conflict("professional_unavailable", "No professional is available within 3 km right now.")
+
+
+def _scheduled_for(request: BookingIn, moment: datetime) -> datetime | None:
+    """The requested start, whole seconds in UTC; 422 unless 1 hour to 7 days ahead."""
+    if request.scheduled_for is None:
+        return None
+    start = request.scheduled_for.astimezone(UTC).replace(microsecond=0)
+    if not moment + SCHEDULE_MIN_AHEAD <= start <= moment + SCHEDULE_MAX_AHEAD:
+        raise Unprocessable(
+            "scheduled_for_out_of_range",
+            "A booking can be scheduled from 1 hour to 7 days ahead.",
+            details=[{"loc": ["body", "scheduled_for"], "msg": "must be 1 hour to 7 days ahead"}],
+        )
+    return start
+
+
+def slot_conflict(
+    draft_start: datetime, duration_minutes: int, professional: ProfessionalSnapshot
+) -> str | None:
+    """Why ``professional`` cannot take work starting at ``draft_start``: it would overlap (margins
+    included) a scheduled booking they hold (docs/decisions.md, "Scheduled bookings: the hold rule")."""
+    if conflicts(slot(draft_start, duration_minutes), professional.slots):
+        return "The professional is booked for another job around that time."
+    return None
 
 
 def open_allowance_of(caller: Caller) -> int:
@@ -182,6 +218,10 @@ class _Draft(NamedTuple):
     timeout_s: int
     open_allowance: int
     address: str | None = None
+    auto_assigned: bool = False
+    offer_timeout_s: int = 600
+    scheduled_for: datetime | None = None
+    reminder_lead_s: int = 3600
 
 
 def _claim(
@@ -196,12 +236,19 @@ def _claim(
             if named:
                 raise NotFound(message="No professional with that id.")
             return None
-        reason = unavailable_reason(draft.caller, state, draft.service.id, draft.point)
+        moment = now()
+        if draft.scheduled_for is None:
+            reason = unavailable_reason(draft.caller, state, draft.service.id, draft.point)
+        else:
+            reason = _unschedulable_reason(draft.caller, state, draft.service.id, draft.point)
+        reason = reason or slot_conflict(
+            draft.scheduled_for or moment, draft.engagement.duration_minutes, state
+        )
         if reason is not None:
             if named:
                 raise Conflict("professional_unavailable", reason)
             return None
-        booking = _new_booking(draft, state, now())
+        booking = _new_booking(draft, state, moment)
         requested = [booking_requested(booking)]
         outcome = repo.create(booking, state, draft.open_allowance, requested)
         if outcome is Commit.LIMIT_REACHED:
@@ -215,6 +262,33 @@ def _claim(
         if outcome is Commit.CONFLICT:
             _pause(attempt, sleep)
     return _BUSY
+
+
+def _unschedulable_reason(
+    caller: Caller, professional: ProfessionalSnapshot, service_id: str, point: LatLng
+) -> str | None:
+    """Why this professional cannot take a scheduled booking: as for now, except that being
+    offline or on a booking now does not matter (the slot rule decides)."""
+    if professional.status != ProfessionalStatus.VERIFIED or professional.engagement_id:
+        return "The professional is not available (not verified, or on a full-time engagement)."
+    free_now = professional._replace(
+        subject=professional.subject._replace(online=True, active_booking_id=None)
+    )
+    return unavailable_reason(caller, free_now, service_id, point)
+
+
+def _scheduled_fields(draft: _Draft) -> dict[str, object]:
+    if draft.scheduled_for is None:
+        return {}
+    start = draft.scheduled_for
+    return {
+        "scheduled_for": iso(start),
+        "held": False,
+        "hold_at": iso(hold_at(start)),
+        "reminder_at": iso(start - timedelta(seconds=draft.reminder_lead_s)),
+        # The professional may accept any time before it starts.
+        "expires_at": iso(start),
+    }
 
 
 def _new_booking(draft: _Draft, professional: ProfessionalSnapshot, moment: datetime) -> Booking:
@@ -240,7 +314,10 @@ def _new_booking(draft: _Draft, professional: ProfessionalSnapshot, moment: date
         expires_at=iso(moment + timedelta(seconds=draft.timeout_s)),
         created_at=at,
         updated_at=at,
-    )
+        auto_assigned=draft.auto_assigned,
+        offers=(Offer(professional_id=professional.id, outcome=OfferOutcome.PENDING, offered_at=at),),
+        offer_due_at=iso(moment + timedelta(seconds=draft.offer_timeout_s)) if draft.auto_assigned else None,
+    ).model_copy(update=_scheduled_fields(draft))
 
 
 # --- who may see and act ----------------------------------------------------------------------
@@ -408,20 +485,33 @@ def list_bookings(
 def accept_booking(
     caller: Actor, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep
 ) -> Booking:
+    """requested -> accepted by the professional it is offered to now (a professional whose
+    offer moved on is no longer the booking's: 403). From then it must start within
+    ``START_GRACE_S`` or it expires (``not_started``)."""
     conflicts = 0
     for attempt in range(MAX_COMMITS):
         ctx = _context(caller, booking_id)
         _require(ctx, PROFESSIONAL)
-        at = iso(now())
+        moment = now()
+        at = iso(moment)
         if ctx.booking.status is not BookingStatus.REQUESTED:
             raise _invalid()
         if at >= ctx.booking.expires_at:
             raise _invalid("The booking was not accepted in time.")
         accepted = ctx.booking.model_copy(
-            update={"status": BookingStatus.ACCEPTED, "accepted_at": at, "updated_at": at}
+            update={
+                "status": BookingStatus.ACCEPTED,
+                "accepted_at": at,
+                "updated_at": at,
+                "offers": ctx.booking.with_offer_outcome(OfferOutcome.ACCEPTED),
+                "start_due_at": iso(
+                    (parse_iso(ctx.booking.scheduled_for) if ctx.booking.scheduled_for else moment)
+                    + timedelta(seconds=book_settings().start_grace_s)
+                ),
+            }
         )
         events = [booking_event(Kind.BOOKING_ACCEPTED, accepted, at)]
-        outcome = repo.accept(ctx.booking, at, events)
+        outcome = repo.accept(ctx.booking, at, events, accepted=accepted)
         if outcome is Commit.DONE:
             bus.emit(events)
             return accepted
@@ -443,6 +533,8 @@ def start_booking(caller: Caller, booking_id: str, start_code: str, *, now: Cloc
             raise _invalid()
         if booking.start_attempts >= MAX_START_ATTEMPTS:
             raise Conflict("start_code_locked")
+        if not booking.held:
+            raise _invalid(f"A scheduled booking can start from {booking.hold_at}.")
         if not start_code_matches(booking, start_code):
             attempts = repo.record_wrong_start_code(booking, MAX_START_ATTEMPTS, at)
             if attempts is None:
@@ -576,15 +668,24 @@ def decline_booking(
     caller: Actor, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep
 ) -> Booking:
     """The assigned professional turns down a ``requested`` booking (``POST /bookings/{id}/
-    decline`` or an ``NA <ref>`` SMS). A booking for a chosen professional ends (``cancelled``,
-    ``cancelled_by: professional``) and frees them. Re-offering a booking made without a chosen
-    professional to the next nearest one belongs here, before the cancellation (issue 17); until
-    then every decline ends the booking."""
+    decline`` or an ``NA <ref>`` SMS). A booking made without a chosen professional is re-offered
+    to the next nearest eligible professional never offered it (``book.offers``), in one
+    transaction that frees the decliner. A booking for a chosen professional, or one nobody else
+    can take before ``expires_at``, ends (``cancelled``, ``cancelled_by: professional``) and frees
+    them."""
+    from book import offers  # the re-offer path: imported where it is used
+
     for attempt in range(MAX_COMMITS):
         ctx = _context(caller, booking_id)
         _require(ctx, PROFESSIONAL)
         if ctx.booking.status is not BookingStatus.REQUESTED:
             raise _invalid("Only a booking still waiting for its professional can be declined.")
+        if ctx.booking.auto_assigned:
+            moved = offers.reoffer(ctx.booking, ctx.professional, OfferOutcome.DECLINED, now=now, sleep=sleep)
+            if moved.booking is not None:
+                return moved.booking
+            if moved.stale:
+                continue  # accepted, cancelled or re-offered meanwhile: read again
         outcome, declined = _cancel(ctx, CancelledBy.PROFESSIONAL.value, now=now, declined=True)
         if outcome is Commit.DONE:
             logger.info("booking declined", extra={"booking_id": booking_id})
@@ -604,6 +705,7 @@ def _cancel(ctx: _Context, by: str, *, now: Clock, declined: bool = False) -> tu
             "cancelled_at": at,
             "cancelled_by": by,
             "updated_at": at,
+            "offers": booking.with_offer_outcome(OfferOutcome.DECLINED) if declined else booking.offers,
         }
     )
     facts: dict[str, str | bool] = {"cancelled_by": by}
@@ -611,7 +713,13 @@ def _cancel(ctx: _Context, by: str, *, now: Clock, declined: bool = False) -> tu
         facts["declined"] = True
     events = [booking_event(Kind.BOOKING_CANCELLED, cancelled, at, **facts)]
     outcome = repo.finish(
-        booking, BookingStatus.CANCELLED, at, ctx.professional, cancelled_by=by, events=events
+        booking,
+        BookingStatus.CANCELLED,
+        at,
+        ctx.professional,
+        cancelled_by=by,
+        events=events,
+        offers=cancelled if declined else None,
     )
     if outcome is Commit.DONE:
         bus.emit(events)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StrictInt, StringConstraints, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
 from sevamitra.domain.bookings import (
     MAX_DAYS,
@@ -63,6 +63,11 @@ class BookingIn(Model):
         default=None,
         description="Where to come, in the citizen's words (house, street, landmark); at most 300 "
         "characters. Shown to the professional once they accept.",
+    )
+    scheduled_for: AwareDatetime | None = Field(
+        default=None,
+        description="When the work should start (ISO-8601 with a zone), 1 hour to 7 days ahead; "
+        "omitted: now. The professional may accept any time before it; both get a reminder.",
     )
 
 
@@ -148,6 +153,12 @@ class CitizenContactOut(Model):
     mobile: str | None = None
 
 
+class OfferOut(Model):
+    professional_id: str
+    outcome: str = Field(description="declined, timed_out, pending or accepted")
+    offered_at: str
+
+
 class BookingOut(Model):
     """A booking as participants and officers see it. ``start_code`` is there for the booking's
     citizen while it is requested or accepted. While it is accepted or in progress, its citizen
@@ -198,6 +209,16 @@ class BookingOut(Model):
     payment: dict[str, Any] | None = Field(
         default=None, description="What the citizen says they paid (POST /bookings/{id}/payment)"
     )
+    offers: list[OfferOut] = Field(
+        default_factory=list, description="Every professional the booking was offered to, in order"
+    )
+    auto_assigned: bool = Field(default=False, description="Made without a chosen professional: re-offered")
+    reason: str | None = Field(
+        default=None, exclude_if=_absent, description="Why it expired: not_started (accepted, never started)"
+    )
+    scheduled_for: str | None = Field(
+        default=None, exclude_if=_absent, description="A scheduled booking's start"
+    )
 
     @classmethod
     def of(
@@ -230,6 +251,10 @@ class BookingOut(Model):
             citizen=citizen,
             expenses=ExpenseOut.listed(booking.expenses),
             payment=booking.payment,
+            offers=[OfferOut.model_validate(offer.model_dump(mode="json")) for offer in booking.offers],
+            auto_assigned=booking.auto_assigned,
+            reason=booking.reason,
+            scheduled_for=booking.scheduled_for,
         )
 
 

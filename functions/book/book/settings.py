@@ -14,6 +14,13 @@ class BookSettings(SmsSettings):
     # BOOKING_ACCEPT_TIMEOUT_S): a citizen, and an account in the Cognito group ``employers``.
     max_open_requests_citizen: int = Field(default=3, ge=1, alias="MAX_OPEN_REQUESTS_CITIZEN")
     max_open_requests_employer: int = Field(default=25, ge=1, alias="MAX_OPEN_REQUESTS_EMPLOYER")
+    # Issue 17's clocks (API.md "Clocks"): an auto-assigned booking's offer moves on to the next
+    # nearest professional after OFFER_TIMEOUT_S; an accepted booking not started START_GRACE_S
+    # after acceptance expires (reason not_started).
+    offer_timeout_s: int = Field(default=600, ge=1, alias="OFFER_TIMEOUT_S")
+    start_grace_s: int = Field(default=7200, ge=1, alias="START_GRACE_S")
+    # A scheduled booking's reminder to both sides goes this long before scheduled_for.
+    reminder_lead_s: int = Field(default=3600, ge=1, alias="REMINDER_LEAD_S")
 
 
 def book_settings() -> BookSettings:

@@ -31,7 +31,8 @@ from sevamitra.platform.settings import settings
 # The booking statuses in which a complaint of each kind makes sense (docs/decisions.md).
 ALLOWED_BOOKING_STATUSES: dict[ComplaintKind, frozenset[str]] = {
     ComplaintKind.OVERCHARGE: frozenset({"in_progress", "completed"}),
-    ComplaintKind.NO_SHOW: frozenset({"accepted", "cancelled"}),
+    # expired: only one accepted and never started (``reason: not_started``, checked below).
+    ComplaintKind.NO_SHOW: frozenset({"accepted", "cancelled", "expired"}),
     ComplaintKind.MISCONDUCT: frozenset({"accepted", "in_progress", "completed", "cancelled"}),
     ComplaintKind.QUALITY: frozenset({"in_progress", "completed"}),
     ComplaintKind.OTHER: frozenset({"accepted", "in_progress", "completed", "cancelled"}),
@@ -55,7 +56,9 @@ def open_complaint(
     if caller.sub != booking.citizen_sub:
         raise Forbidden(message="Only the citizen who made the booking may complain about it.")
     kind = ComplaintKind(body.kind)
-    if booking.status not in ALLOWED_BOOKING_STATUSES[kind]:
+    if booking.status not in ALLOWED_BOOKING_STATUSES[kind] or (
+        booking.status == "expired" and booking.reason != "not_started"
+    ):
         raise Conflict(
             "complaint_not_allowed", details=[{"booking_status": booking.status, "kind": kind.value}]
         )

@@ -69,6 +69,8 @@ def fields_for(event: DomainEvent, language: str, professional: Professional | N
             fields[name] = messages.money(paise, language)
     if isinstance(facts.get("respond_by"), str):
         fields["deadline"] = messages.deadline(str(facts["respond_by"]))
+    if isinstance(facts.get("scheduled_for"), str):  # a scheduled booking: when it starts
+        fields["deadline"] = messages.deadline(str(facts["scheduled_for"]))
     for group, fact in (("complaint_kind", "complaint_kind"), ("outcome", "outcome")):
         if isinstance(facts.get(fact), str):
             fields[group] = messages.word(group, str(facts[fact]), language)

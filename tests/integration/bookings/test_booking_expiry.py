@@ -145,7 +145,16 @@ def test_the_scheduled_entry_runs_the_sweep_on_a_scheduled_event(api: Api, pro: 
     event = scheduled_event(BOOKING_EXPIRY, "ap-south-1", "sevamitra-test-", _after_expiry(created))
     with mock.patch("book.expiry.utc_now", return_value=_after_expiry(created)):
         result = run_entry(BOOKING_EXPIRY.entry, event)
-    assert result == {"expired": 1, "skipped": 0}
+    assert result == {
+        "expired": 1,
+        "skipped": 0,
+        "reoffered": 0,
+        "offers_lapsed": 0,
+        "not_started": 0,
+        "reminded": 0,
+        "held": 0,
+        "timers_skipped": 0,
+    }
     assert view(api, created["id"], CITIZEN).body["status"] == "expired"
     assert matched(api) == ["pro_1"]
 

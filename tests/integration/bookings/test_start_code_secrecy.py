@@ -255,7 +255,16 @@ def test_the_whole_booking_flow_leaves_the_code_in_no_log_event_or_other_table(
     moment = parse_iso(due["expires_at"])
     with mock.patch("book.expiry.utc_now", return_value=moment):
         event = scheduled_event(BOOKING_EXPIRY, "ap-south-1", "sevamitra-test-", moment)
-        assert run_entry(BOOKING_EXPIRY.entry, event) == {"expired": 1, "skipped": 0}
+        assert run_entry(BOOKING_EXPIRY.entry, event) == {
+            "expired": 1,
+            "skipped": 0,
+            "reoffered": 0,
+            "offers_lapsed": 0,
+            "not_started": 0,
+            "reminded": 0,
+            "held": 0,
+            "timers_skipped": 0,
+        }
 
     log_text = log_lines.getvalue()
     assert "booking requested" in log_text  # the capture sees the functions' lines

@@ -167,6 +167,7 @@ class BookingFacts(NamedTuple):
     professional_id: str
     service_id: str
     fee_paise: int
+    reason: str | None = None  # why an expired booking expired (not_started: a no-show)
 
 
 def get_booking(booking_id: str) -> BookingFacts | None:
@@ -180,6 +181,7 @@ def get_booking(booking_id: str) -> BookingFacts | None:
         professional_id=item.professional_id,
         service_id=item.service_id,
         fee_paise=int(item.fee_paise),
+        reason=item.reason,
     )
 
 

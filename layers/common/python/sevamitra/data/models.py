@@ -99,6 +99,9 @@ class ProfessionalModel(BaseModel):
     active_booking_id = UnicodeAttribute(null=True)
     # The active full-time engagement holding the professional (out of on-demand matching).
     engagement_id = UnicodeAttribute(null=True)
+    # Slots of the scheduled bookings they hold but are not yet claimed by: booking id ->
+    # "<from>/<to>" (sevamitra.domain.bookings.slot); changed only by versioned updates.
+    slots: MapAttribute[str, Any] = MapAttribute(null=True)
     rating_sum = NumberAttribute(default=0)
     rating_count = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
@@ -210,6 +213,19 @@ class AwaitingAcceptIndex(GlobalSecondaryIndex["BookingModel"]):
     expires_at = UnicodeAttribute(range_key=True)
 
 
+class BookingTimersIndex(GlobalSecondaryIndex["BookingModel"]):
+    """Sparse: a booking with a pending timer (an offer's timeout, the start deadline) carries
+    ``timer`` and ``timer_due_at`` (``sevamitra.domain.bookings.next_due_at``); the timer sweep
+    queries it by time (docs/decisions.md, "Booking timers run on the minute sweep")."""
+
+    class Meta:
+        index_name = "timers"
+        projection = KeysOnlyProjection()
+
+    timer = UnicodeAttribute(hash_key=True)
+    timer_due_at = UnicodeAttribute(range_key=True)
+
+
 class BookingsByCitizenIndex(GlobalSecondaryIndex["BookingModel"]):
     """``GET /bookings?role=citizen``: the bookings an account made, newest first."""
 
@@ -304,8 +320,22 @@ class BookingModel(BaseModel):
     completed_at = UnicodeAttribute(null=True)
     cancelled_at = UnicodeAttribute(null=True)
     expired_at = UnicodeAttribute(null=True)
+    # Re-offer and the start deadline (issue 17; sevamitra.domain.bookings).
+    auto_assigned = BooleanAttribute(null=True)
+    offers: ListAttribute[Any] = ListAttribute(null=True)  # [{"professional_id", "outcome", "offered_at"}]
+    offer_due_at = UnicodeAttribute(null=True)
+    start_due_at = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    timer = UnicodeAttribute(null=True)
+    timer_due_at = UnicodeAttribute(null=True)
+    scheduled_for = UnicodeAttribute(null=True)
+    held = BooleanAttribute(null=True)
+    hold_at = UnicodeAttribute(null=True)
+    reminder_at = UnicodeAttribute(null=True)
+    reminded = BooleanAttribute(null=True)
 
     awaiting_accept = AwaitingAcceptIndex()
+    timers = BookingTimersIndex()
     by_citizen = BookingsByCitizenIndex()
     by_professional = BookingsByProfessionalIndex()
     by_registrar = BookingsByRegistrarIndex()

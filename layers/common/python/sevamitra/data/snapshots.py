@@ -34,6 +34,8 @@ class ProfessionalSnapshot(NamedTuple):
     mobile_hash: str
     # Sealed with the contacts key (``contacts.unseal``): shown to the booking's citizen in contact.
     mobile_sealed: str | None = None
+    # Scheduled bookings' slots they hold (booking id -> "<from>/<to>"), not yet claimed by them.
+    slots: dict[str, str] = {}  # noqa: RUF012 - a NamedTuple default, never mutated
 
     @property
     def name(self) -> str:
@@ -97,4 +99,5 @@ def professional(professional_id: str) -> ProfessionalSnapshot | None:
         aadhaar_hash=item.aadhaar_hash,
         mobile_hash=item.mobile_hash,
         mobile_sealed=item.mobile_sealed,
+        slots={str(k): str(v) for k, v in (item.slots.as_dict() if item.slots else {}).items()},
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -17,6 +19,7 @@ from pydantic import ConfigDict, Field, SecretStr
 
 from sevamitra.domain.ratecard import Service
 from sevamitra.domain.types import Model
+from sevamitra.platform.clock import iso
 
 
 class BookingStatus(StrEnum):
@@ -127,6 +130,28 @@ class Rating(Model):
     at: str
 
 
+class OfferOutcome(StrEnum):
+    DECLINED = "declined"
+    TIMED_OUT = "timed_out"
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+
+
+class Offer(Model):
+    """One professional a booking was offered to, and how that offer ended."""
+
+    model_config = ConfigDict(frozen=True)
+
+    professional_id: str
+    outcome: OfferOutcome
+    offered_at: str
+
+
+class ExpiryReason(StrEnum):
+    NOT_ACCEPTED = "not_accepted"
+    NOT_STARTED = "not_started"
+
+
 class Booking(Model):
     model_config = ConfigDict(frozen=True)
 
@@ -170,6 +195,85 @@ class Booking(Model):
     completed_at: str | None = None
     cancelled_at: str | None = None
     expired_at: str | None = None
+    # Re-offer (issue 17): made without a chosen professional, so a decline or an offer that is
+    # not accepted in time moves it to the next nearest professional never offered it.
+    auto_assigned: bool = False
+    offers: tuple[Offer, ...] = ()
+    offer_due_at: str | None = None  # the current offer times out then (auto-assigned only)
+    start_due_at: str | None = None  # accepted but not started by then: expired, not_started
+    reason: str | None = None  # why it expired: ExpiryReason
+    # Scheduled bookings (``scheduled_for``, 1 hour to 7 days ahead): the professional holds the
+    # slot (``slots`` on their record) and stays bookable by others until ``hold_at``, when the
+    # booking claims them (``held``); reminders go to both sides at ``reminder_at``.
+    scheduled_for: str | None = None
+    held: bool = True  # the professional is claimed (an immediate booking is, from the start)
+    hold_at: str | None = None
+    reminder_at: str | None = None
+    reminded: bool = False
+
+    @property
+    def offered_to(self) -> frozenset[str]:
+        return frozenset(offer.professional_id for offer in self.offers)
+
+    def with_offer_outcome(self, outcome: OfferOutcome) -> tuple[Offer, ...]:
+        """``offers`` with the current (last, pending) offer given ``outcome``."""
+        if not self.offers or self.offers[-1].outcome is not OfferOutcome.PENDING:
+            return self.offers
+        return (*self.offers[:-1], self.offers[-1].model_copy(update={"outcome": outcome}))
+
+
+def next_due_at(booking: Booking) -> str | None:
+    """When the timer sweep must next look at ``booking`` (the sparse ``timers`` index), or None:
+    the current offer's timeout while an auto-assigned booking is requested, the start deadline
+    while it is accepted, and for a scheduled booking still requested or accepted its reminder
+    and the claim of its professional (``hold_at``). (Expiry of a requested booking has its own
+    index, ``awaiting_accept``.)"""
+    due: list[str] = []
+    if booking.status is BookingStatus.REQUESTED and booking.auto_assigned and booking.offer_due_at:
+        due.append(booking.offer_due_at)
+    if booking.status is BookingStatus.ACCEPTED and booking.start_due_at:
+        due.append(booking.start_due_at)
+    if booking.status in CANCELLABLE_STATUSES and booking.scheduled_for:
+        if not booking.reminded and booking.reminder_at:
+            due.append(booking.reminder_at)
+        if not booking.held and booking.hold_at:
+            due.append(booking.hold_at)
+    return min(due) if due else None
+
+
+# --- scheduled bookings: the hold rule (docs/decisions.md) --------------------------------------
+
+SCHEDULE_MIN_AHEAD = timedelta(hours=1)
+SCHEDULE_MAX_AHEAD = timedelta(days=7)
+TRAVEL_MARGIN = timedelta(minutes=30)
+"""Kept free on either side of a booking's work: two bookings of one professional whose work,
+each widened by this margin, would overlap cannot both be held."""
+
+
+def slot(start: datetime, duration_minutes: int) -> tuple[str, str]:
+    """The time a booking's work starting at ``start`` keeps its professional, margins included."""
+    return iso(start - TRAVEL_MARGIN), iso(start + timedelta(minutes=duration_minutes) + TRAVEL_MARGIN)
+
+
+def slot_text(window: tuple[str, str]) -> str:
+    return f"{window[0]}/{window[1]}"
+
+
+def conflicts(window: tuple[str, str], held: Mapping[str, str], *, ignore: str | None = None) -> list[str]:
+    """Ids of the held slots (``booking id -> "from/to"``) that overlap ``window``."""
+    found = []
+    for booking_id, text in held.items():
+        start, _, end = text.partition("/")
+        if booking_id != ignore and start < window[1] and window[0] < end:
+            found.append(booking_id)
+    return sorted(found)
+
+
+def hold_at(scheduled_for: datetime) -> datetime:
+    """When a scheduled booking claims its professional (off the index, no other booking): the
+    start of its slot. Until then others may book them for work that ends, margin included,
+    before it."""
+    return scheduled_for - TRAVEL_MARGIN
 
 
 # --- the start code ---------------------------------------------------------------------------

@@ -49,6 +49,8 @@ class Kind(StrEnum):
     JOB_FILLED = "job_filled"
     ATTENDANCE_DISPUTED = "attendance_disputed"
     ENGAGEMENT_ENDED = "engagement_ended"
+    # Beyond API.md's names: a scheduled booking's reminder, REMINDER_LEAD_S before it, to both.
+    BOOKING_REMINDER = "booking_reminder"
 
 
 Fact = str | int | bool | None
