@@ -290,14 +290,27 @@ ACCESS: dict[Function, Access] = {
             "idempotency": _idempotency("create_agency", "register_professional"),
             # GET /me shows the caller's notification preferences.
             "notifications": (table(GET, keys=PREFS_KEYS),),
+            # Going online looks up the match alerts of the cells around and fires each once
+            # (conditional update) with its professional_available event in the outbox.
+            "match_alerts": (table(QUERY), table(UPDATE, in_transaction=True)),
+            "outbox": OUTBOX,
         },
         documents=Documents.READ_WRITE,
         secrets=(Secret.IDENTITY_KEY, Secret.CURSOR_KEY),
         starts_verification=True,
         contacts=Contacts.SEAL,
+        puts_events=True,
     ),
-    # Counting searches per account (sevamitra.data.rate_limits) is its only write.
-    Function.MATCH: _access(tables={"geo": (table(QUERY),), "rate_limits": (table(UPDATE),)}),
+    # Counting searches per account (sevamitra.data.rate_limits) is its only write, besides the
+    # match alerts it stores (POST /match/alerts, idempotent).
+    Function.MATCH: _access(
+        tables={
+            "geo": (table(QUERY),),
+            "rate_limits": (table(UPDATE),),
+            "match_alerts": (table(PUT),),
+            "idempotency": _idempotency("create_match_alert"),
+        }
+    ),
     # A booking claims and frees its professional (and adds ratings) only in the transaction that
     # writes the booking; agencies are read to tell whether a caller manages the professional;
     # completion above the fee opens an overcharge complaint (and its lock) in that transaction.

@@ -37,6 +37,7 @@ from sevamitra.data.models import (
     AgencyModel,
     BookingModel,
     ComplaintModel,
+    MatchAlertModel,
     OutboxEventModel,
     ProfessionalModel,
 )
@@ -459,6 +460,21 @@ def _agency_professional(people: People) -> tuple[str, str, str]:
     return str(pid), aadhaar, str(agency_id)
 
 
+def _match_alerts(people: People, agency_pro: str) -> None:
+    """A citizen's alert (idempotent; a refused one gives its key back) fires once when the
+    agency's professional goes offline and online again next to it."""
+    wish = {"service_id": SERVICE, "location": HOME, "hours": 2}
+    created = people.citizen.ok("POST", "/match/alerts", wish, status=201, key="lp-alert-1")
+    assert people.citizen.ok("POST", "/match/alerts", wish, status=201, key="lp-alert-1") == created
+    unknown = {**wish, "service_id": "astrologer_horoscope"}
+    assert people.citizen.call("POST", "/match/alerts", unknown, key="lp-alert-2").status == 404
+    path = f"/professionals/{agency_pro}/availability"
+    people.member.ok("PUT", path, {"online": False})
+    assert people.member.ok("PUT", path, {"online": True})["findable"] is True
+    (alert,) = MatchAlertModel.scan()
+    assert alert.fired_for == agency_pro
+
+
 def _bookings_and_complaints(people: People, self_pro: str, agency_pro: str, aadhaar: str) -> None:
     citizen, member, officer = people.citizen, people.member, people.officer
     booking = {"service_id": SERVICE, "location": HOME}
@@ -665,6 +681,7 @@ def story(
     people = People.of(api)
     self_pro, mobile = _registration_and_verification(api, people)
     agency_pro, aadhaar, agency_id = _agency_professional(people)
+    _match_alerts(people, agency_pro)
     _bookings_and_complaints(people, self_pro, agency_pro, aadhaar)
     _lists(people, self_pro, agency_pro, agency_id)
     _notifications(aws, people, self_pro, mobile)

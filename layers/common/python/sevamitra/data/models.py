@@ -846,6 +846,37 @@ class AttendanceModel(BaseModel):
     dispute: MapAttribute[str, Any] = MapAttribute(null=True)
 
 
+# --- match alerts ------------------------------------------------------------------------------
+
+
+class MatchAlertModel(BaseModel):
+    """A citizen's standing wish (``POST /match/alerts``), keyed by where it is so that a
+    professional going online finds the alerts near them with a Query per cell and service
+    (``sevamitra.data.match_alerts``): ``cell`` is the H3 cell (``ALERT_RES``, 15 hex digits) of
+    the alert's point, ``alert`` is ``<service_id>#<alert id>``. ``fired_at`` is set once, by the
+    conditional write that announces it; TTL deletes the item after ``expires``."""
+
+    LOGICAL_NAME = "match_alerts"
+
+    class Meta(_Meta):
+        table_name = table_name("match_alerts")
+
+    cell = UnicodeAttribute(hash_key=True)
+    alert = UnicodeAttribute(range_key=True)
+    id = UnicodeAttribute()
+    owner_sub = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    created_at = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+    expires = NumberAttribute()
+    fired_at = UnicodeAttribute(null=True)
+    fired_for = UnicodeAttribute(null=True)
+
+    TTL_ATTRIBUTE = "expires"
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     ProfessionalModel,
     IdentityModel,
@@ -866,4 +897,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     OfferModel,
     EngagementModel,
     AttendanceModel,
+    MatchAlertModel,
 )

@@ -98,6 +98,11 @@ def fine_cell(lat: float, lng: float) -> int:
     return int(_h3().latlng_to_cell(lat, lng, FINE_RES))
 
 
+def cell_at(lat: float, lng: float, res: int) -> int:
+    """The H3 cell at ``res`` holding (lat, lng)."""
+    return int(_h3().latlng_to_cell(lat, lng, res))
+
+
 def cell_hex(cell: int) -> str:
     """A res-15 cell as exactly 15 lowercase hex digits (H3's own string form)."""
     return f"{cell:015x}"

@@ -93,6 +93,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/engagements/{engagement_id}/attendance/{date}/dispute", _JOBS, _C),
     Route("GET", "/engagements/{engagement_id}/statement", _JOBS, _C),
     Route("POST", "/engagements/{engagement_id}/end", _JOBS, _C),
+    Route("POST", "/match/alerts", _MATCH, _C),
 )
 
 
