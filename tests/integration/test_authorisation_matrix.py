@@ -133,6 +133,7 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/engagements/{engagement_id}/attendance/{date}/dispute"): PROFESSIONAL_SIDE,
     ("GET", "/engagements/{engagement_id}/statement"): PROFESSIONAL_SIDE | {EMPLOYER, OFFICER},
     ("POST", "/engagements/{engagement_id}/end"): PROFESSIONAL_SIDE | {EMPLOYER},
+    ("POST", "/match/alerts"): SIGNED_IN,  # anyone who may search may wait for a result
 }
 
 FEE = 15_000  # electrician_fan_installation on the rate card
@@ -487,6 +488,11 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
     ("POST", "/engagements/{engagement_id}/end"): lambda w: (
         f"/engagements/{new_engagement(w)}/end",
         None,
+        None,
+    ),
+    ("POST", "/match/alerts"): lambda w: (
+        "/match/alerts",
+        {"service_id": SERVICE, "location": {"lat": LUCKNOW[0], "lng": LUCKNOW[1]}, "hours": 4},
         None,
     ),
 }
