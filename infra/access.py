@@ -49,6 +49,7 @@ class Contacts(Enum):
 
     SEAL = "seal"  # kms:Encrypt: registration
     OPEN = "open"  # kms:Decrypt: notify, to send an SMS; book, for an accepted booking's citizen
+    SEAL_AND_OPEN = "seal_and_open"  # both: registration, which also sends claim codes by SMS
 
 
 class Push(Enum):
@@ -87,6 +88,11 @@ DOCUMENT_WRITE_ACTIONS = ("s3:PutObject",)
 DOCUMENT_BUCKET_ACTIONS = ("s3:ListBucket",)
 CONTACTS_SEAL_ACTIONS = ("kms:Encrypt",)
 CONTACTS_OPEN_ACTIONS = ("kms:Decrypt",)
+CONTACTS_ACTIONS: dict[Contacts, tuple[str, ...]] = {
+    Contacts.SEAL: CONTACTS_SEAL_ACTIONS,
+    Contacts.OPEN: CONTACTS_OPEN_ACTIONS,
+    Contacts.SEAL_AND_OPEN: CONTACTS_SEAL_ACTIONS + CONTACTS_OPEN_ACTIONS,
+}
 PUSH_REGISTER_ACTIONS = ("sns:CreatePlatformEndpoint",)
 PUSH_DELIVER_ACTIONS = ("sns:Publish",)
 SMS_SEND_ACTIONS = ("sms-voice:SendTextMessage",)
@@ -294,11 +300,16 @@ ACCESS: dict[Function, Access] = {
             # (conditional update) with its professional_available event in the outbox.
             "match_alerts": (table(QUERY), table(UPDATE, in_transaction=True)),
             "outbox": OUTBOX,
+            # Claims of assisted registrations are on the professional's trail: the head, an
+            # entry appended (code sent, locked) or put in the claim's transaction.
+            "audit": (table(QUERY, PUT),),
         },
         documents=Documents.READ_WRITE,
         secrets=(Secret.IDENTITY_KEY, Secret.CURSOR_KEY),
         starts_verification=True,
-        contacts=Contacts.SEAL,
+        # Seals a new registration's mobile; opens it to send a claim code by SMS.
+        contacts=Contacts.SEAL_AND_OPEN,
+        sends_sms=True,
         puts_events=True,
     ),
     # Counting searches per account (sevamitra.data.rate_limits) is its only write, besides the

@@ -52,6 +52,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "notifications": {GET},  # GET /me shows the preferences
         "match_alerts": {QUERY, UPDATE},  # going online fires the alerts around (issue 17)
         "outbox": {PUT, DELETE},  # ... with their professional_available events
+        "audit": {QUERY, PUT},  # claim codes sent, claims, locks on the professional's trail
     },
     "match": {
         "geo": {QUERY},

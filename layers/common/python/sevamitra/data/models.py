@@ -104,6 +104,12 @@ class ProfessionalModel(BaseModel):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
+    # A pending claim of an assisted registration (sevamitra.data.claims): the code's keyed hash,
+    # the mobile hash it is bound to, its expiry and the wrong tries so far.
+    claim_code_hash = UnicodeAttribute(null=True)
+    claim_mobile_hash = UnicodeAttribute(null=True)
+    claim_expires_at = UnicodeAttribute(null=True)
+    claim_wrong = NumberAttribute(null=True)
 
     by_account = ByAccountIndex()
     by_agency = ProfessionalsByAgencyIndex()

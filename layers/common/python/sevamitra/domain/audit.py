@@ -33,6 +33,9 @@ class AuditAction(StrEnum):
     COMPLAINT_UPHELD = "complaint_upheld"
     COMPLAINT_DISMISSED = "complaint_dismissed"
     BANNED = "banned"
+    CLAIM_CODE_SENT = "claim_code_sent"
+    CLAIMED = "claimed"
+    CLAIM_LOCKED = "claim_locked"
 
 
 class AuditEntry(Model):

@@ -94,6 +94,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/engagements/{engagement_id}/statement", _JOBS, _C),
     Route("POST", "/engagements/{engagement_id}/end", _JOBS, _C),
     Route("POST", "/match/alerts", _MATCH, _C),
+    Route("POST", "/professionals/{professional_id}/claim-code", _REG, _C),
+    Route("POST", "/professionals/{professional_id}/claim", _REG, _C),
 )
 
 
