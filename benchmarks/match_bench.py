@@ -8,6 +8,11 @@ DynamoDB Query calls and items read are counted by botocore ``before-call``/``af
 every client any code creates (pynamodb builds its own), from the responses' ``ScannedCount``:
 nothing is self-reported. Every answer is compared with a brute-force distance sort.
 
+For rural points it also measures ``nearest_beyond_m`` (what ``GET /match`` adds to an empty
+answer: the nearest professional within 25 km): the extra Queries and items of
+``geo_index.nearest_distance_within`` at every rural point (as if its 3 km answer were empty) and
+at the points whose answer really was empty, each checked against a brute-force 25 km search.
+
     make bench
     python benchmarks/match_bench.py --seed 1 --professionals 24000 --searches 100 --limit 20
 """
@@ -261,6 +266,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     rows: dict[str, dict[str, list[dict[str, Any]]]] = {a: {"project": [], "baseline": []} for a in AREAS}
     found: dict[str, list[int]] = defaultdict(list)
     within: dict[str, list[int]] = defaultdict(list)
+    beyond_rows: list[dict[str, Any]] = []
     started = time.perf_counter()
     with mock_aws(), hooked(counter), moto_partition_reads():
         create_tables(region)
@@ -280,6 +286,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 rows[search.area][design].append(
                     {"exact": answer == expected, "queries": queries, "items": items}
                 )
+            if search.area == "rural":
+                beyond_rows.append(measure_beyond(search, by_service[search.service], counter, not expected))
     elapsed = time.perf_counter() - started
     result: dict[str, Any] = {
         "params": {
@@ -306,7 +314,37 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "baseline": baseline,
             "items_read_ratio": round(baseline["items_read_mean"] / max(project["items_read_mean"], 1e-9), 1),
         }
+    result["nearest_beyond"] = summarise_beyond(beyond_rows)
     return result
+
+
+def measure_beyond(
+    search: Search, entries: list[geo.Entry], counter: QueryCounter, empty: bool
+) -> dict[str, Any]:
+    """The extra cost of ``nearest_beyond_m`` at one point, and whether it is the brute-force one."""
+    distance = geo_index.nearest_distance_within(search.service, search.lat, search.lng)
+    queries, items = counter.take()
+    reference = geo.brute_force(search.lat, search.lng, 1, entries, radius_m=geo.BEYOND_RADIUS_M)
+    expected = reference[0].distance if reference else None
+    return {
+        "exact": distance == expected,
+        "queries": queries,
+        "items": items,
+        "empty": empty,
+        "found": distance is not None,
+    }
+
+
+def summarise_beyond(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    empty = [r for r in rows if r["empty"]]
+    return {
+        "radius_m": geo.BEYOND_RADIUS_M,
+        "rural_points": len(rows),
+        "empty_points": len(empty),
+        "found_within_25km": sum(r["found"] for r in rows),
+        "all_rural": summarise(rows),
+        "empty_only": summarise(empty) if empty else None,
+    }
 
 
 def project_runner(search: Search, limit: int) -> list[str]:
@@ -337,6 +375,20 @@ def table(result: dict[str, Any]) -> str:
         lines.append(
             f"{'':<6} {data['within_3km_mean']:.0f} entries within 3 km on average; "
             f"the baseline reads {data['items_read_ratio']}x the items"
+        )
+    beyond = result["nearest_beyond"]
+    lines.append(
+        f"nearest_beyond_m (25 km) extra cost at rural points, {beyond['found_within_25km']} of "
+        f"{beyond['rural_points']} found someone:"
+    )
+    for label, key in (("rural", "all_rural"), ("empty", "empty_only")):
+        d = beyond[key]
+        if d is None:
+            continue
+        lines.append(
+            f"{label:<6} {'beyond':<9} {d['exact']:>6.0%} {d['queries_mean']:>7.2f} "
+            f"{d['queries_p95']:>6.0f} {d['queries_max']:>6} {d['items_read_mean']:>11.1f} "
+            f"{d['items_read_p95']:>10.0f} {beyond['empty_points'] if label == 'empty' else '':>6}"
         )
     p = result["params"]
     lines.append(

@@ -53,6 +53,7 @@ class Contacts(Enum):
 
     SEAL = "seal"  # kms:Encrypt: registration
     OPEN = "open"  # kms:Decrypt: notify, to send an SMS; book, for an accepted booking's citizen
+    SEAL_AND_OPEN = "seal_and_open"  # both: registration, which also sends claim codes by SMS
 
 
 class Push(Enum):
@@ -103,6 +104,11 @@ ANCHOR_WRITE_ACTIONS = ("s3:PutObject",)
 ANCHOR_BUCKET_ACTIONS = ("s3:ListBucket",)
 CONTACTS_SEAL_ACTIONS = ("kms:Encrypt",)
 CONTACTS_OPEN_ACTIONS = ("kms:Decrypt",)
+CONTACTS_ACTIONS: dict[Contacts, tuple[str, ...]] = {
+    Contacts.SEAL: CONTACTS_SEAL_ACTIONS,
+    Contacts.OPEN: CONTACTS_OPEN_ACTIONS,
+    Contacts.SEAL_AND_OPEN: CONTACTS_SEAL_ACTIONS + CONTACTS_OPEN_ACTIONS,
+}
 PUSH_REGISTER_ACTIONS = ("sns:CreatePlatformEndpoint",)
 PUSH_DELIVER_ACTIONS = ("sns:Publish",)
 SMS_SEND_ACTIONS = ("sms-voice:SendTextMessage",)
@@ -310,14 +316,32 @@ ACCESS: dict[Function, Access] = {
             "idempotency": _idempotency("create_agency", "register_professional"),
             # GET /me shows the caller's notification preferences.
             "notifications": (table(GET, keys=PREFS_KEYS),),
+            # Going online looks up the match alerts of the cells around and fires each once
+            # (conditional update) with its professional_available event in the outbox.
+            "match_alerts": (table(QUERY), table(UPDATE, in_transaction=True)),
+            "outbox": OUTBOX,
+            # Claims of assisted registrations are on the professional's trail: the head, an
+            # entry appended (code sent, locked) or put in the claim's transaction.
+            "audit": (table(QUERY, PUT),),
         },
         documents=Documents.READ_WRITE,
         secrets=(Secret.IDENTITY_KEY, Secret.CURSOR_KEY),
         starts_verification=True,
-        contacts=Contacts.SEAL,
+        # Seals a new registration's mobile; opens it to send a claim code by SMS.
+        contacts=Contacts.SEAL_AND_OPEN,
+        sends_sms=True,
+        puts_events=True,
     ),
-    # Counting searches per account (sevamitra.data.rate_limits) is its only write.
-    Function.MATCH: _access(tables={"geo": (table(QUERY),), "rate_limits": (table(UPDATE),)}),
+    # Counting searches per account (sevamitra.data.rate_limits) is its only write, besides the
+    # match alerts it stores (POST /match/alerts, idempotent).
+    Function.MATCH: _access(
+        tables={
+            "geo": (table(QUERY),),
+            "rate_limits": (table(UPDATE),),
+            "match_alerts": (table(PUT),),
+            "idempotency": _idempotency("create_match_alert"),
+        }
+    ),
     # A booking claims and frees its professional (and adds ratings) only in the transaction that
     # writes the booking; agencies are read to tell whether a caller manages the professional;
     # completion above the fee opens an overcharge complaint (and its lock) in that transaction.

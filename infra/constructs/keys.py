@@ -26,7 +26,7 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from infra import constants
-from infra.access import CONTACTS_OPEN_ACTIONS, CONTACTS_SEAL_ACTIONS, Access, Contacts, Documents
+from infra.access import CONTACTS_ACTIONS, Access, Documents
 from infra.constants import StageSettings
 from sevamitra.data.contacts import CONTACTS_CONTEXT_KEY, CONTACTS_PURPOSE
 
@@ -98,11 +98,10 @@ class Keys(Construct):
                 )
             )
         if access.contacts is not None:
-            sealing = access.contacts is Contacts.SEAL
             role.add_to_principal_policy(
                 iam.PolicyStatement(
                     sid="ContactsKey",
-                    actions=list(CONTACTS_SEAL_ACTIONS if sealing else CONTACTS_OPEN_ACTIONS),
+                    actions=list(CONTACTS_ACTIONS[access.contacts]),
                     resources=[self.contacts.key_arn],
                     # Only for what the key is for (sevamitra.data.contacts' encryption context).
                     conditions={

@@ -108,6 +108,8 @@ DOMAIN_RULES: dict[str, tuple[set[str], set[tuple[Any, ...]]]] = {
     "GET /me/jobs": ({"invalid_cursor"}, set()),
     "GET /jobs/{job_id}/applications": ({"invalid_cursor"}, set()),
     "GET /engagements": ({"invalid_cursor"}, set()),
+    # a claim code is right only if it is the one sent by SMS
+    "POST /professionals/{professional_id}/claim": ({"wrong_claim_code"}, set()),
 }
 # Refusals any operation may give to schema-valid input: a point in the documented box but outside
 # Uttar Pradesh's own boundary, and a district string that names none of the 75.

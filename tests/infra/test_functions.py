@@ -115,7 +115,7 @@ _SMS = (
 )
 # What each function's own settings model adds to the common settings.
 _OWN_SETTINGS: dict[Function, tuple[str, ...]] = {
-    Function.REGISTER: ("contacts_key_setting",),
+    Function.REGISTER: ("contacts_key_setting", *_SMS),  # claim codes go by SMS
     Function.MATCH: (),
     Function.BOOK: _SMS,  # replies to inbound SMS
     # The audit anchors bucket (the audit route's check), IGRS's endpoint and key (its callback).

@@ -162,10 +162,16 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
     assert puts_events == access.puts_events
 
 
-def test_match_reads_and_only_counts_searches(dev):
-    """Its one write: UpdateItem on the per-account search counters (sevamitra.data.rate_limits)."""
+def test_match_reads_and_only_counts_searches_and_stores_alerts(dev):
+    """Its writes: UpdateItem on the per-account search counters (sevamitra.data.rate_limits),
+    PutItem of match alerts (POST /match/alerts) and that route's idempotency records."""
     grants = _grants_by_table(dev, Function.MATCH)
-    assert grants == {"geo": {"dynamodb:Query"}, "rate_limits": {"dynamodb:UpdateItem"}}
+    assert grants == {
+        "geo": {"dynamodb:Query"},
+        "rate_limits": {"dynamodb:UpdateItem"},
+        "match_alerts": {"dynamodb:PutItem"},
+        "idempotency": {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"},
+    }
 
 
 @pytest.mark.parametrize("subject", [Function.BOOK, BOOKING_EXPIRY.entry], ids=_name)

@@ -184,13 +184,17 @@ def test_prod_functions_use_each_key_only_through_its_service_and_only_as_their_
         writes = access.documents is not Documents.READ
         expected["DocumentsKey"] = set(KEY_READ_ACTIONS) | (set(KEY_WRITE_ACTIONS) if writes else set())
     if access.contacts is not None:
-        expected["ContactsKey"] = {"kms:Encrypt"} if access.contacts is Contacts.SEAL else {"kms:Decrypt"}
+        expected["ContactsKey"] = {
+            Contacts.SEAL: {"kms:Encrypt"},
+            Contacts.OPEN: {"kms:Decrypt"},
+            Contacts.SEAL_AND_OPEN: {"kms:Encrypt", "kms:Decrypt"},
+        }[access.contacts]
     assert granted == expected
 
 
 def test_only_registration_seals_mobile_numbers_and_only_notify_and_book_open_them(prod):
     """notify opens a sealed mobile to send an SMS; book to show it to the citizen of an accepted
-    booking (GET /bookings/{id})."""
+    booking (GET /bookings/{id}); register to send a claim code to an assisted professional."""
 
     def contacts_actions(subject) -> set[str]:
         return {
@@ -202,7 +206,7 @@ def test_only_registration_seals_mobile_numbers_and_only_notify_and_book_open_th
 
     by_subject = {_subject_name(s): contacts_actions(s) for s in SUBJECTS}
     assert {name: actions for name, actions in by_subject.items() if actions} == {
-        "register": {"kms:Encrypt"},
+        "register": {"kms:Encrypt", "kms:Decrypt"},
         "book": {"kms:Decrypt"},
         "notify-events": {"kms:Decrypt"},
     }

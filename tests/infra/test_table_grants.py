@@ -52,8 +52,16 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "geo": {PUT, DELETE},  # availability moves the entries with the professional
         "idempotency": ITEMS,
         "notifications": {GET},  # GET /me shows the preferences
+        "match_alerts": {QUERY, UPDATE},  # going online fires the alerts around (issue 17)
+        "outbox": {PUT, DELETE},  # ... with their professional_available events
+        "audit": {QUERY, PUT},  # claim codes sent, claims, locks on the professional's trail
     },
-    "match": {"geo": {QUERY}, "rate_limits": {UPDATE}},  # counting the account's searches
+    "match": {
+        "geo": {QUERY},
+        "rate_limits": {UPDATE},  # counting the account's searches
+        "match_alerts": {PUT},  # POST /match/alerts
+        "idempotency": ITEMS,
+    },
     "book": {
         "bookings": {GET, PUT, UPDATE, QUERY},  # GET /bookings: its list indexes
         "professionals": {GET, UPDATE, QUERY},  # whom the caller acts for: by_account
@@ -361,3 +369,14 @@ def test_jobs_writes_professionals_and_the_match_index_only_inside_its_transacti
     for logical in ("offers", "engagements"):
         (write,) = [st for st in _on_table(dev, "jobs", logical) if PUT in _as_list(st["Action"])]
         assert _transaction_only(write)
+
+
+def test_match_alerts_are_put_by_match_and_fired_by_register_only_in_a_transaction(dev):
+    (put,) = _on_table(dev, "match", "match_alerts")
+    assert _as_list(put["Action"]) == [PUT]
+    statements = {
+        s["Action"] if isinstance(s["Action"], str) else tuple(s["Action"]): s
+        for s in _on_table(dev, "register", "match_alerts")
+    }
+    assert set(statements) == {QUERY, UPDATE}
+    assert _transaction_only(statements[UPDATE])  # fired once, with its event in the outbox

@@ -40,12 +40,14 @@ from book.logic import expire_due
 from local.dispatch import invoke
 from local.provision import provision
 from local.proxy_events import rest_event
+from sevamitra.data import contacts
 from sevamitra.data.models import ProfessionalModel
 from sevamitra.edge import pii
 from sevamitra.edge.routes import ROUTES, Route
 from sevamitra.edge.signing import HEADER, sign
 from sevamitra.platform.clock import utc_now
 from sevamitra.platform.settings import settings
+from sevamitra.platform.sms import LOCAL_OUTBOX
 from tests.integration.conftest import IDENTITY_KEY, MOTO_CONFIG, POLICE_KEY, ApiResponse, claims_for
 from tests.integration.geo_seed import LUCKNOW, SERVICE, offset, seed_professional
 from tests.stories import identity
@@ -61,7 +63,8 @@ CLAIMS: dict[str, dict[str, Any] | None] = {
     ANONYMOUS: None,
     POLICE: None,
     CITIZEN: claims_for("citizen-1"),
-    OTHER_CITIZEN: claims_for("citizen-2"),
+    # Signed in with a phone: the registered mobile of the assisted professionals made to be claimed.
+    OTHER_CITIZEN: {**claims_for("citizen-2"), "phone_number": "+919811100099"},
     PROFESSIONAL: claims_for("pro-1"),
     OTHER_PROFESSIONAL: claims_for("pro-2"),
     AGENCY_MEMBER: claims_for("member-1"),
@@ -151,6 +154,11 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/bookings/{booking_id}/expenses/{expense_id}/approve"): frozenset({CITIZEN}),
     ("POST", "/bookings/{booking_id}/expenses/{expense_id}/dispute"): frozenset({CITIZEN}),
     ("POST", "/bookings/{booking_id}/payment"): frozenset({CITIZEN}),
+    ("POST", "/match/alerts"): SIGNED_IN,  # anyone who may search may wait for a result
+    # An assisted professional (no account of their own): its managers send the claim code, and
+    # only the account signed in with the registered mobile claims it.
+    ("POST", "/professionals/{professional_id}/claim-code"): frozenset({AGENCY_MEMBER}),
+    ("POST", "/professionals/{professional_id}/claim"): frozenset({OTHER_CITIZEN}),
 }
 # An appellate officer is an officer: wherever officers may go, so may they.
 ALLOWED = {route: who | {APPELLATE} if OFFICER in who else who for route, who in ALLOWED.items()}
@@ -531,6 +539,17 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
     ("POST", "/bookings/{booking_id}/payment"): _booking_request(
         "completed", "payment", lambda b: {"amount_paid_paise": FEE}
     ),
+    ("POST", "/match/alerts"): lambda w: (
+        "/match/alerts",
+        {"service_id": SERVICE, "location": {"lat": LUCKNOW[0], "lng": LUCKNOW[1]}, "hours": 4},
+        None,
+    ),
+    ("POST", "/professionals/{professional_id}/claim-code"): lambda w: (
+        f"/professionals/{assisted_professional(w.agency_id)}/claim-code",
+        None,
+        None,
+    ),
+    ("POST", "/professionals/{professional_id}/claim"): lambda w: _claim_request(w),
 }
 
 EXPENSE_ITEM = {"description": "Fan clamp", "amount_paise": 4_000}
@@ -587,6 +606,31 @@ REQUESTS.update(
         ),
     }
 )
+
+
+def assisted_professional(agency_id: str) -> str:
+    """A professional the agency registered, without an account of their own; their registered
+    mobile (sealed, as registration keeps it) is ``other_citizen``'s phone."""
+    pid = new_professional(agency_id)
+    mobile = str(CLAIMS[OTHER_CITIZEN]["phone_number"])  # type: ignore[index]
+    sealed = contacts.seal(mobile, f"alias/{settings().resource_prefix}contacts")
+    ProfessionalModel.get(pid).update(
+        actions=[
+            ProfessionalModel.account_sub.remove(),
+            ProfessionalModel.registered_by.set("member-1"),
+            ProfessionalModel.mobile_sealed.set(sealed),
+            ProfessionalModel.mobile_hash.set(pii.mobile_identity(mobile[-10:]).hash),
+        ]
+    )
+    return pid
+
+
+def _claim_request(world: World) -> Request:
+    pid = assisted_professional(world.agency_id)
+    ok(AGENCY_MEMBER, "POST", f"/professionals/{pid}/claim-code")
+    sent = LOCAL_OUTBOX.messages(str(CLAIMS[OTHER_CITIZEN]["phone_number"]))[-1]  # type: ignore[index]
+    code = next(word for word in sent.body.replace(".", " ").split() if word.isdigit() and len(word) == 6)
+    return f"/professionals/{pid}/claim", {"code": code}, None
 
 
 def _offer_request(world: World) -> Request:
@@ -651,6 +695,9 @@ def _domain_answer(route: Route, persona: str, response: ApiResponse) -> bool:
         # one manages the professional booked: nobody books a professional they manage
         ("POST /bookings", PROFESSIONAL): (409, "professional_unavailable"),
         ("POST /bookings", AGENCY_MEMBER): (409, "professional_unavailable"),
+        # other_citizen's account may have registered itself in POST /professionals' cell: one
+        # professional per account, so its claim is refused for that, not for who it is
+        ("POST /professionals/{professional_id}/claim", OTHER_CITIZEN): (409, "already_registered"),
     }.get((_label(route), persona))
     return expected == (response.status, response.error_code)
 

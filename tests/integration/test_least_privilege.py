@@ -44,6 +44,7 @@ from sevamitra.data.models import (
     AgencyModel,
     BookingModel,
     ComplaintModel,
+    MatchAlertModel,
     OpenRequestsModel,
     OutboxEventModel,
     ProfessionalModel,
@@ -220,9 +221,8 @@ def other_call_allowed(access: Access, service: str, operation: str, params: dic
     if service == "kms" and operation in ("Encrypt", "Decrypt"):
         # Only under the contacts key's encryption context (the grant's condition).
         wanted = acl.Contacts.SEAL if operation == "Encrypt" else acl.Contacts.OPEN
-        return access.contacts is wanted and params.get("EncryptionContext") == {
-            "purpose": "professional-mobile"
-        }
+        granted = access.contacts in (wanted, acl.Contacts.SEAL_AND_OPEN)
+        return granted and params.get("EncryptionContext") == {"purpose": "professional-mobile"}
     if service == "cognito-idp" and operation == "ListUsers":
         return access.reads_accounts
     if service == "sns" and operation in ("CreatePlatformEndpoint", "Publish"):
@@ -491,6 +491,39 @@ def _waiting_booking(professional_id: str) -> str:
     ).save()  # fmt: skip
     OpenRequestsModel("lp-citizen-2", requested=1).save()
     return booking_id
+
+
+def _match_alerts(people: People, agency_pro: str) -> None:
+    """A citizen's alert (idempotent; a refused one gives its key back) fires once when the
+    agency's professional goes offline and online again next to it."""
+    wish = {"service_id": SERVICE, "location": HOME, "hours": 2}
+    created = people.citizen.ok("POST", "/match/alerts", wish, status=201, key="lp-alert-1")
+    assert people.citizen.ok("POST", "/match/alerts", wish, status=201, key="lp-alert-1") == created
+    unknown = {**wish, "service_id": "astrologer_horoscope"}
+    assert people.citizen.call("POST", "/match/alerts", unknown, key="lp-alert-2").status == 404
+    path = f"/professionals/{agency_pro}/availability"
+    people.member.ok("PUT", path, {"online": False})
+    assert people.member.ok("PUT", path, {"online": True})["findable"] is True
+    (alert,) = MatchAlertModel.scan()
+    assert alert.fired_for == agency_pro
+
+
+def _claim(people: People) -> None:
+    """An assisted professional claims their account: the code by SMS (the sealed mobile opened),
+    a wrong code, the claim (identity, audit entry) and the audit trail's head."""
+    body, _ = _registration(_near(400), on_behalf=True)
+    pid = people.officer.ok("POST", "/professionals", body, status=201)["id"]  # block-level staff
+    people.officer.ok("POST", f"/professionals/{pid}/claim-code", status=201)
+    (sent,) = LOCAL_OUTBOX.messages(pii.e164(str(body["mobile"])))
+    found = re.search(r"\b(\d{6})\b", sent.body)
+    assert found
+    worker = As(people.owner.api, {**claims_for("lp-worker"), "phone_number": pii.e164(str(body["mobile"]))})
+    wrong = f"{(int(found.group(1)) + 1) % 1_000_000:06d}"
+    assert (
+        worker.call("POST", f"/professionals/{pid}/claim", {"code": wrong}).error_code == "wrong_claim_code"
+    )
+    worker.ok("POST", f"/professionals/{pid}/claim", {"code": found.group(1)})
+    assert worker.ok("GET", "/me")["professional_id"] == pid
 
 
 def _bookings_and_complaints(people: People, self_pro: str, agency_pro: str, aadhaar: str) -> None:
@@ -772,6 +805,8 @@ def story(
     people = People.of(api)
     self_pro, mobile = _registration_and_verification(api, people)
     agency_pro, aadhaar, agency_id = _agency_professional(people)
+    _match_alerts(people, agency_pro)
+    _claim(people)
     _bookings_and_complaints(people, self_pro, agency_pro, aadhaar)
     _lists(people, self_pro, agency_pro, agency_id)
     _notifications(aws, people, self_pro, mobile)

@@ -233,3 +233,43 @@ def test_services_search_over_http_finds_what_people_type(
     assert response.status == 200
     assert response.body["services"]
     assert {s["category"] for s in response.body["services"]} == {category}
+
+
+# --- nearest_beyond_m: how far help is when nobody is within 3 km (issue 17) ---------------------
+
+
+def test_empty_result_says_the_nearest_beyond_3km_rounded_up_to_whole_km(
+    api: Api, aws: LocalResources
+) -> None:
+    seed_professional("pro_far", *offset(*LUCKNOW, 7_050, 0))
+    seed_professional("pro_farther", *offset(*LUCKNOW, 0, -12_400))
+    seed_professional("pro_nearer_but_offline", *offset(*LUCKNOW, 3_500, 0), online=False)
+    seed_professional(
+        "pro_nearer_other_service", *offset(*LUCKNOW, 3_200, 0), services=("plumber_tap_leak_repair",)
+    )
+    body = match(api, *LUCKNOW).body
+    assert body["results"] == []
+    assert body["nearest_beyond_m"] == 8_000  # 7,050 m rounds UP, never to the nearest km
+
+
+def test_just_beyond_3km_is_4km_and_a_whole_km_stays_itself(api: Api, aws: LocalResources) -> None:
+    seed_professional("pro_edge", *offset(*LUCKNOW, 3_010, 0))
+    assert match(api, *LUCKNOW).body["nearest_beyond_m"] == 4_000
+    spot = offset(*LUCKNOW, 0, 60_000)  # a point far from pro_edge, nobody else around
+    seed_professional("pro_whole", *offset(*spot, 0, 5_999.5))
+    assert match(api, *spot).body["nearest_beyond_m"] == 6_000
+
+
+def test_nearest_beyond_is_cut_at_25km(api: Api, aws: LocalResources) -> None:
+    seed_professional("pro_25_1", *offset(*LUCKNOW, 25_100, 0))
+    assert match(api, *LUCKNOW).body == {"radius_m": 3000, "results": [], "nearest_beyond_m": None}
+    seed_professional("pro_24_9", *offset(*LUCKNOW, -24_900, 0))
+    assert match(api, *LUCKNOW).body["nearest_beyond_m"] == 25_000
+
+
+def test_nearest_beyond_is_null_when_there_are_results(api: Api, aws: LocalResources) -> None:
+    seed_professional("pro_in", *offset(*LUCKNOW, 1_000, 0))
+    seed_professional("pro_out", *offset(*LUCKNOW, 5_000, 0))
+    body = match(api, *LUCKNOW).body
+    assert [r["professional_id"] for r in body["results"]] == ["pro_in"]
+    assert body["nearest_beyond_m"] is None

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from match import logic
+from match import alerts, logic
 from match.models import DistrictsOut, HealthOut, MatchOut, ServicesOut
 from sevamitra.domain import districts, ratecard
 from sevamitra.domain.types import LAT_IN_SERVICE_AREA, LNG_IN_SERVICE_AREA, LatLng, ServiceId
 from sevamitra.edge import openapi
 from sevamitra.edge.api import make_resolver
-from sevamitra.edge.handlers import CallerDep
+from sevamitra.edge.handlers import CallerDep, IdempotencyKey, created_as, idempotent_created
 from sevamitra.platform.observability import logger, metrics
 
 app = make_resolver()
@@ -49,6 +50,15 @@ def match(
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ) -> MatchOut:
     return logic.search(caller, service, LatLng(lat=lat, lng=lng), limit)
+
+
+@app.post("/match/alerts", responses=created_as(alerts.AlertOut))
+def create_match_alert(
+    body: alerts.AlertIn, caller: CallerDep, key: IdempotencyKey
+) -> Response[alerts.AlertOut]:
+    return idempotent_created(
+        key, "create_match_alert", caller, body, lambda: alerts.create_alert(caller, body)
+    )
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

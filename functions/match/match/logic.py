@@ -63,8 +63,15 @@ def find_nearest(service_id: str, point: LatLng, limit: int) -> MatchOut:
     each shows its distance rounded (``geo.shown_distance_m``) and never where they are."""
     service = ratecard.get_service(service_id)
     found = geo_index.nearest(service_id, point.lat, point.lng, limit)
+    beyond = None
+    if not found:
+        # Nobody within 3 km: say how far the nearest one is (up to 25 km), so a village knows
+        # whether to wait, widen its plans or set an alert (POST /match/alerts).
+        distance = geo_index.nearest_distance_within(service_id, point.lat, point.lng)
+        beyond = None if distance is None else geo.beyond_km_m(distance)
     return MatchOut(
         radius_m=geo.SEARCH_RADIUS_M,
+        nearest_beyond_m=beyond,
         results=[
             MatchResult(
                 professional_id=item.professional_id,

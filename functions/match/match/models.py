@@ -39,3 +39,8 @@ class MatchOut(Model):
         description="Nearest first by exact distance (equal distances by professional_id), so "
         "neighbours may show the same rounded distance_m"
     )
+    nearest_beyond_m: Metres | None = Field(
+        default=None,
+        description="Only when results is empty: the distance to the nearest eligible professional "
+        "beyond 3 km, rounded up to the next whole kilometre, if one is within 25 km; else null",
+    )

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from register import availability, logic
+from register import availability, claims, logic
 from register.models import (
     AgencyDetailOut,
     AgencyIn,
@@ -121,6 +121,16 @@ def put_availability(
     professional_id: PathId, body: availability.AvailabilityIn, caller: CallerDep
 ) -> availability.AvailabilityOut:
     return availability.set_availability(professional_id, caller, body)
+
+
+@app.post("/professionals/<professional_id>/claim-code", responses=created_as(claims.ClaimCodeOut))
+def send_claim_code(professional_id: PathId, caller: CallerDep) -> Response[claims.ClaimCodeOut]:
+    return created(claims.send_claim_code(caller, professional_id))
+
+
+@app.post("/professionals/<professional_id>/claim")
+def claim_professional(professional_id: PathId, body: claims.ClaimIn, caller: CallerDep) -> claims.ClaimOut:
+    return claims.claim(caller, professional_id, body)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -185,6 +185,22 @@ def nearest(
     return out
 
 
+def nearest_distance_within(
+    service_id: str,
+    lat: float,
+    lng: float,
+    radius_m: float = geo.BEYOND_RADIUS_M,
+    *,
+    trace: geo.SearchTrace | None = None,
+) -> float | None:
+    """The exact distance to the nearest indexed professional offering ``service_id`` within
+    ``radius_m`` (``None``: nobody). The same nearest-first expansion as ``nearest`` with a limit of
+    one: bounded Queries over a growing covering, never a read of the whole district."""
+    with dependency_errors("Search"):
+        hits = geo.nearest(lat, lng, 1, _reader(service_id), radius_m=radius_m, trace=trace)
+    return hits[0].distance if hits else None
+
+
 def _payload(entry: geo.Entry) -> tuple[str, float | None]:
     payload = cast(tuple[str, "float | None"], entry.payload)
     return payload[0], payload[1]

@@ -107,6 +107,12 @@ class ProfessionalModel(BaseModel):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
+    # A pending claim of an assisted registration (sevamitra.data.claims): the code's keyed hash,
+    # the mobile hash it is bound to, its expiry and the wrong tries so far.
+    claim_code_hash = UnicodeAttribute(null=True)
+    claim_mobile_hash = UnicodeAttribute(null=True)
+    claim_expires_at = UnicodeAttribute(null=True)
+    claim_wrong = NumberAttribute(null=True)
 
     by_account = ByAccountIndex()
     by_agency = ProfessionalsByAgencyIndex()
@@ -899,6 +905,37 @@ class AttendanceModel(BaseModel):
     dispute: MapAttribute[str, Any] = MapAttribute(null=True)
 
 
+# --- match alerts ------------------------------------------------------------------------------
+
+
+class MatchAlertModel(BaseModel):
+    """A citizen's standing wish (``POST /match/alerts``), keyed by where it is so that a
+    professional going online finds the alerts near them with a Query per cell and service
+    (``sevamitra.data.match_alerts``): ``cell`` is the H3 cell (``ALERT_RES``, 15 hex digits) of
+    the alert's point, ``alert`` is ``<service_id>#<alert id>``. ``fired_at`` is set once, by the
+    conditional write that announces it; TTL deletes the item after ``expires``."""
+
+    LOGICAL_NAME = "match_alerts"
+
+    class Meta(_Meta):
+        table_name = table_name("match_alerts")
+
+    cell = UnicodeAttribute(hash_key=True)
+    alert = UnicodeAttribute(range_key=True)
+    id = UnicodeAttribute()
+    owner_sub = UnicodeAttribute()
+    service_id = UnicodeAttribute()
+    lat = NumberAttribute()
+    lng = NumberAttribute()
+    created_at = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+    expires = NumberAttribute()
+    fired_at = UnicodeAttribute(null=True)
+    fired_for = UnicodeAttribute(null=True)
+
+    TTL_ATTRIBUTE = "expires"
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     ProfessionalModel,
     IdentityModel,
@@ -919,4 +956,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     OfferModel,
     EngagementModel,
     AttendanceModel,
+    MatchAlertModel,
 )

@@ -40,6 +40,9 @@ class AuditAction(StrEnum):
     APPEAL_UPHELD = "appeal_upheld"
     APPEAL_OVERTURNED = "appeal_overturned"
     REINSTATED = "reinstated"
+    CLAIM_CODE_SENT = "claim_code_sent"
+    CLAIMED = "claimed"
+    CLAIM_LOCKED = "claim_locked"
 
 
 class AuditEntry(Model):

@@ -38,6 +38,9 @@ EARTH_RADIUS_M = 6_371_008.8
 """Mean earth radius (IUGG), metres: the only earth radius used anywhere in Seva Mitra."""
 
 SEARCH_RADIUS_M = 3_000
+BEYOND_RADIUS_M = 25_000
+"""How far an empty search looks for the nearest professional beyond the 3 km promise
+(``GET /match``'s ``nearest_beyond_m``): it answers a village "help is 9 km away", not a map."""
 SHOWN_DISTANCE_STEP_M = 100
 """Distances shown to callers are rounded to this step: an exact distance from three search points
 pins a professional's stored location (trilateration). Ordering and the 3 km cut use the exact one."""
@@ -81,11 +84,23 @@ def shown_distance_m(distance: float) -> int:
     return math.floor(distance / step + 0.5) * step
 
 
+def beyond_km_m(distance: float) -> int:
+    """``distance`` rounded UP to the next whole kilometre, in metres (3,001 m -> 4,000; 4,000 ->
+    4,000): a hint of how far help is, coarser than ``shown_distance_m`` because it is beyond the
+    promise and must not pin anyone's location."""
+    return math.ceil(distance / 1000) * 1000
+
+
 # --- cells, codes and sort keys --------------------------------------------------------------
 
 
 def fine_cell(lat: float, lng: float) -> int:
     return int(_h3().latlng_to_cell(lat, lng, FINE_RES))
+
+
+def cell_at(lat: float, lng: float, res: int) -> int:
+    """The H3 cell at ``res`` holding (lat, lng)."""
+    return int(_h3().latlng_to_cell(lat, lng, res))
 
 
 def cell_hex(cell: int) -> str:

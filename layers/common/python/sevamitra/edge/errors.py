@@ -263,6 +263,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Attendance can be disputed only within 7 days of being recorded.",
         "उपस्थिति पर आपत्ति दर्ज होने के 7 दिनों के भीतर ही की जा सकती है।",
     ),
+    # claiming an assisted registration
+    "wrong_claim_code": (
+        "The claim code is wrong, or it has expired: ask whoever registered you for a new one.",
+        "दावा कोड गलत है या उसकी समय-सीमा समाप्त हो गई है: आपको पंजीकृत करने वाले से नया कोड माँगें।",
+    ),
+    "claim_locked": (
+        "Too many wrong claim codes: ask whoever registered you for a new code.",
+        "बहुत बार गलत दावा कोड डाला गया: आपको पंजीकृत करने वाले से नया कोड माँगें।",
+    ),
+    "already_claimed": (
+        "This professional already has an account of their own.",
+        "इस पेशेवर का अपना खाता पहले से है।",
+    ),
+    "no_registered_mobile": (
+        "No mobile number is on record for this professional, so no code can be sent.",
+        "इस पेशेवर का कोई मोबाइल नंबर दर्ज नहीं है, इसलिए कोड नहीं भेजा जा सकता।",
+    ),
 }
 
 

@@ -106,6 +106,9 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/bookings/{booking_id}/expenses/{expense_id}/approve", _BOOK, _C),
     Route("POST", "/bookings/{booking_id}/expenses/{expense_id}/dispute", _BOOK, _C),
     Route("POST", "/bookings/{booking_id}/payment", _BOOK, _C),
+    Route("POST", "/match/alerts", _MATCH, _C),
+    Route("POST", "/professionals/{professional_id}/claim-code", _REG, _C),
+    Route("POST", "/professionals/{professional_id}/claim", _REG, _C),
 )
 
 
