@@ -17,9 +17,10 @@ management for transactions"):
   whose key changes is two (delete and put), an entry that only changes projected attributes
   is one, and an entry that does not change is none.
 
-Assumptions where the guide is silent, chosen to over- rather than under-count: a transactional
-ConditionCheck costs like a transactional write of the checked item, and index writes caused by a
-transaction are doubled like the table write.
+Assumptions where the guide is silent: a transactional ConditionCheck costs like a transactional
+write of the checked item (an over-count if anything), and the index writes a transaction causes
+are not doubled (the two units of a transactional write are its prepare and commit on the table;
+DynamoDB propagates the committed item to its indexes once, as for any write).
 """
 
 from __future__ import annotations
@@ -132,5 +133,4 @@ def item_write_units(
     """(table units, index units) of one write that turned ``before`` into ``after`` (``None``:
     no item). A write that changed nothing (a failed condition) costs its table units only."""
     table = write_units(max(item_size(before), item_size(after)), transactional=transactional)
-    index = sum(index_write_units(before, after, shape) for shape in indexes)
-    return table, 2 * index if transactional else index
+    return table, sum(index_write_units(before, after, shape) for shape in indexes)
