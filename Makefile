@@ -14,7 +14,8 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export POWERTOOLS_TRACE_DISABLED ?= true
 
 LAYER_DIR := build/layer
-LAYER_SOURCES := pyproject.toml infra/layer.py $(shell find layers/common/python/sevamitra data -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
+# The layer build also holds the functions' compiled code (infra/layer.py), so their sources count.
+LAYER_SOURCES := pyproject.toml infra/layer.py $(shell find layers/common/python/sevamitra data functions -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
 
 .PHONY: help install web browser dev demo test fuzz check lint format typecheck openapi layer synth bench load deploy diff clean
 
