@@ -14,7 +14,8 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export POWERTOOLS_TRACE_DISABLED ?= true
 
 LAYER_DIR := build/layer
-LAYER_SOURCES := pyproject.toml infra/layer.py $(shell find layers/common/python/sevamitra data -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
+# The layer build also holds the functions' compiled code (infra/layer.py), so their sources count.
+LAYER_SOURCES := pyproject.toml infra/layer.py $(shell find layers/common/python/sevamitra data functions -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
 
 .PHONY: help install web browser dev demo test fuzz check lint format typecheck openapi layer synth bench load deploy diff clean
 
@@ -97,11 +98,12 @@ synth: install node_modules/.package-lock.json $(LAYER_DIR)/.stamp ## synthesize
 	npx cdk synth --quiet --context stage=$(STAGE)
 	$(VENV)/bin/cfn-lint --non-zero-exit-code error --ignore-checks W3005 -- cdk.out/*.template.json
 
-bench: install web browser ## run the benchmarks: match cost, cold start, the portal's first load on slow 4G, notification latency (benchmarks/results/*.json)
+bench: install web browser ## run the benchmarks: match cost, cold start, the portal's first load on slow 4G, notification latency, capacity and cost (benchmarks/results/*.json)
 	$(PY) benchmarks/match_bench.py
 	$(PY) benchmarks/cold_start.py
 	$(PY) benchmarks/portal_bench.py
 	$(PY) benchmarks/notify_latency.py
+	$(PY) benchmarks/capacity.py
 
 load: install ## load and races on loopback (own local stack), then the stored data's invariants
 	$(PY) benchmarks/load.py

@@ -11,6 +11,11 @@ every cold start (pydantic, Powertools, pynamodb, botocore: hundreds of millisec
 files are ``unchecked-hash``: the runtime uses them without comparing source timestamps, which
 asset zips do not keep. The layer is rebuilt from scratch whenever its inputs change, so they
 cannot go stale.
+
+The functions' own code is read-only in Lambda too (``/var/task``), so it is compiled the same
+way, into ``<dir>/functions/<function>/`` (source and bytecode); the CDK stack deploys each
+function from there when it exists (``infra/constructs/functions.py``). Shipped as source, a
+function's modules were compiled on every cold start: 30-150 ms of it (docs/capacity.md).
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ PYPROJECT = ROOT / "pyproject.toml"
 SHARED_PACKAGE = ROOT / "layers" / "common" / "python" / "sevamitra"
 PLATFORM = "manylinux2014_aarch64"
 PYTHON_VERSION = "3.13"
+FUNCTIONS_DIR = "functions"
+"""Where in the layer build directory the compiled function packages go (not part of the layer)."""
+FUNCTIONS_ROOT = ROOT / "functions"
 PYTHON_ENV = "LAYER_PYTHON"
 """Environment variable naming the CPython 3.13 interpreter that compiles the layer's bytecode
 (default: ``python3.13`` on ``PATH``)."""
@@ -80,8 +88,32 @@ def build(layer_dir: Path) -> Path:
     for name in NOT_IMPORTABLE:
         shutil.rmtree(target / name, ignore_errors=True)
     copy_shared_package(target)
-    subprocess.run(compile_command(target, runtime_python()), check=True)  # noqa: S603
+    python = runtime_python()
+    subprocess.run(compile_command(target, python), check=True)  # noqa: S603
+    build_functions(layer_dir / FUNCTIONS_DIR, python)
     return target
+
+
+def build_functions(target: Path, python: str, source: Path = FUNCTIONS_ROOT) -> dict[str, Path]:
+    """(Re)build ``target/<function>/<function>/``: each function's package, source and
+    ``unchecked-hash`` bytecode compiled by ``python``; returns each function's asset directory."""
+    shutil.rmtree(target, ignore_errors=True)
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    assets = {}
+    for package in sorted(p for p in source.iterdir() if (p / p.name / "__init__.py").is_file()):
+        asset = target / package.name
+        shutil.copytree(package / package.name, asset / package.name, ignore=skip)
+        assets[package.name] = asset
+    if assets:
+        subprocess.run(compile_command(target, python), check=True)  # noqa: S603
+    return assets
+
+
+def function_asset(layer_dir: Path, function: str) -> Path:
+    """What to deploy as ``function``'s code: its compiled build beside the layer when there is
+    one, else its source directory."""
+    built = layer_dir / FUNCTIONS_DIR / function
+    return built if (built / function / "__init__.py").is_file() else FUNCTIONS_ROOT / function
 
 
 def runtime_python(environ: Mapping[str, str] | None = None) -> str:

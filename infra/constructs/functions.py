@@ -29,6 +29,7 @@ from infra.access import Access, Secret
 from infra.constants import StageSettings
 from infra.constructs.monitoring import alarm
 from infra.grants import Resources, grant, grant_verification
+from infra.layer import FUNCTIONS_DIR, function_asset
 from infra.nag import acknowledge
 from match.settings import MatchSettings
 from notify.settings import NotifySettings
@@ -42,7 +43,8 @@ ARCHITECTURE = lambda_.Architecture.ARM_64
 # machine's own bytecode would be for the wrong Python). The layer ships CPython 3.13 bytecode
 # (infra/layer.py), so only its build stamp stays out.
 _ASSET_EXCLUDE = ["__pycache__", "*.pyc"]
-_LAYER_ASSET_EXCLUDE = [".stamp"]
+# The layer build directory also holds the compiled function packages (infra/layer.py).
+_LAYER_ASSET_EXCLUDE = [".stamp", FUNCTIONS_DIR]
 
 
 # The settings model each function's code reads (its entries run the same code and read the same).
@@ -133,6 +135,7 @@ class Functions(Construct):
             "powertools_log_level": stage.log_level,
             "pydantic_disable_plugins": "__all__",
         }
+        self._layer_dir = layer_dir
         self.layer = lambda_.LayerVersion(
             self,
             "CommonLayer",
@@ -222,7 +225,7 @@ class Functions(Construct):
             description=spec.description,
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
-            code=lambda_.Code.from_asset(str(constants.FUNCTIONS_ROOT / spec.asset), exclude=_ASSET_EXCLUDE),
+            code=_function_code(function_asset(self._layer_dir, spec.asset)),
             handler=spec.handler,
             layers=[self.layer],
             memory_size=spec.memory_mb,
@@ -258,3 +261,11 @@ class Functions(Construct):
             ("Throttles", function.metric_throttles(period=constants.ALARM_PERIOD, statistic="Sum")),
         ):
             alarm(scope, f"{name}Alarm", f"{function_name}: {name.lower()} in the last 5 minutes", metric)
+
+
+def _function_code(asset: Path) -> lambda_.Code:
+    """A function's code: its compiled build (bytecode kept: ``/var/task`` is read-only, so
+    source would be compiled on every cold start), or its source without stray bytecode."""
+    if asset.is_relative_to(constants.FUNCTIONS_ROOT):
+        return lambda_.Code.from_asset(str(asset), exclude=_ASSET_EXCLUDE)
+    return lambda_.Code.from_asset(str(asset))

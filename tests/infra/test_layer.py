@@ -103,3 +103,25 @@ def test_without_layer_python_a_pyenv_cpython313_is_found(tmp_path, monkeypatch)
     installed.mkdir(parents=True)
     python = _fake_interpreter(installed / "python3.13", "cpython 3 13")
     assert runtime_python({"HOME": str(tmp_path)}) == python
+
+
+def test_every_functions_code_is_built_with_bytecode_so_no_cold_start_compiles_it(tmp_path):
+    from infra.layer import build_functions
+
+    assets = build_functions(tmp_path / "functions", sys.executable)
+    assert set(assets) >= {f.value for f in Function}
+    for name, asset in assets.items():
+        sources = sorted((asset / name).glob("*.py"))
+        assert sources, name
+        for source in sources:
+            assert list((asset / name / "__pycache__").glob(f"{source.stem}.*.pyc")), source
+
+
+def test_a_function_deploys_from_its_built_asset_when_the_layer_build_has_one(tmp_path):
+    from infra.layer import FUNCTIONS_DIR, FUNCTIONS_ROOT, function_asset
+
+    assert function_asset(tmp_path, "book") == FUNCTIONS_ROOT / "book"  # not built: the source
+    built = tmp_path / FUNCTIONS_DIR / "book" / "book"
+    built.mkdir(parents=True)
+    (built / "__init__.py").write_text("")
+    assert function_asset(tmp_path, "book") == tmp_path / FUNCTIONS_DIR / "book"
