@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 import jwt
 
 from local import dispatch
+from local import ondc as local_ondc
 from local.portal import PortalSite
 from local.proxy_events import claims_from_token_payload, match_route, path_exists, rest_event
 from sevamitra.edge.api import MAX_BODY_BYTES, language_of
@@ -269,6 +270,8 @@ class Gateway:
             )
             return GatewayResponse(status, content, portal_headers, close=has_body)
 
+        if path in (local_ondc.PATH, local_ondc.LOOKUP_PATH):
+            return self._local_ondc_registry(method, path, raw_headers, stream, headers)
         matched = match_route(method, path)
         if matched is None:
             if path_exists(path):
@@ -334,6 +337,27 @@ class Gateway:
             return _error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", headers)
         response.headers.append(("x-amzn-RequestId", event["requestContext"]["requestId"]))
         return response
+
+    def _local_ondc_registry(
+        self,
+        method: str,
+        path: str,
+        raw_headers: Message,
+        stream: BufferedIOBase | DeadlineReader,
+        headers: dict[str, str],
+    ) -> GatewayResponse:
+        """The local-only fake ONDC registry (``local/ondc.py``): no route, no token."""
+        if method != "POST":
+            response = _error(HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", headers, close=True)
+            response.headers.append(("Allow", "POST"))
+            return response
+        try:
+            body = read_body(raw_headers, stream)
+        except (BodyTooLarge, BadFraming, BodyTimeout):
+            return _error(HTTPStatus.BAD_REQUEST, "bad_request", headers, close=True)
+        status, answer = local_ondc.register(body) if path == local_ondc.PATH else local_ondc.lookup(body)
+        payload = json.dumps(answer, ensure_ascii=False).encode()
+        return GatewayResponse(status, payload, [("Content-Type", "application/json")])
 
 
 def _proxy_response(result: Any) -> GatewayResponse:

@@ -17,6 +17,7 @@ SOURCE_DIRS = (
     "functions/book",
     "functions/complaint",
     "functions/verify",
+    "functions/ondc",
     ".",
 )
 

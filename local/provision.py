@@ -30,6 +30,8 @@ class LocalResources:
     documents_bucket: str = ""
     event_bus_name: str = ""
     verification_state_machine_arn: str = ""
+    ondc_queue_url: str = ""
+    ondc_signing_secret_arn: str = ""
 
 
 # The attributes the app client reads, so its ID tokens carry them (infra/constructs/auth.py):
@@ -96,6 +98,7 @@ def provision(
     cursor_key: str | None = None,
     workflow: bool = True,
     user_pool: bool = True,
+    ondc_signing_secret: str | None = None,
 ) -> LocalResources:
     """Everything the functions use: tables, bucket, secrets, event bus, user pool and the
     verification workflow. In-process tests skip the workflow (moto validates the definition
@@ -110,6 +113,7 @@ def provision(
     _client("events", region).create_event_bus(Name=config.event_bus_name)
     pool_id, client_id = create_user_pool(region, config.resource_prefix) if user_pool else ("", "")
     workflow_arn = create_verification_workflow(config) if workflow else ""
+    ondc_queue_url, ondc_secret = create_ondc(config, ondc_signing_secret or token_hex(32))
     return LocalResources(
         user_pool_id=pool_id,
         user_pool_client_id=client_id,
@@ -118,7 +122,41 @@ def provision(
         documents_bucket=config.documents_bucket,
         event_bus_name=config.event_bus_name,
         verification_state_machine_arn=workflow_arn,
+        ondc_queue_url=ondc_queue_url,
+        ondc_signing_secret_arn=ondc_secret,
     )
+
+
+# The ONDC work queue's names, as the CDK construct names them (infra/constructs/ondc.py).
+ONDC_QUEUE = "ondc-work"
+ONDC_DLQ = "ondc-work-dlq"
+ONDC_MAX_RECEIVES = 5
+ONDC_VISIBILITY_S = 5  # locally a failed callback is retried within seconds
+
+
+def create_ondc(config: CommonSettings, signing_secret: str) -> tuple[str, str]:
+    """The ONDC work queue (with its dead-letter queue) and our signing key's secret; returns the
+    queue URL and the secret ARN."""
+    from ondc.settings import OndcSettings
+
+    region = config.aws_region
+    sqs = _client("sqs", region)
+    dlq_url = sqs.create_queue(QueueName=f"{config.resource_prefix}{ONDC_DLQ}")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    queue_url = sqs.create_queue(
+        QueueName=f"{config.resource_prefix}{ONDC_QUEUE}",
+        Attributes={
+            "VisibilityTimeout": str(ONDC_VISIBILITY_S),
+            "RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": ONDC_MAX_RECEIVES}
+            ),
+        },
+    )["QueueUrl"]
+    secret_id = OndcSettings().ondc_signing_key_secret_arn
+    arn = _client("secretsmanager", region).create_secret(Name=secret_id, SecretString=signing_secret)["ARN"]
+    return str(queue_url), str(arn)
 
 
 # --- the verification workflow -----------------------------------------------------------------

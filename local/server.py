@@ -33,6 +33,7 @@ from local import atomic_dynamodb
 if TYPE_CHECKING:
     from local.demo import DemoContext
     from local.gateway import Gateway
+    from local.ondc import WorkPump
     from local.scheduler import Scheduler
     from local.settings import LocalSettings
 
@@ -96,6 +97,7 @@ class LocalStack:
         self.moto: ThreadedMotoServer | None = None
         self.gateway: Gateway | None = None
         self.scheduler: Scheduler | None = None
+        self.ondc_work: WorkPump | None = None
         self.outputs: dict[str, Any] = {}
         self.outputs_path: Path | None = None
         self.demo: DemoContext | None = None
@@ -120,6 +122,7 @@ class LocalStack:
         from local.demo import seed
         from local.gateway import Gateway, cognito_verifier
         from local.lambdas import install_lambda_router
+        from local.ondc import WorkPump, new_signing_secret
         from local.portal import PortalSite
         from local.provision import provision
         from local.scheduler import Scheduler
@@ -128,7 +131,10 @@ class LocalStack:
         configure_moto(endpoint_url)
         install_lambda_router(config.resource_prefix)
         police_key = secrets.token_hex(32)
-        resources = provision(config, police_key=police_key, identity_key=secrets.token_hex(32))
+        ondc_secret = new_signing_secret()
+        resources = provision(
+            config, police_key=police_key, identity_key=secrets.token_hex(32), ondc_signing_secret=ondc_secret
+        )
         if resources.verification_state_machine_arn != config.verification_state_machine_arn:
             raise RuntimeError("the verification state machine is not where the functions look for it")
         self.demo = seed(resources, config.aws_region, police_key=police_key)
@@ -137,6 +143,7 @@ class LocalStack:
             endpoint_url, config.aws_region, resources.user_pool_id, resources.user_pool_client_id
         )
         self.gateway = Gateway(verifier, host=config.host, port=config.port, stage=config.stage)
+        ondc = self._ondc(resources.ondc_queue_url, self.gateway.url, ondc_secret)
         self.outputs = {
             "ApiUrl": self.gateway.url,
             "UserPoolId": resources.user_pool_id,
@@ -145,6 +152,7 @@ class LocalStack:
             "DocumentsBucket": resources.documents_bucket,
             "PoliceSecretArn": resources.police_secret_arn,
             "PortalUrl": f"{self.gateway.url}/app/",
+            **ondc,
             # Local only: a deployed stack never exports these.
             "Region": config.aws_region,
             "PoliceSecretValue": police_key,
@@ -162,8 +170,33 @@ class LocalStack:
             config.schedule_interval_s, region=config.aws_region, prefix=config.resource_prefix
         )
         self.scheduler.start()
+        self.ondc_work = WorkPump(resources.ondc_queue_url, config.aws_region)
+        self.ondc_work.start()
+
+    @staticmethod
+    def _ondc(queue_url: str, api_url: str, signing_secret: str) -> dict[str, str]:
+        """Who the local seller platform is on the network (set before the ondc function first
+        reads its settings) and the outputs a buyer app needs: our ids and public key."""
+        from ondc.keys import key_from_secret, public_key_b64
+        from ondc.settings import OndcSettings
+
+        os.environ.update(
+            {
+                "ONDC_QUEUE_URL": queue_url,
+                "ONDC_SUBSCRIBER_URL": f"{api_url}/ondc",
+                "ONDC_REGISTRY_URL": f"{api_url}/_local/ondc/registry",
+            }
+        )
+        config = OndcSettings()
+        return {
+            "OndcSubscriberId": config.ondc_subscriber_id,
+            "OndcUniqueKeyId": config.ondc_unique_key_id,
+            "OndcSigningPublicKey": public_key_b64(key_from_secret(signing_secret)),
+        }
 
     def stop(self) -> None:
+        if self.ondc_work:
+            self.ondc_work.stop()
         if self.gateway:
             self.gateway.stop()
         if self.scheduler:

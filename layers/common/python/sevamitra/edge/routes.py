@@ -11,6 +11,7 @@ class Auth(StrEnum):
     PUBLIC = "public"  # no authorizer
     COGNITO = "cognito"  # Cognito user pool authorizer (ID token)
     POLICE_SIGNATURE = "police_signature"  # no authorizer: the function checks X-Seva-Signature
+    ONDC_SIGNATURE = "ondc_signature"  # no authorizer: the function checks the Beckn Authorization header
 
 
 class Function(StrEnum):
@@ -19,6 +20,7 @@ class Function(StrEnum):
     BOOK = "book"
     COMPLAINT = "complaint"
     VERIFY = "verify"
+    ONDC = "ondc"
 
 
 class Route(NamedTuple):
@@ -31,6 +33,9 @@ class Route(NamedTuple):
 _P, _C, _S = Auth.PUBLIC, Auth.COGNITO, Auth.POLICE_SIGNATURE
 _REG, _MATCH, _VERIFY = Function.REGISTER, Function.MATCH, Function.VERIFY
 _BOOK, _CMP = Function.BOOK, Function.COMPLAINT
+
+# The Beckn actions a buyer app may send us (ONDC services, issue 22).
+ONDC_ACTIONS = ("search", "select", "init", "confirm", "status", "cancel", "rating", "support")
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/health", _MATCH, _P),
@@ -70,6 +75,9 @@ ROUTES: tuple[Route, ...] = (
     # Under /professionals, served by the complaint function (API Gateway maps each resource's
     # method to its own function): the trail is written by complaint decisions and bans.
     Route("GET", "/professionals/{professional_id}/audit", _CMP, _C),
+    # ONDC buyer apps (Beckn): each request signed by its sender, answered ACK/NACK at once, the
+    # work done by ``ondc.worker`` and its ``on_<action>`` posted back to the buyer app.
+    *(Route("POST", f"/ondc/{action}", Function.ONDC, Auth.ONDC_SIGNATURE) for action in ONDC_ACTIONS),
 )
 
 
@@ -105,7 +113,12 @@ WORKFLOW_ENTRIES: tuple[Entry, ...] = (VERIFY_STEPS,)
 BOOKING_EXPIRY = ScheduledJob(Entry(Function.BOOK, "expiry"), every_minutes=1)
 # Complaints still open at due_by go to IGRS (complaint/escalation.py).
 COMPLAINT_ESCALATION = ScheduledJob(Entry(Function.COMPLAINT, "escalation"), every_minutes=5)
-SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (BOOKING_EXPIRY, COMPLAINT_ESCALATION)
+# Bookings made over ONDC: their changes go to the buyer app as unsolicited on_status (ondc/tracker.py).
+ONDC_TRACKER = ScheduledJob(Entry(Function.ONDC, "tracker"), every_minutes=1)
+SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (BOOKING_EXPIRY, COMPLAINT_ESCALATION, ONDC_TRACKER)
+
+# The consumer of the ONDC work queue: the asynchronous half of every ``/ondc/<action>``.
+ONDC_WORKER = Entry(Function.ONDC, "worker")
 
 
 def routes_of(function: Function) -> list[Route]:
