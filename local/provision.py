@@ -137,7 +137,7 @@ ONDC_VISIBILITY_S = 5  # locally a failed callback is retried within seconds
 def create_ondc(config: CommonSettings, signing_secret: str) -> tuple[str, str]:
     """The ONDC work queue (with its dead-letter queue) and our signing key's secret; returns the
     queue URL and the secret ARN."""
-    from ondc.settings import OndcSettings
+    from sevamitra.platform.ondc_settings import OndcSettings
 
     region = config.aws_region
     sqs = _client("sqs", region)

@@ -177,8 +177,8 @@ class LocalStack:
     def _ondc(queue_url: str, api_url: str, signing_secret: str) -> dict[str, str]:
         """Who the local seller platform is on the network (set before the ondc function first
         reads its settings) and the outputs a buyer app needs: our ids and public key."""
-        from ondc.keys import key_from_secret, public_key_b64
-        from ondc.settings import OndcSettings
+        from sevamitra.edge.beckn_signing import key_from_secret, public_key_b64
+        from sevamitra.platform.ondc_settings import OndcSettings
 
         os.environ.update(
             {

@@ -24,7 +24,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ondc import signing
+from sevamitra.edge import beckn_signing as signing
 from sevamitra.edge.errors import Unauthorized
 
 ACK = {"message": {"ack": {"status": "ACK"}}}
@@ -99,7 +99,9 @@ class BuyerApp:
 
     def sign(self, body: bytes, *, now: int | None = None, ttl_s: int = 300) -> str:
         at = int(self.clock()) if now is None else now
-        return signing.sign(body, self.key, signing.KeyId(self.subscriber_id, self.unique_key_id), at, ttl_s=ttl_s)
+        return signing.sign(
+            body, self.key, signing.KeyId(self.subscriber_id, self.unique_key_id), at, ttl_s=ttl_s
+        )
 
     def signed(
         self,

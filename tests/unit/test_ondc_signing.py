@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ondc import signing
+from sevamitra.edge import beckn_signing as signing
 from sevamitra.edge.errors import Unauthorized
 
 # From BECKN-006, step 1 ("BAP signs request and calls BG").

@@ -12,8 +12,9 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from ondc import keys, signing
-from ondc.settings import ondc_settings
+from ondc import keys
+from sevamitra.edge import beckn_signing as signing
+from sevamitra.platform.ondc_settings import ondc_settings
 
 
 class CallbackFailed(Exception):

@@ -20,9 +20,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ondc import intake
 from ondc.models import AckOut, CancelIn, OrderIn, RatingIn, SearchIn, StatusIn, SupportIn
 from ondc.registry import Subscriber
-from ondc.settings import ondc_settings
 from sevamitra.edge.api import make_resolver
 from sevamitra.platform.observability import logger, metrics
+from sevamitra.platform.ondc_settings import ondc_settings
 
 app = make_resolver(before_routing=intake.authenticate)
 

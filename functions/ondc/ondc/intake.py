@@ -14,17 +14,18 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ondc import registry, signing
+from ondc import registry
 from ondc.beckn import SERVED_DOMAINS
 from ondc.models import Context
 from ondc.registry import Subscriber
-from ondc.settings import ondc_settings
 from sevamitra.data import ondc as records
+from sevamitra.edge import beckn_signing as signing
 from sevamitra.edge.errors import BadRequest, DependencyFailed, Forbidden, Unauthorized
 from sevamitra.edge.routes import Auth, Function, routes_of
 from sevamitra.platform import aws
 from sevamitra.platform.clock import Clock, utc_now
 from sevamitra.platform.observability import logger
+from sevamitra.platform.ondc_settings import ondc_settings
 
 SIGNED_RESOURCES = frozenset(r.path for r in routes_of(Function.ONDC) if r.auth is Auth.ONDC_SIGNATURE)
 # Where the verified signer travels in the event (as a Lambda authorizer's context would).

@@ -1,41 +1,21 @@
-"""Our Ed25519 signing key, kept in Secrets Manager (``ONDC_SIGNING_KEY_SECRET_ARN``).
-
-The secret's ``SecretString`` is either ``ed25519:<base64 of the 32-byte seed>`` (a key made
-elsewhere, for example with ONDC's onboarding utility, put in the secret by the operator), or
-anything else, which is hashed (SHA-256) into the seed: the stack generates a random 64-character
-secret, so a stage has a key from its first deploy without a key ever leaving AWS. Either way the
-public key the registry needs is derived from it (``python -m ondc.keys <secret-id>`` prints it;
-the local stack writes it to ``.local/outputs.json`` as ``OndcSigningPublicKey``)."""
+"""Our Ed25519 signing key, kept in Secrets Manager (``ONDC_SIGNING_KEY_SECRET_ARN``; what its
+``SecretString`` may be: ``sevamitra.edge.beckn_signing.key_from_secret``). The registry needs its
+public key: ``python -m ondc.keys <secret-id>`` prints it; the local stack writes it to
+``.local/outputs.json`` as ``OndcSigningPublicKey``."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import sys
 import threading
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ondc.settings import ondc_settings
+from sevamitra.edge.beckn_signing import key_from_secret, public_key_b64
 from sevamitra.platform.keys import fetch_secret
+from sevamitra.platform.ondc_settings import ondc_settings
 
-SEED_PREFIX = "ed25519:"
 _lock = threading.Lock()
 _cached: dict[str, Ed25519PrivateKey] = {}
-
-
-def key_from_secret(secret: str) -> Ed25519PrivateKey:
-    if secret.startswith(SEED_PREFIX):
-        seed = base64.b64decode(secret[len(SEED_PREFIX) :], validate=True)
-        if len(seed) != 32:
-            raise ValueError("an ed25519: secret holds the base64 of a 32-byte seed")
-    else:
-        seed = hashlib.sha256(secret.encode("utf-8")).digest()
-    return Ed25519PrivateKey.from_private_bytes(seed)
-
-
-def public_key_b64(key: Ed25519PrivateKey) -> str:
-    return base64.b64encode(key.public_key().public_bytes_raw()).decode()
 
 
 def signing_key() -> Ed25519PrivateKey:

@@ -17,9 +17,9 @@ import urllib.request
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from ondc.settings import ondc_settings
-from ondc.signing import KeyId
+from sevamitra.edge.beckn_signing import KeyId
 from sevamitra.edge.errors import DependencyFailed
+from sevamitra.platform.ondc_settings import ondc_settings
 
 _TIMEOUT_S = 5
 _SUBSCRIBED = {"SUBSCRIBED", None}

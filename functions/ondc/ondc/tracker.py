@@ -14,11 +14,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ondc import beckn, callbacks, work
 from ondc.callbacks import CallbackFailed
-from ondc.settings import ondc_settings
 from sevamitra.data import bookings as booking_repo
 from sevamitra.data import ondc as records
 from sevamitra.platform.clock import utc_now
 from sevamitra.platform.observability import logger, metrics
+from sevamitra.platform.ondc_settings import ondc_settings
 
 
 @dataclass

@@ -27,7 +27,6 @@ from typing import Any, NamedTuple
 from pydantic import SecretStr
 
 from ondc import beckn
-from ondc.settings import ondc_settings
 from sevamitra.data import bookings as booking_repo
 from sevamitra.data import geo_index, snapshots
 from sevamitra.data import ondc as records
@@ -48,6 +47,7 @@ from sevamitra.domain.ratecard import Service
 from sevamitra.edge.errors import DependencyFailed, NotFound
 from sevamitra.platform.clock import Clock, iso, numeric_code, utc_now
 from sevamitra.platform.observability import logger
+from sevamitra.platform.ondc_settings import ondc_settings
 
 CodeFactory = Callable[[], str]
 MAX_COMMITS = 4

@@ -20,7 +20,7 @@ from local.client.ondc import BuyerApp
 from local.dispatch import invoke
 from local.provision import LocalResources
 from local.proxy_events import rest_event
-from ondc.keys import key_from_secret, public_key_b64
+from sevamitra.edge.beckn_signing import key_from_secret, public_key_b64
 from sevamitra.edge.routes import Function
 from sevamitra.platform.settings import settings
 from tests.integration.geo_seed import LUCKNOW, SERVICE, offset, seed_professional
@@ -69,7 +69,7 @@ class Network:
 
 def seller_public_key() -> str:
     secrets = boto3.client("secretsmanager", region_name=settings().aws_region)
-    from ondc.settings import ondc_settings
+    from sevamitra.platform.ondc_settings import ondc_settings
 
     secret = secrets.get_secret_value(SecretId=ondc_settings().ondc_signing_key_secret_arn)["SecretString"]
     return public_key_b64(key_from_secret(secret))

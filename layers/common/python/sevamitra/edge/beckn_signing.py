@@ -5,7 +5,8 @@ created="<unix s>",expires="<unix s>",headers="(created) (expires) digest",signa
 The signature is Ed25519 over three lines: ``(created): <created>``, ``(expires): <expires>`` and
 ``digest: BLAKE-512=<base64 BLAKE2b-512 of the raw body>``. Both directions use this module: the
 ondc function checks what buyer apps send and signs its callbacks; the fake buyer app of the
-tests and the demo does the reverse. Ed25519 keys travel as base64 of their 32 raw bytes.
+tests and the demo does the reverse, so it lives in the layer (as the police signature does).
+Ed25519 keys travel as base64 of their 32 raw bytes.
 
 ``verify`` refuses (``Unauthorized``, which the handler answers with a 401 NACK) a missing or
 malformed header, an algorithm other than ed25519, a window that has not started or has ended
@@ -67,6 +68,23 @@ def private_key(seed_b64: str) -> Ed25519PrivateKey:
 
 def public_key_b64(key: Ed25519PrivateKey) -> str:
     return base64.b64encode(key.public_key().public_bytes_raw()).decode()
+
+
+SEED_PREFIX = "ed25519:"
+
+
+def key_from_secret(secret: str) -> Ed25519PrivateKey:
+    """Our signing key from its secret's ``SecretString``: ``ed25519:<base64 of the 32-byte
+    seed>`` (a key made elsewhere, for example with ONDC's onboarding utility, put there by the
+    operator), or anything else, hashed (SHA-256) into the seed (the stack generates a random
+    64-character secret, so a stage has a key from its first deploy and it never leaves AWS)."""
+    if secret.startswith(SEED_PREFIX):
+        seed = base64.b64decode(secret[len(SEED_PREFIX) :], validate=True)
+        if len(seed) != 32:
+            raise ValueError("an ed25519: secret holds the base64 of a 32-byte seed")
+    else:
+        seed = hashlib.sha256(secret.encode("utf-8")).digest()
+    return Ed25519PrivateKey.from_private_bytes(seed)
 
 
 def sign(body: bytes, key: Ed25519PrivateKey, key_id: KeyId, now: int, *, ttl_s: int = DEFAULT_TTL_S) -> str:
