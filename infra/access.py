@@ -23,15 +23,17 @@ from types import MappingProxyType
 
 from sevamitra.data import bookings as bookings_repo
 from sevamitra.data import complaints as complaints_repo
+from sevamitra.data import ondc as ondc_records
 from sevamitra.data.complaints import LOCK_PREFIX
 from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity_pk
-from sevamitra.edge.routes import BOOKING_EXPIRY, VERIFY_STEPS, Entry, Function
+from sevamitra.edge.routes import BOOKING_EXPIRY, ONDC_TRACKER, ONDC_WORKER, VERIFY_STEPS, Entry, Function
 
 
 class Secret(Enum):
     IDENTITY_KEY = "identity_key"  # HMAC key for Aadhaar/mobile hashes
     POLICE_CALLBACK = "police_callback"  # shared key of X-Seva-Signature
     CURSOR_KEY = "cursor_key"  # HMAC key of list routes' page cursors
+    ONDC_SIGNING_KEY = "ondc_signing_key"  # our Ed25519 key for ONDC callbacks (functions/ondc)
 
 
 class Documents(Enum):
@@ -92,6 +94,10 @@ _KINDS = tuple(IdentityKind)
 BAN_KEYS = tuple(ban_pk(kind, "") for kind in _KINDS)  # ban#aadhaar#, ban#mobile#: the registry
 CLAIM_KEYS = (*(identity_pk(kind, "") for kind in _KINDS), account_pk(""))  # aadhaar#, mobile#, account#
 LOCK_KEYS = (LOCK_PREFIX,)  # lock#<booking>#<kind>: one unresolved complaint per booking and kind
+# The ondc table's key families (sevamitra.data.ondc): messages seen, transactions, orders.
+ONDC_MESSAGE_KEYS = (ondc_records.MESSAGE,)
+ONDC_TRANSACTION_KEYS = (ondc_records.TRANSACTION,)
+ONDC_ORDER_KEYS = (ondc_records.ORDER,)
 
 
 def idempotency_keys(*operations: str) -> tuple[str, ...]:
@@ -143,6 +149,7 @@ class Access:
     puts_events: bool = False
     starts_verification: bool = False  # states:StartExecution (+ DescribeExecution)
     answers_verification: bool = False  # states:SendTaskSuccess on the state machine
+    queues_ondc_work: bool = False  # sqs:SendMessage to the ONDC work queue (infra/constructs/ondc.py)
     # Table logical name -> exactly what may be done on it.
     grants: Mapping[str, tuple[TableGrant, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -182,6 +189,7 @@ def _access(
     puts_events: bool = False,
     starts_verification: bool = False,
     answers_verification: bool = False,
+    queues_ondc_work: bool = False,
 ) -> Access:
     """``tables`` declares exact grants; ``reads``/``writes`` (coarse levels) and ``exact`` (exact
     actions on the table and all its indexes) remain for quick declarations, but every function
@@ -199,6 +207,7 @@ def _access(
         puts_events=puts_events,
         starts_verification=starts_verification,
         answers_verification=answers_verification,
+        queues_ondc_work=queues_ondc_work,
         grants=MappingProxyType(grants),
     )
 
@@ -296,6 +305,12 @@ ACCESS: dict[Function, Access] = {
         secrets=(Secret.POLICE_CALLBACK, Secret.CURSOR_KEY),
         answers_verification=True,
     ),
+    # /ondc/<action>: claims each message once (a claim whose work could not be queued is given
+    # back) and queues the work; buyer apps' keys come from the ONDC registry over HTTPS.
+    Function.ONDC: _access(
+        tables={"ondc": (table(PUT, DELETE, keys=ONDC_MESSAGE_KEYS),)},
+        queues_ondc_work=True,
+    ),
 }
 
 # Workflow steps and scheduled jobs that need less (or other) access than their function,
@@ -328,6 +343,32 @@ ENTRY_ACCESS: dict[str, Access] = {
         }
     ),
 }
+
+
+# The ONDC worker answers buyer apps as POST /bookings and the booking routes would: the geo index
+# (search, and the claim's index entries), the professional and the booking in the bookings
+# repository's own transactions (create, cancel, rate), the customer's open requests; its own
+# transactions and orders; our signing key for the callbacks.
+ENTRY_ACCESS[ONDC_WORKER.name] = _access(
+    tables={
+        "geo": (table(QUERY), table(PUT, DELETE, in_transaction=True)),
+        "professionals": (table(GET), table(UPDATE, in_transaction=True)),
+        "bookings": (table(GET), table(PUT, UPDATE, in_transaction=True)),
+        "open_requests": (table(UPDATE, in_transaction=True),),
+        "ondc": (table(PUT, keys=ONDC_TRANSACTION_KEYS), table(GET, PUT, UPDATE, keys=ONDC_ORDER_KEYS)),
+    },
+    secrets=(Secret.ONDC_SIGNING_KEY,),
+)
+# Unsolicited on_status: the tracked orders, their bookings (and professionals' names), the
+# status told; our signing key.
+ENTRY_ACCESS[ONDC_TRACKER.entry.name] = _access(
+    tables={
+        "ondc": (table(UPDATE, keys=ONDC_ORDER_KEYS), index("tracked")),
+        "bookings": (table(GET),),
+        "professionals": (table(GET),),
+    },
+    secrets=(Secret.ONDC_SIGNING_KEY,),
+)
 
 
 def access_of(entry: Function | Entry) -> Access:

@@ -65,6 +65,10 @@ IGRS_RATE_LIMIT_PER_SECOND = 5
 IGRS_RETRY_ATTEMPTS = 20
 IGRS_MAX_EVENT_AGE_HOURS = 24
 
+# The ONDC registry whose lookup gives buyer apps' signing keys (stack parameter OndcRegistryUrl;
+# ONDC's staging registry until the stage is onboarded to pre-production or production).
+ONDC_REGISTRY_URL = "https://staging.registry.ondc.org"
+
 # Documents bucket.
 NONCURRENT_VERSION_EXPIRY = Duration.days(90)
 ABORT_INCOMPLETE_UPLOAD_AFTER = Duration.days(1)

@@ -12,7 +12,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra.access import Documents
+from infra.access import Documents, Secret
 from infra.constants import StageSettings
 from infra.constructs.api import Api
 from infra.constructs.auth import Accounts
@@ -22,6 +22,7 @@ from infra.constructs.events import Events
 from infra.constructs.functions import Functions
 from infra.constructs.igrs import Igrs
 from infra.constructs.keys import Keys
+from infra.constructs.ondc import Ondc
 from infra.constructs.operations import NotifyAlarms, Operations
 from infra.constructs.portal import Portal
 from infra.constructs.schedules import Schedules
@@ -29,6 +30,7 @@ from infra.constructs.secrets import Secrets
 from infra.constructs.verification import VerificationWorkflow
 from infra.grants import Resources
 from sevamitra.edge.routes import (
+    ONDC_WORKER,
     ROUTES,
     SCHEDULED_JOBS,
     WORKFLOW_ENTRIES,
@@ -76,6 +78,7 @@ class SevaMitraStack(Stack):
         self.secrets = Secrets(self, "Secrets", stage=stage)
         self.events = Events(self, "Events", stage=stage)
         self.igrs = Igrs(self, "Igrs", stage=stage, bus=self.events.bus)
+        self.ondc = Ondc(self, "Ondc", stage=stage)
         self.functions = Functions(
             self,
             "Functions",
@@ -85,13 +88,15 @@ class SevaMitraStack(Stack):
                 tables=self.data.tables,
                 table_indexes={logical: self.data.index_names(logical) for logical in self.data.tables},
                 bucket=self.documents.bucket,
-                secrets=self.secrets.by_name,
+                secrets={**self.secrets.by_name, Secret.ONDC_SIGNING_KEY: self.ondc.signing_key},
                 event_bus=self.events.bus,
             ),
+            model_settings=self.ondc.settings,
         )
         self.api_functions: dict[Function, lambda_.Function] = {
             function: self.functions.api(function) for function in Function
         }
+        self.ondc.connect(self.api_functions[Function.ONDC], self.functions.entry(ONDC_WORKER))
         self.verification_steps: dict[Entry, lambda_.Function] = {
             entry: self.functions.entry(entry) for entry in workflow_entries
         }
@@ -157,5 +162,12 @@ class SevaMitraStack(Stack):
             ("PortalUrl", self.portal.url, "The web portal (CloudFront)"),
             ("PortalBucket", self.portal.bucket.bucket_name, "Where make deploy publishes web/dist"),
             ("PortalDistributionId", self.portal.distribution.distribution_id, "The portal's distribution"),
+            ("OndcSubscriberId", self.ondc.settings["ondc_subscriber_id"], "Our ONDC subscriber_id"),
+            ("OndcUniqueKeyId", self.ondc.settings["ondc_unique_key_id"], "Our key's unique_key_id"),
+            (
+                "OndcSigningKeySecretArn",
+                self.ondc.signing_key.secret_arn,
+                "python -m ondc.keys <arn>: the public key",
+            ),
         ):
             CfnOutput(self, name, value=value, description=description)

@@ -32,6 +32,7 @@ from infra.nag import acknowledge
 from match.settings import MatchSettings
 from sevamitra.data.uploads import UploadSettings
 from sevamitra.edge.routes import Entry, Function
+from sevamitra.platform.ondc_settings import OndcSettings
 from sevamitra.platform.settings import CommonSettings, FromStack
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
@@ -51,6 +52,7 @@ SETTINGS: Mapping[Function, type[CommonSettings]] = MappingProxyType(
         Function.BOOK: BookSettings,
         Function.COMPLAINT: UploadSettings,
         Function.VERIFY: CommonSettings,
+        Function.ONDC: OndcSettings,
     }
 )
 
@@ -107,10 +109,14 @@ class Functions(Construct):
         resources: Resources,
         stage: StageSettings,
         layer_dir: Path,
+        model_settings: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self._stage = stage
         self._resources = resources
+        # Settings only some models declare (field name -> value): each function gets those its
+        # model declares (the ONDC identity, key and queue to the ondc function and its entries).
+        self.model_settings: dict[str, str] = dict(model_settings or {})
         # What every function gets, by ``CommonSettings`` field name.
         self.common_settings: dict[str, str] = {
             "stage": stage.name,
@@ -222,7 +228,7 @@ class Functions(Construct):
             tracing=lambda_.Tracing.ACTIVE,
             log_group=log_group,
             role=role,
-            environment=environment(spec.settings, self.common_settings),
+            environment=environment(spec.settings, {**self.common_settings, **self._declared(spec.settings)}),
         )
         self._alarms(scope, function, spec.function_name)
         acknowledge(
@@ -240,6 +246,9 @@ class Functions(Construct):
         self._access[spec.construct_id] = spec.access
         self._settings[spec.construct_id] = spec.settings
         return function
+
+    def _declared(self, settings: type[CommonSettings]) -> dict[str, str]:
+        return {name: value for name, value in self.model_settings.items() if name in settings.model_fields}
 
     def _alarms(self, scope: Construct, function: lambda_.Function, function_name: str) -> None:
         for name, metric in (
