@@ -23,6 +23,7 @@ from local.proxy_events import rest_event
 from sevamitra.edge.beckn_signing import key_from_secret, public_key_b64
 from sevamitra.edge.routes import Function
 from sevamitra.platform.settings import settings
+from tests import ondc_schema
 from tests.integration.geo_seed import LUCKNOW, SERVICE, offset, seed_professional
 
 NEAR = offset(*LUCKNOW, 300, 0)
@@ -92,6 +93,10 @@ def network(aws: LocalResources, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ne
         status, _ = local_ondc.register(json.dumps(bap.registration()).encode())
         assert status == 201
         yield Network(bap, aws)
+    # Every message we sent passes the specification's schema (data/ondc, tests/ondc_schema.py).
+    for payload in bap.callbacks:
+        sent = {key: value for key, value in payload.items() if key != "_path"}
+        assert ondc_schema.errors(sent) == [], sent["context"]["action"]
     ondc.registry.forget()
     ondc.keys.forget()
     local_ondc.forget_all()
