@@ -1,7 +1,7 @@
 """The ONDC seller platform's own resources (functions/ondc):
 
-- who we are on the network, as stack parameters (``OndcSubscriberId``, ``OndcSubscriberUrl``,
-  ``OndcUniqueKeyId``: what ONDC's registry records for us at onboarding; ``OndcRegistryUrl``:
+- who we are on the network, as stack parameters (``OndcNetworkSubscriberId``, ``...SubscriberUrl``,
+  ``...UniqueKeyId``: what ONDC's registry records for us at onboarding; ``OndcRegistryUrl``:
   the registry whose lookup gives buyer apps' keys), handed to the ondc functions' settings;
 - our Ed25519 signing key's secret (generated: the function hashes it into the seed, or an
   operator puts ``ed25519:<base64 seed>`` in it; ``python -m ondc.keys <arn>`` prints the public
@@ -31,6 +31,7 @@ from infra.nag import acknowledge
 ONDC_MAX_RECEIVES = 5
 ONDC_BATCH_SIZE = 10
 ONDC_OLDEST_MESSAGE_ALARM_S = 120
+ONDC_BACKLOG_ALARM = 100
 _KEY_LENGTH = 64
 SEND_ACTIONS = ("sqs:SendMessage",)
 
@@ -39,11 +40,11 @@ class Ondc(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, stage: StageSettings) -> None:
         super().__init__(scope, construct_id)
         parameters = {
-            "ondc_subscriber_id": ("OndcSubscriberId", f"ondc.{stage.name}.sevamitra.example",
+            "ondc_subscriber_id": ("OndcNetworkSubscriberId", f"ondc.{stage.name}.sevamitra.example",
                                    "Our subscriber_id in the ONDC registry (normally our FQDN)"),
-            "ondc_subscriber_url": ("OndcSubscriberUrl", f"https://ondc.{stage.name}.sevamitra.example/ondc",
+            "ondc_subscriber_url": ("OndcNetworkSubscriberUrl", f"https://ondc.{stage.name}.sevamitra.example/ondc",
                                     "Our subscriber_url in the ONDC registry (the API's /ondc base)"),
-            "ondc_unique_key_id": ("OndcUniqueKeyId", "key-1", "unique_key_id of our key in the registry"),
+            "ondc_unique_key_id": ("OndcNetworkUniqueKeyId", "key-1", "Our key's unique_key_id (registry)"),
             "ondc_registry_url": ("OndcRegistryUrl", constants.ONDC_REGISTRY_URL,
                                   "The ONDC registry (its /lookup gives buyer apps' keys)"),
         }  # fmt: skip
@@ -78,6 +79,18 @@ class Ondc(Construct):
             dead_letter_queue=sqs.DeadLetterQueue(
                 max_receive_count=ONDC_MAX_RECEIVES, queue=self.dead_letters
             ),
+        )
+        cloudwatch.Alarm(
+            self,
+            "WorkBacklogAlarm",
+            alarm_description="ONDC work is piling up (the worker is failing or throttled)",
+            metric=self.queue.metric_approximate_number_of_messages_visible(
+                period=constants.ALARM_PERIOD, statistic="Maximum"
+            ),
+            threshold=ONDC_BACKLOG_ALARM,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
         cloudwatch.Alarm(
             self,

@@ -19,6 +19,7 @@ from infra.layer import (
     runtime_dependencies,
     runtime_python,
 )
+from sevamitra.edge.routes import Function
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,7 +93,7 @@ def test_the_deployed_layer_keeps_its_bytecode_and_the_functions_ship_source(dev
     assert (layer / "python" / "sevamitra" / "__pycache__" / "__init__.cpython-313.pyc").is_file()
     assert not (layer / ".stamp").exists()
     functions = [asset for asset in assets if asset != layer and any(asset.rglob("handler.py"))]
-    assert len(functions) == 5
+    assert len(functions) == len(Function)
     assert not [pyc for asset in functions for pyc in asset.rglob("*.pyc")]
 
 

@@ -19,6 +19,11 @@ OUTPUTS = {
     "PortalUrl",
     "PortalBucket",
     "PortalDistributionId",
+    "OndcSubscriberId",
+    "OndcUniqueKeyId",
+    # Deployed, the public key is derived from this secret (python -m ondc.keys); locally the
+    # outputs file holds OndcSigningPublicKey itself.
+    "OndcSigningKeySecretArn",
 }
 
 
@@ -116,6 +121,7 @@ def test_secrets_are_generated_plain_keys_named_by_stage(dev):
         "sevamitra-dev/identity-key",
         "sevamitra-dev/police-callback",
         "sevamitra-dev/cursor-key",
+        "sevamitra-dev/ondc-signing-key",
     }
     for props in secrets.values():
         generator = props["GenerateSecretString"]

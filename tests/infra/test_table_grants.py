@@ -18,7 +18,15 @@ import pytest
 
 from infra.access import TRANSACTION, access_of
 from sevamitra.edge import idempotency
-from sevamitra.edge.routes import BOOKING_EXPIRY, COMPLAINT_ESCALATION, VERIFY_STEPS, Entry, Function
+from sevamitra.edge.routes import (
+    BOOKING_EXPIRY,
+    COMPLAINT_ESCALATION,
+    ONDC_TRACKER,
+    ONDC_WORKER,
+    VERIFY_STEPS,
+    Entry,
+    Function,
+)
 from tests.infra.test_iam import _as_list, _grants_by_table, _statements, _table_ids
 
 GET, PUT, UPDATE, DELETE = (
@@ -72,10 +80,30 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "geo": {PUT},
         "open_requests": {UPDATE},
     },
+    # /ondc/<action> only claims messages (and gives a claim back when the work cannot be queued).
+    "ondc": {"ondc": {PUT, DELETE}},
+    # The worker books, cancels and rates through the bookings repository's own transactions.
+    ONDC_WORKER.name: {
+        "geo": {QUERY, PUT, DELETE},
+        "professionals": {GET, UPDATE},
+        "bookings": {GET, PUT, UPDATE},
+        "open_requests": {UPDATE},
+        "ondc": {GET, PUT, UPDATE},
+    },
+    ONDC_TRACKER.entry.name: {"ondc": {UPDATE, QUERY}, "bookings": {GET}, "professionals": {GET}},
 }
 SUBJECTS: dict[str, Function | Entry] = {
     **{function.value: function for function in Function},
-    **{entry.name: entry for entry in (VERIFY_STEPS, COMPLAINT_ESCALATION.entry, BOOKING_EXPIRY.entry)},
+    **{
+        entry.name: entry
+        for entry in (
+            VERIFY_STEPS,
+            COMPLAINT_ESCALATION.entry,
+            BOOKING_EXPIRY.entry,
+            ONDC_WORKER,
+            ONDC_TRACKER.entry,
+        )
+    },
 }
 
 
