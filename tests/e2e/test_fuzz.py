@@ -45,6 +45,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from local.client.ondc import BuyerApp
 from sevamitra.domain.types import verhoeff_check_digit
 from sevamitra.edge.routes import ROUTES, Auth, Route
 from sevamitra.edge.signing import HEADER, sign
@@ -161,6 +162,7 @@ class World:
     tokens: dict[str, str]
     ids: dict[str, list[str]]  # path parameter -> real ids (and one that does not exist)
     police_key: bytes
+    buyer_app: BuyerApp  # registered in the local fake ONDC registry: signs /ondc/ requests
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +196,16 @@ def world(stack: Stack) -> World:
             "agency_id": [agency["id"], "agy_does_not_exist"],
         },
         police_key=stack.police_key(),
+        buyer_app=_registered_buyer_app(stack),
     )
+
+
+def _registered_buyer_app(stack: Stack) -> BuyerApp:
+    """A buyer app on loopback (callbacks accepted unchecked) in the stack's fake registry."""
+    app = BuyerApp().start()
+    answer = requests.post(stack.url("/_local/ondc/registry"), json=app.registration(), timeout=10)
+    assert answer.status_code == 201
+    return app
 
 
 @pytest.fixture(scope="module")
@@ -214,6 +225,18 @@ class PoliceSignature(requests.auth.AuthBase):
         body = request.body or b""
         raw = body.encode() if isinstance(body, str) else body
         request.headers[HEADER] = sign(self.key, self.at, raw)
+        return request
+
+
+class OndcSignature(requests.auth.AuthBase):
+    """Signs the prepared request's exact body as a registered buyer app (Beckn, Ed25519)."""
+
+    def __init__(self, app: BuyerApp) -> None:
+        self.app = app
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        body = request.body or b""
+        request.headers["Authorization"] = self.app.sign(body.encode() if isinstance(body, str) else body)
         return request
 
 
@@ -247,6 +270,8 @@ def _sends(route: Route, persona: str, world: World) -> Iterator[tuple[str, dict
         yield persona, {"headers": {"Authorization": f"Bearer {world.tokens[persona]}"}}
     elif route.auth is Auth.POLICE_SIGNATURE:
         yield "police", {"auth": PoliceSignature(world.police_key, int(time.time()))}
+    elif route.auth is Auth.ONDC_SIGNATURE:
+        yield "buyer_app", {"auth": OndcSignature(world.buyer_app)}
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[_label(r) for r in ROUTES])
@@ -296,4 +321,6 @@ def test_each_fuzzed_operation_was_called_with_and_without_credentials() -> None
             assert CALLS[(label, "officer")] >= 1, label
         if route.auth is Auth.POLICE_SIGNATURE:
             assert CALLS[(label, "police")] >= 1, label
+        if route.auth is Auth.ONDC_SIGNATURE:
+            assert CALLS[(label, "buyer_app")] >= 1, label
     print(f"\nfuzz: {sum(CASES.values())} cases, {sum(CALLS.values())} requests: {dict(CASES)}")

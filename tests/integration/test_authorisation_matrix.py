@@ -40,7 +40,7 @@ from local.provision import provision
 from local.proxy_events import rest_event
 from sevamitra.data.models import ProfessionalModel
 from sevamitra.edge import pii
-from sevamitra.edge.routes import ROUTES, Route
+from sevamitra.edge.routes import ONDC_ACTIONS, ROUTES, Auth, Route
 from sevamitra.edge.signing import HEADER, sign
 from sevamitra.platform.clock import utc_now
 from sevamitra.platform.settings import settings
@@ -87,6 +87,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/professionals/{professional_id}/submit"): PROFESSIONAL_SIDE,
     ("GET", "/verification/requests"): frozenset({OFFICER}),
     ("POST", "/verification/callback"): frozenset({POLICE}),
+    # ONDC buyer apps sign each request (tests/integration/ondc): no account or police key gets in.
+    **{("POST", f"/ondc/{action}"): frozenset() for action in ONDC_ACTIONS},
     # The professional's own account only: with an account of their own, going online is theirs.
     ("PUT", "/professionals/{professional_id}/availability"): frozenset({PROFESSIONAL}),
     ("GET", "/match"): SIGNED_IN,
@@ -312,6 +314,9 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
         {"request_id": "vrq_unknown", "result": "clear"},
         None,
     ),
+    **{
+        ("POST", f"/ondc/{action}"): (lambda w, a=action: (f"/ondc/{a}", {}, None)) for action in ONDC_ACTIONS
+    },
     ("PUT", "/professionals/{professional_id}/availability"): lambda w: (
         f"/professionals/{new_professional(w.agency_id)}/availability",
         {"online": False},
@@ -404,7 +409,11 @@ def test_only_the_allowed_callers_get_through(world: World, route: Route, person
         assert response.status < 300 or _domain_answer(route, persona, response), response.body
     else:
         expected = (
-            401 if persona in (ANONYMOUS, POLICE) or _label(route) == "POST /verification/callback" else 403
+            401
+            if persona in (ANONYMOUS, POLICE)
+            or _label(route) == "POST /verification/callback"
+            or route.auth is Auth.ONDC_SIGNATURE
+            else 403
         )
         assert response.status == expected, response.body
 
