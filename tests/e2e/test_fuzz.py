@@ -112,6 +112,8 @@ def error_shape(ctx: Any, response: Any, case: Any) -> bool | None:
     assert response.headers.get("content-type", [""])[0].startswith("application/json"), response.headers
     body = response.json()
     assert isinstance(body, dict), body
+    if case.operation.path.startswith("/ondc/"):  # Beckn: the error inside the NACK envelope (API.md)
+        assert body.pop("message", None) == {"ack": {"status": "NACK"}}, body
     assert set(body) == {"error"}, body
     error = body["error"]
     assert set(error) == {"code", "message", "details"}, error

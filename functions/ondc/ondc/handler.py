@@ -18,7 +18,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ondc import intake
-from ondc.models import AckOut, CancelIn, OrderIn, RatingIn, SearchIn, StatusIn, SupportIn
+from ondc.models import AckOut, CancelIn, ConfirmIn, InitIn, RatingIn, SearchIn, SelectIn, StatusIn, SupportIn
 from ondc.registry import Subscriber
 from sevamitra.edge.api import make_resolver
 from sevamitra.platform.observability import logger, metrics
@@ -50,17 +50,17 @@ def search(body: SearchIn, signer: Signer, raw: Raw) -> AckOut:
 
 
 @app.post("/ondc/select")
-def select(body: OrderIn, signer: Signer, raw: Raw) -> AckOut:
+def select(body: SelectIn, signer: Signer, raw: Raw) -> AckOut:
     return _ack("select", body, raw, signer)
 
 
 @app.post("/ondc/init")
-def init(body: OrderIn, signer: Signer, raw: Raw) -> AckOut:
+def init(body: InitIn, signer: Signer, raw: Raw) -> AckOut:
     return _ack("init", body, raw, signer)
 
 
 @app.post("/ondc/confirm")
-def confirm(body: OrderIn, signer: Signer, raw: Raw) -> AckOut:
+def confirm(body: ConfirmIn, signer: Signer, raw: Raw) -> AckOut:
     return _ack("confirm", body, raw, signer)
 
 
@@ -89,7 +89,8 @@ _NACK = {"ack": {"status": "NACK"}}
 
 def nack(response: dict[str, Any]) -> dict[str, Any]:
     """Every refusal in the Beckn envelope: ``{"message": {"ack": {"status": "NACK"}}, "error":
-    {...}}``; a body the envelope does not allow is 400 (the specification's schema failure)."""
+    {"code", "message", "details"}}`` (the API's error object); a body the envelope does not allow
+    is 400 (the specification's schema failure)."""
     status = int(response.get("statusCode", 500))
     if status < 400:
         return response
@@ -101,7 +102,6 @@ def nack(response: dict[str, Any]) -> dict[str, Any]:
     error = (
         dict(error) if isinstance(error, dict) else {"code": "internal_error", "message": "", "details": []}
     )
-    error.setdefault("type", "CONTEXT-ERROR" if status in (401, 403) else "JSON-SCHEMA-ERROR")
     if status == 422:
         status = 400
     headers = dict(response.get("headers") or {})

@@ -110,7 +110,7 @@ def receive(
     if signer.subscriber_url and not _same_url(context.bap_uri, signer.subscriber_url):
         raise Forbidden("bap_uri_mismatch")
     if context.bpp_id is not None and context.bpp_id != config.ondc_subscriber_id:
-        raise BadRequest("context_mismatch", "context.bpp_id is not this seller platform.")
+        raise Forbidden("context_mismatch", "context.bpp_id is not this seller platform.")
     if context.domain not in SERVED_DOMAINS:
         raise BadRequest("unsupported_domain", f"Served domains: {', '.join(sorted(SERVED_DOMAINS))}.")
     if not records.claim_message(context.bap_id, context.message_id, int(now().timestamp())):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 _Id = Field(min_length=1, max_length=200)
 
@@ -19,8 +19,12 @@ class Beckn(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+# The domains we serve (ondc.beckn.DOMAINS): any other is refused as the schema refuses it.
+Domain = Literal["ONDC:SRV10", "ONDC:SRV11", "ONDC:SRV12"]
+
+
 class Context(Beckn):
-    domain: str = Field(min_length=1, max_length=64)
+    domain: Domain
     action: str = Field(min_length=1, max_length=32)
     version: str | None = Field(default=None, max_length=16)
     core_version: str | None = Field(default=None, max_length=16)
@@ -64,33 +68,49 @@ class SupportMessage(Beckn):
     support: dict[str, Any] = Field(default_factory=dict)
 
 
+def _context(action: str) -> type[Context]:
+    """The context of ``/ondc/<action>``: its ``action`` is that action."""
+    annotation: Any = Literal[action]
+    return create_model(f"{action.title()}Context", __base__=Context, action=(annotation, ...))
+
+
 class SearchIn(Beckn):
-    context: Context
+    context: _context("search")  # type: ignore[valid-type]
     message: SearchMessage
 
 
-class OrderIn(Beckn):
-    context: Context
+class SelectIn(Beckn):
+    context: _context("select")  # type: ignore[valid-type]
+    message: OrderMessage
+
+
+class InitIn(Beckn):
+    context: _context("init")  # type: ignore[valid-type]
+    message: OrderMessage
+
+
+class ConfirmIn(Beckn):
+    context: _context("confirm")  # type: ignore[valid-type]
     message: OrderMessage
 
 
 class StatusIn(Beckn):
-    context: Context
+    context: _context("status")  # type: ignore[valid-type]
     message: OrderIdMessage
 
 
 class CancelIn(Beckn):
-    context: Context
+    context: _context("cancel")  # type: ignore[valid-type]
     message: CancelMessage
 
 
 class RatingIn(Beckn):
-    context: Context
+    context: _context("rating")  # type: ignore[valid-type]
     message: RatingMessage
 
 
 class SupportIn(Beckn):
-    context: Context
+    context: _context("support")  # type: ignore[valid-type]
     message: SupportMessage
 
 

@@ -66,11 +66,11 @@ def test_a_body_without_its_message_is_400_nack(network):
 
 def test_an_action_sent_to_another_route_is_400_nack(network):
     body, headers = network.bap.signed("search", order_message("pro_1"), transaction_id="t1")
-    _refused(network, network.post("select", body, headers), 400, "context_mismatch")
+    _refused(network, network.post("select", body, headers), 400, "validation_error")
 
 
 def test_a_domain_we_do_not_serve_is_400_nack(network):
     body, headers = network.bap.signed(
         "search", search_message(*LUCKNOW), transaction_id="t1", domain="ONDC:RET10"
     )
-    _refused(network, network.post("search", body, headers), 400, "unsupported_domain")
+    _refused(network, network.post("search", body, headers), 400, "validation_error")
