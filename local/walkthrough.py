@@ -33,6 +33,7 @@ from local.client.http import Account, is_healthy
 from local.client.journey import police_request, register, submit, upload_document, wait_for_status
 from local.client.stack import StackClient
 from local.client.uploads import UploadRefused
+from local.walkthrough_ondc import ONDC_STEPS, ondc_chapter
 from sevamitra.domain.types import verhoeff_check_digit
 
 SERVICE = "electrician_fan_installation"
@@ -142,6 +143,7 @@ STEPS: dict[str, tuple[str, str]] = {
         '{error_code}, "{message}"',
         'वे नए खाते से उसी आधार से फिर पंजीकरण का प्रयास करते हैं: HTTP {code} {error_code}, "{message}"',
     ),
+    **ONDC_STEPS,
     "done": (
         "Done: verified by the police, booked at a fixed fee, banned for overcharging. ({seconds:.1f} s)",
         "पूर्ण: पुलिस से सत्यापित, तय शुल्क पर बुक, अधिक वसूली पर प्रतिबंधित। ({seconds:.1f} सेकंड)",
@@ -323,6 +325,7 @@ class Walkthrough:
         retry = {**registration, "mobile": f"8{seed % 10**9:09d}"}
         error = self.sign_up().ok("POST", "/professionals", retry, status=403)["error"]
         self.say("refused", code=403, error_code=error["code"], message=error["message"])
+        ondc_chapter(self, officer)
         self.say("done", seconds=time.monotonic() - started)
 
 

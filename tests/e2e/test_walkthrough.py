@@ -40,6 +40,11 @@ def test_the_walkthrough_tells_the_story_from_registration_to_refused_re_registr
     assert "The same search no longer finds him" in text
     assert "HTTP 403 banned" in text
     assert "permanently banned from Seva Mitra" in text
+    assert (
+        "The customer rates 5 stars through the buyer app; every callback was signed by Seva Mitra: True"
+        in text
+    )
+    assert "Accepted -> In-progress -> Completed" in text
     assert lines[-1].startswith("Done:")
 
 
