@@ -37,7 +37,8 @@ def test_each_example_flow_passes_but_for_the_specifications_own_slips(path):
 
 
 def test_the_schema_refuses_what_the_specification_refuses():
-    example = json.loads((ondc_schema.EXAMPLES / "select" / "select_service.json").read_text(encoding="utf-8"))
+    path = ondc_schema.EXAMPLES / "select" / "select_service.json"
+    example = json.loads(path.read_text(encoding="utf-8"))
     assert ondc_schema.errors(example) == []
     del example["message"]["order"]
     assert ondc_schema.errors(example) == ["message: 'order' is a required property"]
