@@ -7,7 +7,7 @@ PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 STAGE ?= dev
 
-export PYTHONPATH := layers/common/python:functions/register:functions/match:functions/book:functions/complaint:functions/verify:functions/notify:functions/jobs:.
+export PYTHONPATH := layers/common/python:functions/register:functions/match:functions/book:functions/complaint:functions/verify:functions/notify:functions/jobs:functions/ondc:.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CDK_DISABLE_VERSION_CHECK := true
 export CDK_DISABLE_CLI_TELEMETRY := true

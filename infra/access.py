@@ -25,6 +25,7 @@ from sevamitra.data import bookings as bookings_repo
 from sevamitra.data import complaints as complaints_repo
 from sevamitra.data import igrs as igrs_repo
 from sevamitra.data import notifications as inbox
+from sevamitra.data import ondc as ondc_records
 from sevamitra.data.complaints import LOCK_PREFIX
 from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity_pk
 from sevamitra.edge.routes import (
@@ -34,6 +35,8 @@ from sevamitra.edge.routes import (
     IGRS_DELIVERY,
     INBOUND_SMS,
     NOTIFY_EVENTS,
+    ONDC_TRACKER,
+    ONDC_WORKER,
     OUTBOX_SWEEP,
     VERIFY_STEPS,
     Entry,
@@ -45,6 +48,7 @@ class Secret(Enum):
     IDENTITY_KEY = "identity_key"  # HMAC key for Aadhaar/mobile hashes
     POLICE_CALLBACK = "police_callback"  # shared key of X-Seva-Signature
     CURSOR_KEY = "cursor_key"  # HMAC key of list routes' page cursors
+    ONDC_SIGNING_KEY = "ondc_signing_key"  # our Ed25519 key for ONDC callbacks (functions/ondc)
     IGRS_KEY = "igrs_key"  # shared key with IGRS: X-Seva-Signature both ways
 
 
@@ -151,6 +155,10 @@ MOBILE_KEYS = (identity_pk(IdentityKind.MOBILE, ""),)  # mobile#: who registered
 # The notifications table's key families (sevamitra.data.notifications).
 INBOX_KEYS, PREFS_KEYS, DEVICE_KEYS = (inbox.INBOX,), (inbox.PREFS,), (inbox.DEVICE,)
 SENT_KEYS, REF_KEYS, NACK_KEYS = (inbox.SENT,), (inbox.REF,), (inbox.NACK,)
+# The ondc table's key families (sevamitra.data.ondc): messages seen, transactions, orders.
+ONDC_MESSAGE_KEYS = (ondc_records.MESSAGE,)
+ONDC_TRANSACTION_KEYS = (ondc_records.TRANSACTION,)
+ONDC_ORDER_KEYS = (ondc_records.ORDER,)
 
 
 def idempotency_keys(*operations: str) -> tuple[str, ...]:
@@ -207,6 +215,7 @@ class Access:
     push: Push | None = None
     reads_accounts: bool = False  # cognito-idp:ListUsers on the user pool
     anchors: AuditAnchors | None = None
+    queues_ondc_work: bool = False  # sqs:SendMessage to the ONDC work queue (infra/constructs/ondc.py)
     # Table logical name -> exactly what may be done on it.
     grants: Mapping[str, tuple[TableGrant, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -251,6 +260,7 @@ def _access(
     push: Push | None = None,
     reads_accounts: bool = False,
     anchors: AuditAnchors | None = None,
+    queues_ondc_work: bool = False,
 ) -> Access:
     """``tables`` declares exact grants; ``reads``/``writes`` (coarse levels) and ``exact`` (exact
     actions on the table and all its indexes) remain for quick declarations, but every function
@@ -273,6 +283,7 @@ def _access(
         push=push,
         reads_accounts=reads_accounts,
         anchors=anchors,
+        queues_ondc_work=queues_ondc_work,
         grants=MappingProxyType(grants),
     )
 
@@ -457,6 +468,12 @@ ACCESS: dict[Function, Access] = {
         secrets=(Secret.CURSOR_KEY,),
         puts_events=True,
     ),
+    # /ondc/<action>: claims each message once (a claim whose work could not be queued is given
+    # back) and queues the work; buyer apps' keys come from the ONDC registry over HTTPS.
+    Function.ONDC: _access(
+        tables={"ondc": (table(PUT, DELETE, keys=ONDC_MESSAGE_KEYS),)},
+        queues_ondc_work=True,
+    ),
 }
 
 # Workflow steps and scheduled jobs that need less (or other) access than their function,
@@ -560,6 +577,34 @@ ENTRY_ACCESS: dict[str, Access] = {
         anchors=AuditAnchors.WRITE,
     ),
 }
+
+
+# The ONDC worker answers buyer apps as POST /bookings and the booking routes would: the geo index
+# (search, and the claim's index entries), the professional and the booking in the bookings
+# repository's own transactions (create, cancel, rate), the customer's open requests; its own
+# transactions and orders; our signing key for the callbacks.
+ENTRY_ACCESS[ONDC_WORKER.name] = _access(
+    tables={
+        "geo": (table(QUERY), table(PUT, DELETE, in_transaction=True)),
+        "professionals": (table(GET), table(UPDATE, in_transaction=True)),
+        "bookings": (table(GET), table(PUT, UPDATE, in_transaction=True)),
+        "open_requests": (table(UPDATE, in_transaction=True),),
+        "ondc": (table(PUT, keys=ONDC_TRANSACTION_KEYS), table(GET, PUT, UPDATE, keys=ONDC_ORDER_KEYS)),
+        "outbox": OUTBOX,  # the booking's events, in its transactions; published, then removed
+    },
+    secrets=(Secret.ONDC_SIGNING_KEY,),
+    puts_events=True,
+)
+# Unsolicited on_status: the tracked orders, their bookings (and professionals' names), the
+# status told; our signing key.
+ENTRY_ACCESS[ONDC_TRACKER.entry.name] = _access(
+    tables={
+        "ondc": (table(UPDATE, keys=ONDC_ORDER_KEYS), index("tracked")),
+        "bookings": (table(GET),),
+        "professionals": (table(GET),),
+    },
+    secrets=(Secret.ONDC_SIGNING_KEY,),
+)
 
 
 def access_of(entry: Function | Entry) -> Access:

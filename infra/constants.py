@@ -87,6 +87,10 @@ NOTIFY_TARGET_MAX_EVENT_AGE = Duration.hours(24)
 # An inbound SMS whose handling failed is tried twice more (Lambda asynchronous retries).
 INBOUND_SMS_RETRY_ATTEMPTS = 2
 
+# The ONDC registry whose lookup gives buyer apps' signing keys (stack parameter OndcRegistryUrl;
+# ONDC's staging registry until the stage is onboarded to pre-production or production).
+ONDC_REGISTRY_URL = "https://staging.registry.ondc.org"
+
 # Documents bucket.
 NONCURRENT_VERSION_EXPIRY = Duration.days(90)
 ABORT_INCOMPLETE_UPLOAD_AFTER = Duration.days(1)

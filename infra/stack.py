@@ -12,7 +12,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra.access import Documents
+from infra.access import Documents, Secret
 from infra.constants import StageSettings
 from infra.constructs.anchors import AuditAnchors
 from infra.constructs.api import Api
@@ -24,6 +24,7 @@ from infra.constructs.functions import Functions
 from infra.constructs.igrs import Igrs
 from infra.constructs.keys import Keys
 from infra.constructs.messaging import Messaging
+from infra.constructs.ondc import Ondc
 from infra.constructs.operations import NotifyAlarms, Operations
 from infra.constructs.portal import Portal
 from infra.constructs.schedules import Schedules
@@ -34,6 +35,7 @@ from sevamitra.edge.routes import (
     IGRS_DELIVERY,
     INBOUND_SMS,
     NOTIFY_EVENTS,
+    ONDC_WORKER,
     ROUTES,
     SCHEDULED_JOBS,
     WORKFLOW_ENTRIES,
@@ -83,6 +85,7 @@ class SevaMitraStack(Stack):
         self.igrs = Igrs(self, "Igrs", stage=stage, bus=self.events.bus)
         self.anchors = AuditAnchors(self, "AuditAnchors", stage=stage, access_logs=self.documents.access_logs)
         self.messaging = Messaging(self, "Messaging", stage=stage, inbound_key=self.keys.inbound_sms)
+        self.ondc = Ondc(self, "Ondc", stage=stage)
         self.functions = Functions(
             self,
             "Functions",
@@ -92,7 +95,7 @@ class SevaMitraStack(Stack):
                 tables=self.data.tables,
                 table_indexes={logical: self.data.index_names(logical) for logical in self.data.tables},
                 bucket=self.documents.bucket,
-                secrets=self.secrets.by_name,
+                secrets={**self.secrets.by_name, Secret.ONDC_SIGNING_KEY: self.ondc.signing_key},
                 event_bus=self.events.bus,
                 sms_resources=self.messaging.sms_resources,
                 user_pool_arn=self.accounts.user_pool.user_pool_arn,
@@ -105,6 +108,7 @@ class SevaMitraStack(Stack):
                 "audit_anchor_bucket": self.anchors.bucket.bucket_name,
                 "igrs_endpoint": self.igrs.endpoint,
                 "igrs_secret_arn": self.secrets.igrs_key.secret_arn,
+                **self.ondc.settings,
             },
         )
         self.api_functions: dict[Function, lambda_.Function] = {
@@ -116,6 +120,7 @@ class SevaMitraStack(Stack):
             inbound_sms=self.functions.entry(INBOUND_SMS),
         )
         self.igrs.wire(self.functions.entry(IGRS_DELIVERY))
+        self.ondc.connect(self.api_functions[Function.ONDC], self.functions.entry(ONDC_WORKER))
         self.verification_steps: dict[Entry, lambda_.Function] = {
             entry: self.functions.entry(entry) for entry in workflow_entries
         }
@@ -183,5 +188,12 @@ class SevaMitraStack(Stack):
             ("PortalUrl", self.portal.url, "The web portal (CloudFront)"),
             ("PortalBucket", self.portal.bucket.bucket_name, "Where make deploy publishes web/dist"),
             ("PortalDistributionId", self.portal.distribution.distribution_id, "The portal's distribution"),
+            ("OndcSubscriberId", self.ondc.settings["ondc_subscriber_id"], "Our ONDC subscriber_id"),
+            ("OndcUniqueKeyId", self.ondc.settings["ondc_unique_key_id"], "Our key's unique_key_id"),
+            (
+                "OndcSigningKeySecretArn",
+                self.ondc.signing_key.secret_arn,
+                "python -m ondc.keys <arn>: the public key",
+            ),
         ):
             CfnOutput(self, name, value=value, description=description)

@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 import jwt
 
 from local import dispatch
+from local import ondc as local_ondc
 from local import sms as local_sms
 from local.portal import PortalSite
 from local.proxy_events import claims_from_token_payload, match_route, path_exists, rest_event
@@ -272,6 +273,8 @@ class Gateway:
             )
             return GatewayResponse(status, content, portal_headers, close=has_body)
 
+        if path in (local_ondc.PATH, local_ondc.LOOKUP_PATH):
+            return self._local_ondc_registry(method, path, raw_headers, stream, headers)
         matched = match_route(method, path)
         if matched is None:
             if path_exists(path):
@@ -356,6 +359,28 @@ class Gateway:
         except (BodyTooLarge, BadFraming, BodyTimeout):
             return _error(HTTPStatus.BAD_REQUEST, "bad_request", headers, close=True)
         status, answer = local_sms.outbox(query) if method == "GET" else local_sms.inbound(body)
+
+        payload = json.dumps(answer, ensure_ascii=False).encode()
+        return GatewayResponse(status, payload, [("Content-Type", "application/json")])
+
+    def _local_ondc_registry(
+        self,
+        method: str,
+        path: str,
+        raw_headers: Message,
+        stream: BufferedIOBase | DeadlineReader,
+        headers: dict[str, str],
+    ) -> GatewayResponse:
+        """The local-only fake ONDC registry (``local/ondc.py``): no route, no token."""
+        if method != "POST":
+            response = _error(HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", headers, close=True)
+            response.headers.append(("Allow", "POST"))
+            return response
+        try:
+            body = read_body(raw_headers, stream)
+        except (BodyTooLarge, BadFraming, BodyTimeout):
+            return _error(HTTPStatus.BAD_REQUEST, "bad_request", headers, close=True)
+        status, answer = local_ondc.register(body) if path == local_ondc.PATH else local_ondc.lookup(body)
         payload = json.dumps(answer, ensure_ascii=False).encode()
         return GatewayResponse(status, payload, [("Content-Type", "application/json")])
 

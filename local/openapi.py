@@ -40,6 +40,13 @@ _SECURITY_SCHEMES = {
         "name": "X-Seva-Signature",
         "description": 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">',
     },
+    "ondcSignature": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": 'Beckn: Signature keyId="<subscriber_id>|<unique_key_id>|ed25519",algorithm="ed25519",'
+        'created,expires,headers="(created) (expires) digest",signature (Ed25519 over BLAKE-512 of the body)',
+    },
 }
 
 
@@ -66,6 +73,8 @@ def build_document() -> dict[str, Any]:
             operation["security"] = [{"cognito": []}]
         elif route.auth is Auth.POLICE_SIGNATURE:
             operation["security"] = [{"policeSignature": []}]
+        elif route.auth is Auth.ONDC_SIGNATURE:
+            operation["security"] = [{"ondcSignature": []}]
         else:
             operation["security"] = []
         operation["tags"] = [route.function.value]

@@ -19,6 +19,7 @@ SOURCE_DIRS = (
     "functions/verify",
     "functions/notify",
     "functions/jobs",
+    "functions/ondc",
     ".",
 )
 

@@ -41,6 +41,8 @@ class LocalResources:
     igrs_secret_arn: str = ""
     igrs_queue_url: str = ""
     igrs_dead_letter_queue_url: str = ""
+    ondc_queue_url: str = ""
+    ondc_signing_secret_arn: str = ""
 
 
 # The attributes the app client reads, so its ID tokens carry them (infra/constructs/auth.py):
@@ -130,6 +132,7 @@ def provision(
     cursor_key: str | None = None,
     workflow: bool = True,
     user_pool: bool = True,
+    ondc_signing_secret: str | None = None,
 ) -> LocalResources:
     """Everything the functions use: tables, bucket, secrets, event bus, user pool and the
     verification workflow. In-process tests skip the workflow (moto validates the definition
@@ -149,6 +152,7 @@ def provision(
     anchor_bucket = create_anchor_bucket(region, anchor_settings().audit_anchor_bucket)
     igrs = secrets.create_secret(Name=igrs_settings().igrs_secret_arn, SecretString=igrs_key)["ARN"]
     igrs_queue_url, igrs_dead_letters_url = create_igrs_queue(config)
+    ondc_queue_url, ondc_secret = create_ondc(config, ondc_signing_secret or token_hex(32))
     return LocalResources(
         user_pool_id=pool_id,
         user_pool_client_id=client_id,
@@ -164,6 +168,8 @@ def provision(
         igrs_secret_arn=igrs,
         igrs_queue_url=igrs_queue_url,
         igrs_dead_letter_queue_url=igrs_dead_letters_url,
+        ondc_queue_url=ondc_queue_url,
+        ondc_signing_secret_arn=ondc_secret,
     )
 
 
@@ -239,6 +245,38 @@ def create_contacts_key(region: str, prefix: str) -> str:
     alias = f"alias/{prefix}contacts"
     kms.create_alias(AliasName=alias, TargetKeyId=key_id)
     return alias
+
+
+# The ONDC work queue's names, as the CDK construct names them (infra/constructs/ondc.py).
+ONDC_QUEUE = "ondc-work"
+ONDC_DLQ = "ondc-work-dlq"
+ONDC_MAX_RECEIVES = 5
+ONDC_VISIBILITY_S = 5  # locally a failed callback is retried within seconds
+
+
+def create_ondc(config: CommonSettings, signing_secret: str) -> tuple[str, str]:
+    """The ONDC work queue (with its dead-letter queue) and our signing key's secret; returns the
+    queue URL and the secret ARN."""
+    from sevamitra.platform.ondc_settings import OndcSettings
+
+    region = config.aws_region
+    sqs = _client("sqs", region)
+    dlq_url = sqs.create_queue(QueueName=f"{config.resource_prefix}{ONDC_DLQ}")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    queue_url = sqs.create_queue(
+        QueueName=f"{config.resource_prefix}{ONDC_QUEUE}",
+        Attributes={
+            "VisibilityTimeout": str(ONDC_VISIBILITY_S),
+            "RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": ONDC_MAX_RECEIVES}
+            ),
+        },
+    )["QueueUrl"]
+    secret_id = OndcSettings().ondc_signing_key_secret_arn
+    arn = _client("secretsmanager", region).create_secret(Name=secret_id, SecretString=signing_secret)["ARN"]
+    return str(queue_url), str(arn)
 
 
 # --- the verification workflow -----------------------------------------------------------------

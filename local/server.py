@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from local.events import EventPump
     from local.gateway import Gateway
     from local.igrs import FakeIgrs
+    from local.ondc import WorkPump
     from local.scheduler import Scheduler
     from local.settings import LocalSettings
 
@@ -102,6 +103,7 @@ class LocalStack:
         self.igrs_events: EventPump | None = None
         self.igrs: FakeIgrs | None = None
         self.anchoring: Scheduler | None = None
+        self.ondc_work: WorkPump | None = None
         self.outputs: dict[str, Any] = {}
         self.outputs_path: Path | None = None
         self.demo: DemoContext | None = None
@@ -134,6 +136,7 @@ class LocalStack:
         from local.events import EventPump
         from local.gateway import Gateway, cognito_verifier
         from local.lambdas import install_lambda_router
+        from local.ondc import WorkPump, new_signing_secret
         from local.portal import PortalSite
         from local.provision import provision
         from local.scheduler import Scheduler
@@ -143,8 +146,13 @@ class LocalStack:
         configure_moto(endpoint_url)
         install_lambda_router(config.resource_prefix)
         police_key = secrets.token_hex(32)
+        ondc_secret = new_signing_secret()
         resources = provision(
-            config, police_key=police_key, identity_key=secrets.token_hex(32), igrs_key=igrs_key
+            config,
+            police_key=police_key,
+            identity_key=secrets.token_hex(32),
+            igrs_key=igrs_key,
+            ondc_signing_secret=ondc_secret,
         )
         if resources.verification_state_machine_arn != config.verification_state_machine_arn:
             raise RuntimeError("the verification state machine is not where the functions look for it")
@@ -162,6 +170,7 @@ class LocalStack:
             endpoint_url, config.aws_region, resources.user_pool_id, resources.user_pool_client_id
         )
         self.gateway = Gateway(verifier, host=config.host, port=config.port, stage=config.stage)
+        ondc = self._ondc(resources.ondc_queue_url, self.gateway.url, ondc_secret)
         self.outputs = {
             "ApiUrl": self.gateway.url,
             "UserPoolId": resources.user_pool_id,
@@ -172,6 +181,7 @@ class LocalStack:
             "IgrsSecretArn": resources.igrs_secret_arn,
             "AuditAnchorBucket": resources.audit_anchor_bucket,
             "PortalUrl": f"{self.gateway.url}/app/",
+            **ondc,
             # Local only: a deployed stack never exports these.
             "Region": config.aws_region,
             "PoliceSecretValue": police_key,
@@ -205,8 +215,33 @@ class LocalStack:
             prefix=config.resource_prefix,
         )
         self.anchoring.start()
+        self.ondc_work = WorkPump(resources.ondc_queue_url, config.aws_region)
+        self.ondc_work.start()
+
+    @staticmethod
+    def _ondc(queue_url: str, api_url: str, signing_secret: str) -> dict[str, str]:
+        """Who the local seller platform is on the network (set before the ondc function first
+        reads its settings) and the outputs a buyer app needs: our ids and public key."""
+        from sevamitra.edge.beckn_signing import key_from_secret, public_key_b64
+        from sevamitra.platform.ondc_settings import OndcSettings
+
+        os.environ.update(
+            {
+                "ONDC_QUEUE_URL": queue_url,
+                "ONDC_SUBSCRIBER_URL": f"{api_url}/ondc",
+                "ONDC_REGISTRY_URL": f"{api_url}/_local/ondc/registry",
+            }
+        )
+        config = OndcSettings()
+        return {
+            "OndcSubscriberId": config.ondc_subscriber_id,
+            "OndcUniqueKeyId": config.ondc_unique_key_id,
+            "OndcSigningPublicKey": public_key_b64(key_from_secret(signing_secret)),
+        }
 
     def stop(self) -> None:
+        if self.ondc_work:
+            self.ondc_work.stop()
         if self.gateway:
             self.gateway.stop()
         if self.scheduler:

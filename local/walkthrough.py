@@ -40,6 +40,7 @@ from local.client.stack import StackClient
 from local.client.uploads import UploadRefused
 from local.walkthrough_fair import FAIR_STEPS, fair_chapter
 from local.walkthrough_jobs import JOB_STEPS, jobs_chapter
+from local.walkthrough_ondc import ONDC_STEPS, ondc_chapter
 from sevamitra.domain.types import verhoeff_check_digit
 
 SERVICE = "electrician_fan_installation"
@@ -167,6 +168,7 @@ STEPS: dict[str, tuple[str, str]] = {
     ),
     **JOB_STEPS,
     **FAIR_STEPS,
+    **ONDC_STEPS,
     "done": (
         "Done: verified by the police, booked at a fixed fee, banned for overcharging; employed at a "
         "legal wage. ({seconds:.1f} s)",
@@ -368,6 +370,7 @@ class Walkthrough:
         self.say("refused", code=403, error_code=error["code"], message=error["message"])
         jobs_chapter(self, officer, employer)
         fair_chapter(self, officer)
+        ondc_chapter(self, officer)
         self.say("done", seconds=time.monotonic() - started)
 
 

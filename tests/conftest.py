@@ -23,6 +23,9 @@ os.environ.update(
         "IDENTITY_KEY_SECRET_ARN": "sevamitra-test/identity-key",
         "POLICE_SECRET_ARN": "sevamitra-test/police-callback",
         "CURSOR_KEY_SECRET_ARN": "sevamitra-test/cursor-key",
+        # The ONDC seller platform: our key's secret and the work queue as local.provision makes them.
+        "ONDC_SIGNING_KEY_SECRET_ARN": "sevamitra-test/ondc-signing-key",
+        "ONDC_QUEUE_URL": "https://sqs.ap-south-1.amazonaws.com/123456789012/sevamitra-test-ondc-work",
         # The ARN local.provision gives the state machine (moto's fixed account id).
         "VERIFICATION_STATE_MACHINE_ARN": (
             "arn:aws:states:ap-south-1:123456789012:stateMachine:sevamitra-test-verification"

@@ -60,6 +60,8 @@ _UNAUTHENTICATED_REASONS = {
     "limited per IP by the prod web ACL).",
     Auth.POLICE_SIGNATURE: "Police department systems have no Cognito account; the verify function "
     "authenticates every call by its X-Seva-Signature HMAC and timestamp.",
+    Auth.ONDC_SIGNATURE: "ONDC buyer apps have no Cognito account; the ondc function authenticates "
+    "every request by its Beckn Ed25519 signature against the key the ONDC registry holds for it.",
 }
 
 

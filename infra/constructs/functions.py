@@ -35,6 +35,7 @@ from match.settings import MatchSettings
 from notify.settings import NotifySettings
 from register.settings import RegisterSettings
 from sevamitra.edge.routes import Entry, Function
+from sevamitra.platform.ondc_settings import OndcSettings
 from sevamitra.platform.settings import CommonSettings, FromStack
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
@@ -57,6 +58,7 @@ SETTINGS: Mapping[Function, type[CommonSettings]] = MappingProxyType(
         Function.VERIFY: CommonSettings,
         Function.NOTIFY: NotifySettings,
         Function.JOBS: CommonSettings,
+        Function.ONDC: OndcSettings,
     }
 )
 
@@ -119,7 +121,8 @@ class Functions(Construct):
         self._stage = stage
         self._resources = resources
         # Settings only some models declare (field name -> value): each function gets those its
-        # model declares (the SMS service's to book and notify, the contacts key to register...).
+        # model declares (the SMS service's to book and notify, the contacts key to register, the
+        # ONDC identity, key and queue to the ondc function and its entries...).
         self.model_settings: dict[str, str] = dict(model_settings or {})
         # What every function gets, by ``CommonSettings`` field name.
         self.common_settings: dict[str, str] = {

@@ -46,6 +46,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from local.client.ondc import BuyerApp
 from sevamitra.domain.types import verhoeff_check_digit
 from sevamitra.edge.routes import ROUTES, Auth, Route
 from sevamitra.edge.signing import HEADER, sign
@@ -136,6 +137,8 @@ def error_shape(ctx: Any, response: Any, case: Any) -> bool | None:
     assert response.headers.get("content-type", [""])[0].startswith("application/json"), response.headers
     body = response.json()
     assert isinstance(body, dict), body
+    if case.operation.path.startswith("/ondc/"):  # Beckn: the error inside the NACK envelope (API.md)
+        assert body.pop("message", None) == {"ack": {"status": "NACK"}}, body
     assert set(body) == {"error"}, body
     error = body["error"]
     assert set(error) == {"code", "message", "details"}, error
@@ -186,6 +189,7 @@ class World:
     tokens: dict[str, str]
     ids: dict[str, list[str]]  # path parameter -> real ids (and one that does not exist)
     police_key: bytes
+    buyer_app: BuyerApp  # registered in the local fake ONDC registry: signs /ondc/ requests
 
 
 @pytest.fixture(scope="module")
@@ -224,6 +228,7 @@ def world(stack: Stack) -> World:
             "date": [worked, "2020-01-01"],
         },
         police_key=stack.police_key(),
+        buyer_app=_registered_buyer_app(stack),
     )
 
 
@@ -249,6 +254,14 @@ def _job_world(stack: Stack, pro: Any, pid: str, home: dict[str, float]) -> tupl
     return job, offers[1], engagement, worked
 
 
+def _registered_buyer_app(stack: Stack) -> BuyerApp:
+    """A buyer app on loopback (callbacks accepted unchecked) in the stack's fake registry."""
+    app = BuyerApp().start()
+    answer = requests.post(stack.url("/_local/ondc/registry"), json=app.registration(), timeout=10)
+    assert answer.status_code == 201
+    return app
+
+
 @pytest.fixture(scope="module")
 def served_schema(stack: Stack, world: World) -> Any:
     schema = schemathesis.openapi.from_url(stack.url("/openapi.json"))
@@ -266,6 +279,18 @@ class PoliceSignature(requests.auth.AuthBase):
         body = request.body or b""
         raw = body.encode() if isinstance(body, str) else body
         request.headers[HEADER] = sign(self.key, self.at, raw)
+        return request
+
+
+class OndcSignature(requests.auth.AuthBase):
+    """Signs the prepared request's exact body as a registered buyer app (Beckn, Ed25519)."""
+
+    def __init__(self, app: BuyerApp) -> None:
+        self.app = app
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        body = request.body or b""
+        request.headers["Authorization"] = self.app.sign(body.encode() if isinstance(body, str) else body)
         return request
 
 
@@ -299,6 +324,8 @@ def _sends(route: Route, persona: str, world: World) -> Iterator[tuple[str, dict
         yield persona, {"headers": {"Authorization": f"Bearer {world.tokens[persona]}"}}
     elif route.auth is Auth.POLICE_SIGNATURE:
         yield "police", {"auth": PoliceSignature(world.police_key, int(time.time()))}
+    elif route.auth is Auth.ONDC_SIGNATURE:
+        yield "buyer_app", {"auth": OndcSignature(world.buyer_app)}
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[_label(r) for r in ROUTES])
@@ -348,4 +375,6 @@ def test_each_fuzzed_operation_was_called_with_and_without_credentials() -> None
             assert CALLS[(label, "officer")] >= 1, label
         if route.auth is Auth.POLICE_SIGNATURE:
             assert CALLS[(label, "police")] >= 1, label
+        if route.auth is Auth.ONDC_SIGNATURE:
+            assert CALLS[(label, "buyer_app")] >= 1, label
     print(f"\nfuzz: {sum(CASES.values())} cases, {sum(CALLS.values())} requests: {dict(CASES)}")

@@ -49,6 +49,11 @@ def test_the_walkthrough_tells_the_story_from_registration_to_refused_re_registr
     assert "Sunil is told of the complaint and answers it in the app before " in text
     assert "declares only Rs 150 at completion: complaints opened = 0" in text
     assert "an overcharge complaint opens on her word: cmp_" in text
+    assert (
+        "The customer rates 5 stars through the buyer app; every callback was signed by Seva Mitra: True"
+        in text
+    )
+    assert "Accepted -> In-progress -> Completed" in text
     assert lines[-1].startswith("Done:")
 
 

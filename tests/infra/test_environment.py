@@ -15,13 +15,13 @@ import pytest
 
 from infra.constructs.functions import SETTINGS, environment
 from local.paths import pythonpath
-from sevamitra.edge.routes import MESSAGE_ENTRIES, SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
+from sevamitra.edge.routes import MESSAGE_ENTRIES, ONDC_WORKER, SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
 from sevamitra.platform.settings import CommonSettings, FromStack
 
 
 def _deployed_settings(stage: str) -> dict[str, type[CommonSettings]]:
     """Every deployed function's name, with the settings model its code reads."""
-    entries = [*WORKFLOW_ENTRIES, *(job.entry for job in SCHEDULED_JOBS), *MESSAGE_ENTRIES]
+    entries = [*WORKFLOW_ENTRIES, *(job.entry for job in SCHEDULED_JOBS), *MESSAGE_ENTRIES, ONDC_WORKER]
     return {
         **{f"sevamitra-{stage}-{function.value}": SETTINGS[function] for function in Function},
         **{f"sevamitra-{stage}-{entry.name}": SETTINGS[entry.function] for entry in entries},

@@ -7,7 +7,7 @@ import pytest
 from infra.access import ACCESS
 from infra.constructs.functions import SETTINGS
 from sevamitra.edge import idempotency
-from sevamitra.edge.routes import MESSAGE_ENTRIES, SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
+from sevamitra.edge.routes import MESSAGE_ENTRIES, ONDC_WORKER, SCHEDULED_JOBS, WORKFLOW_ENTRIES, Function
 
 
 def _settings(props: dict, function: Function) -> dict:
@@ -30,7 +30,7 @@ def _function(dev, name: str) -> tuple[str, dict]:
 
 def test_the_api_functions_and_one_per_entry_are_deployed(dev):
     names = {res["Properties"]["FunctionName"] for res in dev.of_type("AWS::Lambda::Function").values()}
-    entries = [*WORKFLOW_ENTRIES, *(job.entry for job in SCHEDULED_JOBS), *MESSAGE_ENTRIES]
+    entries = [*WORKFLOW_ENTRIES, *(job.entry for job in SCHEDULED_JOBS), *MESSAGE_ENTRIES, ONDC_WORKER]
     expected = {f"sevamitra-dev-{function.value}" for function in Function}
     assert names == expected | {f"sevamitra-dev-{entry.name}" for entry in entries}
 
@@ -86,8 +86,19 @@ def test_api_function_gets_the_typed_environment(dev, function):
     assert settings.pop("verification_state_machine_arn", None) == (
         {"Ref": dev.logical_id(dev.stack.verification.state_machine)} if starts else None
     )
-    own = {name: settings.pop(name) for name in list(settings) if name in _model_settings(dev)}
-    assert own == {name: _model_settings(dev)[name] for name in _OWN_SETTINGS[function]}
+    if function is Function.ONDC:  # who we are on the network, our key and the work queue
+        ondc = dev.stack.ondc
+        assert {name: settings.pop(name) for name in list(settings) if name.startswith("ondc_")} == {
+            "ondc_subscriber_id": {"Ref": "OndcNetworkSubscriberId"},
+            "ondc_subscriber_url": {"Ref": "OndcNetworkSubscriberUrl"},
+            "ondc_unique_key_id": {"Ref": "OndcNetworkUniqueKeyId"},
+            "ondc_registry_url": {"Ref": "OndcRegistryUrl"},
+            "ondc_signing_key_secret_arn": {"Ref": dev.logical_id(ondc.signing_key)},
+            "ondc_queue_url": {"Ref": dev.logical_id(ondc.queue)},
+        }
+    else:
+        own = {name: settings.pop(name) for name in list(settings) if name in _model_settings(dev)}
+        assert own == {name: _model_settings(dev)[name] for name in _OWN_SETTINGS[function]}
     assert settings == {
         "stage": "dev",
         "table_prefix_setting": "sevamitra-dev-",

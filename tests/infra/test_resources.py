@@ -21,6 +21,11 @@ OUTPUTS = {
     "PortalDistributionId",
     "IgrsSecretArn",
     "AuditAnchorBucket",
+    "OndcSubscriberId",
+    "OndcUniqueKeyId",
+    # Deployed, the public key is derived from this secret (python -m ondc.keys); locally the
+    # outputs file holds OndcSigningPublicKey itself.
+    "OndcSigningKeySecretArn",
 }
 
 
@@ -119,6 +124,7 @@ def test_secrets_are_generated_plain_keys_named_by_stage(dev):
         "sevamitra-dev/police-callback",
         "sevamitra-dev/cursor-key",
         "sevamitra-dev/igrs-callback",
+        "sevamitra-dev/ondc-signing-key",
     }
     for props in secrets.values():
         generator = props["GenerateSecretString"]

@@ -26,6 +26,8 @@ from sevamitra.edge.routes import (
     IGRS_DELIVERY,
     INBOUND_SMS,
     NOTIFY_EVENTS,
+    ONDC_TRACKER,
+    ONDC_WORKER,
     OUTBOX_SWEEP,
     VERIFY_STEPS,
     Entry,
@@ -133,6 +135,18 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     AUDIT_ANCHORING.entry.name: {"audit": {QUERY}},
     # The complaint and the IGRS reference on it (with its igrs#<reference> pointer).
     IGRS_DELIVERY.name: {"complaints": {GET, UPDATE, PUT}},
+    # /ondc/<action> only claims messages (and gives a claim back when the work cannot be queued).
+    "ondc": {"ondc": {PUT, DELETE}},
+    # The worker books, cancels and rates through the bookings repository's own transactions.
+    ONDC_WORKER.name: {
+        "geo": {QUERY, PUT, DELETE},
+        "professionals": {GET, UPDATE},
+        "bookings": {GET, PUT, UPDATE},
+        "open_requests": {UPDATE},
+        "ondc": {GET, PUT, UPDATE},
+        "outbox": {PUT, DELETE},
+    },
+    ONDC_TRACKER.entry.name: {"ondc": {UPDATE, QUERY}, "bookings": {GET}, "professionals": {GET}},
 }
 SUBJECTS: dict[str, Function | Entry] = {
     **{function.value: function for function in Function},
@@ -148,6 +162,8 @@ SUBJECTS: dict[str, Function | Entry] = {
             ENGAGEMENT_END.entry,
             AUDIT_ANCHORING.entry,
             IGRS_DELIVERY,
+            ONDC_WORKER,
+            ONDC_TRACKER.entry,
         )
     },
 }

@@ -43,7 +43,7 @@ from local.proxy_events import rest_event
 from sevamitra.data import contacts
 from sevamitra.data.models import ProfessionalModel
 from sevamitra.edge import pii
-from sevamitra.edge.routes import ROUTES, Route
+from sevamitra.edge.routes import ONDC_ACTIONS, ROUTES, Auth, Route
 from sevamitra.edge.signing import HEADER, sign
 from sevamitra.platform.clock import utc_now
 from sevamitra.platform.settings import settings
@@ -96,6 +96,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/professionals/{professional_id}/submit"): PROFESSIONAL_SIDE,
     ("GET", "/verification/requests"): frozenset({OFFICER}),
     ("POST", "/verification/callback"): frozenset({POLICE}),
+    # ONDC buyer apps sign each request (tests/integration/ondc): no account or police key gets in.
+    **{("POST", f"/ondc/{action}"): frozenset() for action in ONDC_ACTIONS},
     # The professional's own account only: with an account of their own, going online is theirs.
     ("PUT", "/professionals/{professional_id}/availability"): frozenset({PROFESSIONAL}),
     ("GET", "/match"): SIGNED_IN,
@@ -421,6 +423,9 @@ REQUESTS: dict[tuple[str, str], Callable[[World], Request]] = {
         {"request_id": "vrq_unknown", "result": "clear"},
         None,
     ),
+    **{
+        ("POST", f"/ondc/{action}"): (lambda w, a=action: (f"/ondc/{a}", {}, None)) for action in ONDC_ACTIONS
+    },
     ("PUT", "/professionals/{professional_id}/availability"): lambda w: (
         f"/professionals/{new_professional(w.agency_id)}/availability",
         {"online": False},
@@ -675,6 +680,7 @@ def test_only_the_allowed_callers_get_through(world: World, route: Route, person
             401
             if persona in (ANONYMOUS, POLICE, IGRS)
             or _label(route) in ("POST /verification/callback", "POST /igrs/callback")
+            or route.auth is Auth.ONDC_SIGNATURE
             else 403
         )
         assert response.status == expected, response.body

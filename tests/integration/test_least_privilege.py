@@ -61,6 +61,8 @@ from sevamitra.edge.routes import (
     IGRS_DELIVERY,
     INBOUND_SMS,
     NOTIFY_EVENTS,
+    ONDC_TRACKER,
+    ONDC_WORKER,
     OUTBOX_SWEEP,
     VERIFY_STEPS,
     Entry,
@@ -68,6 +70,7 @@ from sevamitra.edge.routes import (
 )
 from sevamitra.edge.signing import HEADER, sign
 from sevamitra.platform import bus
+from sevamitra.platform.ondc_settings import ondc_settings
 from sevamitra.platform.settings import settings
 from sevamitra.platform.sms import LOCAL_OUTBOX
 from tests.integration.conftest import Api, ApiResponse, claims_for
@@ -87,6 +90,8 @@ SUBJECTS: tuple[Subject, ...] = (
     ENGAGEMENT_END.entry,
     AUDIT_ANCHORING.entry,
     IGRS_DELIVERY,
+    ONDC_WORKER,
+    ONDC_TRACKER.entry,
 )
 _HASH_KEYS = {spec.logical_name: spec.hash_key.name for spec in TABLES}
 
@@ -216,6 +221,7 @@ def other_call_allowed(access: Access, service: str, operation: str, params: dic
             settings().police_secret_arn: Secret.POLICE_CALLBACK,
             settings().cursor_key_secret_arn: Secret.CURSOR_KEY,
             igrs_settings().igrs_secret_arn: Secret.IGRS_KEY,
+            ondc_settings().ondc_signing_key_secret_arn: Secret.ONDC_SIGNING_KEY,
         }.get(params["SecretId"])
         return secret in access.secrets
     if service == "kms" and operation in ("Encrypt", "Decrypt"):
@@ -236,6 +242,8 @@ def other_call_allowed(access: Access, service: str, operation: str, params: dic
         return access.answers_verification
     if service == "events" and operation == "PutEvents":
         return access.puts_events
+    if service == "sqs" and operation == "SendMessage":
+        return access.queues_ondc_work
     return False
 
 
@@ -799,7 +807,11 @@ def _reoffers(aws: LocalResources, people: People, self_pro: str, mobile: str, a
 
 @pytest.fixture
 def story(
-    aws: LocalResources, verification_workflow: str, recorder: Recorder, api: Api
+    aws: LocalResources,
+    verification_workflow: str,
+    recorder: Recorder,
+    api: Api,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Recorder]:
     pii.clear_key_cache()
     people = People.of(api)
@@ -813,8 +825,94 @@ def story(
     _reoffers(aws, people, self_pro, mobile, agency_id)
     _jobs(people, self_pro, agency_id)
     _igrs_and_anchors(aws, people, agency_pro)
+    _ondc(api, aws, monkeypatch)
     yield recorder
     pii.clear_key_cache()
+
+
+def _ondc(api: Api, aws: LocalResources, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A buyer app books a professional over ONDC, follows it, cancels another and rates; one
+    request whose work cannot be queued gives its message back."""
+    import json as json_
+
+    import local.ondc
+    import ondc.intake
+    import ondc.keys
+    import ondc.registry
+    from local.client.ondc import BuyerApp
+    from tests.integration.geo_seed import offset, seed_professional
+
+    monkeypatch.setattr(
+        ondc.registry,
+        "_fetch",
+        lambda key_id: local.ondc.lookup(
+            json_.dumps({"subscriber_id": key_id.subscriber_id, "ukId": key_id.unique_key_id}).encode()
+        )[1],
+    )
+    monkeypatch.setattr(local.ondc, "call_handler", local.dispatch.call_handler)  # attributed
+    ondc.registry.forget()
+    ondc.keys.forget()
+    spot = offset(26.9, 81.0, 0, 0)
+    seed_professional("pro_ondc1", *spot, name="Ondc One")
+    seed_professional("pro_ondc2", *offset(*spot, 50, 0), name="Ondc Two")
+    pump = local.ondc.WorkPump(aws.ondc_queue_url, settings().aws_region)
+    with BuyerApp() as bap:
+        local.ondc.register(json_.dumps(bap.registration()).encode())
+
+        def send(action: str, message: dict[str, Any], txn: str) -> ApiResponse:
+            body, headers = bap.signed(action, message, transaction_id=txn)
+            return api("POST", f"/ondc/{action}", body=body.decode(), headers=headers)
+
+        def order(pid: str) -> dict[str, Any]:
+            stop = {
+                "type": "end",
+                "location": {"gps": f"{spot[0]},{spot[1]}"},
+                "contact": {"phone": "9811111111"},
+            }
+            items = [{"id": SERVICE, "quantity": {"selected": {"count": 1}}}]
+            return {"order": {"provider": {"id": pid}, "items": items, "fulfillments": [{"stops": [stop]}]}}
+
+        intent = {
+            "intent": {
+                "fulfillment": {"stops": [{"type": "end", "location": {"gps": f"{spot[0]},{spot[1]}"}}]}
+            }
+        }
+        for action, message, txn in (
+            ("search", intent, "lp-1"),
+            ("select", order("pro_ondc1"), "lp-1"),
+            ("init", order("pro_ondc1"), "lp-1"),
+            ("confirm", order("pro_ondc1"), "lp-1"),
+            ("confirm", order("pro_ondc2"), "lp-2"),
+        ):
+            assert send(action, message, txn).status == 200
+            while pump.drain_once(wait_s=0):
+                pass
+        first = bap.wait_for("on_confirm", transaction_id="lp-1")["message"]["order"]["id"]
+        second = bap.wait_for("on_confirm", transaction_id="lp-2")["message"]["order"]["id"]
+        pro = As(api, claims_for("sub-pro_ondc1"))
+        code = bap.wait_for("on_confirm", transaction_id="lp-1")["message"]["order"]["fulfillments"][0][
+            "stops"
+        ][0]["authorization"]["token"]
+        pro.ok("POST", f"/bookings/{first}/accept")
+        pro.ok("POST", f"/bookings/{first}/start", {"start_code": code})
+        pro.ok("POST", f"/bookings/{first}/complete", {"amount_collected_paise": FEE})
+        local.dispatch.call_handler(ONDC_TRACKER.entry.function, "tracker", {}, "ondc-tracker")
+        rating = {"ratings": [{"rating_category": "Fulfillment", "id": "F1", "value": "5"}]}
+        for action, message, txn in (
+            ("status", {"order_id": first}, "lp-1"),
+            ("rating", rating, "lp-1"),
+            ("cancel", {"order_id": second}, "lp-2"),
+        ):
+            assert send(action, message, txn).status == 200
+            while pump.drain_once(wait_s=0):
+                pass
+        bap.wait_for("on_cancel", transaction_id="lp-2")
+        # The queue is gone for one request: its message is given back (503 NACK).
+        broken = ondc_settings().model_copy(update={"ondc_queue_url": aws.ondc_queue_url + "-gone"})
+        monkeypatch.setattr(ondc.intake, "ondc_settings", lambda: broken)
+        assert send("status", {"order_id": first}, "lp-1").status == 503
+    ondc.registry.forget()
+    ondc.keys.forget()
 
 
 def _name(subject: Subject) -> str:

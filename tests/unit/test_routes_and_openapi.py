@@ -37,7 +37,12 @@ def test_served_openapi_document_is_generated_from_current_models() -> None:
 
 
 def test_protected_routes_declare_cognito_security() -> None:
-    expected = {"cognito": [{"cognito": []}], "public": [], "police_signature": [{"policeSignature": []}]}
+    expected = {
+        "cognito": [{"cognito": []}],
+        "public": [],
+        "police_signature": [{"policeSignature": []}],
+        "ondc_signature": [{"ondcSignature": []}],
+    }
     paths = openapi.document()["paths"]
     for route in ROUTES:
         assert paths[route.path][route.method.lower()]["security"] == expected[route.auth]

@@ -933,6 +933,40 @@ class MatchAlertModel(BaseModel):
     fired_at = UnicodeAttribute(null=True)
     fired_for = UnicodeAttribute(null=True)
 
+
+# --- ONDC (Beckn) -------------------------------------------------------------------------------
+
+
+class OndcTrackedIndex(GlobalSecondaryIndex["OndcModel"]):
+    """Sparse: orders whose booking may still change, for the unsolicited ``on_status`` sweep."""
+
+    class Meta:
+        index_name = "tracked"
+        projection = AllProjection()
+
+    tracked = UnicodeAttribute(hash_key=True)
+    pk = UnicodeAttribute(range_key=True)
+
+
+class OndcModel(BaseModel):
+    """What the ONDC seller platform keeps (``sevamitra.data.ondc``), one item per ``pk``:
+    ``msg#<bap_id>#<message_id>`` (a request seen once; deleted by TTL), ``txn#<bap_id>#<txn>``
+    (the order being built by select and init) and ``order#<booking_id>`` (a confirmed order: the
+    buyer app it belongs to and the last status told to it)."""
+
+    LOGICAL_NAME = "ondc"
+
+    class Meta(_Meta):
+        table_name = table_name("ondc")
+
+    pk = UnicodeAttribute(hash_key=True)
+    body = UnicodeAttribute(null=True)  # JSON: the transaction or order as ``sevamitra.data.ondc`` keeps it
+    told = UnicodeAttribute(null=True)  # an order: the booking status last sent to the buyer app
+    tracked = UnicodeAttribute(null=True)
+    expires = NumberAttribute(null=True)
+
+    tracked_orders = OndcTrackedIndex()
+
     TTL_ATTRIBUTE = "expires"
 
 
@@ -957,4 +991,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     EngagementModel,
     AttendanceModel,
     MatchAlertModel,
+    OndcModel,
 )

@@ -102,6 +102,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "अनुरोध का हस्ताक्षर गायब या अमान्य है।",
     ),
     "forbidden": ("You are not allowed to do this.", "आपको यह करने की अनुमति नहीं है।"),
+    "unsupported_domain": (
+        "This ONDC domain is not served here.",
+        "यह ONDC डोमेन यहाँ उपलब्ध नहीं है।",
+    ),
+    "context_mismatch": (
+        "The Beckn context does not match this request.",
+        "Beckn context इस अनुरोध से मेल नहीं खाता।",
+    ),
+    "bap_uri_mismatch": (
+        "The bap_uri is not the URL this buyer app registered.",
+        "bap_uri वह URL नहीं है जो इस खरीदार ऐप ने पंजीकृत किया है।",
+    ),
     "banned": (
         "This identity is permanently banned from Seva Mitra.",
         "यह पहचान सेवा मित्र से स्थायी रूप से प्रतिबंधित है।",

@@ -13,6 +13,7 @@ class Auth(StrEnum):
     # No authorizer: the function checks X-Seva-Signature (the police's key; IGRS's own key for
     # /igrs/callback).
     POLICE_SIGNATURE = "police_signature"
+    ONDC_SIGNATURE = "ondc_signature"  # no authorizer: the function checks the Beckn Authorization header
 
 
 class Function(StrEnum):
@@ -23,6 +24,7 @@ class Function(StrEnum):
     VERIFY = "verify"
     NOTIFY = "notify"
     JOBS = "jobs"
+    ONDC = "ondc"
 
 
 class Route(NamedTuple):
@@ -35,6 +37,9 @@ class Route(NamedTuple):
 _P, _C, _S = Auth.PUBLIC, Auth.COGNITO, Auth.POLICE_SIGNATURE
 _REG, _MATCH, _VERIFY = Function.REGISTER, Function.MATCH, Function.VERIFY
 _BOOK, _CMP, _NOTIFY, _JOBS = Function.BOOK, Function.COMPLAINT, Function.NOTIFY, Function.JOBS
+
+# The Beckn actions a buyer app may send us (ONDC services, issue 22).
+ONDC_ACTIONS = ("search", "select", "init", "confirm", "status", "cancel", "rating", "support")
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/health", _MATCH, _P),
@@ -109,6 +114,9 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/match/alerts", _MATCH, _C),
     Route("POST", "/professionals/{professional_id}/claim-code", _REG, _C),
     Route("POST", "/professionals/{professional_id}/claim", _REG, _C),
+    # ONDC buyer apps (Beckn): each request signed by its sender, answered ACK/NACK at once, the
+    # work done by ``ondc.worker`` and its ``on_<action>`` posted back to the buyer app.
+    *(Route("POST", f"/ondc/{action}", Function.ONDC, Auth.ONDC_SIGNATURE) for action in ONDC_ACTIONS),
 )
 
 
@@ -146,6 +154,8 @@ BOOKING_EXPIRY = ScheduledJob(Entry(Function.BOOK, "expiry"), every_minutes=1)
 COMPLAINT_ESCALATION = ScheduledJob(Entry(Function.COMPLAINT, "escalation"), every_minutes=5)
 # Outbox items a publisher could not put on the bus are published again (notify/outbox.py).
 OUTBOX_SWEEP = ScheduledJob(Entry(Function.NOTIFY, "outbox"), every_minutes=1)
+# Bookings made over ONDC: their changes go to the buyer app as unsolicited on_status (ondc/tracker.py).
+ONDC_TRACKER = ScheduledJob(Entry(Function.ONDC, "tracker"), every_minutes=1)
 # Engagements past their ends_on end and free their professionals (jobs/sweep.py).
 ENGAGEMENT_END = ScheduledJob(Entry(Function.JOBS, "sweep"), every_minutes=30)
 # Audit chain heads are copied to write-once storage (complaint/anchoring.py); at least every
@@ -157,6 +167,7 @@ SCHEDULED_JOBS: tuple[ScheduledJob, ...] = (
     OUTBOX_SWEEP,
     ENGAGEMENT_END,
     AUDIT_ANCHORING,
+    ONDC_TRACKER,
 )
 
 # Entries fed by messages: domain events from the bus through an SQS queue (notify/events.py),
@@ -167,6 +178,9 @@ INBOUND_SMS = Entry(Function.BOOK, "sms")
 # Escalations and later decisions to IGRS, from the bus through the IGRS queue (complaint/igrs_delivery.py).
 IGRS_DELIVERY = Entry(Function.COMPLAINT, "igrs_delivery")
 MESSAGE_ENTRIES: tuple[Entry, ...] = (NOTIFY_EVENTS, INBOUND_SMS, IGRS_DELIVERY)
+
+# The consumer of the ONDC work queue: the asynchronous half of every ``/ondc/<action>``.
+ONDC_WORKER = Entry(Function.ONDC, "worker")
 
 
 def routes_of(function: Function) -> list[Route]:
