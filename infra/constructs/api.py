@@ -9,7 +9,7 @@ object...) are rewritten into the contract's error shape.
   the ``JsonObject`` model: API Gateway refuses anything but a JSON object with 400 before a
   function runs; the function still validates every field (422 with details). Query parameters are
   not declared required here: a missing one is the function's 422 with details, as in API.md.
-- CORS: an OPTIONS preflight (mock integration) on every resource with a route, for the stage's
+- CORS: an OPTIONS preflight (mock integration) on every resource a browser calls, for the stage's
   allowed origins only; the functions add the same origins to their responses (ALLOWED_ORIGINS).
 - Access logs: JSON, one line per request, with the route template and never the path or query
   string (``/bans/check?aadhaar=...``).
@@ -53,6 +53,10 @@ GATEWAY_RESPONSES: tuple[tuple[apigateway.ResponseType, str | None, str], ...] =
     (apigateway.ResponseType.DEFAULT_4_XX, None, "bad_request"),
     (apigateway.ResponseType.DEFAULT_5_XX, None, "internal_error"),
 )
+
+# Routes a browser (the portal) calls and so must answer a CORS preflight; the others are called
+# by servers only (signed callbacks, ONDC buyer apps).
+BROWSER_AUTH = frozenset({Auth.COGNITO, Auth.PUBLIC})
 
 _UNAUTHENTICATED_REASONS = {
     Auth.PUBLIC: "Public by contract (API.md 'Public'): health, rate card and OpenAPI need no account; "
@@ -215,7 +219,12 @@ class Api(Construct):
 
     def _add_route(self, route: Route, function: lambda_.IFunction) -> None:
         resource = self.rest_api.root.resource_for_path(route.path)
-        integration = apigateway.LambdaIntegration(function, proxy=True, allow_test_invoke=False)
+        # One invoke permission per function for the whole API (not one per method): the function
+        # routes by path itself, and per-method permissions alone would push the stack past
+        # CloudFormation's 500 resources.
+        integration = apigateway.LambdaIntegration(
+            function, proxy=True, scope_permission_to_method=False
+        )
         models = (
             {"application/json": self.json_object} if (route.method, route.path) in self._with_body else None
         )
@@ -241,10 +250,14 @@ class Api(Construct):
         self.methods[(route.method, route.path)] = method
 
     def _add_preflights(self, stage: StageSettings, routes: Iterable[Route]) -> None:
-        """An OPTIONS preflight on each resource that has routes, allowing exactly its methods."""
+        """An OPTIONS preflight on each resource a browser calls, allowing exactly its methods.
+        Routes that only servers call (signed by the police, IGRS or an ONDC buyer app) get none:
+        no browser sends those requests, and every method counts against the stack's 500
+        CloudFormation resources."""
         methods_by_path: dict[str, list[str]] = {}
         for route in routes:
-            methods_by_path.setdefault(route.path, []).append(route.method)
+            if route.auth in BROWSER_AUTH:
+                methods_by_path.setdefault(route.path, []).append(route.method)
         for path, methods in methods_by_path.items():
             preflight = self.rest_api.root.resource_for_path(path).add_cors_preflight(
                 allow_origins=list(stage.allowed_origins),

@@ -57,8 +57,11 @@ def test_the_queue_retries_a_failed_record_then_parks_it_with_an_alarm(dev):
 
 
 def test_notify_events_reads_the_queue_in_batches_reporting_failed_records_alone(dev):
-    (mapping,) = dev.of_type("AWS::Lambda::EventSourceMapping").values()
-    props = mapping["Properties"]
+    (props,) = [
+        mapping["Properties"]
+        for mapping in dev.of_type("AWS::Lambda::EventSourceMapping").values()
+        if mapping["Properties"]["FunctionName"] == {"Ref": _function_id(dev, NOTIFY_EVENTS)}
+    ]
     assert props["EventSourceArn"] == {"Fn::GetAtt": [dev.logical_id(dev.stack.messaging.queue), "Arn"]}
     assert props["FunctionName"] == {"Ref": _function_id(dev, NOTIFY_EVENTS)}
     assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]

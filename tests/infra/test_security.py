@@ -10,7 +10,7 @@ import pytest
 from infra import constants
 from infra.access import Contacts, Documents, access_of
 from infra.constants import STAGES, stage_settings
-from infra.constructs.api import ACCESS_LOG_FIELDS, routes_with_body
+from infra.constructs.api import ACCESS_LOG_FIELDS, BROWSER_AUTH, routes_with_body
 from infra.constructs.keys import KEY_READ_ACTIONS, KEY_WRITE_ACTIONS
 from sevamitra.edge.routes import MESSAGE_ENTRIES, ROUTES, SCHEDULED_JOBS, VERIFY_STEPS, Entry, Function
 from tests.infra.test_api import _methods as methods_by_route
@@ -386,13 +386,20 @@ def test_access_log_is_json_with_the_route_template_and_never_the_path_or_query_
 # CORS -----------------------------------------------------------------------------------------
 
 
+def test_server_only_routes_have_no_preflight(dev):
+    server_only = {route.path for route in ROUTES if route.auth not in BROWSER_AUTH}
+    assert {"/verification/callback", "/igrs/callback", "/ondc/search"} <= server_only
+    assert not server_only & set(dev.stack.api.preflights)
+    assert len(dev.stack.api.preflights) == len(_preflights(dev))
+
+
 def _preflights(synth) -> list[dict]:
     return [props for props in _methods(synth) if props["HttpMethod"] == "OPTIONS"]
 
 
-def test_every_routed_resource_answers_the_cors_preflight_without_a_function(dev):
+def test_every_resource_a_browser_calls_answers_the_cors_preflight_without_a_function(dev):
     preflights = _preflights(dev)
-    assert len(preflights) == len({route.path for route in ROUTES})
+    assert len(preflights) == len({route.path for route in ROUTES if route.auth in BROWSER_AUTH})
     for props in preflights:
         assert props["AuthorizationType"] == "NONE"
         assert props["Integration"]["Type"] == "MOCK"
@@ -428,7 +435,8 @@ def test_preflights_of_a_stage_naming_its_origins_allow_those(two_origins):
 def test_preflight_methods_are_exactly_the_routes_of_the_resource(dev):
     expected: dict[str, set[str]] = {}
     for route in ROUTES:
-        expected.setdefault(route.path, set()).add(route.method)
+        if route.auth in BROWSER_AUTH:
+            expected.setdefault(route.path, set()).add(route.method)
     allowed = sorted(
         tuple(
             sorted(
