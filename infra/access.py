@@ -159,6 +159,7 @@ SENT_KEYS, REF_KEYS, NACK_KEYS = (inbox.SENT,), (inbox.REF,), (inbox.NACK,)
 ONDC_MESSAGE_KEYS = (ondc_records.MESSAGE,)
 ONDC_TRANSACTION_KEYS = (ondc_records.TRANSACTION,)
 ONDC_ORDER_KEYS = (ondc_records.ORDER,)
+ONDC_ISSUE_KEYS = (ondc_records.ISSUE,)  # issue#<complaint_id>: an ONDC issue and its complaint
 
 
 def idempotency_keys(*operations: str) -> tuple[str, ...]:
@@ -589,8 +590,16 @@ ENTRY_ACCESS[ONDC_WORKER.name] = _access(
         "professionals": (table(GET), table(UPDATE, in_transaction=True)),
         "bookings": (table(GET), table(PUT, UPDATE, in_transaction=True)),
         "open_requests": (table(UPDATE, in_transaction=True),),
-        "ondc": (table(PUT, keys=ONDC_TRANSACTION_KEYS), table(GET, PUT, UPDATE, keys=ONDC_ORDER_KEYS)),
+        "ondc": (
+            table(PUT, keys=ONDC_TRANSACTION_KEYS),
+            table(GET, PUT, UPDATE, keys=ONDC_ORDER_KEYS),
+            table(GET, PUT, keys=ONDC_ISSUE_KEYS),
+        ),
         "outbox": OUTBOX,  # the booking's events, in its transactions; published, then removed
+        # An issue opens its complaint as POST /complaints does (sevamitra.data.complaint_opening):
+        # the complaint and its lock in one transaction (with the booking's complaint_ids, above),
+        # the lock's holder read on a refusal, the complaint read back for on_issue(_status).
+        "complaints": (table(GET), table(PUT, in_transaction=True)),
     },
     secrets=(Secret.ONDC_SIGNING_KEY,),
     puts_events=True,
@@ -599,9 +608,14 @@ ENTRY_ACCESS[ONDC_WORKER.name] = _access(
 # status told; our signing key.
 ENTRY_ACCESS[ONDC_TRACKER.entry.name] = _access(
     tables={
-        "ondc": (table(UPDATE, keys=ONDC_ORDER_KEYS), index("tracked")),
+        "ondc": (
+            table(UPDATE, keys=ONDC_ORDER_KEYS),
+            index("tracked"),
+            table(UPDATE, keys=ONDC_ISSUE_KEYS),
+        ),
         "bookings": (table(GET),),
         "professionals": (table(GET),),
+        "complaints": (table(GET),),  # unsolicited on_issue_status: the issues' complaints
     },
     secrets=(Secret.ONDC_SIGNING_KEY,),
 )

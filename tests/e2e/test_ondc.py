@@ -3,7 +3,8 @@
 registers in the fake registry, signs its requests, and accepts only callbacks that verify against
 ``OndcSigningPublicKey``. search -> select -> init -> confirm -> status -> the professional
 accepts, starts with the start code the buyer app received, completes (the normal API) ->
-on_status each time -> rating. Unsigned, tampered, expired and replayed requests change nothing."""
+on_status each time -> rating -> an IGM issue, decided by an officer -> on_issue_status.
+Unsigned, tampered, expired and replayed requests change nothing."""
 
 from __future__ import annotations
 
@@ -131,6 +132,26 @@ def test_a_buyer_app_books_follows_and_rates_a_verified_professional(
         stack, bap, "rating", {"ratings": [{"rating_category": "Fulfillment", "id": "F1", "value": "5"}]}, txn
     )
     assert pro.ok("GET", f"/bookings/{booking_id}")["status"] == "completed"
+
+    # An IGM issue about the order is a complaint; the officer's decision reaches the buyer app.
+    issue = {
+        "id": f"issue-{txn}",
+        "refs": [{"ref_id": booking_id, "ref_type": "ORDER"}],
+        "descriptor": {"code": "ITM004", "short_desc": "The switchboard sparks again"},
+    }
+    raised = _exchange(stack, bap, "issue", {"issue": issue}, txn)["message"]["issue"]
+    assert raised["status"] == "PROCESSING"
+    (complaint_id,) = [r["ref_id"] for r in raised["refs"] if r["ref_type"] == "COMPLAINT"]
+    pro.ok("POST", f"/complaints/{complaint_id}/response", {"text": "It was fine when I left."}, status=201)
+    stack.as_demo("officer").ok(
+        "POST",
+        f"/complaints/{complaint_id}/resolve",
+        {"decision": "upheld", "remarks": "Rewiring was unsafe."},
+    )
+    told = bap.wait_for(
+        "on_issue_status", transaction_id=txn, where=lambda p: p["message"]["issue"]["status"] == "RESOLVED"
+    )
+    assert told["message"]["issue"]["resolutions"][0]["descriptor"]["short_desc"] == "Complaint upheld"
     assert bap.refused == 0  # every callback verified against OndcSigningPublicKey
 
 

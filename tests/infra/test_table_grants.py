@@ -145,8 +145,15 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "open_requests": {UPDATE},
         "ondc": {GET, PUT, UPDATE},
         "outbox": {PUT, DELETE},
+        # An ONDC issue opens its complaint through the path of POST /complaints (and its lock).
+        "complaints": {GET, PUT},
     },
-    ONDC_TRACKER.entry.name: {"ondc": {UPDATE, QUERY}, "bookings": {GET}, "professionals": {GET}},
+    ONDC_TRACKER.entry.name: {
+        "ondc": {UPDATE, QUERY},
+        "bookings": {GET},
+        "professionals": {GET},
+        "complaints": {GET},  # the issues' complaints, for the unsolicited on_issue_status
+    },
 }
 SUBJECTS: dict[str, Function | Entry] = {
     **{function.value: function for function in Function},

@@ -907,6 +907,35 @@ def _ondc(api: Api, aws: LocalResources, monkeypatch: pytest.MonkeyPatch) -> Non
             while pump.drain_once(wait_s=0):
                 pass
         bap.wait_for("on_cancel", transaction_id="lp-2")
+
+        # An issue about the completed order opens a complaint (a second of its kind is refused),
+        # is asked after, decided by an officer and told unsolicited by the tracker.
+        def issue(issue_id: str) -> dict[str, Any]:
+            refs = [{"ref_id": first, "ref_type": "ORDER"}]
+            descriptor = {"code": "ITM004", "short_desc": "The tap still leaks"}
+            return {"issue": {"id": issue_id, "refs": refs, "descriptor": descriptor}}
+
+        for action, message, txn in (
+            ("issue", issue("lp-issue-1"), "lp-1"),
+            ("issue", issue("lp-issue-2"), "lp-1"),
+            ("issue_status", {"issue_id": "lp-issue-1"}, "lp-1"),
+        ):
+            assert send(action, message, txn).status == 200
+            while pump.drain_once(wait_s=0):
+                pass
+        bap.wait_for("on_issue_status", transaction_id="lp-1")
+        (ref,) = [
+            r for r in bap.received("on_issue")[0]["message"]["issue"]["refs"] if r["ref_type"] == "COMPLAINT"
+        ]
+        pro.ok(
+            "POST", f"/complaints/{ref['ref_id']}/response", {"text": "It was dry when I left."}, status=201
+        )
+        officer = As(api, claims_for("lp-officer-ondc", "officers"))
+        officer.ok(
+            "POST", f"/complaints/{ref['ref_id']}/resolve", {"decision": "dismissed", "remarks": "Dry."}
+        )
+        local.dispatch.call_handler(ONDC_TRACKER.entry.function, "tracker", {}, "ondc-tracker")
+        assert bap.received("on_issue_status")[-1]["message"]["issue"]["status"] == "RESOLVED"
         # The queue is gone for one request: its message is given back (503 NACK).
         broken = ondc_settings().model_copy(update={"ondc_queue_url": aws.ondc_queue_url + "-gone"})
         monkeypatch.setattr(ondc.intake, "ondc_settings", lambda: broken)

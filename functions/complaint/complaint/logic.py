@@ -12,31 +12,23 @@ from typing import Any, NamedTuple
 from complaint import duties, sanctions
 from complaint.models import ComplaintIn, EvidenceIn
 from complaint.settings import complaint_settings
-from sevamitra.data import anchors, audit, bans, decisions, identities, snapshots, uploads
+from sevamitra.data import anchors, audit, bans, complaint_opening, decisions, identities, snapshots, uploads
 from sevamitra.data import complaints as repo
 from sevamitra.data import professionals as professionals_repo
 from sevamitra.domain import access
 from sevamitra.domain.anchors import AnchoredCheck, verify_anchored
 from sevamitra.domain.audit import AuditAction, AuditEntry, next_entry
-from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus, new_complaint
-from sevamitra.domain.events import complaint_decided, complaint_opened, suspended
+from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus
+from sevamitra.domain.events import complaint_decided, suspended
 from sevamitra.edge import cursors, pii
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unprocessable
 from sevamitra.platform import bus
 from sevamitra.platform.clock import Clock, IdFactory, iso, new_id, utc_now
 from sevamitra.platform.observability import logger
-from sevamitra.platform.settings import settings
 
-# The booking statuses in which a complaint of each kind makes sense (docs/decisions.md).
-ALLOWED_BOOKING_STATUSES: dict[ComplaintKind, frozenset[str]] = {
-    ComplaintKind.OVERCHARGE: frozenset({"in_progress", "completed"}),
-    # expired: only one accepted and never started (``reason: not_started``, checked below).
-    ComplaintKind.NO_SHOW: frozenset({"accepted", "cancelled", "expired"}),
-    ComplaintKind.MISCONDUCT: frozenset({"accepted", "in_progress", "completed", "cancelled"}),
-    ComplaintKind.QUALITY: frozenset({"in_progress", "completed"}),
-    ComplaintKind.OTHER: frozenset({"accepted", "in_progress", "completed", "cancelled"}),
-}
+# The booking statuses in which a complaint of each kind makes sense: the shared opening path.
+ALLOWED_BOOKING_STATUSES = complaint_opening.ALLOWED_BOOKING_STATUSES
 UNDECIDED = (ComplaintStatus.OPEN, ComplaintStatus.ESCALATED)
 DECIDE_ATTEMPTS = 5
 
@@ -56,43 +48,15 @@ def open_complaint(
     if caller.sub != booking.citizen_sub:
         raise Forbidden(message="Only the citizen who made the booking may complain about it.")
     kind = ComplaintKind(body.kind)
-    if booking.status not in ALLOWED_BOOKING_STATUSES[kind] or (
-        booking.status == "expired" and booking.reason != "not_started"
-    ):
-        raise Conflict(
-            "complaint_not_allowed", details=[{"booking_status": booking.status, "kind": kind.value}]
-        )
-    if kind is ComplaintKind.OVERCHARGE and (
-        body.amount_paid_paise is None or body.amount_paid_paise <= booking.fee_paise
-    ):
-        raise Unprocessable(
-            details=[
-                {
-                    "loc": ["body", "amount_paid_paise"],
-                    "msg": "An overcharge complaint needs the amount paid, above the fee of "
-                    f"{booking.fee_paise} paise.",
-                }
-            ]
-        )
-    professional = professionals_repo.get_professional(booking.professional_id)
-    complaint = new_complaint(
-        booking_id=booking.id,
-        professional_id=booking.professional_id,
+    complaint, events = complaint_opening.open_about_booking(
+        booking,
         complainant_sub=caller.sub,
         kind=kind,
         description=body.description,
-        fee_paise=booking.fee_paise,
-        sla_s=settings().complaint_sla_s,
-        now=clock(),
         amount_paid_paise=body.amount_paid_paise,
-        district=professional.district if professional else None,
+        now=clock(),
         complaint_id=ids("cmp"),
-        registrar_sub=professional.registered_by if professional else None,
-        agency_id=professional.agency_id if professional else None,
-        respond_s=settings().complaint_response_s,
     )
-    events = [complaint_opened(complaint)]
-    repo.open_complaint(complaint, events)
     logger.info("complaint opened", extra={"complaint_id": complaint.id, "kind": kind.value})
     bus.emit(events)
     return complaint

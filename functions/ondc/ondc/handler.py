@@ -18,7 +18,19 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ondc import intake
-from ondc.models import AckOut, CancelIn, ConfirmIn, InitIn, RatingIn, SearchIn, SelectIn, StatusIn, SupportIn
+from ondc.models import (
+    AckOut,
+    CancelIn,
+    ConfirmIn,
+    InitIn,
+    IssueIn,
+    IssueStatusIn,
+    RatingIn,
+    SearchIn,
+    SelectIn,
+    StatusIn,
+    SupportIn,
+)
 from ondc.registry import Subscriber
 from sevamitra.edge.api import make_resolver
 from sevamitra.platform.observability import logger, metrics
@@ -82,6 +94,16 @@ def rating(body: RatingIn, signer: Signer, raw: Raw) -> AckOut:
 @app.post("/ondc/support")
 def support(body: SupportIn, signer: Signer, raw: Raw) -> AckOut:
     return _ack("support", body, raw, signer)
+
+
+@app.post("/ondc/issue")
+def issue(body: IssueIn, signer: Signer, raw: Raw) -> AckOut:
+    return _ack("issue", body, raw, signer)
+
+
+@app.post("/ondc/issue_status")
+def issue_status(body: IssueStatusIn, signer: Signer, raw: Raw) -> AckOut:
+    return _ack("issue_status", body, raw, signer)
 
 
 _NACK = {"ack": {"status": "NACK"}}

@@ -114,6 +114,43 @@ class SupportIn(Beckn):
     message: SupportMessage
 
 
+class IssueDescriptor(Beckn):
+    code: str = Field(min_length=1, max_length=32)  # IGM sub-category: ITM004, FLM002, AGT01, ...
+    short_desc: str | None = Field(default=None, max_length=500)
+    long_desc: str | None = Field(default=None, max_length=2000)
+
+
+class IssueRef(Beckn):
+    ref_id: str = _Id
+    ref_type: str = Field(min_length=1, max_length=32)
+
+
+class Issue(Beckn):
+    """ONDC IGM 2.0.0's issue, the parts we read (the rest is kept and echoed)."""
+
+    id: str = _Id
+    refs: list[IssueRef] = Field(min_length=1, max_length=20)
+    descriptor: IssueDescriptor
+
+
+class IssueMessage(Beckn):
+    issue: Issue
+
+
+class IssueIdMessage(Beckn):
+    issue_id: str = _Id
+
+
+class IssueIn(Beckn):
+    context: _context("issue")  # type: ignore[valid-type]
+    message: IssueMessage
+
+
+class IssueStatusIn(Beckn):
+    context: _context("issue_status")  # type: ignore[valid-type]
+    message: IssueIdMessage
+
+
 class Ack(BaseModel):
     status: Literal["ACK", "NACK"]
 

@@ -56,8 +56,44 @@ def sweep(now: datetime) -> Sweep:
     return result
 
 
+def sweep_issues(now: datetime) -> Sweep:
+    """Unsolicited ``on_issue_status`` for each issue whose complaint changed (escalated, decided)."""
+    from ondc import issues
+    from sevamitra.data import complaints as complaints_repo
+
+    config = ondc_settings()
+    result = Sweep()
+    for record in records.tracked_issues():
+        complaint = complaints_repo.get_complaint(record.complaint_id)
+        if complaint is None or complaint.status.value == record.told:
+            continue
+        context = beckn.unsolicited_context(
+            record["context"],
+            "issue_status",
+            now,
+            subscriber_id=config.ondc_subscriber_id,
+            subscriber_url=config.ondc_subscriber_url,
+        )
+        try:
+            callbacks.post(
+                record["bap_uri"], {"context": context, "message": issues.issue_message(record, complaint)}
+            )
+        except CallbackFailed:
+            logger.warning(
+                "on_issue_status not taken; the next sweep tries again", extra={"complaint_id": complaint.id}
+            )
+            result.failed += 1
+            continue
+        records.mark_issue_told(
+            complaint.id, record.told, complaint.status.value, final=complaint.status in issues.DECIDED
+        )
+        result.told += 1
+    return result
+
+
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    done = sweep(utc_now())
-    return {"told": done.told, "failed": done.failed}
+    now = utc_now()
+    done, issues_done = sweep(now), sweep_issues(now)
+    return {"told": done.told + issues_done.told, "failed": done.failed + issues_done.failed}

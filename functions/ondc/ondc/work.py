@@ -469,4 +469,12 @@ _HANDLERS: dict[str, Callable[[dict[str, Any], dict[str, Any], datetime, CodeFac
     "cancel": _cancel,
     "rating": _rating,
     "support": _support,
+    "issue": lambda *args: _issues().raise_issue(*args),
+    "issue_status": lambda *args: _issues().issue_status(*args),
 }
+
+
+def _issues() -> Any:
+    from ondc import issues  # imports this module: loaded on first use
+
+    return issues

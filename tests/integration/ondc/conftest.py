@@ -27,6 +27,7 @@ from tests import ondc_schema
 from tests.integration.geo_seed import LUCKNOW, SERVICE, offset, seed_professional
 
 NEAR = offset(*LUCKNOW, 300, 0)
+IGM_CALLBACKS = frozenset({"on_issue", "on_issue_status"})
 
 
 @dataclass
@@ -96,6 +97,8 @@ def network(aws: LocalResources, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ne
     # Every message we sent passes the specification's schema (data/ondc, tests/ondc_schema.py).
     for payload in bap.callbacks:
         sent = {key: value for key, value in payload.items() if key != "_path"}
+        if sent["context"]["action"] in IGM_CALLBACKS:
+            continue  # IGM 2.0.0's schema is not vendored (docs/ondc.md)
         assert ondc_schema.errors(sent) == [], sent["context"]["action"]
     ondc.registry.forget()
     ondc.keys.forget()

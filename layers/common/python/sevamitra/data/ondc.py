@@ -132,3 +132,76 @@ def tracked_orders() -> Iterator[Order]:
             order = _order(item)
             if order is not None:
                 yield order
+
+
+# --- issues (ONDC IGM) ----------------------------------------------------------------------------
+
+# ``issue#<complaint_id>``: a buyer app's issue and the complaint it became (``ondc/issues.py``),
+# where its callbacks go, and the complaint status last told (``told``). While the complaint is
+# undecided it is in the ``tracked`` index under its own partition, which the tracker reads.
+ISSUE = "issue#"
+TRACKED_ISSUE = "issue"
+
+
+def issue_key(complaint_id: str) -> str:
+    return f"{ISSUE}{complaint_id}"
+
+
+class IssueRecord(dict[str, Any]):
+    """``issue_id``, ``complaint_id``, ``booking_id``, ``bap_id``, ``bap_uri``, ``context``,
+    ``issue`` (as the buyer app sent it) and ``told``."""
+
+    @property
+    def complaint_id(self) -> str:
+        return str(self["complaint_id"])
+
+    @property
+    def told(self) -> str | None:
+        value = self.get("told")
+        return None if value is None else str(value)
+
+
+def _issue(item: OndcModel | None) -> IssueRecord | None:
+    body = _body(item)
+    if item is None or body is None:
+        return None
+    return IssueRecord({**body, "told": item.told})
+
+
+def get_issue(complaint_id: str) -> IssueRecord | None:
+    return _issue(dynamo.read("ONDC issue look-up", OndcModel, issue_key(complaint_id)))
+
+
+def put_issue(complaint_id: str, body: dict[str, Any], told: str) -> bool:
+    """Record an issue once: False when it is already recorded (a redelivered issue)."""
+    item = OndcModel(
+        issue_key(complaint_id),
+        body=json.dumps(body, separators=(",", ":")),
+        told=told,
+        tracked=TRACKED_ISSUE,
+    )
+    return dynamo.conditional(
+        "Recording the ONDC issue", lambda: item.save(condition=OndcModel.pk.does_not_exist())
+    )
+
+
+def mark_issue_told(complaint_id: str, before: str | None, told: str, *, final: bool) -> bool:
+    """The buyer app now knows the complaint is ``told`` (only if it was told ``before``); a
+    decided complaint leaves the ``tracked`` index."""
+    condition = OndcModel.told == before if before is not None else OndcModel.told.does_not_exist()
+    actions: list[Action] = [OndcModel.told.set(told)]
+    if final:
+        actions.append(OndcModel.tracked.remove())
+    return dynamo.conditional(
+        "Recording the issue status told",
+        lambda: OndcModel(issue_key(complaint_id)).update(actions=actions, condition=condition),
+    )
+
+
+def tracked_issues() -> Iterator[IssueRecord]:
+    """Every issue whose complaint is still undecided."""
+    with dependency_errors("Listing the ONDC issues"):
+        for item in OndcModel.tracked_orders.query(TRACKED_ISSUE):
+            issue = _issue(item)
+            if issue is not None:
+                yield issue

@@ -39,7 +39,18 @@ _REG, _MATCH, _VERIFY = Function.REGISTER, Function.MATCH, Function.VERIFY
 _BOOK, _CMP, _NOTIFY, _JOBS = Function.BOOK, Function.COMPLAINT, Function.NOTIFY, Function.JOBS
 
 # The Beckn actions a buyer app may send us (ONDC services, issue 22).
-ONDC_ACTIONS = ("search", "select", "init", "confirm", "status", "cancel", "rating", "support")
+ONDC_ACTIONS = (
+    "search",
+    "select",
+    "init",
+    "confirm",
+    "status",
+    "cancel",
+    "rating",
+    "support",
+    "issue",  # ONDC IGM 2.0.0: an issue about an order becomes a complaint (ondc/issues.py)
+    "issue_status",
+)
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/health", _MATCH, _P),
