@@ -118,6 +118,8 @@ PUSH_DELIVER_ACTIONS = ("sns:Publish",)
 SMS_SEND_ACTIONS = ("sms-voice:SendTextMessage",)
 # notify reads the phone number of an account that manages a professional (ListUsers by sub).
 ACCOUNT_READ_ACTIONS = ("cognito-idp:ListUsers",)
+# A helpline booking creates its caller's account when the number has none (issue 17).
+ACCOUNT_CREATE_ACTIONS = ("cognito-idp:AdminCreateUser",)
 # Complaint evidence lives under this prefix of the documents bucket.
 EVIDENCE_PREFIX = "complaints/"
 SECRET_READ_ACTIONS = ("secretsmanager:GetSecretValue",)
@@ -217,6 +219,7 @@ class Access:
     reads_accounts: bool = False  # cognito-idp:ListUsers on the user pool
     anchors: AuditAnchors | None = None
     queues_ondc_work: bool = False  # sqs:SendMessage to the ONDC work queue (infra/constructs/ondc.py)
+    creates_accounts: bool = False  # cognito-idp:AdminCreateUser on the user pool
     # Table logical name -> exactly what may be done on it.
     grants: Mapping[str, tuple[TableGrant, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -262,6 +265,7 @@ def _access(
     reads_accounts: bool = False,
     anchors: AuditAnchors | None = None,
     queues_ondc_work: bool = False,
+    creates_accounts: bool = False,
 ) -> Access:
     """``tables`` declares exact grants; ``reads``/``writes`` (coarse levels) and ``exact`` (exact
     actions on the table and all its indexes) remain for quick declarations, but every function
@@ -285,6 +289,7 @@ def _access(
         reads_accounts=reads_accounts,
         anchors=anchors,
         queues_ondc_work=queues_ondc_work,
+        creates_accounts=creates_accounts,
         grants=MappingProxyType(grants),
     )
 
@@ -373,11 +378,18 @@ ACCESS: dict[Function, Access] = {
             "idempotency": _idempotency("create_booking"),
             "open_requests": OPEN_REQUESTS,
             "outbox": OUTBOX,
+            # A helpline booking's start code SMS is in its caller's language.
+            "notifications": (table(GET, keys=PREFS_KEYS),),
         },
         secrets=(Secret.CURSOR_KEY,),
         puts_events=True,
         # The professional's sealed mobile, opened for the citizen of an accepted booking.
         contacts=Contacts.OPEN,
+        # A helpline booking finds its caller's account by phone number (ListUsers), creates it
+        # when there is none (AdminCreateUser), and texts the caller the start code.
+        reads_accounts=True,
+        creates_accounts=True,
+        sends_sms=True,
     ),
     # Opening a complaint adds it to the booking's complaint_ids; a decision deletes only its lock
     # and appends to the audit trail; an upheld overcharge bans (professional, geo entries out,

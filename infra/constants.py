@@ -98,7 +98,8 @@ ACCESS_LOG_EXPIRY = Duration.days(365)
 
 # Cognito groups (API.md: staff roles come from `cognito:groups`).
 # ``appellate``: officers who decide appeals against confirmed bans (also in ``officers``).
-USER_GROUPS = ("officers", "employers", "appellate")
+# ``helpline``: staff of the toll-free call centre, who book for callers by mobile number.
+USER_GROUPS = ("officers", "employers", "appellate", "helpline")
 
 # CORS (API Gateway preflight on every resource; the functions' responses: ALLOWED_ORIGINS).
 CORS_ALLOWED_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "Accept-Language")

@@ -177,6 +177,14 @@ def _messaging(role: iam.Role, access: Access, resources: Resources) -> None:
                 resources=[resources.user_pool_arn],
             )
         )
+    if access.creates_accounts:
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="CreateCallerAccounts",
+                actions=list(acl.ACCOUNT_CREATE_ACTIONS),
+                resources=[resources.user_pool_arn],
+            )
+        )
     if access.push is not None:
         stack = Stack.of(role)
         kind = "app" if access.push is Push.REGISTER else "endpoint"

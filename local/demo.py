@@ -25,7 +25,7 @@ from local.dispatch import invoke
 from local.provision import LocalResources
 from local.proxy_events import match_route, rest_event
 from sevamitra.domain.types import verhoeff_check_digit
-from sevamitra.edge.auth import APPELLATE, EMPLOYERS, OFFICERS
+from sevamitra.edge.auth import APPELLATE, EMPLOYERS, HELPLINE, OFFICERS
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     # A ban needs a second officer; an appeal, an officer of the appellate authority.
     DemoAccount("second_officer", "+919000000005", "Officer2#2026", OFFICERS),
     DemoAccount("appellate", "+919000000006", "Appellate#2026", OFFICERS, (APPELLATE,)),
+    # Call centre staff who book for callers without a smartphone (issue 17).
+    DemoAccount("helpline", "+919000000007", "Helpline#2026", HELPLINE),
 )
 
 

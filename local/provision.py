@@ -84,7 +84,7 @@ def create_user_pool(region: str, prefix: str) -> tuple[str, str]:
         ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         ReadAttributes=list(READ_ATTRIBUTES),
     )["UserPoolClient"]
-    for group in ("officers", "employers", "appellate"):
+    for group in ("officers", "employers", "appellate", "helpline"):
         idp.create_group(GroupName=group, UserPoolId=pool["Id"])
     return pool["Id"], client["ClientId"]
 

@@ -2,8 +2,9 @@
 
 Mirrors ``local/provision.py::create_user_pool``: phone number as username, self sign-up, an app
 client without secret allowing SRP, USER_PASSWORD_AUTH and refresh, groups ``officers``,
-``employers`` and ``appellate`` (officers who decide appeals against bans; staff accounts are
-created by administrators and put in their group).
+``employers``, ``appellate`` (officers who decide appeals against bans) and ``helpline`` (call
+centre staff who book for callers); staff accounts are created by administrators and put in their
+group.
 
 The app client is for the apps' own sign-in screens (API.md: SRP or USER_PASSWORD_AUTH, then
 refresh tokens); there is no hosted UI and no federated sign-in, so OAuth is off: no authorization

@@ -121,7 +121,7 @@ def _messaging_statements(synth, subject) -> dict[str, tuple[list[str], list]]:
     return {
         statement["Sid"]: (sorted(_as_list(statement["Action"])), _as_list(statement["Resource"]))
         for statement in _statements(synth, subject)
-        if statement.get("Sid") in ("SendSms", "ReadAccountPhones", "Push")
+        if statement.get("Sid") in ("SendSms", "ReadAccountPhones", "CreateCallerAccounts", "Push")
     }
 
 
@@ -140,10 +140,19 @@ def test_only_the_senders_send_sms_and_only_from_the_stage_identity_and_configur
 
 def test_who_reads_phone_numbers_and_who_may_push(dev):
     reading = {_name(s) for s in SUBJECTS if "ReadAccountPhones" in _messaging_statements(dev, s)}
-    assert reading == {NOTIFY_EVENTS.name}
-    actions, resources = _messaging_statements(dev, NOTIFY_EVENTS)["ReadAccountPhones"]
-    assert actions == ["cognito-idp:ListUsers"]
-    assert resources == [{"Fn::GetAtt": [dev.logical_id(dev.stack.accounts.user_pool), "Arn"]}]
+    assert reading == {NOTIFY_EVENTS.name, "book"}
+    pool = [{"Fn::GetAtt": [dev.logical_id(dev.stack.accounts.user_pool), "Arn"]}]
+    for subject in (NOTIFY_EVENTS, Function.BOOK):
+        actions, resources = _messaging_statements(dev, subject)["ReadAccountPhones"]
+        assert actions == ["cognito-idp:ListUsers"]
+        assert resources == pool
+    # Only the book function creates accounts: a helpline caller's, by phone number (issue 17).
+    creating = {_name(s) for s in SUBJECTS if "CreateCallerAccounts" in _messaging_statements(dev, s)}
+    assert creating == {"book"}
+    assert _messaging_statements(dev, Function.BOOK)["CreateCallerAccounts"] == (
+        ["cognito-idp:AdminCreateUser"],
+        pool,
+    )
     pushing = {
         _name(s): _messaging_statements(dev, s)["Push"][0]
         for s in SUBJECTS

@@ -103,9 +103,9 @@ def test_user_pool_signs_up_by_phone_number_and_the_client_allows_srp_and_passwo
     assert client["Properties"]["GenerateSecret"] is False
 
 
-def test_user_pool_has_the_officers_employers_and_appellate_groups(dev):
+def test_user_pool_has_the_officers_employers_appellate_and_helpline_groups(dev):
     groups = {res["Properties"]["GroupName"] for res in dev.of_type("AWS::Cognito::UserPoolGroup").values()}
-    assert groups == {"officers", "employers", "appellate"}
+    assert groups == {"officers", "employers", "appellate", "helpline"}
 
 
 def test_prod_user_pool_has_threat_protection_and_deletion_protection(prod):

@@ -73,6 +73,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "idempotency": ITEMS,
         "open_requests": {UPDATE},  # the citizen's count, in the booking's own transactions
         "outbox": {PUT, DELETE},  # each transition's events, deleted once published
+        "notifications": {GET},  # a helpline caller's language, for the start code SMS
     },
     "complaint": {
         "complaints": {GET, PUT, UPDATE, DELETE, QUERY},  # GET /complaints: its list indexes
@@ -352,7 +353,7 @@ def test_each_function_reaches_only_the_idempotency_records_of_its_own_operation
 @pytest.mark.parametrize(
     ("subject", "logical", "indexes"),
     [
-        ("book", "bookings", {"by_citizen", "by_professional", "by_registrar", "by_agency"}),
+        ("book", "bookings", {"by_citizen", "by_professional", "by_registrar", "by_agency", "by_booker"}),
         ("complaint", "complaints", {"by_status", "by_district", "by_complainant", "by_professional",
                                      "by_registrar", "by_agency"}),
         ("register", "agencies", {"by_owner", "by_status"}),

@@ -231,6 +231,8 @@ def other_call_allowed(access: Access, service: str, operation: str, params: dic
         return granted and params.get("EncryptionContext") == {"purpose": "professional-mobile"}
     if service == "cognito-idp" and operation == "ListUsers":
         return access.reads_accounts
+    if service == "cognito-idp" and operation == "AdminCreateUser":
+        return access.creates_accounts
     if service == "sns" and operation in ("CreatePlatformEndpoint", "Publish"):
         wanted_push = acl.Push.REGISTER if operation == "CreatePlatformEndpoint" else acl.Push.DELIVER
         return access.push is wanted_push

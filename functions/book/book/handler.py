@@ -59,8 +59,11 @@ def create_booking(body: BookingIn, caller: CallerDep, key: IdempotencyKey) -> R
 def list_bookings(
     caller: CallerDep,
     role: Annotated[
-        Literal["citizen", "professional"],
-        Query(description="citizen: bookings you made; professional: of the professionals you act for"),
+        Literal["citizen", "professional", "helpline"],
+        Query(
+            description="citizen: bookings you made; professional: of the professionals you act for; "
+            "helpline: the bookings you made for callers (helpline staff)"
+        ),
     ] = "citizen",
     status: Annotated[
         Literal["requested", "accepted", "in_progress", "completed", "cancelled", "expired"] | None, Query()

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from pydantic import SecretStr
 
+from book import helpline
 from book.models import BookingIn
 from book.settings import book_settings
 from sevamitra.data import bookings as repo
@@ -122,13 +123,40 @@ def create_booking(
     sleep: Sleep = time.sleep,
     accept_timeout_s: int | None = None,
     open_allowance: int | None = None,
+    send_sms: helpline.SendSms | None = None,
 ) -> Created:
     """A ``requested`` booking holding its professional: the named one (404 unknown; 409
     ``professional_unavailable`` unless verified, online, free, offering the service and within
     3 km), or else the nearest eligible one, trying the next nearest when one is taken first.
     The caller may hold at most ``open_allowance`` bookings in ``requested`` (default from the
-    settings: a citizen's, or an employer's); one more is 409 ``too_many_open_requests``."""
+    settings: a citizen's, or an employer's); one more is 409 ``too_many_open_requests``. With
+    ``for_mobile`` (helpline staff only) the booking is that mobile's citizen's, and its start
+    code goes to them by SMS."""
     service = ratecard.get_service(request.service_id)
+    owner = helpline.owner_of(caller, request.for_mobile)
+    created = _create(
+        owner, request, service, now, ids, codes, search, sleep, accept_timeout_s, open_allowance
+    )
+    if owner.booked_by is not None and owner.citizen.phone_number:
+        helpline.send_start_code(
+            created.booking, created.start_code, owner.citizen.phone_number, send=send_sms
+        )
+    return created
+
+
+def _create(
+    owner: helpline.Owner,
+    request: BookingIn,
+    service: Service,
+    now: Clock,
+    ids: IdFactory,
+    codes: CodeFactory,
+    search: Search | None,
+    sleep: Sleep,
+    accept_timeout_s: int | None,
+    open_allowance: int | None,
+) -> Created:
+    caller = owner.citizen
     engagement = price(service, request.engagement.kind, request.engagement.days)
     scheduled_for = _scheduled_for(request, now())
     booking_id = ids("bkg")
@@ -148,6 +176,7 @@ def create_booking(
         offer_timeout_s=book_settings().offer_timeout_s,
         scheduled_for=scheduled_for,
         reminder_lead_s=book_settings().reminder_lead_s,
+        booked_by=owner.booked_by,
     )
     if request.professional_id is not None:
         claimed = _claim(draft, request.professional_id, named=True, now=now, sleep=sleep)
@@ -222,6 +251,7 @@ class _Draft(NamedTuple):
     offer_timeout_s: int = 600
     scheduled_for: datetime | None = None
     reminder_lead_s: int = 3600
+    booked_by: str | None = None  # helpline staff booking for the caller (``book.helpline``)
 
 
 def _claim(
@@ -317,6 +347,7 @@ def _new_booking(draft: _Draft, professional: ProfessionalSnapshot, moment: date
         auto_assigned=draft.auto_assigned,
         offers=(Offer(professional_id=professional.id, outcome=OfferOutcome.PENDING, offered_at=at),),
         offer_due_at=iso(moment + timedelta(seconds=draft.offer_timeout_s)) if draft.auto_assigned else None,
+        booked_by=draft.booked_by,
     ).model_copy(update=_scheduled_fields(draft))
 
 
@@ -325,6 +356,7 @@ def _new_booking(draft: _Draft, professional: ProfessionalSnapshot, moment: date
 
 CITIZEN = "citizen"
 PROFESSIONAL = "professional"
+HELPLINE = "helpline"  # the staff account that booked for the caller (``booked_by``)
 
 
 class SmsReply(NamedTuple):
@@ -357,6 +389,8 @@ def _context(caller: Actor, booking_id: str) -> _Context:
         return _Context(booking, state, frozenset(roles))
     if caller.sub == booking.citizen_sub:
         roles.add(CITIZEN)
+    if booking.booked_by is not None and caller.sub == booking.booked_by and caller.is_helpline:
+        roles.add(HELPLINE)
     if state is not None and access.is_manager(caller, state):
         roles.add(PROFESSIONAL)
     return _Context(booking, state, frozenset(roles))
@@ -412,7 +446,7 @@ def view_booking(caller: Caller, booking_id: str) -> BookingView:
         mobile = shown_mobile(contacts.unseal(pro.mobile_sealed)) if pro.mobile_sealed else None
         professional = ProfessionalContact(name=pro.name, mobile=mobile, rating=pro.rating)
     as_professional = PROFESSIONAL in ctx.roles and in_contact
-    address = booking.address if CITIZEN in ctx.roles or as_professional else None
+    address = booking.address if ctx.roles & {CITIZEN, HELPLINE} or as_professional else None
     return BookingView(
         booking=booking,
         attempts_left=_attempts_left(booking),
@@ -429,7 +463,8 @@ def created_start_code(caller: Caller, booking_id: str) -> str:
     (the idempotency store never holds it): the replay repeats the first answer whatever the
     booking's status now."""
     booking = repo.get_booking(booking_id)
-    if booking is None or booking.citizen_sub != caller.sub or booking.start_code is None:
+    mine = booking is not None and caller.sub in (booking.citizen_sub, booking.booked_by)
+    if booking is None or not mine or booking.start_code is None:
         raise NotFound(message="No booking with that id.")
     return booking.start_code.get_secret_value()
 
@@ -460,6 +495,10 @@ def list_bookings(
     if role == CITIZEN:
         partitions: tuple[tuple[str, str], ...] = (("by_citizen", caller.sub),)
         narrowed_to = professional_id
+    elif role == HELPLINE:
+        if not caller.is_helpline:
+            raise Forbidden(message="Only helpline staff may list the bookings they made.")
+        partitions, narrowed_to = (("by_booker", caller.sub),), professional_id
     elif professional_id is not None:
         state = snapshots.professional(professional_id)
         if state is None:
@@ -641,10 +680,11 @@ def complete_booking(
 def cancel_booking(
     caller: Actor, booking_id: str, *, now: Clock = utc_now, sleep: Sleep = time.sleep
 ) -> Booking:
-    """Either participant, before work starts; the professional is free again."""
+    """Either participant (or the helpline staff who booked it, for the caller), before work
+    starts; the professional is free again."""
     for attempt in range(MAX_COMMITS):
         ctx = _context(caller, booking_id)
-        _require(ctx, CITIZEN, PROFESSIONAL)
+        _require(ctx, CITIZEN, PROFESSIONAL, HELPLINE)
         booking = ctx.booking
         if booking.status not in CANCELLABLE_STATUSES:
             raise _invalid()
@@ -661,6 +701,8 @@ def _canceller(caller: Actor, ctx: _Context) -> CancelledBy:
     """The booking's own account cancels as the citizen, or as the employer it books as."""
     if CITIZEN in ctx.roles and isinstance(caller, Caller):
         return CancelledBy.EMPLOYER if caller.is_employer else CancelledBy.CITIZEN
+    if HELPLINE in ctx.roles and PROFESSIONAL not in ctx.roles:
+        return CancelledBy.CITIZEN  # on the caller's behalf: ``booked_by`` says who asked
     return CancelledBy.PROFESSIONAL
 
 

@@ -21,7 +21,7 @@ from sevamitra.domain.expenses import (
     ExpenseStatus,
     PaymentVia,
 )
-from sevamitra.domain.types import NOT_BLANK, EntityId, LatLng, Model, Paise, ServiceId, ShortText
+from sevamitra.domain.types import NOT_BLANK, EntityId, LatLng, Mobile, Model, Paise, ServiceId, ShortText
 from sevamitra.edge.idempotency import SECRET
 from sevamitra.edge.paging import NextCursor
 
@@ -68,6 +68,12 @@ class BookingIn(Model):
         default=None,
         description="When the work should start (ISO-8601 with a zone), 1 hour to 7 days ahead; "
         "omitted: now. The professional may accept any time before it; both get a reminder.",
+    )
+    for_mobile: Mobile | None = Field(
+        default=None,
+        description="Helpline staff only: the caller's mobile (10 digits). The booking belongs to "
+        "that mobile's citizen (an account is created if none exists), who gets the start code and "
+        "updates by SMS.",
     )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
-from sevamitra.platform.settings import settings_for
+from sevamitra.platform.settings import FROM_STACK, settings_for
 from sevamitra.platform.sms import SmsSettings
 
 
@@ -21,6 +23,8 @@ class BookSettings(SmsSettings):
     start_grace_s: int = Field(default=7200, ge=1, alias="START_GRACE_S")
     # A scheduled booking's reminder to both sides goes this long before scheduled_for.
     reminder_lead_s: int = Field(default=3600, ge=1, alias="REMINDER_LEAD_S")
+    # The user pool, where a helpline booking finds (or creates) its caller's account.
+    user_pool_id: Annotated[str, FROM_STACK] = Field(default="", alias="USER_POOL_ID")
 
 
 def book_settings() -> BookSettings:

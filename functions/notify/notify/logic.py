@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from notify import push, refs
-from notify.recipients import CITIZEN, PROFESSIONAL, Recipient, recipients
+from notify.recipients import CALLER, CITIZEN, PROFESSIONAL, Recipient, recipients
 from notify.settings import notify_settings
 from sevamitra.data import contacts, notifications, professionals
 from sevamitra.data.notifications import InboxEntry, Preferences
@@ -103,6 +103,9 @@ def deliver(event: DomainEvent, *, send: SendSms | None = None, now: Clock = utc
     professional = _professional(event)
     for recipient in recipients(event, professional):
         template = templates.get(recipient.audience)
+        if recipient.audience == CITIZEN and event.facts.get("by_helpline") and CALLER in templates:
+            # A helpline caller has no app: their booking's updates go by SMS (API.md).
+            template = templates[CALLER]
         if template is None:
             delivery.skipped.append(recipient.audience)
             continue

@@ -14,6 +14,9 @@ from sevamitra.domain.events import DomainEvent, Kind
 from sevamitra.domain.professionals import Professional
 
 CITIZEN, PROFESSIONAL, MANAGER = "citizen", "professional", "manager"
+# The citizen of a helpline booking (the event's fact ``by_helpline``): no app, so the booking's
+# updates come by SMS from the kind's ``caller`` template where it has one (issue 17).
+CALLER = "caller"
 _PROFESSIONAL_SIDE = (PROFESSIONAL, MANAGER)
 
 # Who hears of each kind (API.md, "Notifications"). booking_cancelled depends on who cancelled.

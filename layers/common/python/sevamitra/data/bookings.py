@@ -126,6 +126,7 @@ LIST_INDEXES = {
     "by_professional": BookingModel.by_professional,
     "by_registrar": BookingModel.by_registrar,
     "by_agency": BookingModel.by_agency,
+    "by_booker": BookingModel.by_booker,
 }
 
 

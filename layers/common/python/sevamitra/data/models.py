@@ -266,6 +266,18 @@ class BookingsByRegistrarIndex(GlobalSecondaryIndex["BookingModel"]):
     listed_at = UnicodeAttribute(range_key=True)
 
 
+class BookingsByBookerIndex(GlobalSecondaryIndex["BookingModel"]):
+    """``GET /bookings?role=helpline``: the bookings a helpline staff account made for callers
+    (sparse: only helpline bookings carry ``booked_by``)."""
+
+    class Meta:
+        index_name = "by_booker"
+        projection = AllProjection()
+
+    booked_by = UnicodeAttribute(hash_key=True)
+    listed_at = UnicodeAttribute(range_key=True)
+
+
 class BookingsByAgencyIndex(GlobalSecondaryIndex["BookingModel"]):
     """``GET /bookings?role=professional``: bookings of an agency's professionals."""
 
@@ -339,6 +351,8 @@ class BookingModel(BaseModel):
     hold_at = UnicodeAttribute(null=True)
     reminder_at = UnicodeAttribute(null=True)
     reminded = BooleanAttribute(null=True)
+    # The helpline staff account that booked for a caller (the by_booker index's key): issue 17.
+    booked_by = UnicodeAttribute(null=True)
 
     awaiting_accept = AwaitingAcceptIndex()
     timers = BookingTimersIndex()
@@ -346,6 +360,7 @@ class BookingModel(BaseModel):
     by_professional = BookingsByProfessionalIndex()
     by_registrar = BookingsByRegistrarIndex()
     by_agency = BookingsByAgencyIndex()
+    by_booker = BookingsByBookerIndex()
 
 
 # --- complaints -------------------------------------------------------------------------------

@@ -210,6 +210,9 @@ class Booking(Model):
     hold_at: str | None = None
     reminder_at: str | None = None
     reminded: bool = False
+    # Helpline booking (issue 17): the helpline staff account that booked on the caller's behalf
+    # (the audit record of who booked); None when the citizen booked themselves.
+    booked_by: str | None = None
 
     @property
     def offered_to(self) -> frozenset[str]:

@@ -95,8 +95,19 @@ def booking_event(kind: Kind, booking: Booking, at: str, **facts: Fact) -> Domai
         booking_id=booking.id,
         professional_id=booking.professional_id,
         citizen_sub=booking.citizen_sub,
-        facts={"service_id": booking.service_id, "fee_paise": booking.fee_paise, **facts},
+        facts={
+            "service_id": booking.service_id,
+            "fee_paise": booking.fee_paise,
+            **_helpline(booking),
+            **facts,
+        },
     )
+
+
+def _helpline(booking: Booking) -> dict[str, Fact]:
+    """``by_helpline``: booked by the helpline for a caller without the app, whose updates go by
+    SMS (notify's ``caller`` audience)."""
+    return {"by_helpline": True} if booking.booked_by else {}
 
 
 def booking_requested(booking: Booking) -> DomainEvent:

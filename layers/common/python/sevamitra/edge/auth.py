@@ -16,6 +16,8 @@ OFFICERS = "officers"
 EMPLOYERS = "employers"
 # Officers who decide appeals against confirmed bans (a second Cognito group an officer is added to).
 APPELLATE = "appellate"
+# Staff of the state's toll-free call centre, who book for callers by mobile number (issue 17).
+HELPLINE = "helpline"
 
 _INDIAN_MOBILE = re.compile(r"\+91([6-9][0-9]{9})")
 
@@ -54,9 +56,14 @@ class Caller(NamedTuple):
         return OFFICERS in self.groups and APPELLATE in self.groups
 
     @property
+    def is_helpline(self) -> bool:
+        return HELPLINE in self.groups
+
+    @property
     def roles(self) -> list[str]:
         """``citizen`` for every signed-in account, plus its staff groups."""
-        return ["citizen", *sorted(g for g in self.groups if g in (OFFICERS, EMPLOYERS, APPELLATE))]
+        staff = (OFFICERS, EMPLOYERS, APPELLATE, HELPLINE)
+        return ["citizen", *sorted(g for g in self.groups if g in staff)]
 
     def require_officer(self) -> None:
         if not self.is_officer:
