@@ -2,6 +2,7 @@
 and ``payment``). Every write is conditional on the state it was decided on:
 
 - a claim is added only while the booking is ``in_progress``, under a new id, below the limit;
+- a receipt is added to a claim only while the claim is ``pending_approval``, below the limit;
 - a claim is decided (approved or disputed) only while it is still ``pending_approval``; a
   dispute opens its ``overcharge`` complaint (and lock) in the same transaction;
 - the payment is recorded once, only while the booking is ``completed`` and while every claim
@@ -21,12 +22,12 @@ from pynamodb.transactions import TransactWrite
 
 from sevamitra.data import complaints as complaint_repo
 from sevamitra.data import dynamo, outbox
-from sevamitra.data.bookings import Commit, _transact
+from sevamitra.data.bookings import Commit, _transact, get_booking
 from sevamitra.data.models import BookingModel
 from sevamitra.domain.bookings import Booking, BookingStatus
 from sevamitra.domain.complaints import Complaint
 from sevamitra.domain.events import DomainEvent
-from sevamitra.domain.expenses import ExpenseStatus
+from sevamitra.domain.expenses import ExpenseStatus, receipts_of
 
 
 def still_pending(expense_ids: Sequence[str]) -> Condition | None:
@@ -59,6 +60,37 @@ def add_expense(booking_id: str, expense_id: str, record: dict[str, Any], now: s
         lambda: BookingModel(booking_id).update(
             actions=[BookingModel.expenses.set({expense_id: record}), BookingModel.updated_at.set(now)],
             condition=in_progress & BookingModel.expenses.does_not_exist(),
+        ),
+    )
+
+
+def receipts(booking_id: str) -> list[dict[str, Any]]:
+    """The receipts on the booking's expense claims (``receipts_of``), none for an unknown one."""
+    booking = get_booking(booking_id)
+    return receipts_of(booking.expenses) if booking is not None else []
+
+
+def add_receipt(
+    booking_id: str, expense_id: str, receipt_id: str, record: dict[str, Any], now: str, limit: int
+) -> bool:
+    """Remember a receipt upload on the claim while it is pending and holds fewer than ``limit``
+    receipts; False when that no longer holds (the caller re-reads to say why)."""
+    claim = BookingModel.expenses[expense_id]
+    pending = claim["status"] == ExpenseStatus.PENDING_APPROVAL.value
+    if dynamo.conditional(
+        "Recording the receipt",
+        lambda: BookingModel(booking_id).update(
+            actions=[claim["receipts"][receipt_id].set(record), BookingModel.updated_at.set(now)],
+            condition=pending & claim["receipts"].exists() & (size(claim["receipts"]) < limit),
+        ),
+    ):
+        return True
+    # The first receipt creates the claim's map (a nested SET needs its parent).
+    return dynamo.conditional(
+        "Recording the receipt",
+        lambda: BookingModel(booking_id).update(
+            actions=[claim["receipts"].set({receipt_id: record}), BookingModel.updated_at.set(now)],
+            condition=pending & claim["receipts"].does_not_exist(),
         ),
     )
 
