@@ -17,12 +17,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition, size
 from pynamodb.transactions import TransactWrite
 
 from sevamitra.data import complaints as complaint_repo
 from sevamitra.data import dynamo, outbox
-from sevamitra.data.bookings import Commit, _transact, get_booking
+from sevamitra.data.bookings import Commit, _transact
+from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import BookingModel
 from sevamitra.domain.bookings import Booking, BookingStatus
 from sevamitra.domain.complaints import Complaint
@@ -65,9 +67,14 @@ def add_expense(booking_id: str, expense_id: str, record: dict[str, Any], now: s
 
 
 def receipts(booking_id: str) -> list[dict[str, Any]]:
-    """The receipts on the booking's expense claims (``receipts_of``), none for an unknown one."""
-    booking = get_booking(booking_id)
-    return receipts_of(booking.expenses) if booking is not None else []
+    """The receipts on the booking's expense claims (``receipts_of``), none for an unknown one.
+    Only ``expenses`` is read (a projection): the caller wants the receipts, not the booking."""
+    with dependency_errors("Reading the receipts"):
+        try:
+            item = BookingModel.get(booking_id, consistent_read=True, attributes_to_get=["expenses"])
+        except DoesNotExist:
+            return []
+    return receipts_of(item.to_simple_dict().get("expenses"))
 
 
 def add_receipt(
