@@ -78,6 +78,7 @@ class Documents(Enum):
     READ = "read"  # get/head stored documents and their pinned versions (the document check)
     READ_WRITE = "read_write"  # get/head the newest version, and sign presigned POSTs (put)
     EVIDENCE_UPLOAD = "evidence_upload"  # only sign presigned POSTs under complaints/ (put)
+    RECEIPT_UPLOAD = "receipt_upload"  # only sign presigned POSTs under receipts/ (put)
 
 
 # Exact IAM actions per access level.
@@ -122,6 +123,13 @@ ACCOUNT_READ_ACTIONS = ("cognito-idp:ListUsers",)
 ACCOUNT_CREATE_ACTIONS = ("cognito-idp:AdminCreateUser",)
 # Complaint evidence lives under this prefix of the documents bucket.
 EVIDENCE_PREFIX = "complaints/"
+# Expense receipts (sevamitra.domain.expenses.RECEIPT_PREFIX) live under this one.
+RECEIPT_PREFIX = "receipts/"
+# The upload-only levels: PutObject (to sign a presigned POST) under one prefix, nothing else.
+UPLOAD_ONLY_PREFIXES: dict[Documents, str] = {
+    Documents.EVIDENCE_UPLOAD: EVIDENCE_PREFIX,
+    Documents.RECEIPT_UPLOAD: RECEIPT_PREFIX,
+}
 SECRET_READ_ACTIONS = ("secretsmanager:GetSecretValue",)
 EVENT_PUT_ACTIONS = ("events:PutEvents",)
 STATE_MACHINE_START_ACTIONS = ("states:StartExecution",)
@@ -390,6 +398,8 @@ ACCESS: dict[Function, Access] = {
         reads_accounts=True,
         creates_accounts=True,
         sends_sms=True,
+        # Receipt upload forms for expense claims, under receipts/ only; it never reads documents.
+        documents=Documents.RECEIPT_UPLOAD,
     ),
     # Opening a complaint adds it to the booking's complaint_ids; a decision deletes only its lock
     # and appends to the audit trail; an upheld overcharge bans (professional, geo entries out,

@@ -67,18 +67,20 @@ def grant(role: iam.Role, access: Access, resources: Resources) -> None:
                     conditions=table_grant.conditions() or None,
                 )
             )
-    if access.documents is Documents.EVIDENCE_UPLOAD:
+    prefix = acl.UPLOAD_ONLY_PREFIXES.get(access.documents) if access.documents else None
+    if prefix is not None:
+        what = "Evidence" if access.documents is Documents.EVIDENCE_UPLOAD else "Receipt"
         role.add_to_principal_policy(
             iam.PolicyStatement(
-                sid="EvidenceObjects",
+                sid=f"{what}Objects",
                 actions=list(acl.DOCUMENT_WRITE_ACTIONS),
-                resources=[resources.bucket.arn_for_objects(f"{acl.EVIDENCE_PREFIX}*")],
+                resources=[resources.bucket.arn_for_objects(f"{prefix}*")],
             )
         )
         acknowledge(
             role.node.find_child("DefaultPolicy"),
-            f"AwsSolutions-IAM5[Resource::<{_logical_id(resources.bucket)}.Arn>/{acl.EVIDENCE_PREFIX}*]",
-            "Evidence keys are generated per upload under complaints/<id>/; signing the upload "
+            f"AwsSolutions-IAM5[Resource::<{_logical_id(resources.bucket)}.Arn>/{prefix}*]",
+            f"{what} keys are generated per upload under {prefix}; signing the upload "
             "form needs PutObject on them, and nothing else in the bucket.",
         )
     elif access.documents is not None:

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from infra.access import TABLE_WRITE_ACTIONS, AuditAnchors, Documents, Secret, access_of
+from infra.access import RECEIPT_PREFIX, TABLE_WRITE_ACTIONS, AuditAnchors, Documents, Secret, access_of
 from sevamitra.data.schema import TABLES
+from sevamitra.domain import expenses
 from sevamitra.edge.routes import (
     BOOKING_EXPIRY,
     COMPLAINT_ESCALATION,
@@ -124,7 +125,10 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
             anchor_actions |= actions
         elif any(action.startswith("s3:") for action in actions):
             s3_actions |= actions
-            objects = "/complaints/*" if access.documents is Documents.EVIDENCE_UPLOAD else "/professionals/*"
+            objects = {
+                Documents.EVIDENCE_UPLOAD: "/complaints/*",
+                Documents.RECEIPT_UPLOAD: "/receipts/*",
+            }.get(access.documents, "/professionals/*")
             for resource in resources:
                 text = json.dumps(resource)
                 if resource == {"Fn::GetAtt": [bucket_id, "Arn"]}:  # listing: the documents prefix only
@@ -151,6 +155,7 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
         Documents.READ: {"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"},
         Documents.READ_WRITE: {"s3:GetObject", "s3:PutObject", "s3:ListBucket"},
         Documents.EVIDENCE_UPLOAD: {"s3:PutObject"},
+        Documents.RECEIPT_UPLOAD: {"s3:PutObject"},
     }[access.documents]
     assert s3_actions == expected_s3
     expected_anchor_actions = {
@@ -197,15 +202,23 @@ def test_only_their_owners_reach_the_per_account_counters(dev):
     }
 
 
-def test_only_register_writes_documents_complaint_only_evidence_and_only_verify_reads_the_police_key(dev):
+def test_s3_writers_register_complaint_evidence_book_receipts_and_only_verify_reads_the_police_key(dev):
     writers = {
         function
         for function in Function
         if any("s3:PutObject" in _as_list(s["Action"]) for s in _statements(dev, function))
     }
-    assert writers == {Function.REGISTER, Function.COMPLAINT}
+    assert writers == {Function.REGISTER, Function.COMPLAINT, Function.BOOK}
     (evidence,) = [s for s in _statements(dev, Function.COMPLAINT) if s["Action"] == "s3:PutObject"]
     assert evidence["Resource"]["Fn::Join"][1][1] == "/complaints/*"
+    # Receipts: the book function signs upload forms under receipts/ and reaches nothing else there.
+    book_s3 = [
+        s for s in _statements(dev, Function.BOOK) if any(a.startswith("s3:") for a in _as_list(s["Action"]))
+    ]
+    assert [(s["Sid"], s["Action"], s["Resource"]["Fn::Join"][1][1]) for s in book_s3] == [
+        ("ReceiptObjects", "s3:PutObject", "/receipts/*")
+    ]
+    assert expenses.RECEIPT_PREFIX == RECEIPT_PREFIX  # the keys the code signs are the ones granted
     police_id = dev.logical_id(dev.stack.secrets.police_key)
     readers = {
         function

@@ -161,6 +161,8 @@ ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     # only the account signed in with the registered mobile claims it.
     ("POST", "/professionals/{professional_id}/claim-code"): frozenset({AGENCY_MEMBER}),
     ("POST", "/professionals/{professional_id}/claim"): frozenset({OTHER_CITIZEN}),
+    # Receipts for a pending claim: the assigned professional, as the claim itself.
+    ("POST", "/bookings/{booking_id}/expenses/{expense_id}/receipts"): PROFESSIONAL_SIDE,
 }
 # An appellate officer is an officer: wherever officers may go, so may they.
 ALLOWED = {route: who | {APPELLATE} if OFFICER in who else who for route, who in ALLOWED.items()}
@@ -609,8 +611,15 @@ REQUESTS.update(
             {"decision": "upheld", "remarks": "No receipt."},
             None,
         ),
+        ("POST", "/bookings/{booking_id}/expenses/{expense_id}/receipts"): lambda w: _receipt_request(w),
     }
 )
+
+
+def _receipt_request(world: World) -> Request:
+    """A receipt for a claim still awaiting the citizen's answer."""
+    path, _, _ = _claim_answer(world, "receipts")
+    return path, {"content_type": "image/jpeg"}, None
 
 
 def assisted_professional(agency_id: str) -> str:

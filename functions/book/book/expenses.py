@@ -7,6 +7,7 @@ answered by reading again: the new state then decides (409 when the step no long
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -26,18 +27,21 @@ from book.logic import (
 from sevamitra.data import bookings as booking_repo
 from sevamitra.data import complaints as complaint_repo
 from sevamitra.data import expenses as repo
-from sevamitra.data import snapshots
+from sevamitra.data import snapshots, uploads
 from sevamitra.data.bookings import Commit
 from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain.bookings import Booking, BookingStatus
 from sevamitra.domain.complaints import Complaint, ComplaintKind, OpenedBy, new_complaint
+from sevamitra.domain.documents import DocumentContentType
 from sevamitra.domain.events import complaint_opened
 from sevamitra.domain.expenses import (
     MAX_EXPENSES,
+    MAX_RECEIPTS,
     ExpenseStatus,
     PaymentVia,
     allowed_paise,
     pending_ids,
+    receipt_key,
 )
 from sevamitra.edge.errors import Conflict, NotFound
 from sevamitra.platform import bus
@@ -189,6 +193,54 @@ def decide_expense(
             return Decided(expense_id, status, complaint_id)
         if outcome is Commit.CONFLICT:
             _pause(attempt, sleep)
+    raise _gave_up()
+
+
+# --- receipts ------------------------------------------------------------------------------------
+
+
+class ReceiptUpload(NamedTuple):
+    receipt_id: str
+    key: str
+    form: uploads.UploadForm
+
+
+def request_receipt_upload(
+    caller: Party,
+    booking_id: str,
+    expense_id: str,
+    content_type: DocumentContentType,
+    *,
+    now: Clock = utc_now,
+    ids: IdFactory = new_id,
+    presign: Callable[..., uploads.UploadForm] = uploads.presign,
+) -> ReceiptUpload:
+    """A presigned POST (the documents' policy: exact key, type, SSE, 1 B..5 MiB) for a receipt
+    of the claim, under ``receipts/<booking>/<expense>/``, for the assigned professional while
+    the claim awaits the citizen's answer (404 unknown claim; 409 ``already_decided``; 409
+    ``too_many_receipts`` past ``MAX_RECEIPTS``). The receipt is recorded on the claim, so the
+    citizen sees it before answering and a complaint about the booking lists it."""
+    receipt_id = ids("rcpt")
+    key = receipt_key(booking_id, expense_id, receipt_id)
+    for _ in range(MAX_COMMITS):
+        ctx = _ctx(caller, booking_id)
+        _require(ctx, PROFESSIONAL)
+        claim = (ctx.booking.expenses or {}).get(expense_id)
+        if claim is None:
+            raise NotFound(message="No expense with that id on this booking.")
+        if claim.get("status") != ExpenseStatus.PENDING_APPROVAL:
+            raise Conflict("already_decided", details=[{"status": claim.get("status")}])
+        if len(claim.get("receipts") or {}) >= MAX_RECEIPTS:
+            raise Conflict("too_many_receipts", details=[{"max_receipts": MAX_RECEIPTS}])
+        moment = now()
+        form = presign(key, content_type.value, now=moment)
+        record = {"key": key, "content_type": content_type.value, "requested_at": iso(moment)}
+        if repo.add_receipt(booking_id, expense_id, receipt_id, record, iso(moment), MAX_RECEIPTS):
+            logger.info(
+                "receipt upload requested",
+                extra={"booking_id": booking_id, "expense_id": expense_id, "receipt_id": receipt_id},
+            )
+            return ReceiptUpload(receipt_id, key, form)
     raise _gave_up()
 
 

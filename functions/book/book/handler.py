@@ -26,6 +26,8 @@ from book.models import (
     ProfessionalContactOut,
     RatingCreatedOut,
     RatingIn,
+    ReceiptIn,
+    ReceiptUploadOut,
     StartIn,
 )
 from sevamitra.domain.expenses import ExpenseStatus
@@ -155,6 +157,14 @@ def dispute_expense(booking_id: PathId, expense_id: PathId, caller: CallerDep) -
 def record_payment(booking_id: PathId, body: PaymentIn, caller: CallerDep) -> Response[PaymentOut]:
     paid = expenses.record_payment(caller, booking_id, body.amount_paid_paise)
     return created(PaymentOut.model_validate(paid._asdict()))
+
+
+@app.post("/bookings/<booking_id>/expenses/<expense_id>/receipts", responses=created_as(ReceiptUploadOut))
+def request_receipt_upload(
+    booking_id: PathId, expense_id: PathId, body: ReceiptIn, caller: CallerDep
+) -> Response[ReceiptUploadOut]:
+    upload = expenses.request_receipt_upload(caller, booking_id, expense_id, body.content_type)
+    return created(ReceiptUploadOut.of(upload))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AwareDatetime, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 
@@ -14,6 +14,7 @@ from sevamitra.domain.bookings import (
     Rating,
     engagement_days,
 )
+from sevamitra.domain.documents import DocumentContentType
 from sevamitra.domain.expenses import (
     MAX_DESCRIPTION,
     MAX_ITEM_PAISE,
@@ -24,6 +25,9 @@ from sevamitra.domain.expenses import (
 from sevamitra.domain.types import NOT_BLANK, EntityId, LatLng, Mobile, Model, Paise, ServiceId, ShortText
 from sevamitra.edge.idempotency import SECRET
 from sevamitra.edge.paging import NextCursor
+
+if TYPE_CHECKING:
+    from book.expenses import ReceiptUpload
 
 StartCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NOT_BLANK]
@@ -341,6 +345,13 @@ class ExpenseDecisionOut(Model):
     )
 
 
+class ReceiptOut(Model):
+    id: str
+    key: str = Field(description="Where the receipt is (or will be) in the documents bucket")
+    content_type: DocumentContentType
+    requested_at: str
+
+
 class ExpenseOut(Model):
     id: str
     status: ExpenseStatus
@@ -349,13 +360,60 @@ class ExpenseOut(Model):
     submitted_at: str
     decided_at: str | None = None
     complaint_id: str | None = None
+    receipts: list[ReceiptOut] = Field(
+        default_factory=list, description="Receipt uploads the professional asked for, oldest first"
+    )
 
     @classmethod
     def listed(cls, expenses: dict[str, dict[str, Any]] | None) -> list[ExpenseOut]:
         claims = sorted(
             (expenses or {}).items(), key=lambda pair: (str(pair[1].get("submitted_at")), pair[0])
         )
-        return [cls.model_validate({**record, "id": expense_id}) for expense_id, record in claims]
+        return [
+            cls.model_validate(
+                {
+                    **record,
+                    "id": expense_id,
+                    "receipts": sorted(
+                        (
+                            {**receipt, "id": receipt_id}
+                            for receipt_id, receipt in (record.get("receipts") or {}).items()
+                        ),
+                        key=lambda receipt: (str(receipt.get("requested_at")), receipt["id"]),
+                    ),
+                }
+            )
+            for expense_id, record in claims
+        ]
+
+
+class ReceiptIn(Model):
+    """A receipt for a pending claim: a photo or a PDF, at most 5 MiB (the upload form's policy)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    content_type: DocumentContentType
+
+
+class PresignedPost(Model):
+    url: str
+    fields: dict[str, str]
+
+
+class ReceiptUploadOut(Model):
+    receipt_id: str
+    key: str
+    upload: PresignedPost
+    expires_at: str
+
+    @classmethod
+    def of(cls, upload: ReceiptUpload) -> ReceiptUploadOut:
+        return cls(
+            receipt_id=upload.receipt_id,
+            key=upload.key,
+            upload=PresignedPost.model_validate(upload.form.post),
+            expires_at=upload.form.expires_at,
+        )
 
 
 class PaymentIn(Model):

@@ -90,7 +90,8 @@ def list_complaints(
 
 @app.get("/complaints/<complaint_id>")
 def get_complaint(complaint_id: PathId, caller: CallerDep) -> ComplaintOut:
-    return ComplaintOut.of(logic.complaint_for_viewer(caller, complaint_id))
+    complaint = logic.complaint_for_viewer(caller, complaint_id)
+    return ComplaintOut.of(complaint, receipts=logic.booking_receipts(complaint))
 
 
 @app.post("/complaints/<complaint_id>/response", responses=created_as(ResponseOut))

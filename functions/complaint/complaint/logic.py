@@ -14,6 +14,7 @@ from complaint.models import ComplaintIn, EvidenceIn
 from complaint.settings import complaint_settings
 from sevamitra.data import anchors, audit, bans, complaint_opening, decisions, identities, snapshots, uploads
 from sevamitra.data import complaints as repo
+from sevamitra.data import expenses as expense_repo
 from sevamitra.data import professionals as professionals_repo
 from sevamitra.domain import access
 from sevamitra.domain.anchors import AnchoredCheck, verify_anchored
@@ -88,6 +89,13 @@ def complaint_for_viewer(caller: Caller, complaint_id: str) -> Complaint:
     raise Forbidden(
         message="Only the complainant, the professional concerned and officers may see this complaint."
     )
+
+
+def booking_receipts(complaint: Complaint) -> list[dict[str, Any]]:
+    """The receipts the professional attached to the booking's expense claims: evidence of every
+    complaint about the booking (a disputed claim's overcharge above all), read from the booking
+    so that the complaint shows each one however the complaint was opened."""
+    return expense_repo.receipts(complaint.booking_id)
 
 
 # --- lists ----------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ConfigDict, Field
@@ -108,7 +109,11 @@ class ComplaintOut(Model):
     response: dict[str, Any] | None = None
     decision: dict[str, Any] | None = None
     escalation: dict[str, Any] | None = None
-    evidence: list[dict[str, Any]] = Field(default_factory=list)
+    evidence: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="The complainant's uploads, then the receipts on the booking's expense claims "
+        "(source expense_receipt, with their keys; on GET /complaints/{id})",
+    )
     ban: dict[str, Any] | None = Field(
         default=None,
         description="An upheld overcharge's ban: status proposed (the professional suspended), "
@@ -119,11 +124,24 @@ class ComplaintOut(Model):
     )
 
     @classmethod
-    def of(cls, complaint: Complaint) -> ComplaintOut:
+    def of(cls, complaint: Complaint, *, receipts: Sequence[Mapping[str, Any]] = ()) -> ComplaintOut:
+        """``receipts``: the booking's expense receipts (GET /complaints/{id} reads them), listed
+        after the complainant's evidence as ``source: expense_receipt`` with their keys."""
         values = complaint.model_dump(mode="json", exclude={"complainant_sub", "version", "evidence"})
         evidence = [
             {"evidence_id": evidence_id, **{k: v for k, v in record.items() if k != "key"}}
             for evidence_id, record in sorted((complaint.evidence or {}).items())
+        ]
+        evidence += [
+            {
+                "evidence_id": receipt["receipt_id"],
+                "source": "expense_receipt",
+                "expense_id": receipt["expense_id"],
+                "key": receipt["key"],
+                "content_type": receipt["content_type"],
+                "requested_at": receipt["requested_at"],
+            }
+            for receipt in receipts
         ]
         return cls.model_validate({**values, "evidence": evidence})
 

@@ -2,6 +2,7 @@
 and ``payment``). Every write is conditional on the state it was decided on:
 
 - a claim is added only while the booking is ``in_progress``, under a new id, below the limit;
+- a receipt is added to a claim only while the claim is ``pending_approval``, below the limit;
 - a claim is decided (approved or disputed) only while it is still ``pending_approval``; a
   dispute opens its ``overcharge`` complaint (and lock) in the same transaction;
 - the payment is recorded once, only while the booking is ``completed`` and while every claim
@@ -16,17 +17,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition, size
 from pynamodb.transactions import TransactWrite
 
 from sevamitra.data import complaints as complaint_repo
 from sevamitra.data import dynamo, outbox
 from sevamitra.data.bookings import Commit, _transact
+from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import BookingModel
 from sevamitra.domain.bookings import Booking, BookingStatus
 from sevamitra.domain.complaints import Complaint
 from sevamitra.domain.events import DomainEvent
-from sevamitra.domain.expenses import ExpenseStatus
+from sevamitra.domain.expenses import ExpenseStatus, receipts_of
 
 
 def still_pending(expense_ids: Sequence[str]) -> Condition | None:
@@ -59,6 +62,42 @@ def add_expense(booking_id: str, expense_id: str, record: dict[str, Any], now: s
         lambda: BookingModel(booking_id).update(
             actions=[BookingModel.expenses.set({expense_id: record}), BookingModel.updated_at.set(now)],
             condition=in_progress & BookingModel.expenses.does_not_exist(),
+        ),
+    )
+
+
+def receipts(booking_id: str) -> list[dict[str, Any]]:
+    """The receipts on the booking's expense claims (``receipts_of``), none for an unknown one.
+    Only ``expenses`` is read (a projection): the caller wants the receipts, not the booking."""
+    with dependency_errors("Reading the receipts"):
+        try:
+            item = BookingModel.get(booking_id, consistent_read=True, attributes_to_get=["expenses"])
+        except DoesNotExist:
+            return []
+    return receipts_of(item.to_simple_dict().get("expenses"))
+
+
+def add_receipt(
+    booking_id: str, expense_id: str, receipt_id: str, record: dict[str, Any], now: str, limit: int
+) -> bool:
+    """Remember a receipt upload on the claim while it is pending and holds fewer than ``limit``
+    receipts; False when that no longer holds (the caller re-reads to say why)."""
+    claim = BookingModel.expenses[expense_id]
+    pending = claim["status"] == ExpenseStatus.PENDING_APPROVAL.value
+    if dynamo.conditional(
+        "Recording the receipt",
+        lambda: BookingModel(booking_id).update(
+            actions=[claim["receipts"][receipt_id].set(record), BookingModel.updated_at.set(now)],
+            condition=pending & claim["receipts"].exists() & (size(claim["receipts"]) < limit),
+        ),
+    ):
+        return True
+    # The first receipt creates the claim's map (a nested SET needs its parent).
+    return dynamo.conditional(
+        "Recording the receipt",
+        lambda: BookingModel(booking_id).update(
+            actions=[claim["receipts"].set({receipt_id: record}), BookingModel.updated_at.set(now)],
+            condition=pending & claim["receipts"].does_not_exist(),
         ),
     )
 

@@ -22,6 +22,15 @@ MAX_ITEMS = 20
 MAX_DESCRIPTION = 200
 MAX_ITEM_PAISE = 10_000_000
 """₹1,00,000 a line: far above any material a household job needs, far below an overflow."""
+MAX_RECEIPTS = 5
+"""Receipt uploads per claim (a claim's receipts live on the booking item too)."""
+RECEIPT_PREFIX = "receipts/"
+"""Receipts live under this prefix of the documents bucket, one folder per booking and claim;
+the book function may sign uploads there and nowhere else (infra/access.py)."""
+
+
+def receipt_key(booking_id: str, expense_id: str, receipt_id: str) -> str:
+    return f"{RECEIPT_PREFIX}{booking_id}/{expense_id}/{receipt_id}"
 
 
 class ExpenseStatus(StrEnum):
@@ -57,3 +66,14 @@ def pending_ids(expenses: Mapping[str, Mapping[str, Any]] | None) -> list[str]:
 def allowed_paise(fee_paise: int, expenses: Mapping[str, Mapping[str, Any]] | None) -> int:
     """What may be collected: the fixed fee plus the approved expenses."""
     return fee_paise + approved_paise(expenses)
+
+
+def receipts_of(expenses: Mapping[str, Mapping[str, Any]] | None) -> list[dict[str, Any]]:
+    """Every claim's receipts, each with its ``receipt_id`` and ``expense_id``, oldest first: what
+    a complaint about the booking shows as evidence."""
+    listed = [
+        {"receipt_id": receipt_id, "expense_id": expense_id, **receipt}
+        for expense_id, record in (expenses or {}).items()
+        for receipt_id, receipt in (record.get("receipts") or {}).items()
+    ]
+    return sorted(listed, key=lambda receipt: (str(receipt.get("requested_at")), receipt["receipt_id"]))

@@ -128,6 +128,7 @@ ROUTES: tuple[Route, ...] = (
     # ONDC buyer apps (Beckn): each request signed by its sender, answered ACK/NACK at once, the
     # work done by ``ondc.worker`` and its ``on_<action>`` posted back to the buyer app.
     *(Route("POST", f"/ondc/{action}", Function.ONDC, Auth.ONDC_SIGNATURE) for action in ONDC_ACTIONS),
+    Route("POST", "/bookings/{booking_id}/expenses/{expense_id}/receipts", _BOOK, _C),
 )
 
 
