@@ -17,6 +17,7 @@ import { useForm, useLoad, usePolling } from '../hooks.js';
 import { localName, t } from '../i18n.js';
 import { recall } from '../memo.js';
 import { Link } from '../router.js';
+import { ExpenseList } from './expenses.js';
 import { PaymentForm } from './PaymentForm.js';
 
 export const ACTIVE = new Set(['requested', 'accepted', 'in_progress']);
@@ -69,6 +70,7 @@ export function Booking({ params, query }) {
         [t('booking.amount_paid'), booking.payment && money(booking.payment.amount_paid_paise)],
         [t('booking.your_rating'), booking.rating && t('pros.rating', { stars: rating(booking.rating.stars) })],
       ]} />
+      <${ExpenseList} booking=${booking} decide=${true} onDone=${reload} />
       ${(booking.status === 'requested' || booking.status === 'accepted') && html`
         <form onSubmit=${cancel}><${Button} variant="warning" busy=${form.busy}>${t('booking.cancel')}<//></form>`}
       ${booking.status === 'completed' && html`

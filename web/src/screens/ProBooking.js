@@ -18,6 +18,7 @@ import { useForm, useLoad, usePolling } from '../hooks.js';
 import { localName, t } from '../i18n.js';
 import { Link } from '../router.js';
 import { ACTIVE } from './Booking.js';
+import { ExpenseForm, ExpenseList } from './expenses.js';
 
 function Accept({ id, onDone }) {
   const form = useForm({});
@@ -96,6 +97,8 @@ export function ProBooking({ params }) {
       ]} />
       ${booking.status === 'requested' && html`<${Accept} id=${booking.id} onDone=${reload} />`}
       ${booking.status === 'accepted' && html`<h2 class="heading-m">${t('pro_booking.start_title')}</h2><${Start} booking=${booking} onDone=${reload} />`}
+      <${ExpenseList} booking=${booking} onDone=${reload} />
+      ${booking.status === 'in_progress' && html`<${ExpenseForm} booking=${booking} onDone=${reload} />`}
       ${booking.status === 'in_progress' && html`<h2 class="heading-m">${t('pro_booking.complete_title')}</h2><${Complete} booking=${booking} onDone=${reload} />`}
       ${booking.complaint_ids?.length > 0 && html`
         <h2 class="heading-m">${t('booking.complaints_title')}</h2>
