@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.story import near, new_identity
 from tests.e2e.web.conftest import LUCKNOW, Screens
-from tests.e2e.web.given import TAP_REPAIR_FEE_PAISE, booking_for, online_professional, unique_name
+from tests.e2e.web.given import (
+    TAP_REPAIR_FEE_PAISE,
+    booking_for,
+    online_professional,
+    unique_name,
+    upheld_overcharge,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -114,27 +119,6 @@ def test_officer_approves_an_agency(stack, person, screens: Screens):
     card.get_by_role("button", name=f"{name} को मंज़ूर करें").click()
     expect(card).to_have_count(0)
     assert owner.ok("GET", f"/agencies/{agency_id}")["status"] == "approved"
-
-
-def upheld_overcharge(stack, credentials: tuple[str, str] | None = None) -> tuple[dict[str, Any], str]:
-    """A plumber took ₹250 for a ₹150 repair, answered, and the demo officer upheld the complaint:
-    (the complaint, the professional's id). ``credentials``: the plumber's account."""
-    where = near(LUCKNOW, 1500)
-    pro, professional_id = online_professional(
-        stack, name=unique_name("Kallu"), location=where, credentials=credentials
-    )
-    citizen = stack.signed_up()
-    booked = booking_for(citizen, professional_id, where)
-    pro.ok("POST", f"/bookings/{booked['id']}/accept")
-    pro.ok("POST", f"/bookings/{booked['id']}/start", {"start_code": booked["start_code"]})
-    pro.ok("POST", f"/bookings/{booked['id']}/complete", {"amount_collected_paise": TAP_REPAIR_FEE_PAISE})
-    paid = citizen.ok("POST", f"/bookings/{booked['id']}/payment", {"amount_paid_paise": 25000}, status=201)
-    complaint_id = paid["complaint_id"]
-    pro.ok("POST", f"/complaints/{complaint_id}/response", {"text": "She gave a tip."}, status=201)
-    decision = {"decision": "upheld", "remarks": "The receipt shows ₹250."}
-    complaint = stack.as_demo("officer").ok("POST", f"/complaints/{complaint_id}/resolve", decision)
-    assert complaint["ban"]["status"] == "proposed"
-    return dict(complaint), professional_id
 
 
 def test_a_second_officer_confirms_a_ban(stack, person, screens: Screens):
