@@ -32,7 +32,7 @@ def test_professional_claims_materials_and_the_citizen_approves_one_and_disputes
     pro.ok("POST", f"/bookings/{booked['id']}/accept")
     pro.ok("POST", f"/bookings/{booked['id']}/start", {"start_code": booked["start_code"]})
     worker = person(location=where)
-    page = worker.open()
+    page = pro_page = worker.open()
     worker.sign_in(*credentials)
     page.goto(f"{worker.portal_url}pro/bookings/{booked['id']}")
 
@@ -62,19 +62,28 @@ def test_professional_claims_materials_and_the_citizen_approves_one_and_disputes
     page.goto(f"{phone.portal_url}bookings/{booked['id']}")
     expect(page.get_by_role("heading", name="सामान का खर्च")).to_be_visible()
     screens.capture(page, "to-decide")
-    page.get_by_role("button", name="मंज़ूर करें: दावा 1").click()
     claims = page.get_by_role("listitem").filter(has_text=re.compile("^दावा"))
-    expect(claims.filter(has_text="नल का वॉशर")).to_contain_text("स्थिति: मंज़ूर")
-    page.get_by_role("button", name="आपत्ति करें: दावा 2").click()
-    disputed = claims.filter(has_text="टेप")
-    expect(disputed).to_contain_text("स्थिति: आपत्ति की गई")
+    washer, tape = claims.filter(has_text="नल का वॉशर"), claims.filter(has_text="टेप")
+    washer.get_by_role("button", name=re.compile("^मंज़ूर करें: दावा [12]$")).click()
+    expect(washer).to_contain_text("स्थिति: मंज़ूर")
+    tape.get_by_role("button", name=re.compile("^आपत्ति करें: दावा [12]$")).click()
+    expect(tape).to_contain_text("स्थिति: आपत्ति की गई")
     expect(page.get_by_role("button", name=re.compile("^(मंज़ूर|आपत्ति) करें"))).to_have_count(0)
     screens.capture(page, "decided")
     expenses = citizen.ok("GET", f"/bookings/{booked['id']}")["expenses"]
-    assert [e["status"] for e in expenses] == ["approved", "disputed"]
-    disputed.get_by_role("link", name="इस आपत्ति की शिकायत देखें").click()
+    status = {e["items"][0]["description"]: e["status"] for e in expenses}
+    assert status == {"नल का वॉशर": "approved", "टेप": "disputed"}
+    (complaint_id,) = [e["complaint_id"] for e in expenses if e["status"] == "disputed"]
+
+    # The plumber is told what he may take in all (fee + the approved washer); once he has
+    # taken it, the citizen's payment question counts the washer too
+    expect(pro_page.get_by_text("ग्राहक के मंज़ूर किए सामान के साथ आप कुल ₹190 ले सकते हैं।")).to_be_visible()
+    pro.ok("POST", f"/bookings/{booked['id']}/complete", {"amount_collected_paise": 19000})
+    page.reload()
+    expect(page.get_by_text(re.compile("मंज़ूर किए सामान के साथ कुल ₹190 बनता था"))).to_be_visible()
+    tape.get_by_role("link", name="इस आपत्ति की शिकायत देखें").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("शिकायत")
-    assert page.url.rstrip("/").endswith(f"/complaints/{expenses[1]['complaint_id']}")
+    assert page.url.rstrip("/").endswith(f"/complaints/{complaint_id}")
 
 
 def test_an_assisted_worker_claims_his_own_account_with_the_code_his_agency_sent(

@@ -17,7 +17,7 @@ import { useForm, useLoad, usePolling } from '../hooks.js';
 import { localName, t } from '../i18n.js';
 import { recall } from '../memo.js';
 import { Link } from '../router.js';
-import { ExpenseList } from './expenses.js';
+import { allowedPaise, ExpenseList } from './expenses.js';
 import { PaymentForm } from './PaymentForm.js';
 
 export const ACTIVE = new Set(['requested', 'accepted', 'in_progress']);
@@ -79,7 +79,7 @@ export function Booking({ params, query }) {
           ${!booking.rating && html`<li><${Link} to=${`/bookings/${params.id}/rate`}>${t('booking.rate')}<//></li>`}
           <li><${Link} to=${`/bookings/${params.id}/complain`}>${t('booking.complain')}<//></li>
         </ul>
-        <${PaymentForm} bookingId=${params.id} feePaise=${booking.fee_paise} paid=${Boolean(booking.payment)} onDone=${reload} />`}
+        <${PaymentForm} bookingId=${params.id} feePaise=${booking.fee_paise} allowedPaise=${allowedPaise(booking)} paid=${Boolean(booking.payment)} onDone=${reload} />`}
       ${booking.complaint_ids?.length > 0 && html`
         <h2 class="heading-m">${t('booking.complaints_title')}</h2>
         <ul class="list">

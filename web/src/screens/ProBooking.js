@@ -18,7 +18,7 @@ import { useForm, useLoad, usePolling } from '../hooks.js';
 import { localName, t } from '../i18n.js';
 import { Link } from '../router.js';
 import { ACTIVE } from './Booking.js';
-import { ExpenseForm, ExpenseList } from './expenses.js';
+import { allowedPaise, ExpenseForm, ExpenseList } from './expenses.js';
 
 function Accept({ id, onDone }) {
   const form = useForm({});
@@ -68,7 +68,8 @@ function Complete({ booking, onDone }) {
   });
   return html`
     <${ErrorSummary} errors=${form.summary} />
-    <${Notice} kind="warning"><p>${t('pro_booking.fee_warning', { fee: money(booking.fee_paise) })}</p><//>
+    <${Notice} kind="warning"><p>${t('pro_booking.fee_warning', { fee: money(booking.fee_paise) })}</p>
+      ${allowedPaise(booking) > booking.fee_paise && html`<p>${t('pro_booking.allowed_with_expenses', { total: money(allowedPaise(booking)) })}</p>`}<//>
     <form onSubmit=${submit} novalidate>
       <${Field} id="amount_collected_paise" label=${t('pro_booking.amount_label')} hint=${t('pro_booking.amount_hint', { fee: money(booking.fee_paise) })}
         error=${form.errors.amount_collected_paise} inputmode="decimal" width="10" prefix="₹" value=${form.values.amount} onInput=${form.set('amount')} />

@@ -12,6 +12,12 @@ import { useForm } from '../hooks.js';
 import { t } from '../i18n.js';
 import { Link } from '../router.js';
 
+/** What the professional may take in all: the fixed fee plus the approved expenses. */
+export function allowedPaise(booking) {
+  const approved = (booking.expenses || []).filter((e) => e.status === 'approved');
+  return booking.fee_paise + approved.reduce((sum, e) => sum + e.total_paise, 0);
+}
+
 function Decide({ booking, expense, n, onDone }) {
   const form = useForm({});
   const approve = form.submit(async () => {
