@@ -116,6 +116,8 @@ export const rateBooking = (bookingId, body) => post(`/bookings/${id(bookingId)}
 export const reportPayment = (bookingId, amountPaise) =>
   post(`/bookings/${id(bookingId)}/payment`, { amount_paid_paise: amountPaise });
 export const addExpenses = (bookingId, items) => post(`/bookings/${id(bookingId)}/expenses`, { items });
+export const approveExpense = (bookingId, expenseId) => post(`/bookings/${id(bookingId)}/expenses/${id(expenseId)}/approve`);
+export const disputeExpense = (bookingId, expenseId) => post(`/bookings/${id(bookingId)}/expenses/${id(expenseId)}/dispute`);
 
 // --- complaints and bans --------------------------------------------------------------------------
 export const createComplaint = (body, key) => post('/complaints', body, { key });
@@ -124,7 +126,9 @@ export const complaint = (complaintId) => get(`/complaints/${id(complaintId)}`);
 export const requestEvidenceUpload = (complaintId, body) => post(`/complaints/${id(complaintId)}/evidence`, body);
 export const respondToComplaint = (complaintId, text) => post(`/complaints/${id(complaintId)}/response`, { text });
 export const resolveComplaint = (complaintId, body) => post(`/complaints/${id(complaintId)}/resolve`, body);
-export const confirmBan = (complaintId) => post(`/complaints/${id(complaintId)}/confirm-ban`);
+export const confirmBan = (complaintId, remarks) => post(`/complaints/${id(complaintId)}/confirm-ban`, remarks ? { remarks } : {});
+export const fileAppeal = (complaintId, text) => post(`/complaints/${id(complaintId)}/appeal`, { text });
+export const decideAppeal = (complaintId, body) => post(`/complaints/${id(complaintId)}/appeal/decide`, body);
 export const banCheck = (params) => get('/bans/check', params);
 
 // --- uploads --------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ import { useStore } from './store.js';
 
 const jobs = () => import('./screens/jobs.js');
 const agency = () => import('./screens/agency.js');
+const claim = () => import('./screens/claim.js');
 
 const PUBLIC = false;
 const SIGNED_IN = true;
@@ -74,6 +75,7 @@ export const ROUTES = [
   ['/agency/register', lazy(agency, 'AgencyRegisterWorker'), SIGNED_IN],
   ['/agency/professionals/:id', lazy(agency, 'AgencyWorker'), SIGNED_IN],
   ['/agency/professionals/:id/documents', lazy(agency, 'AgencyWorkerDocuments'), SIGNED_IN],
+  ['/pro/claim', lazy(claim, 'ClaimAccount'), SIGNED_IN],
 ];
 
 function resolve(path) {

@@ -82,4 +82,5 @@ export function signedOut() {
 }
 
 export const isOfficer = (me) => Boolean(me?.roles?.includes('officers'));
+export const isAppellate = (me) => Boolean(me?.roles?.includes('appellate'));
 export const isEmployer = (me) => Boolean(me?.roles?.includes('employers'));

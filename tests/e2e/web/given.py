@@ -74,3 +74,24 @@ def wait_until(probe: Callable[[], Any], timeout_s: float = 15.0) -> Any:
             assert answer, f"still nothing after {timeout_s}s"
             return answer
         time.sleep(0.3)
+
+
+def upheld_overcharge(stack: Stack, credentials: tuple[str, str] | None = None) -> tuple[dict[str, Any], str]:
+    """A plumber took ₹250 for a ₹150 repair, answered, and the demo officer upheld the complaint:
+    (the complaint, the professional's id). ``credentials``: the plumber's account."""
+    where = near({"lat": 26.8467, "lng": 80.9462}, 1500)  # Lucknow
+    pro, professional_id = online_professional(
+        stack, name=unique_name("Kallu"), location=where, credentials=credentials
+    )
+    citizen = stack.signed_up()
+    booked = booking_for(citizen, professional_id, where)
+    pro.ok("POST", f"/bookings/{booked['id']}/accept")
+    pro.ok("POST", f"/bookings/{booked['id']}/start", {"start_code": booked["start_code"]})
+    pro.ok("POST", f"/bookings/{booked['id']}/complete", {"amount_collected_paise": TAP_REPAIR_FEE_PAISE})
+    paid = citizen.ok("POST", f"/bookings/{booked['id']}/payment", {"amount_paid_paise": 25000}, status=201)
+    complaint_id = paid["complaint_id"]
+    pro.ok("POST", f"/complaints/{complaint_id}/response", {"text": "She gave a tip."}, status=201)
+    decision = {"decision": "upheld", "remarks": "The receipt shows ₹250."}
+    complaint = stack.as_demo("officer").ok("POST", f"/complaints/{complaint_id}/resolve", decision)
+    assert complaint["ban"]["status"] == "proposed"
+    return dict(complaint), professional_id

@@ -192,9 +192,49 @@ def test_citizen_sees_the_professionals_contact_after_acceptance(stack, person, 
     expect(page.get_by_role("link", name=mobile)).to_have_count(0)
 
 
-@pytest.mark.skip(reason="needs POST /bookings/{id}/payment (route not in this branch yet: fair outcomes)")
-def test_citizen_says_what_she_paid_and_an_overcharge_opens_a_complaint():
-    """PaymentForm.js posts the amount; the answer's complaint_id links to the complaint."""
+def test_citizen_says_what_she_paid_and_an_overcharge_opens_a_complaint(stack, person, screens: Screens):
+    # Given her finished tap repair (fixed fee ₹150); the plumber declared the fee
+    where = near(LUCKNOW, 1800)
+    pro, professional_id = online_professional(stack, name=unique_name("Ramesh"), location=where)
+    username, password = stack.new_user()
+    citizen = stack.signed_in(username, password)
+    booked = booking_for(citizen, professional_id, where)
+    pro.ok("POST", f"/bookings/{booked['id']}/accept")
+    pro.ok("POST", f"/bookings/{booked['id']}/start", {"start_code": booked["start_code"]})
+    pro.ok("POST", f"/bookings/{booked['id']}/complete", {"amount_collected_paise": TAP_REPAIR_FEE_PAISE})
+
+    phone = person(location=where)
+    page = phone.open()
+    phone.sign_in(username, password)
+    page.goto(f"{phone.portal_url}bookings/{booked['id']}")
+    amount = page.get_by_label("आपने कारीगर को कुल कितने पैसे दिए?")
+    expect(amount).to_be_visible()
+    expect(page.get_by_text("तय फ़ीस ₹150 थी।", exact=False)).to_be_visible()
+
+    # Nothing written: the field says what to write, in Hindi
+    page.get_by_role("button", name="बताएँ").click()
+    expect(page.get_by_text(re.compile("रुपये में रकम लिखें, जैसे 300"))).to_be_visible()
+    screens.capture(page, "payment-error")
+
+    # She paid ₹250: thanked, told an overcharge complaint opened, with a link to it
+    amount.fill("250")
+    screens.capture(page, "payment")
+    page.get_by_role("button", name="बताएँ").click()
+    thanks = page.get_by_role("status").filter(has_text="धन्यवाद, हमने दर्ज कर लिया")
+    expect(thanks).to_contain_text("यह तय फ़ीस से ज़्यादा है, इसलिए शिकायत अपने-आप दर्ज हो गई है।")
+    recorded = citizen.ok("GET", f"/bookings/{booked['id']}")
+    assert recorded["payment"]["amount_paid_paise"] == 25000
+    (complaint_id,) = recorded["complaint_ids"]
+    screens.capture(page, "payment-recorded")
+
+    # The page now shows what she said she paid, no form to say it twice
+    expect(page.get_by_text("आपके अनुसार दिए गए पैसे")).to_be_visible()
+    expect(amount).to_have_count(0)
+    thanks.get_by_role("link", name="शिकायत देखें").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("शिकायत")
+    assert page.url.rstrip("/").endswith(f"/complaints/{complaint_id}")
+    expect(page.get_by_text("तय फ़ीस से ज़्यादा पैसे लिए")).to_be_visible()
+    expect(page.get_by_text("₹250")).to_be_visible()
 
 
 def test_everyone_reads_their_inbox_in_hindi_and_chooses_the_language_of_notifications(

@@ -11,7 +11,13 @@ from playwright.sync_api import expect
 
 from tests.e2e.story import near, new_identity
 from tests.e2e.web.conftest import LUCKNOW, Screens
-from tests.e2e.web.given import TAP_REPAIR_FEE_PAISE, booking_for, online_professional, unique_name
+from tests.e2e.web.given import (
+    TAP_REPAIR_FEE_PAISE,
+    booking_for,
+    online_professional,
+    unique_name,
+    upheld_overcharge,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -115,6 +121,48 @@ def test_officer_approves_an_agency(stack, person, screens: Screens):
     assert owner.ok("GET", f"/agencies/{agency_id}")["status"] == "approved"
 
 
-@pytest.mark.skip(reason="needs POST /complaints/{id}/confirm-ban (not in this branch yet: fair outcomes)")
-def test_a_second_officer_confirms_a_ban():
-    """The complaints queue and the four-eyes ban confirmation."""
+def test_a_second_officer_confirms_a_ban(stack, person, screens: Screens):
+    # Given an upheld overcharge: the plumber suspended and the ban proposed
+    complaint, professional_id = upheld_overcharge(stack)
+    url = f"complaints/{complaint['id']}"
+
+    # The officer who upheld it sees the proposal but may not confirm it himself
+    phone = person()
+    page = phone.open()
+    phone.sign_in(*stack.demo_credentials("officer"))
+    page.goto(phone.portal_url + url)
+    expect(page.get_by_text(re.compile("^स्थिति:"))).to_have_text("स्थिति: सही पाई गई")
+    expect(page.get_by_text("कारीगर निलंबित है; स्थायी प्रतिबंध प्रस्तावित है", exact=False)).to_be_visible()
+    confirm = page.get_by_role("button", name="स्थायी प्रतिबंध पक्का करें")
+    confirm.click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "जिस अधिकारी ने शिकायत पर फ़ैसला किया, वह प्रतिबंध की पुष्टि नहीं कर सकता।"
+    )
+    screens.capture(page, "four-eyes")
+
+    # A party to the case is refused too, in Hindi (the API's 403 conflict_of_interest)
+    page.route(
+        "**/confirm-ban",
+        lambda route: route.fulfill(
+            status=403,
+            content_type="application/json",
+            body='{"error": {"code": "conflict_of_interest", "message": "You are a party", "details": []}}',
+        ),
+    )
+    confirm.click()
+    expect(page.get_by_role("alert")).to_contain_text("इस मामले से आपका जुड़ाव है")
+    page.unroute("**/confirm-ban")
+
+    # The second officer confirms: the ban is final, the appeal deadline shown
+    second = person()
+    page = second.open()
+    second.sign_in(*stack.demo_credentials("second_officer"))
+    page.goto(second.portal_url + url)
+    screens.capture(page, "confirm")
+    page.get_by_label("पुष्टि पर टिप्पणी").fill("रसीद दोबारा जाँची।")
+    page.get_by_role("button", name="स्थायी प्रतिबंध पक्का करें").click()
+    expect(page.get_by_text("स्थायी प्रतिबंध पक्का हुआ")).to_be_visible()
+    expect(page.get_by_text("अपील की आखिरी तारीख")).to_be_visible()
+    expect(page.get_by_role("button", name="स्थायी प्रतिबंध पक्का करें")).to_have_count(0)
+    screens.capture(page, "confirmed")
+    assert stack.as_demo("officer").ok("GET", f"/professionals/{professional_id}")["status"] == "banned"

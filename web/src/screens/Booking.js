@@ -17,6 +17,7 @@ import { useForm, useLoad, usePolling } from '../hooks.js';
 import { localName, t } from '../i18n.js';
 import { recall } from '../memo.js';
 import { Link } from '../router.js';
+import { allowedPaise, ExpenseList } from './expenses.js';
 import { PaymentForm } from './PaymentForm.js';
 
 export const ACTIVE = new Set(['requested', 'accepted', 'in_progress']);
@@ -66,8 +67,10 @@ export function Booking({ params, query }) {
         [t('booking.started_at'), when(booking.started_at)],
         [t('booking.completed_at'), when(booking.completed_at)],
         [t('booking.amount_collected'), booking.amount_collected_paise != null && money(booking.amount_collected_paise)],
+        [t('booking.amount_paid'), booking.payment && money(booking.payment.amount_paid_paise)],
         [t('booking.your_rating'), booking.rating && t('pros.rating', { stars: rating(booking.rating.stars) })],
       ]} />
+      <${ExpenseList} booking=${booking} decide=${true} onDone=${reload} />
       ${(booking.status === 'requested' || booking.status === 'accepted') && html`
         <form onSubmit=${cancel}><${Button} variant="warning" busy=${form.busy}>${t('booking.cancel')}<//></form>`}
       ${booking.status === 'completed' && html`
@@ -76,7 +79,7 @@ export function Booking({ params, query }) {
           ${!booking.rating && html`<li><${Link} to=${`/bookings/${params.id}/rate`}>${t('booking.rate')}<//></li>`}
           <li><${Link} to=${`/bookings/${params.id}/complain`}>${t('booking.complain')}<//></li>
         </ul>
-        <${PaymentForm} bookingId=${params.id} feePaise=${booking.fee_paise} />`}
+        <${PaymentForm} bookingId=${params.id} feePaise=${booking.fee_paise} allowedPaise=${allowedPaise(booking)} paid=${Boolean(booking.payment)} onDone=${reload} />`}
       ${booking.complaint_ids?.length > 0 && html`
         <h2 class="heading-m">${t('booking.complaints_title')}</h2>
         <ul class="list">

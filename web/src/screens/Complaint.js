@@ -17,6 +17,7 @@ import { t } from '../i18n.js';
 import { Link } from '../router.js';
 import { isOfficer, session } from '../session.js';
 import { useStore } from '../store.js';
+import { SanctionActions, sanctionRows } from './sanctions.js';
 
 function ResponseForm({ complaintId, onDone }) {
   const form = useForm({ text: '' });
@@ -80,10 +81,12 @@ export function Complaint({ params, query }) {
         [t('complaint.decision'), complaint.decision && t(`complaint.decision_${complaint.decision.outcome}`)],
         [t('complaint.remarks'), complaint.decision?.remarks],
         [t('complaint.escalation'), complaint.escalation && t('complaint.escalated_to', { target: complaint.escalation.target || 'IGRS' })],
+        ...sanctionRows(complaint),
       ]} />
       <p><${Link} to=${concerned ? `/pro/bookings/${complaint.booking_id}` : `/bookings/${complaint.booking_id}`}>${t('complaint.see_booking')}<//></p>
       ${concerned && complaint.status === 'open' && !complaint.response && html`<h2 class="heading-m">${t('complaint.respond_title')}</h2><${ResponseForm} complaintId=${params.id} onDone=${reload} />`}
       ${isOfficer(me) && open && html`<h2 class="heading-m">${t('complaint.decide_title')}</h2><${DecisionForm} complaintId=${params.id} onDone=${reload} />`}
+      <${SanctionActions} complaint=${complaint} me=${me} concerned=${concerned} onDone=${reload} />
     <//>
   `;
 }

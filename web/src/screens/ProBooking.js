@@ -18,6 +18,7 @@ import { useForm, useLoad, usePolling } from '../hooks.js';
 import { localName, t } from '../i18n.js';
 import { Link } from '../router.js';
 import { ACTIVE } from './Booking.js';
+import { allowedPaise, ExpenseForm, ExpenseList } from './expenses.js';
 
 function Accept({ id, onDone }) {
   const form = useForm({});
@@ -67,7 +68,8 @@ function Complete({ booking, onDone }) {
   });
   return html`
     <${ErrorSummary} errors=${form.summary} />
-    <${Notice} kind="warning"><p>${t('pro_booking.fee_warning', { fee: money(booking.fee_paise) })}</p><//>
+    <${Notice} kind="warning"><p>${t('pro_booking.fee_warning', { fee: money(booking.fee_paise) })}</p>
+      ${allowedPaise(booking) > booking.fee_paise && html`<p>${t('pro_booking.allowed_with_expenses', { total: money(allowedPaise(booking)) })}</p>`}<//>
     <form onSubmit=${submit} novalidate>
       <${Field} id="amount_collected_paise" label=${t('pro_booking.amount_label')} hint=${t('pro_booking.amount_hint', { fee: money(booking.fee_paise) })}
         error=${form.errors.amount_collected_paise} inputmode="decimal" width="10" prefix="₹" value=${form.values.amount} onInput=${form.set('amount')} />
@@ -96,6 +98,8 @@ export function ProBooking({ params }) {
       ]} />
       ${booking.status === 'requested' && html`<${Accept} id=${booking.id} onDone=${reload} />`}
       ${booking.status === 'accepted' && html`<h2 class="heading-m">${t('pro_booking.start_title')}</h2><${Start} booking=${booking} onDone=${reload} />`}
+      <${ExpenseList} booking=${booking} onDone=${reload} />
+      ${booking.status === 'in_progress' && html`<${ExpenseForm} booking=${booking} onDone=${reload} />`}
       ${booking.status === 'in_progress' && html`<h2 class="heading-m">${t('pro_booking.complete_title')}</h2><${Complete} booking=${booking} onDone=${reload} />`}
       ${booking.complaint_ids?.length > 0 && html`
         <h2 class="heading-m">${t('booking.complaints_title')}</h2>

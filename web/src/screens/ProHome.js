@@ -54,6 +54,7 @@ export function ProHome({ query }) {
         </ol>
         <${Link} class="button button--primary" to="/pro/register">${t('pro.join_button')}<//>
         <p><${Link} to="/agency">${t('pro.agency_link')}<//></p>
+        <p><${Link} to="/pro/claim">${t('claim.link')}<//></p>
       <//>
     `;
   }

@@ -1,7 +1,7 @@
 // Agencies (vendor companies and contractors that supply professionals): register the agency,
 // and once an officer approves it, register workers on their behalf, upload their documents,
-// send them for verification and follow it. Loaded when one of these screens opens. (Handing the
-// worker a claim code waits for POST /professionals/{id}/claim-code, not in this branch yet.)
+// send them for verification and follow it, and send the worker the code to claim their own
+// account. Loaded when one of these screens opens.
 import { html } from 'htm/preact';
 import { useCallback, useState } from 'preact/hooks';
 import * as api from '../api.js';
@@ -22,6 +22,7 @@ import { language, t } from '../i18n.js';
 import { Link } from '../router.js';
 import { setMe } from '../session.js';
 import { rememberedWorkers } from '../workers.js';
+import { ClaimCodeSender } from './claim.js';
 import { districtOptions } from './ChooseLocation.js';
 import { ProDocuments } from './ProDocuments.js';
 import { History } from './ProHome.js';
@@ -120,6 +121,7 @@ export function AgencyWorker({ params, query }) {
       ${pro.status === 'pending_documents' && html`<${Link} class="button button--primary" to=${`/agency/professionals/${pro.id}/documents`}>${t('pro.go_documents')}<//>`}
       <h2 class="heading-m">${t('pro.history_title')}</h2>
       <${History} history=${pro.verification?.history || []} />
+      <${ClaimCodeSender} professionalId=${pro.id} />
     <//>
   `;
 }
