@@ -222,9 +222,7 @@ class Api(Construct):
         # One invoke permission per function for the whole API (not one per method): the function
         # routes by path itself, and per-method permissions alone would push the stack past
         # CloudFormation's 500 resources.
-        integration = apigateway.LambdaIntegration(
-            function, proxy=True, scope_permission_to_method=False
-        )
+        integration = apigateway.LambdaIntegration(function, proxy=True, scope_permission_to_method=False)
         models = (
             {"application/json": self.json_object} if (route.method, route.path) in self._with_body else None
         )
