@@ -63,7 +63,10 @@ def build_document() -> dict[str, Any]:
         part = _function_schema(function)
         for path, operations in part.get("paths", {}).items():
             paths.setdefault(path, {}).update(operations)
-        schemas.update(part.get("components", {}).get("schemas", {}))
+        for name, schema in part.get("components", {}).get("schemas", {}).items():
+            if schemas.setdefault(name, schema) != schema:
+                # One name, two shapes: a client would get one of them wrong. Name them apart.
+                raise ValueError(f"two functions define the schema {name!r} differently ({function.value})")
     error_ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     for route in ROUTES:
         operation = paths.get(route.path, {}).get(route.method.lower())

@@ -49,6 +49,8 @@ def test_suspension_four_eyes_and_an_appeal_that_reinstates(stack: Stack) -> Non
     decision = {"decision": "upheld", "remarks": "Receipt shows 50 rupees above the fee."}
     party = citizen.call("POST", f"/complaints/{complaint_id}/resolve", decision)
     assert party.status_code == 403  # not an officer at all
+    # He answers first (API.md: no decision before respond_by unless the professional answered).
+    pro.ok("POST", f"/complaints/{complaint_id}/response", {"text": "The switch cost 50 rupees."}, status=201)
     decided = officer.ok("POST", f"/complaints/{complaint_id}/resolve", decision)
     assert decided["ban"]["status"] == "proposed"
 

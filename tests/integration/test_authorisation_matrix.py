@@ -584,6 +584,8 @@ def _upheld_overcharge(world: World, *, confirmed: bool = False, appealed: bool 
     complaint = {"booking_id": booking["id"], "kind": "overcharge", "description": "Asked for 200.",
                  "amount_paid_paise": FEE + 5_000}  # fmt: skip
     cid = str(ok(CITIZEN, "POST", "/complaints", complaint)["id"])
+    # The professional answers, so the officer may decide before respond_by.
+    ok(PROFESSIONAL, "POST", f"/complaints/{cid}/response", {"text": "The extra was the part."})
     _as_officer(
         "officer-upholds", "POST", f"/complaints/{cid}/resolve", {"decision": "upheld", "remarks": "r"}
     )

@@ -100,7 +100,7 @@ class RatingIn(Model):
     comment: Comment | None = None
 
 
-class EngagementOut(Model):
+class BookingEngagementOut(Model):
     kind: EngagementKind
     days: int | None = None
     unit_fee_paise: Paise = Field(description="The rate card's fee for one job, piece or day")
@@ -116,7 +116,7 @@ def _priced(booking: Booking) -> dict[str, Any]:
         "professional_id": booking.professional_id,
         "fee_paise": booking.fee_paise,
         "duration_minutes": booking.duration_minutes,
-        "engagement": EngagementOut.model_validate(booking.engagement.model_dump()),
+        "engagement": BookingEngagementOut.model_validate(booking.engagement.model_dump()),
         "expires_at": booking.expires_at,
     }
 
@@ -128,7 +128,7 @@ class BookingCreatedOut(Model):
     service_id: str
     fee_paise: Paise
     duration_minutes: int
-    engagement: EngagementOut
+    engagement: BookingEngagementOut
     expires_at: str
     start_code: Annotated[str, SECRET] = Field(
         description="Give this to the professional when the work starts (GET /bookings/{id} shows "
@@ -163,7 +163,7 @@ class CitizenContactOut(Model):
     mobile: str | None = None
 
 
-class OfferOut(Model):
+class BookingOfferOut(Model):
     professional_id: str
     outcome: str = Field(description="declined, timed_out, pending or accepted")
     offered_at: str
@@ -181,7 +181,7 @@ class BookingOut(Model):
     professional_id: str
     fee_paise: Paise
     duration_minutes: int
-    engagement: EngagementOut
+    engagement: BookingEngagementOut
     location: LatLng
     expires_at: str
     complaint_ids: list[str]
@@ -219,7 +219,7 @@ class BookingOut(Model):
     payment: dict[str, Any] | None = Field(
         default=None, description="What the citizen says they paid (POST /bookings/{id}/payment)"
     )
-    offers: list[OfferOut] = Field(
+    offers: list[BookingOfferOut] = Field(
         default_factory=list, description="Every professional the booking was offered to, in order"
     )
     auto_assigned: bool = Field(default=False, description="Made without a chosen professional: re-offered")
@@ -261,7 +261,9 @@ class BookingOut(Model):
             citizen=citizen,
             expenses=ExpenseOut.listed(booking.expenses),
             payment=booking.payment,
-            offers=[OfferOut.model_validate(offer.model_dump(mode="json")) for offer in booking.offers],
+            offers=[
+                BookingOfferOut.model_validate(offer.model_dump(mode="json")) for offer in booking.offers
+            ],
             auto_assigned=booking.auto_assigned,
             reason=booking.reason,
             scheduled_for=booking.scheduled_for,

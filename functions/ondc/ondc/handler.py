@@ -20,12 +20,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ondc import intake
 from ondc.models import (
     AckOut,
+    BecknRatingIn,
     CancelIn,
     ConfirmIn,
     InitIn,
     IssueIn,
     IssueStatusIn,
-    RatingIn,
     SearchIn,
     SelectIn,
     StatusIn,
@@ -87,7 +87,7 @@ def cancel(body: CancelIn, signer: Signer, raw: Raw) -> AckOut:
 
 
 @app.post("/ondc/rating")
-def rating(body: RatingIn, signer: Signer, raw: Raw) -> AckOut:
+def rating(body: BecknRatingIn, signer: Signer, raw: Raw) -> AckOut:
     return _ack("rating", body, raw, signer)
 
 

@@ -104,7 +104,7 @@ class CancelIn(Beckn):
     message: CancelMessage
 
 
-class RatingIn(Beckn):
+class BecknRatingIn(Beckn):
     context: _context("rating")  # type: ignore[valid-type]
     message: RatingMessage
 

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from register.logic import DocumentUpload, Me
 
 
-class PreferencesOut(Model):
+class PreferencesView(Model):
     language: str = Field(description="hi or en: the language of notifications and SMS")
     sms: bool = Field(description="Whether notifications that call for an SMS send one")
 
@@ -55,7 +55,7 @@ class MeOut(Model):
     roles: list[str]
     professional_id: str | None = None
     agency_id: str | None = None
-    preferences: PreferencesOut
+    preferences: PreferencesView
 
     @classmethod
     def of(cls, me: Me) -> MeOut:
@@ -64,7 +64,7 @@ class MeOut(Model):
             roles=me.caller.roles,
             professional_id=me.professional_id,
             agency_id=me.agency_id,
-            preferences=PreferencesOut(language=me.preferences.language, sms=me.preferences.sms),
+            preferences=PreferencesView(language=me.preferences.language, sms=me.preferences.sms),
         )
 
 

@@ -434,6 +434,7 @@ def _ban(api: Api) -> Case:
     """The ban itself: a second officer confirms what the first officer's decision proposed."""
     booking = completed(api, extra_paise=10_000)
     complaint_id = complaint_of(api, booking)
+    _heard(api, complaint_id, booking.pro.claims)
     upheld = {"decision": "upheld", "remarks": "Receipt shows 100 rupees extra."}
     assert api("POST", f"/complaints/{complaint_id}/resolve", body=upheld, claims=OFFICER).status == 200
     body = {"remarks": "Receipt checked again."}
