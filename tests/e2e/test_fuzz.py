@@ -226,6 +226,9 @@ def world(stack: Stack) -> World:
             "offer_id": [offer, "ofr_does_not_exist"],
             "engagement_id": [engagement, "eng_does_not_exist"],
             "date": [worked, "2020-01-01"],
+            # The world's booking is accepted, not in progress, so it has no expense claim: both
+            # ids are unknown (the expense routes' own tests cover real claims).
+            "expense_id": ["exp_does_not_exist", "exp_0000000000000000"],
         },
         police_key=stack.police_key(),
         buyer_app=_registered_buyer_app(stack),
