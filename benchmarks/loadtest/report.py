@@ -49,6 +49,7 @@ def report(load: Load, elapsed_s: float, violations: list[str], config: LoadConf
         "bookings_created": len(load.bookings),
         "bookings_by_last_acknowledged_status": dict(booking_statuses),
         "bookings_refused_too_many_open_requests": load.refused_for_open_requests,
+        "bookings_assigned_outside_the_load": load.assigned_outside_the_load,
         "declines_reoffered": load.reoffered,
         "complaints_opened": len(load.complaints),
         "invariants": {"checked": INVARIANTS_CHECKED, "violations": violations},

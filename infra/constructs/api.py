@@ -54,9 +54,11 @@ GATEWAY_RESPONSES: tuple[tuple[apigateway.ResponseType, str | None, str], ...] =
     (apigateway.ResponseType.DEFAULT_5_XX, None, "internal_error"),
 )
 
-# Routes a browser (the portal) calls and so must answer a CORS preflight; the others are called
-# by servers only (signed callbacks, ONDC buyer apps).
-BROWSER_AUTH = frozenset({Auth.COGNITO, Auth.PUBLIC})
+# Routes whose browser requests are preflighted: the signed-in ones (Authorization, a JSON body).
+# The portal reads the public routes with plain GETs whose only headers are CORS-safelisted
+# (Accept, Accept-Language; web/src/api.js ``auth: false``), which browsers send without a
+# preflight; signed callbacks and ONDC buyer apps are servers.
+BROWSER_AUTH = frozenset({Auth.COGNITO})
 
 _UNAUTHENTICATED_REASONS = {
     Auth.PUBLIC: "Public by contract (API.md 'Public'): health, rate card and OpenAPI need no account; "
@@ -248,10 +250,9 @@ class Api(Construct):
         self.methods[(route.method, route.path)] = method
 
     def _add_preflights(self, stage: StageSettings, routes: Iterable[Route]) -> None:
-        """An OPTIONS preflight on each resource a browser calls, allowing exactly its methods.
-        Routes that only servers call (signed by the police, IGRS or an ONDC buyer app) get none:
-        no browser sends those requests, and every method counts against the stack's 500
-        CloudFormation resources."""
+        """An OPTIONS preflight on each resource with a signed-in route, allowing exactly its
+        methods (``BROWSER_AUTH``). The others never see a preflight, and every method counts
+        against the stack's 500 CloudFormation resources."""
         methods_by_path: dict[str, list[str]] = {}
         for route in routes:
             if route.auth in BROWSER_AUTH:

@@ -128,7 +128,7 @@ _SMS = (
 _OWN_SETTINGS: dict[Function, tuple[str, ...]] = {
     Function.REGISTER: ("contacts_key_setting", *_SMS),  # claim codes go by SMS
     Function.MATCH: (),
-    Function.BOOK: _SMS,  # replies to inbound SMS
+    Function.BOOK: (*_SMS, "user_pool_id"),  # inbound SMS replies; helpline callers' accounts
     # The audit anchors bucket (the audit route's check), IGRS's endpoint and key (its callback).
     Function.COMPLAINT: ("audit_anchor_bucket", "igrs_endpoint", "igrs_secret_arn"),
     Function.VERIFY: (),

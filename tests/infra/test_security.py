@@ -12,7 +12,7 @@ from infra.access import Contacts, Documents, access_of
 from infra.constants import STAGES, stage_settings
 from infra.constructs.api import ACCESS_LOG_FIELDS, BROWSER_AUTH, routes_with_body
 from infra.constructs.keys import KEY_READ_ACTIONS, KEY_WRITE_ACTIONS
-from sevamitra.edge.routes import MESSAGE_ENTRIES, ROUTES, SCHEDULED_JOBS, VERIFY_STEPS, Entry, Function
+from sevamitra.edge.routes import MESSAGE_ENTRIES, ROUTES, SCHEDULED_JOBS, VERIFY_STEPS, Auth, Entry, Function
 from tests.infra.test_api import _methods as methods_by_route
 from tests.infra.test_resources import OUTPUTS
 
@@ -386,9 +386,11 @@ def test_access_log_is_json_with_the_route_template_and_never_the_path_or_query_
 # CORS -----------------------------------------------------------------------------------------
 
 
-def test_server_only_routes_have_no_preflight(dev):
+def test_server_only_routes_and_simple_public_reads_have_no_preflight(dev):
     server_only = {route.path for route in ROUTES if route.auth not in BROWSER_AUTH}
-    assert {"/verification/callback", "/igrs/callback", "/ondc/search"} <= server_only
+    assert {"/verification/callback", "/igrs/callback", "/ondc/search", "/services"} <= server_only
+    # A public route a browser would have to preflight (a write, or a JSON body) needs one.
+    assert all(r.method == "GET" for r in ROUTES if r.auth is Auth.PUBLIC)
     assert not server_only & set(dev.stack.api.preflights)
     assert len(dev.stack.api.preflights) == len(_preflights(dev))
 

@@ -27,16 +27,18 @@ import pytest
 import requests
 from botocore.client import BaseClient
 
+import book.helpline
 import complaint.igrs
 import complaint.igrs_delivery
 import local.dispatch
 import local.lambdas
 import notify.logic
+from book.settings import BookSettings
 from infra import access as acl
 from infra.access import EVERY_INDEX, TRANSACTION, Access, Documents, Secret, TableGrant, access_of
 from local.events import EventPump
 from local.igrs import FakeIgrs
-from local.provision import LocalResources
+from local.provision import LocalResources, create_user_pool
 from local.sms import sns_event
 from sevamitra.data.anchors import anchor_settings
 from sevamitra.data.igrs import igrs_settings
@@ -712,6 +714,19 @@ def _igrs_and_anchors(aws: LocalResources, people: People, agency_pro: str) -> N
     assert trail["anchored_through"] == len(trail["entries"])  # every entry so far is anchored
 
 
+def _helpline(aws: LocalResources, people: People, self_pro: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Helpline staff book twice for a caller's mobile: the first creates the caller's account,
+    the second finds it and texts the code in its language; staff list and cancel their own."""
+    pool, _client_id = create_user_pool(settings().aws_region, settings().resource_prefix)
+    monkeypatch.setattr(book.helpline, "book_settings", lambda: BookSettings(USER_POOL_ID=pool))
+    staff = As(people.citizen.api, claims_for("lp-helpline", "helpline"))
+    body = {"service_id": SERVICE, "location": HOME, "professional_id": self_pro, "for_mobile": "9811122233"}
+    for _ in range(2):
+        booked = staff.ok("POST", "/bookings", body, status=201)
+        assert booked["id"] in [b["id"] for b in staff.ok("GET", "/bookings?role=helpline")["bookings"]]
+        staff.ok("POST", f"/bookings/{booked['id']}/cancel")
+
+
 def _sms(sender: str, text: str) -> list[str]:
     return list(local.lambdas.run_entry(INBOUND_SMS, sns_event(pii.e164(sender), text))["outcomes"])
 
@@ -824,6 +839,7 @@ def story(
     _bookings_and_complaints(people, self_pro, agency_pro, aadhaar)
     _lists(people, self_pro, agency_pro, agency_id)
     _notifications(aws, people, self_pro, mobile)
+    _helpline(aws, people, self_pro, monkeypatch)
     _reoffers(aws, people, self_pro, mobile, agency_id)
     _jobs(people, self_pro, agency_id)
     _igrs_and_anchors(aws, people, agency_pro)
