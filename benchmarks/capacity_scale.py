@@ -179,7 +179,8 @@ def run_scale(
     result["method"] = (
         f"{len(plan)} dense-core searches (benchmarks/population.py, seed {seed}, limit {limit}); "
         f"at the larger size only the entries within {core_radius_m:g} m of a search point or of "
-        "the centre of its resolution-7 cell (where the capped density probe starts) are seeded, "
+        f"the centre of its resolution-{geo.SearchPolicy().probe_start_res} cell (where the capped "
+        "density probe starts) are seeded, "
         "then twice that, and so on until two successive radii give every search the "
         "same items read, queries and answer (so no search looked beyond the smaller); every "
         "answer equals a brute-force distance sort of the whole population"

@@ -163,7 +163,7 @@ def run_operations(seed: int, background: int) -> dict[str, Any]:
         ops = Operations(stack)
         _seed_background(seed, background)
         point = {"lat": LUCKNOW[0], "lng": LUCKNOW[1]}
-        pro_sub, citizen, officer = "capacity-pro", "capacity-citizen", "capacity-officer"
+        pro_sub, citizen, officer = "capacity-pro", _citizen_with_phone(), "capacity-officer"
         aadhaar_body = "23456789012"
 
         # Becoming a professional: register, a document, submit, the police's answer.
@@ -411,3 +411,27 @@ def _agreement(tally: Tally) -> dict[str, Any]:
         counts[operation][0] += 1
         counts[operation][1] += int(math.isclose(ours, theirs))
     return {op: {"reported": n, "equal": eq} for op, (n, eq) in sorted(counts.items())}
+
+
+CITIZEN_PHONE = "+919800000021"
+
+
+def _citizen_with_phone() -> str:
+    """The story's citizen as citizens sign up: an account in the user pool with a phone number,
+    so notify sends them the SMS their kinds call for (``booking_completed``'s "reply PAID"). The
+    sub of that account; notify is pointed at the pool through its settings."""
+    import boto3
+
+    from sevamitra.platform.settings import settings, settings_for
+
+    idp = boto3.client("cognito-idp", region_name=settings().aws_region)
+    pool = idp.create_user_pool(PoolName="capacity-citizens", UsernameAttributes=["phone_number"])
+    pool_id = pool["UserPool"]["Id"]
+    user = idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username=CITIZEN_PHONE,
+        UserAttributes=[{"Name": "phone_number", "Value": CITIZEN_PHONE}],
+    )["User"]
+    os.environ["USER_POOL_ID"] = pool_id
+    settings_for.cache_clear()
+    return str(next(a["Value"] for a in user["Attributes"] if a["Name"] == "sub"))

@@ -276,3 +276,28 @@ def test_dense_block_is_answered_with_few_queries_and_items() -> None:
 def test_distance_is_reported_in_whole_metres() -> None:
     hit = geo.Hit(geo.Entry("x", "p", 0, 0), 1234.6)
     assert hit.distance_m == 1235
+
+
+def _dense_core_items_read(count: int) -> float:
+    """Mean items read by 20-nearest searches near the middle of ``count`` entries spread
+    uniformly over a 3 km disk (exactness checked on every search)."""
+    rng = random.Random(41)
+    index = MemoryIndex(scatter(rng, LUCKNOW, count, 3_000))
+    items = []
+    for _ in range(12):
+        q = offset(*LUCKNOW, rng.uniform(-800, 800), rng.uniform(-800, 800))
+        trace = geo.SearchTrace()
+        hits = geo.nearest(*q, 20, index.read, trace=trace)
+        assert [(h.entry.professional_id, h.distance) for h in hits] == index.brute(*q, 20)
+        items.append(trace.items_read)
+    return sum(items) / len(items)
+
+
+def test_dense_reads_do_not_grow_with_density() -> None:
+    """Issue 21: 40 times the entries around the point (2,000 -> 80,000 in 3 km, as 16,000 ->
+    1,000,000 professionals in Lucknow's core) reads at most 1.5 times the items per search. The
+    probe used to start at the point's res-7 cell, up to 1.2 km away, and the expansion covered at
+    least 100 m: at high density both read hundreds of entries that cannot be in the answer."""
+    sparse, dense = _dense_core_items_read(2_000), _dense_core_items_read(80_000)
+    assert dense <= 1.5 * sparse, (sparse, dense)
+    assert dense <= 6 * 20
