@@ -4,13 +4,13 @@
 import { html } from 'htm/preact';
 import * as api from '../api.js';
 import { Button } from '../components/Button.js';
-import { Choices } from '../components/Choices.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { TextArea } from '../components/Field.js';
 import { when } from '../format.js';
 import { useForm } from '../hooks.js';
 import { t } from '../i18n.js';
 import { isAppellate, isOfficer } from '../session.js';
+import { DecisionForm, StatementForm } from './forms.js';
 
 /** The ban and appeal as rows of the complaint's summary. */
 export function sanctionRows(complaint) {
@@ -42,46 +42,6 @@ function ConfirmBanForm({ complaintId, onDone }) {
   `;
 }
 
-function AppealForm({ complaintId, onDone }) {
-  const form = useForm({ text: '' });
-  const submit = form.submit(async ({ text }) => {
-    if (!text.trim()) return form.fail({ text: 'sanction.appeal_missing' });
-    await api.fileAppeal(complaintId, text.trim());
-    await onDone();
-  });
-  return html`
-    <form onSubmit=${submit} novalidate>
-      <${ErrorSummary} errors=${form.summary} />
-      <${TextArea} id="text" label=${t('sanction.appeal_label')} hint=${t('sanction.appeal_hint')} error=${form.errors.text}
-        value=${form.values.text} onInput=${form.set('text')} maxlength="2000" />
-      <${Button} busy=${form.busy}>${t('sanction.appeal_button')}<//>
-    </form>
-  `;
-}
-
-function AppealDecisionForm({ complaintId, onDone }) {
-  const form = useForm({ decision: '', remarks: '' });
-  const submit = form.submit(async ({ decision, remarks }) => {
-    const problems = {};
-    if (!decision) problems.decision = 'complaint.decision_missing';
-    if (!remarks.trim()) problems.remarks = 'complaint.remarks_missing';
-    if (Object.keys(problems).length) return form.fail(problems);
-    await api.decideAppeal(complaintId, { decision, remarks: remarks.trim() });
-    await onDone();
-  });
-  const options = ['upheld', 'overturned'].map((value) => ({ value, label: t(`sanction.decide_${value}`) }));
-  return html`
-    <form onSubmit=${submit} novalidate>
-      <${ErrorSummary} errors=${form.summary} />
-      <${Choices} id="decision" legend=${t('complaint.decision_legend')} error=${form.errors.decision} options=${options}
-        value=${form.values.decision} onChange=${(v) => form.setValue('decision', v)} />
-      <${TextArea} id="remarks" label=${t('complaint.remarks_label')} error=${form.errors.remarks}
-        value=${form.values.remarks} onInput=${form.set('remarks')} maxlength="2000" />
-      <${Button} busy=${form.busy}>${t('complaint.decide_button')}<//>
-    </form>
-  `;
-}
-
 /** The one action this person may take on the ban now, if any. */
 export function SanctionActions({ complaint, me, concerned, onDone }) {
   const ban = complaint.ban;
@@ -91,10 +51,10 @@ export function SanctionActions({ complaint, me, concerned, onDone }) {
     return html`<h2 class="heading-m">${t('sanction.confirm_title')}</h2><${ConfirmBanForm} complaintId=${complaint.id} onDone=${onDone} />`;
   }
   if (ban.status === 'confirmed' && concerned && !appeal) {
-    return html`<h2 class="heading-m">${t('sanction.appeal_title')}</h2><${AppealForm} complaintId=${complaint.id} onDone=${onDone} />`;
+    return html`<h2 class="heading-m">${t('sanction.appeal_title')}</h2><${StatementForm} words="sanction.appeal" send=${(text) => api.fileAppeal(complaint.id, text)} onDone=${onDone} />`;
   }
   if (appeal?.status === 'pending' && isAppellate(me)) {
-    return html`<h2 class="heading-m">${t('sanction.decide_title')}</h2><${AppealDecisionForm} complaintId=${complaint.id} onDone=${onDone} />`;
+    return html`<h2 class="heading-m">${t('sanction.decide_title')}</h2><${DecisionForm} outcomes=${['upheld', 'overturned']} labels="sanction.decide" send=${(decision) => api.decideAppeal(complaint.id, decision)} onDone=${onDone} />`;
   }
   return null;
 }
