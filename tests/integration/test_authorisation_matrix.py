@@ -14,7 +14,9 @@ The callers, around one professional and their work:
 - ``agency_member``: a member of the approved agency the professional belongs to;
 - ``other_citizen``, ``other_professional`` (another professional's own account): strangers to it;
 - ``officer`` (group ``officers``), ``employer`` (group ``employers``), ``appellate`` (an officer
-  also in group ``appellate``: everything an officer may, and deciding appeals against bans);
+  also in group ``appellate``: everything an officer may, and deciding appeals against bans),
+  ``helpline`` (group ``helpline``: a signed-in account like any other on every route; booking for
+  a caller's mobile is ``tests/integration/bookings/test_helpline.py``);
 - ``police``: a request signed with the police key, without a token; ``anonymous``: neither;
 - ``igrs``: a request signed with IGRS's own key, without a token.
 
@@ -58,6 +60,7 @@ CITIZEN, OTHER_CITIZEN = "citizen", "other_citizen"
 PROFESSIONAL, OTHER_PROFESSIONAL = "professional", "other_professional"
 AGENCY_MEMBER, OFFICER, EMPLOYER = "agency_member", "officer", "employer"
 APPELLATE = "appellate"
+HELPLINE = "helpline"  # call-centre staff: a signed-in account that may also book for a caller
 
 CLAIMS: dict[str, dict[str, Any] | None] = {
     ANONYMOUS: None,
@@ -72,6 +75,7 @@ CLAIMS: dict[str, dict[str, Any] | None] = {
     EMPLOYER: claims_for("employer-1", "employers"),
     IGRS: None,
     APPELLATE: claims_for("appellate-1", "officers", "appellate"),
+    HELPLINE: claims_for("helpline-1", "helpline"),
 }
 PERSONAS = tuple(CLAIMS)
 
