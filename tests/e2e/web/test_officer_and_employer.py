@@ -133,6 +133,9 @@ def test_a_second_officer_confirms_a_ban(stack, person, screens: Screens):
     page.goto(phone.portal_url + url)
     expect(page.get_by_text(re.compile("^स्थिति:"))).to_have_text("स्थिति: सही पाई गई")
     expect(page.get_by_text("कारीगर निलंबित है; स्थायी प्रतिबंध प्रस्तावित है", exact=False)).to_be_visible()
+    # The complaint the payment record opened says why in Hindi, not in the system's English note.
+    expect(page.get_by_text("सेवा मित्र ने यह शिकायत अपने आप खोली", exact=False)).to_be_visible()
+    expect(page.get_by_text("paise", exact=False)).to_have_count(0)
     confirm = page.get_by_role("button", name="स्थायी प्रतिबंध पक्का करें")
     confirm.click()
     expect(page.get_by_role("alert")).to_contain_text(

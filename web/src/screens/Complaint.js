@@ -28,7 +28,8 @@ export function Complaint({ params, query }) {
       <p class="status-line">${t('complaint.status')}: <${Tag} kind="complaint" value=${complaint.status} /></p>
       <${SummaryList} rows=${[
         [t('complaint.kind_label'), t(`complaint.kind.${complaint.kind}`)],
-        [t('complaint.description'), complaint.description],
+        // A complaint the system opened carries an English note for the record; people read why in their language.
+        [t('complaint.description'), complaint.opened_by === 'system' ? t('complaint.opened_by_system') : complaint.description],
         [t('complaint.amount_paid'), complaint.amount_paid_paise != null && money(complaint.amount_paid_paise)],
         [t('booking.fee'), money(complaint.fee_paise)],
         [t('complaint.filed_at'), when(complaint.created_at)],
