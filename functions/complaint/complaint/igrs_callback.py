@@ -8,7 +8,6 @@ status for it is 409 ``already_disposed``).
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +16,7 @@ from complaint.models import IgrsCallbackIn, IgrsCallbackOut
 from sevamitra.data import complaints as repo
 from sevamitra.data import igrs as igrs_repo
 from sevamitra.edge import signing
+from sevamitra.edge.api import header, raw_body
 from sevamitra.edge.errors import Conflict, NotFound
 from sevamitra.platform.clock import Clock, iso, utc_now
 from sevamitra.platform.observability import logger
@@ -24,25 +24,11 @@ from sevamitra.platform.observability import logger
 CALLBACK_RESOURCE = "/igrs/callback"
 
 
-def _raw_body(event: Mapping[str, Any]) -> bytes:
-    body = event.get("body") or ""
-    if event.get("isBase64Encoded"):
-        return base64.b64decode(body)
-    return body.encode() if isinstance(body, str) else bytes(body)
-
-
-def _header(event: Mapping[str, Any], name: str) -> str | None:
-    for key, value in (event.get("headers") or {}).items():
-        if key.lower() == name.lower():
-            return str(value)
-    return None
-
-
 def igrs_signature(event: Mapping[str, Any], *, clock: Clock = utc_now) -> None:
     """401 ``invalid_signature`` unless the callback's raw body is signed with IGRS's key."""
     if event.get("resource") != CALLBACK_RESOURCE:
         return
-    signing.verify(_header(event, signing.HEADER), _raw_body(event), igrs_key(), int(clock().timestamp()))
+    signing.verify(header(event, signing.HEADER), raw_body(event), igrs_key(), int(clock().timestamp()))
 
 
 def record_callback(callback: IgrsCallbackIn, *, clock: Clock = utc_now) -> IgrsCallbackOut:

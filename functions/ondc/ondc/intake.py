@@ -20,6 +20,7 @@ from ondc.models import Context
 from ondc.registry import Subscriber
 from sevamitra.data import ondc as records
 from sevamitra.edge import beckn_signing as signing
+from sevamitra.edge.api import header, raw_body
 from sevamitra.edge.errors import BadRequest, DependencyFailed, Forbidden, Unauthorized
 from sevamitra.edge.routes import Auth, Function, routes_of
 from sevamitra.platform import aws
@@ -32,22 +33,6 @@ SIGNED_RESOURCES = frozenset(r.path for r in routes_of(Function.ONDC) if r.auth 
 _AUTHORIZER_KEY = "ondc_subscriber"
 
 Queue = Callable[[dict[str, Any]], None]
-
-
-def raw_body(event: Mapping[str, Any]) -> bytes:
-    import base64
-
-    body = event.get("body") or ""
-    if event.get("isBase64Encoded"):
-        return base64.b64decode(body)
-    return body.encode() if isinstance(body, str) else bytes(body)
-
-
-def header(event: Mapping[str, Any], name: str) -> str | None:
-    for key, value in (event.get("headers") or {}).items():
-        if key.lower() == name.lower():
-            return str(value)
-    return None
 
 
 def authenticate(event: Mapping[str, Any], *, clock: Clock = utc_now) -> None:

@@ -5,7 +5,6 @@ routing and validation (``police_signature``), so an unsigned request is 401 wha
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -15,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sevamitra.domain.districts import DistrictCode
 from sevamitra.edge import signing
-from sevamitra.edge.api import make_resolver
+from sevamitra.edge.api import header, make_resolver, raw_body
 from sevamitra.edge.handlers import CallerDep
 from sevamitra.edge.paging import DEFAULT_LIMIT, PageCursor, PageLimit
 from sevamitra.edge.routes import Auth, Function, routes_of
@@ -27,20 +26,6 @@ from verify.callback import pending_requests as list_pending
 from verify.models import CallbackIn, CallbackOut, PendingRequestsOut
 
 _SIGNED_RESOURCES = frozenset(r.path for r in routes_of(Function.VERIFY) if r.auth is Auth.POLICE_SIGNATURE)
-
-
-def raw_body(event: Mapping[str, Any]) -> bytes:
-    body = event.get("body") or ""
-    if event.get("isBase64Encoded"):
-        return base64.b64decode(body)
-    return body.encode() if isinstance(body, str) else bytes(body)
-
-
-def header(event: Mapping[str, Any], name: str) -> str | None:
-    for key, value in (event.get("headers") or {}).items():
-        if key.lower() == name.lower():
-            return str(value)
-    return None
 
 
 def police_signature(event: Mapping[str, Any], *, clock: Clock = utc_now) -> None:

@@ -80,18 +80,27 @@ def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     return False
 
 
-def _body_bytes(event: Mapping[str, Any]) -> bytes:
-    """The request body as the client sent it (API Gateway base64-encodes binary media types)."""
+def raw_body(event: Mapping[str, Any]) -> bytes:
+    """The request body as the client sent it (API Gateway base64-encodes binary media types):
+    what a signature over the body is checked against."""
     body = event.get("body") or ""
     raw = body.encode() if isinstance(body, str) else bytes(body)
     return base64.b64decode(raw) if event.get("isBase64Encoded") else raw
+
+
+def header(event: Mapping[str, Any], name: str) -> str | None:
+    """A request header by name, whatever its case (HTTP header names are case-insensitive)."""
+    wanted = name.lower()
+    return next(
+        (str(value) for key, value in (event.get("headers") or {}).items() if key.lower() == wanted), None
+    )
 
 
 def _unparseable(event: Mapping[str, Any]) -> bool:
     """A body no route may hand to the JSON parser: nested past ``MAX_JSON_DEPTH``, or marked
     base64 but not base64."""
     try:
-        return json_too_deep(_body_bytes(event))
+        return json_too_deep(raw_body(event))
     except binascii.Error:
         return True
 
