@@ -10,10 +10,12 @@ same conditional writes, same events) and functions never import each other. The
 identified by the keyed hash of their number (the ``mobile#`` identity registration claimed), and
 speaks only for that professional (``logic.SmsReply``).
 
-Anything else (another number, an unknown or stale reference, a booking no longer waiting,
-garbage) changes nothing and gets a short "not understood" reply, at most one per number per
-``NOT_UNDERSTOOD_WINDOW_S``, taken with a conditional write, so two robots answering each other
-cannot run up a bill. Message texts are never logged.
+An accepted ``HAAN`` gets no reply SMS (the professional knows what he sent; it would be the
+booking's fourth SMS when the citizen also replies ``PAID``); ``NA`` is confirmed. Anything else
+(another number, an unknown or stale reference, a booking no longer waiting or already taken,
+garbage), a refused ``HAAN`` included, changes nothing and gets a short "not understood" reply,
+at most one per number per ``NOT_UNDERSTOOD_WINDOW_S``, taken with a conditional write, so two
+robots answering each other cannot run up a bill. Message texts are never logged.
 """
 
 from __future__ import annotations
@@ -157,8 +159,11 @@ def handle(inbound: Inbound, *, now: Clock = utc_now) -> str:
                 )
             else:
                 outcome = "accepted" if verb == ACCEPT else "declined"
-                language = _language_of(professional_id)
-                _reply(sender, f"sms_{outcome}", language, ref=ref)
+                # An accepted HAAN gets no reply: the professional knows what he sent, and the
+                # booking's SMS stay at 3 or fewer (docs/capacity.md, "Per booking"). A refused
+                # one is answered below.
+                if outcome == "declined":
+                    _reply(sender, "sms_declined", _language_of(professional_id), ref=ref)
                 logger.info(
                     "SMS reply applied", extra={"booking_id": reference.booking_id, "outcome": outcome}
                 )

@@ -51,11 +51,34 @@ def test_the_request_sms_names_the_reference_and_spells_out_both_replies(request
     assert "नया काम" in message.body  # Hindi unless the professional chose English
 
 
-def test_haan_from_the_registered_mobile_accepts_the_booking(requested, calls: Calls):
+def test_haan_from_the_registered_mobile_accepts_the_booking_without_a_reply_sms(
+    requested, calls: Calls, pump: EventPump
+):
     booking_id, ref = requested
     assert reply(PRO_MOBILE, f"HAAN {ref}") == ["accepted"]
-    assert calls.ok(CITIZEN, "GET", f"/bookings/{booking_id}")["status"] == "accepted"
-    assert ref in sms_to(PRO_MOBILE)[-1].body  # the confirmation
+    booking = calls.ok(CITIZEN, "GET", f"/bookings/{booking_id}")
+    assert (booking["status"], booking["professional_id"]) == ("accepted", "pro_1")
+    pump.drain()
+    # The citizen is told as for an accept in the app; the professional gets no SMS back (he knows
+    # what he sent), so a booking where both sides reply by SMS stays at 3.
+    kinds = [n["kind"] for n in calls.ok(CITIZEN, "GET", "/me/notifications")["notifications"]]
+    assert "booking_accepted" in kinds
+    assert len(sms_to(PRO_MOBILE)) == 1  # the request only
+
+
+def test_a_refused_haan_still_gets_its_answer(requested, calls: Calls):
+    booking_id, ref = requested
+    calls.ok(PRO, "POST", f"/bookings/{booking_id}/decline")  # no longer his to take
+    before = len(sms_to(PRO_MOBILE))
+    assert reply(PRO_MOBILE, f"HAAN {ref}") == ["not_understood"]
+    (answer,) = sms_to(PRO_MOBILE)[before:]
+    assert "HAAN" in answer.body  # how to reply, since this one did nothing
+
+
+def test_na_is_confirmed_by_sms(requested):
+    _, ref = requested
+    assert reply(PRO_MOBILE, f"NA {ref}") == ["declined"]
+    assert ref in sms_to(PRO_MOBILE)[-1].body
 
 
 def test_na_from_the_registered_mobile_declines_and_frees_the_professional(requested, calls: Calls):

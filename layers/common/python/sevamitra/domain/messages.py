@@ -95,7 +95,7 @@ def word(group: str, key: str, language: str) -> str:
 
 
 def reply(name: str, language: str, **fields: str) -> str:
-    """One of the SMS replies (``sms_not_understood``, ``sms_accepted``, ``sms_declined``)."""
+    """One of the SMS replies (``sms_not_understood``, ``sms_declined``, ``sms_paid``...)."""
     return render(catalogue()["replies"][name][language_or_default(language)], fields)
 
 
