@@ -8,7 +8,7 @@ import { ApiError, toApiError } from './apierror.js';
 import { config } from './config.js';
 import { fetchWithRetry, NetworkError } from './http.js';
 import { has, language, t } from './i18n.js';
-import { currentToken, signedOut } from './session.js';
+import { currentToken, signedOut, tokenAfterRejection } from './session.js';
 
 /** What to tell the person about `error`, in the language chosen now. */
 export function errorText(error) {
@@ -34,14 +34,13 @@ function query(params) {
   return text ? `?${text}` : '';
 }
 
-async function request(method, path, { body, params, auth = true, key } = {}) {
+async function request(method, path, options = {}) {
+  const { body, params, auth = true, key, retried = false } = options;
   const headers = { Accept: 'application/json', 'Accept-Language': language.get() };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (key) headers['Idempotency-Key'] = key;
-  if (auth) {
-    const token = await currentToken();
-    if (token) headers.Authorization = `Bearer ${token}`;
-  }
+  const token = auth ? await currentToken() : null;
+  if (token) headers.Authorization = `Bearer ${token}`;
   const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
   const repeatable = method === 'GET' || method === 'PUT' || Boolean(key);
   let response;
@@ -61,6 +60,11 @@ async function request(method, path, { body, params, auth = true, key } = {}) {
     parsed = null;
   }
   if (!response.ok) {
+    // A 401 is the authorizer's: nothing was done, so one more try is safe. It goes with the token
+    // signed in meanwhile or a refreshed one; only a second 401 (or a failed refresh) signs out.
+    if (response.status === 401 && auth && !retried && (await tokenAfterRejection(token))) {
+      return request(method, path, { ...options, retried: true });
+    }
     const error = toApiError(response.status, parsed, { has, t });
     if (response.status === 401 && auth) signedOut();
     throw error;

@@ -71,6 +71,30 @@ export async function currentToken() {
   return session.get()?.idToken ?? null;
 }
 
+/**
+ * After the API answered 401 to `rejected` (the ID token sent, or null): a token worth one more
+ * try, or null. That is the one signed in meanwhile (a request sent before sign-in finished must
+ * not sign the new session out), or a refreshed one; when the refresh fails the person is signed
+ * out (the refresh token is no good either).
+ */
+export async function tokenAfterRejection(rejected) {
+  const current = session.get();
+  if (!current) return null;
+  if (current.idToken !== rejected) return current.idToken;
+  if (!refreshing) {
+    refreshing = cognito
+      .refresh(current.refreshToken)
+      .then((result) => save(fromResult(result, current.username, current)))
+      .catch(() => save(null))
+      .finally(() => {
+        refreshing = null;
+      });
+  }
+  await refreshing;
+  const now = session.get();
+  return now && now.idToken !== rejected ? now.idToken : null;
+}
+
 /** Record what GET /me said about this account. */
 export function setMe(me) {
   const current = session.get();
