@@ -275,3 +275,15 @@ def test_checks_per_answer_are_capped(api: Api, pro: str, monkeypatch: pytest.Mo
 
     assert len(evidence) == downloads.MAX_CHECKED + 2
     assert len(checked) == downloads.MAX_CHECKED
+
+
+def test_the_openapi_document_describes_the_links() -> None:
+    from local.openapi import build_document
+
+    schemas = build_document()["components"]["schemas"]
+    complaint = schemas["ComplaintOut"]["properties"]["evidence"]
+    assert complaint["items"] == {"$ref": "#/components/schemas/EvidenceOut"}
+    for model in ("EvidenceOut", "ReceiptOut"):
+        properties = schemas[model]["properties"]
+        assert {"url", "url_expires_at"} <= set(properties), model
+        assert "attachment" in properties["url"]["description"]
