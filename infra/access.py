@@ -130,6 +130,9 @@ UPLOAD_ONLY_PREFIXES: dict[Documents, str] = {
     Documents.EVIDENCE_UPLOAD: EVIDENCE_PREFIX,
     Documents.RECEIPT_UPLOAD: RECEIPT_PREFIX,
 }
+# Download links (``Access.downloads``): HeadObject and the presigned GET are both s3:GetObject.
+DOWNLOAD_READ_ACTIONS = ("s3:GetObject",)
+DOWNLOAD_BUCKET_ACTIONS = ("s3:ListBucket",)
 SECRET_READ_ACTIONS = ("secretsmanager:GetSecretValue",)
 EVENT_PUT_ACTIONS = ("events:PutEvents",)
 STATE_MACHINE_START_ACTIONS = ("states:StartExecution",)
@@ -228,6 +231,9 @@ class Access:
     anchors: AuditAnchors | None = None
     queues_ondc_work: bool = False  # sqs:SendMessage to the ONDC work queue (infra/constructs/ondc.py)
     creates_accounts: bool = False  # cognito-idp:AdminCreateUser on the user pool
+    # Documents-bucket prefixes whose objects the function checks (HeadObject) and signs download
+    # links for (GetObject; ListBucket on those prefixes, so a missing upload is a 404, not a 403).
+    downloads: tuple[str, ...] = ()
     # Table logical name -> exactly what may be done on it.
     grants: Mapping[str, tuple[TableGrant, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -274,6 +280,7 @@ def _access(
     anchors: AuditAnchors | None = None,
     queues_ondc_work: bool = False,
     creates_accounts: bool = False,
+    downloads: tuple[str, ...] = (),
 ) -> Access:
     """``tables`` declares exact grants; ``reads``/``writes`` (coarse levels) and ``exact`` (exact
     actions on the table and all its indexes) remain for quick declarations, but every function
@@ -298,6 +305,7 @@ def _access(
         anchors=anchors,
         queues_ondc_work=queues_ondc_work,
         creates_accounts=creates_accounts,
+        downloads=downloads,
         grants=MappingProxyType(grants),
     )
 
@@ -398,8 +406,10 @@ ACCESS: dict[Function, Access] = {
         reads_accounts=True,
         creates_accounts=True,
         sends_sms=True,
-        # Receipt upload forms for expense claims, under receipts/ only; it never reads documents.
+        # Receipt upload forms for expense claims, under receipts/ only.
         documents=Documents.RECEIPT_UPLOAD,
+        # GET /bookings/{id}: download links of the receipts on the booking's claims.
+        downloads=(RECEIPT_PREFIX,),
     ),
     # Opening a complaint adds it to the booking's complaint_ids; a decision deletes only its lock
     # and appends to the audit trail; an upheld overcharge bans (professional, geo entries out,
@@ -431,6 +441,8 @@ ACCESS: dict[Function, Access] = {
             "open_requests": OPEN_REQUESTS,
         },
         documents=Documents.EVIDENCE_UPLOAD,
+        # GET /complaints/{id}: download links of the evidence and of the booking's receipts.
+        downloads=(EVIDENCE_PREFIX, RECEIPT_PREFIX),
         # IGRS's callback is checked with IGRS's key (it reads the igrs#<reference> pointer and
         # updates the complaint's escalation).
         secrets=(Secret.IDENTITY_KEY, Secret.CURSOR_KEY, Secret.IGRS_KEY),

@@ -110,6 +110,7 @@ def grant(role: iam.Role, access: Access, resources: Resources) -> None:
             "Object keys are generated per document at upload time; object actions are limited "
             "to the documents prefix of this one bucket.",
         )
+    _downloads(role, access, resources)
     _anchors(role, access, resources)
     for secret in sorted(access.secrets, key=lambda s: s.value):
         role.add_to_principal_policy(
@@ -128,6 +129,35 @@ def grant(role: iam.Role, access: Access, resources: Resources) -> None:
             )
         )
     _messaging(role, access, resources)
+
+
+def _downloads(role: iam.Role, access: Access, resources: Resources) -> None:
+    """GetObject under each download prefix (checking an upload is there, and the presigned GET,
+    which S3 authorises as this role), and listing those prefixes only."""
+    if not access.downloads:
+        return
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            sid="DownloadObjects",
+            actions=list(acl.DOWNLOAD_READ_ACTIONS),
+            resources=[resources.bucket.arn_for_objects(f"{prefix}*") for prefix in access.downloads],
+        )
+    )
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            sid="DownloadBucket",
+            actions=list(acl.DOWNLOAD_BUCKET_ACTIONS),
+            resources=[resources.bucket.bucket_arn],
+            conditions={"StringLike": {"s3:prefix": [f"{prefix}*" for prefix in access.downloads]}},
+        )
+    )
+    for prefix in access.downloads:
+        acknowledge(
+            role.node.find_child("DefaultPolicy"),
+            f"AwsSolutions-IAM5[Resource::<{_logical_id(resources.bucket)}.Arn>/{prefix}*]",
+            f"Keys under {prefix} are generated per upload; reading them (to check an upload is "
+            "there and to sign its short-lived download link) is limited to that prefix.",
+        )
 
 
 def _anchors(role: iam.Role, access: Access, resources: Resources) -> None:

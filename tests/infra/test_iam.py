@@ -112,6 +112,7 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
     }
     anchors_id = dev.logical_id(dev.stack.anchors.bucket)
     anchor_actions: set[str] = set()
+    download_actions: set[str] = set()
     s3_actions: set[str] = set()
     secrets: set[Secret] = set()
     puts_events = False
@@ -123,6 +124,19 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
             # The write-once anchors bucket: its objects, and listing it; nothing else with them.
             assert all(anchors_id in json.dumps(resource) for resource in resources), resources
             anchor_actions |= actions
+        elif statement.get("Sid", "").startswith("Download"):
+            # Download links: read the objects under exactly the declared prefixes, list only those.
+            download_actions |= actions
+            prefixes = [f"{prefix}*" for prefix in access.downloads]
+            if statement["Sid"] == "DownloadBucket":
+                assert resources == [{"Fn::GetAtt": [bucket_id, "Arn"]}]
+                assert statement["Condition"] == {"StringLike": {"s3:prefix": prefixes}}
+            else:
+                assert statement["Sid"] == "DownloadObjects"
+                assert [r["Fn::Join"][1][0]["Fn::GetAtt"][0] for r in resources] == [bucket_id] * len(
+                    prefixes
+                )
+                assert [r["Fn::Join"][1][1] for r in resources] == [f"/{p}" for p in prefixes]
         elif any(action.startswith("s3:") for action in actions):
             s3_actions |= actions
             objects = {
@@ -158,6 +172,7 @@ def test_function_reaches_documents_secrets_and_the_bus_only_as_declared(dev, fu
         Documents.RECEIPT_UPLOAD: {"s3:PutObject"},
     }[access.documents]
     assert s3_actions == expected_s3
+    assert download_actions == ({"s3:GetObject", "s3:ListBucket"} if access.downloads else set())
     expected_anchor_actions = {
         None: set(),
         AuditAnchors.READ: {"s3:GetObject", "s3:ListBucket"},
@@ -215,9 +230,14 @@ def test_s3_writers_register_complaint_evidence_book_receipts_and_only_verify_re
     book_s3 = [
         s for s in _statements(dev, Function.BOOK) if any(a.startswith("s3:") for a in _as_list(s["Action"]))
     ]
-    assert [(s["Sid"], s["Action"], s["Resource"]["Fn::Join"][1][1]) for s in book_s3] == [
-        ("ReceiptObjects", "s3:PutObject", "/receipts/*")
+    assert [(s["Sid"], s["Action"], s.get("Condition")) for s in book_s3] == [
+        ("ReceiptObjects", "s3:PutObject", None),
+        # Its reads there: checking a receipt is uploaded and signing its download link.
+        ("DownloadObjects", "s3:GetObject", None),
+        ("DownloadBucket", "s3:ListBucket", {"StringLike": {"s3:prefix": ["receipts/*"]}}),
     ]
+    assert [s["Resource"]["Fn::Join"][1][1] for s in book_s3[:2]] == ["/receipts/*", "/receipts/*"]
+    assert access_of(Function.COMPLAINT).downloads == ("complaints/", "receipts/")
     assert expenses.RECEIPT_PREFIX == RECEIPT_PREFIX  # the keys the code signs are the ones granted
     police_id = dev.logical_id(dev.stack.secrets.police_key)
     readers = {

@@ -211,6 +211,13 @@ def other_call_allowed(access: Access, service: str, operation: str, params: dic
         if operation in ("ListObjectsV2", "GetObject", "HeadObject"):
             return access.anchors is not None
         return operation == "PutObject" and access.anchors is acl.AuditAnchors.WRITE
+    if (
+        service == "s3"
+        and operation == "HeadObject"
+        and str(params["Key"]).startswith(access.downloads or "/")
+    ):
+        # A download link's check (``Access.downloads``): s3:GetObject under those prefixes only.
+        return "VersionId" not in params
     if service == "s3" and operation in ("HeadObject", "GetObject"):
         # Both are authorised by s3:GetObject, or by s3:GetObjectVersion when a VersionId is asked.
         action = "s3:GetObjectVersion" if "VersionId" in params else "s3:GetObject"
@@ -538,6 +545,15 @@ def _claim(people: People) -> None:
     assert worker.ok("GET", "/me")["professional_id"] == pid
 
 
+_PIPE = {"description": "PVC pipe, 2 m", "amount_paise": 1000}
+
+
+def _upload(key: str) -> None:
+    """What the app posts with the upload form, put straight in the bucket (no function's call)."""
+    s3 = boto3.client("s3", region_name=settings().aws_region)
+    s3.put_object(Bucket=settings().documents_bucket, Key=key, Body=b"\xff\xd8\xff\xe0 photo")
+
+
 def _bookings_and_complaints(people: People, self_pro: str, agency_pro: str, aadhaar: str) -> None:
     citizen, member, officer = people.citizen, people.member, people.officer
     booking = {"service_id": SERVICE, "location": HOME}
@@ -557,6 +573,16 @@ def _bookings_and_complaints(people: People, self_pro: str, agency_pro: str, aad
     wrong = "000000" if code != "000000" else "111111"
     assert member.call("POST", f"/bookings/{bid}/start", {"start_code": wrong}).status == 422
     member.ok("POST", f"/bookings/{bid}/start", {"start_code": code})
+    # A receipt for materials, uploaded (by the app, straight to the bucket): the booking's
+    # citizen and the professional's side get its download link (the book function checks it).
+    expense = member.ok("POST", f"/bookings/{bid}/expenses", {"items": [_PIPE]}, status=201)["id"]
+    receipt = member.ok(
+        "POST", f"/bookings/{bid}/expenses/{expense}/receipts", {"content_type": "image/jpeg"}, status=201
+    )
+    _upload(receipt["key"])
+    for reader in (citizen, member):
+        (shown,) = reader.ok("GET", f"/bookings/{bid}")["expenses"][0]["receipts"]
+        assert "url" in shown
     completed = member.ok("POST", f"/bookings/{bid}/complete", {"amount_collected_paise": FEE + 5000})
     (overcharge,) = completed["complaint_ids"]
     citizen.ok("POST", f"/bookings/{bid}/rating", {"stars": 2, "comment": "Asked for more"}, status=201)
@@ -570,9 +596,12 @@ def _bookings_and_complaints(people: People, self_pro: str, agency_pro: str, aad
     assert citizen.call("POST", "/complaints", quality, key="lp-c2").error_code == "complaint_exists"
     member.ok("GET", f"/complaints/{cid}")
     member.ok("POST", f"/complaints/{cid}/response", {"text": "It was level when I left."}, status=201)
-    citizen.ok(
+    evidence = citizen.ok(
         "POST", f"/complaints/{cid}/evidence", {"content_type": "image/jpeg", "size_bytes": 900}, status=201
     )
+    _upload(evidence["upload"]["fields"]["key"])
+    # The officer downloads the evidence and the booking's receipt (the complaint function checks both).
+    assert all("url" in item for item in officer.ok("GET", f"/complaints/{cid}")["evidence"])
     officer.ok("POST", f"/complaints/{cid}/resolve", {"decision": "dismissed", "remarks": "It is level."})
     waiting = _waiting_booking(agency_pro)
     member.ok("POST", f"/complaints/{overcharge}/response", {"text": "I took the fee."}, status=201)
@@ -993,4 +1022,15 @@ def test_every_aws_call_of_every_route_and_job_is_allowed_by_its_role_and_every_
         if (_name(subject), table_name, grant, action) not in used
     ]
     assert unused == []
+    # Every download prefix is read by its function (the link's check), and nothing else is.
+    downloads_read = {
+        (_name(call.subject), prefix)
+        for call in story.calls
+        if call.service == "s3" and call.operation == "HeadObject"
+        for prefix in access_of(call.subject).downloads
+        if str(call.params["Key"]).startswith(prefix)
+    }
+    assert downloads_read == {
+        (_name(subject), prefix) for subject in SUBJECTS for prefix in access_of(subject).downloads
+    }
     assert {call.subject for call in story.calls} == set(SUBJECTS)

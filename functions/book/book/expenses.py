@@ -26,8 +26,8 @@ from book.logic import (
 )
 from sevamitra.data import bookings as booking_repo
 from sevamitra.data import complaints as complaint_repo
+from sevamitra.data import downloads, snapshots, uploads
 from sevamitra.data import expenses as repo
-from sevamitra.data import snapshots, uploads
 from sevamitra.data.bookings import Commit
 from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain.bookings import Booking, BookingStatus
@@ -42,6 +42,7 @@ from sevamitra.domain.expenses import (
     allowed_paise,
     pending_ids,
     receipt_key,
+    receipts_of,
 )
 from sevamitra.edge.errors import Conflict, NotFound
 from sevamitra.platform import bus
@@ -242,6 +243,16 @@ def request_receipt_upload(
             )
             return ReceiptUpload(receipt_id, key, form)
     raise _gave_up()
+
+
+def receipt_links(booking: Booking, *, now: Clock = utc_now) -> dict[str, downloads.Download]:
+    """Download links (by receipt id) for the receipts really uploaded to the booking's claims,
+    for a viewer ``view_booking`` allows them (``BookingView.sees_receipt_files``)."""
+    items = [
+        downloads.Stored(str(receipt["receipt_id"]), str(receipt["key"]), str(receipt["content_type"]))
+        for receipt in receipts_of(booking.expenses)
+    ]
+    return downloads.links(items, now=now()) if items else {}
 
 
 # --- the citizen's payment record ----------------------------------------------------------------

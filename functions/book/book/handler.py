@@ -88,6 +88,7 @@ def get_booking(booking_id: PathId, caller: CallerDep) -> BookingOut:
     contact = view.professional
     return BookingOut.of(
         view.booking,
+        receipt_links=expenses.receipt_links(view.booking) if view.sees_receipt_files else None,
         attempts_left=view.attempts_left,
         start_code=view.start_code,
         address=view.address,

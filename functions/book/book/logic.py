@@ -429,6 +429,9 @@ class BookingView(NamedTuple):
     address: str | None = None  # the citizen's own, or the professional's side's while in contact
     in_contact_as_professional: bool = False
     start_code: str | None = None  # for the booking's citizen while the code can be used
+    # Download links of the expense receipts: the citizen (who approves or disputes them), the
+    # professional's side and officers; not helpline staff, who answer no claim (decisions.md).
+    sees_receipt_files: bool = False
 
 
 def view_booking(caller: Caller, booking_id: str) -> BookingView:
@@ -455,6 +458,7 @@ def view_booking(caller: Caller, booking_id: str) -> BookingView:
         address=address,
         in_contact_as_professional=as_professional,
         start_code=shown_start_code(booking, to_citizen=ctx.roles == {CITIZEN}),
+        sees_receipt_files=bool(ctx.roles & {CITIZEN, PROFESSIONAL}) or caller.is_officer,
     )
 
 

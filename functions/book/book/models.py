@@ -27,7 +27,10 @@ from sevamitra.edge.idempotency import SECRET
 from sevamitra.edge.paging import NextCursor
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from book.expenses import ReceiptUpload
+    from sevamitra.data.downloads import Download
 
 StartCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NOT_BLANK]
@@ -240,6 +243,7 @@ class BookingOut(Model):
         address: str | None = None,
         professional: ProfessionalContactOut | None = None,
         citizen: CitizenContactOut | None = None,
+        receipt_links: Mapping[str, Download] | None = None,
     ) -> BookingOut:
         return cls(
             **_priced(booking),
@@ -259,7 +263,7 @@ class BookingOut(Model):
             address=address,
             professional=professional,
             citizen=citizen,
-            expenses=ExpenseOut.listed(booking.expenses),
+            expenses=ExpenseOut.listed(booking.expenses, receipt_links),
             payment=booking.payment,
             offers=[
                 BookingOfferOut.model_validate(offer.model_dump(mode="json")) for offer in booking.offers
@@ -347,11 +351,22 @@ class ExpenseDecisionOut(Model):
     )
 
 
+def _link(download: Download | None) -> dict[str, str]:
+    return {} if download is None else {"url": download.url, "url_expires_at": download.expires_at}
+
+
 class ReceiptOut(Model):
     id: str
     key: str = Field(description="Where the receipt is (or will be) in the documents bucket")
     content_type: DocumentContentType
     requested_at: str
+    url: str | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="A short-lived presigned GET that downloads the receipt as an attachment of its "
+        "recorded type: for the citizen, the professional's side and officers, once it is uploaded",
+    )
+    url_expires_at: str | None = Field(default=None, exclude_if=_absent, description="When url stops working")
 
 
 class ExpenseOut(Model):
@@ -367,7 +382,11 @@ class ExpenseOut(Model):
     )
 
     @classmethod
-    def listed(cls, expenses: dict[str, dict[str, Any]] | None) -> list[ExpenseOut]:
+    def listed(
+        cls, expenses: dict[str, dict[str, Any]] | None, links: Mapping[str, Download] | None = None
+    ) -> list[ExpenseOut]:
+        """``links``: download links by receipt id (only for viewers who may have them)."""
+        links = links or {}
         claims = sorted(
             (expenses or {}).items(), key=lambda pair: (str(pair[1].get("submitted_at")), pair[0])
         )
@@ -378,7 +397,7 @@ class ExpenseOut(Model):
                     "id": expense_id,
                     "receipts": sorted(
                         (
-                            {**receipt, "id": receipt_id}
+                            {**receipt, "id": receipt_id, **_link(links.get(receipt_id))}
                             for receipt_id, receipt in (record.get("receipts") or {}).items()
                         ),
                         key=lambda receipt: (str(receipt.get("requested_at")), receipt["id"]),

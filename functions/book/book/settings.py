@@ -6,13 +6,15 @@ from typing import Annotated
 
 from pydantic import Field
 
+from sevamitra.data.downloads import DownloadSettings
 from sevamitra.data.uploads import UploadSettings
 from sevamitra.platform.settings import FROM_STACK, settings_for
 from sevamitra.platform.sms import SmsSettings
 
 
-class BookSettings(SmsSettings, UploadSettings):
+class BookSettings(SmsSettings, UploadSettings, DownloadSettings):
     # SmsSettings: book.sms answers inbound SMS. UploadSettings: receipt upload forms.
+    # DownloadSettings: the receipts' download links on GET /bookings/{id}.
     # Bookings one account may hold in ``requested`` (each holds a professional for up to
     # BOOKING_ACCEPT_TIMEOUT_S): a citizen, and an account in the Cognito group ``employers``.
     max_open_requests_citizen: int = Field(default=3, ge=1, alias="MAX_OPEN_REQUESTS_CITIZEN")

@@ -91,7 +91,9 @@ def list_complaints(
 @app.get("/complaints/<complaint_id>")
 def get_complaint(complaint_id: PathId, caller: CallerDep) -> ComplaintOut:
     complaint = logic.complaint_for_viewer(caller, complaint_id)
-    return ComplaintOut.of(complaint, receipts=logic.booking_receipts(complaint))
+    receipts = logic.booking_receipts(complaint)
+    links = logic.evidence_links(complaint, receipts)
+    return ComplaintOut.of(complaint, receipts=receipts, links=links)
 
 
 @app.post("/complaints/<complaint_id>/response", responses=created_as(ResponseOut))

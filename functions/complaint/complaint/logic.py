@@ -6,13 +6,23 @@ the audit trail. Handlers call exactly one of these per route."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from complaint import duties, sanctions
 from complaint.models import ComplaintIn, EvidenceIn
 from complaint.settings import complaint_settings
-from sevamitra.data import anchors, audit, bans, complaint_opening, decisions, identities, snapshots, uploads
+from sevamitra.data import (
+    anchors,
+    audit,
+    bans,
+    complaint_opening,
+    decisions,
+    downloads,
+    identities,
+    snapshots,
+    uploads,
+)
 from sevamitra.data import complaints as repo
 from sevamitra.data import expenses as expense_repo
 from sevamitra.data import professionals as professionals_repo
@@ -96,6 +106,25 @@ def booking_receipts(complaint: Complaint) -> list[dict[str, Any]]:
     complaint about the booking (a disputed claim's overcharge above all), read from the booking
     so that the complaint shows each one however the complaint was opened."""
     return expense_repo.receipts(complaint.booking_id)
+
+
+def evidence_links(
+    complaint: Complaint, receipts: Sequence[Mapping[str, Any]], *, clock: Clock = utc_now
+) -> dict[str, downloads.Download]:
+    """Download links (by evidence or receipt id) for what was really uploaded: the complainant's
+    evidence, then the booking's receipts, as ``ComplaintOut`` lists them. For whoever may see
+    the complaint (``complaint_for_viewer``): officers decide on it, the complainant filed it,
+    and the professional concerned must see what he is accused on (docs/decisions.md)."""
+    items = [
+        downloads.Stored(evidence_id, str(record["key"]), str(record["content_type"]))
+        for evidence_id, record in sorted((complaint.evidence or {}).items())
+        if record.get("key")
+    ]
+    items += [
+        downloads.Stored(str(receipt["receipt_id"]), str(receipt["key"]), str(receipt["content_type"]))
+        for receipt in receipts
+    ]
+    return downloads.links(items, now=clock())
 
 
 # --- lists ----------------------------------------------------------------------------------------

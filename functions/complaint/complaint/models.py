@@ -16,6 +16,7 @@ from sevamitra.edge.paging import NextCursor
 
 if TYPE_CHECKING:
     from complaint.logic import EvidenceUpload
+    from sevamitra.data.downloads import Download
 
 ComplaintKindIn = Literal["overcharge", "no_show", "misconduct", "quality", "other"]
 ComplaintStatusIn = Literal["open", "upheld", "dismissed", "escalated"]
@@ -89,6 +90,36 @@ class EvidenceUploadOut(Model):
         )
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
+class EvidenceOut(Model):
+    """One piece of evidence: a complainant's upload, or a receipt on the booking's expense claims
+    (``source: expense_receipt``). ``url`` only when the file is really in storage."""
+
+    evidence_id: str
+    source: Literal["expense_receipt"] | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="expense_receipt for a receipt; absent for the complainant's",
+    )
+    expense_id: str | None = Field(default=None, exclude_if=_absent)
+    key: str | None = Field(
+        default=None, exclude_if=_absent, description="A receipt's key in the documents bucket"
+    )
+    content_type: str
+    size_bytes: int | None = Field(default=None, exclude_if=_absent)
+    requested_at: str
+    url: str | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="A short-lived presigned GET that downloads the file as an attachment of its "
+        "recorded type; absent while nothing is uploaded (or it could not be checked now)",
+    )
+    url_expires_at: str | None = Field(default=None, exclude_if=_absent, description="When url stops working")
+
+
 class ComplaintOut(Model):
     id: str
     status: ComplaintStatus
@@ -109,10 +140,11 @@ class ComplaintOut(Model):
     response: dict[str, Any] | None = None
     decision: dict[str, Any] | None = None
     escalation: dict[str, Any] | None = None
-    evidence: list[dict[str, Any]] = Field(
+    evidence: list[EvidenceOut] = Field(
         default_factory=list,
         description="The complainant's uploads, then the receipts on the booking's expense claims "
-        "(source expense_receipt, with their keys; on GET /complaints/{id})",
+        "(source expense_receipt, with their keys; on GET /complaints/{id}, each with a download "
+        "url once uploaded)",
     )
     ban: dict[str, Any] | None = Field(
         default=None,
@@ -124,9 +156,16 @@ class ComplaintOut(Model):
     )
 
     @classmethod
-    def of(cls, complaint: Complaint, *, receipts: Sequence[Mapping[str, Any]] = ()) -> ComplaintOut:
+    def of(
+        cls,
+        complaint: Complaint,
+        *,
+        receipts: Sequence[Mapping[str, Any]] = (),
+        links: Mapping[str, Download] | None = None,
+    ) -> ComplaintOut:
         """``receipts``: the booking's expense receipts (GET /complaints/{id} reads them), listed
-        after the complainant's evidence as ``source: expense_receipt`` with their keys."""
+        after the complainant's evidence as ``source: expense_receipt`` with their keys.
+        ``links``: download links by evidence (or receipt) id, for what is uploaded."""
         values = complaint.model_dump(mode="json", exclude={"complainant_sub", "version", "evidence"})
         evidence = [
             {"evidence_id": evidence_id, **{k: v for k, v in record.items() if k != "key"}}
@@ -143,11 +182,11 @@ class ComplaintOut(Model):
             }
             for receipt in receipts
         ]
+        for item in evidence:
+            link = (links or {}).get(item["evidence_id"])
+            if link is not None:
+                item.update(url=link.url, url_expires_at=link.expires_at)
         return cls.model_validate({**values, "evidence": evidence})
-
-
-def _absent(value: object) -> bool:
-    return value is None
 
 
 class BanCheckOut(Model):

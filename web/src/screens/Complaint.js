@@ -2,6 +2,7 @@
 // officer decides it (after reading both sides and the evidence).
 import { html } from 'htm/preact';
 import * as api from '../api.js';
+import { Downloads } from '../components/Downloads.js';
 import { Loading } from '../components/Loading.js';
 import { Notice } from '../components/Notice.js';
 import { Page } from '../components/Page.js';
@@ -15,6 +16,17 @@ import { isOfficer, session } from '../session.js';
 import { useStore } from '../store.js';
 import { DecisionForm, StatementForm } from './forms.js';
 import { SanctionActions, sanctionRows } from './sanctions.js';
+
+/** The complainant's files, then the receipts on the booking's expense claims, each named. */
+function evidenceFiles(evidence) {
+  let files = 0;
+  let receipts = 0;
+  return evidence.map((item) => ({
+    ...item,
+    id: item.evidence_id,
+    name: item.source === 'expense_receipt' ? t('complaint.receipt_n', { n: ++receipts }) : t('complaint.file_n', { n: ++files }),
+  }));
+}
 
 export function Complaint({ params, query }) {
   const me = useStore(session)?.me;
@@ -41,6 +53,7 @@ export function Complaint({ params, query }) {
         [t('complaint.escalation'), complaint.escalation && t('complaint.escalated_to', { target: complaint.escalation.target || 'IGRS' })],
         ...sanctionRows(complaint),
       ]} />
+      ${complaint.evidence?.length > 0 && html`<h2 class="heading-m">${t('complaint.files_title')}</h2><${Downloads} files=${evidenceFiles(complaint.evidence)} />`}
       <p><${Link} to=${concerned ? `/pro/bookings/${complaint.booking_id}` : `/bookings/${complaint.booking_id}`}>${t('complaint.see_booking')}<//></p>
       ${concerned && complaint.status === 'open' && !complaint.response && html`<h2 class="heading-m">${t('complaint.respond_title')}</h2><${StatementForm} words="complaint.response" send=${(text) => api.respondToComplaint(params.id, text)} onDone=${reload} />`}
       ${isOfficer(me) && open && html`<h2 class="heading-m">${t('complaint.decide_title')}</h2><${DecisionForm} outcomes=${['upheld', 'dismissed']} labels="complaint.decide" send=${(decision) => api.resolveComplaint(params.id, decision)} onDone=${reload} />`}

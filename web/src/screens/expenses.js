@@ -5,6 +5,7 @@ import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import * as api from '../api.js';
 import { Button } from '../components/Button.js';
+import { Downloads } from '../components/Downloads.js';
 import { ErrorSummary } from '../components/ErrorSummary.js';
 import { Field } from '../components/Field.js';
 import { money, paiseOf } from '../format.js';
@@ -50,6 +51,7 @@ export function ExpenseList({ booking, decide = false, onDone }) {
           <p class="card__title">${t('expenses.claim_n', { n: i + 1 })}: ${money(expense.total_paise)}</p>
           <ul>${expense.items.map((item, j) => html`<li key=${j}>${item.description}: ${money(item.amount_paise)}</li>`)}</ul>
           <p>${t('expenses.status')}: ${t(`expenses.status_${expense.status}`)}</p>
+          ${expense.receipts?.length > 0 && html`<p>${t('expenses.receipts')}:</p><${Downloads} files=${expense.receipts.map((receipt, j) => ({ ...receipt, name: t('expenses.receipt_n', { n: j + 1, claim: i + 1 }) }))} />`}
           ${expense.complaint_id && html`<p><${Link} to=${`/complaints/${expense.complaint_id}`}>${t('expenses.see_complaint')}<//></p>`}
           ${decide && expense.status === 'pending_approval' && html`<${Decide} booking=${booking} expense=${expense} n=${i + 1} onDone=${onDone} />`}
         </li>`)}

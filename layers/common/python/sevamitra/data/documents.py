@@ -105,3 +105,22 @@ def stored_object(key: str) -> StoredObject | None:
             Bucket=settings().documents_bucket, Key=key, Range=f"bytes=0-{SNIFF_BYTES - 1}", **same_version
         )["Body"]
         return StoredObject(size, body.read(SNIFF_BYTES), version_id, etag)
+
+
+def presigned_download(key: str, content_type: str, filename: str, *, expires_in_s: int) -> str:
+    """A presigned GET of ``key`` valid for ``expires_in_s``, whose response S3 sends as
+    ``content_type`` and as an attachment named ``filename``, whatever the uploader declared:
+    a crafted upload is saved as a file, never rendered as a page from the bucket's origin.
+    Signing is local: no call."""
+    with dependency_errors("Document storage"):
+        url: str = _s3().generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": settings().documents_bucket,
+                "Key": key,
+                "ResponseContentType": content_type,
+                "ResponseContentDisposition": f'attachment; filename="{filename}"',
+            },
+            ExpiresIn=expires_in_s,
+        )
+    return url
