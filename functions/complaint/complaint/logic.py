@@ -29,7 +29,7 @@ from sevamitra.data import professionals as professionals_repo
 from sevamitra.domain import access
 from sevamitra.domain.anchors import AnchoredCheck, verify_anchored
 from sevamitra.domain.audit import AuditAction, AuditEntry, next_entry
-from sevamitra.domain.complaints import Complaint, ComplaintKind, ComplaintStatus
+from sevamitra.domain.complaints import MAX_EVIDENCE, Complaint, ComplaintKind, ComplaintStatus
 from sevamitra.domain.events import complaint_decided, suspended
 from sevamitra.edge import cursors, pii
 from sevamitra.edge.auth import Caller
@@ -243,6 +243,8 @@ def request_evidence_upload(
         raise Forbidden(message="Only the complainant may add evidence.")
     if complaint.status not in UNDECIDED:
         raise Conflict("already_decided")
+    if len(complaint.evidence or {}) >= MAX_EVIDENCE:
+        raise _too_much_evidence()
     moment = clock()
     evidence_id = ids("evd")
     key = evidence_key(complaint.id, evidence_id)
@@ -253,9 +255,16 @@ def request_evidence_upload(
         "size_bytes": body.size_bytes,
         "requested_at": iso(moment),
     }
-    if not repo.record_evidence(complaint, evidence_id, record, iso(moment)):
-        raise Conflict("already_decided")
+    if not repo.record_evidence(complaint, evidence_id, record, iso(moment), MAX_EVIDENCE):
+        # Decided meanwhile, or another upload took the last place.
+        if repo.load_complaint(complaint_id).status not in UNDECIDED:
+            raise Conflict("already_decided")
+        raise _too_much_evidence()
     return EvidenceUpload(evidence_id, form)
+
+
+def _too_much_evidence() -> Conflict:
+    return Conflict("too_many_evidence_files", details=[{"max_evidence_files": MAX_EVIDENCE}])
 
 
 # --- decisions -----------------------------------------------------------------------------------------

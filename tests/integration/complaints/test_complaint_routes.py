@@ -10,6 +10,7 @@ import pytest
 
 from complaint import logic
 from sevamitra.data.models import ComplaintModel
+from sevamitra.domain.complaints import MAX_EVIDENCE
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict
 from tests.integration.complaints.support import (
@@ -189,6 +190,31 @@ def test_evidence_of_another_type_or_over_5_mib_is_422(api: Api) -> None:
         response = api("POST", f"/complaints/{cid}/evidence", body=body, claims=claims_for(CITIZEN))
         assert response.status == 422, body
     assert ComplaintModel.get(cid).evidence is None
+
+
+def test_a_complaint_holds_at_most_ten_evidence_files(api: Api) -> None:
+    cid = complain(api, seed_booking("pro_any")).body["id"]
+    body = {"content_type": "image/png", "size_bytes": 10}
+    for _ in range(MAX_EVIDENCE):
+        assert api("POST", f"/complaints/{cid}/evidence", body=body, claims=claims_for(CITIZEN)).status == 201
+
+    over = api("POST", f"/complaints/{cid}/evidence", body=body, claims=claims_for(CITIZEN))
+
+    assert (over.status, over.error_code) == (409, "too_many_evidence_files")
+    assert over.body["error"]["details"] == [{"max_evidence_files": MAX_EVIDENCE}]
+    assert len(ComplaintModel.get(cid).evidence.as_dict()) == MAX_EVIDENCE
+
+
+def test_the_evidence_limit_holds_when_the_complaint_changed_after_it_was_read(api: Api) -> None:
+    """The count is checked in the write's condition, not only on the copy read before it."""
+    cid = complain(api, seed_booking("pro_any")).body["id"]
+    stale = logic.repo.load_complaint(cid)
+    record = {"key": "k", "content_type": "image/png", "size_bytes": 1, "requested_at": "t"}
+    for n in range(MAX_EVIDENCE):
+        assert logic.repo.record_evidence(stale, f"evd_{n}", record, "t", MAX_EVIDENCE)
+
+    assert not logic.repo.record_evidence(stale, "evd_over", record, "t", MAX_EVIDENCE)
+    assert len(ComplaintModel.get(cid).evidence.as_dict()) == MAX_EVIDENCE
 
 
 def test_no_evidence_after_the_decision(api: Api) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.condition import Condition, size
 from pynamodb.transactions import TransactWrite
 
 from sevamitra.data import dynamo, outbox, pages
@@ -217,13 +217,16 @@ def record_response(complaint: Complaint, response: dict[str, Any], now: str) ->
     )
 
 
-def record_evidence(complaint: Complaint, evidence_id: str, record: dict[str, Any], now: str) -> bool:
-    """Remember a requested evidence upload, while the complaint is undecided."""
+def record_evidence(
+    complaint: Complaint, evidence_id: str, record: dict[str, Any], now: str, limit: int
+) -> bool:
+    """Remember a requested evidence upload, while the complaint is undecided and holds fewer
+    than ``limit`` files; False when that no longer holds (the caller re-reads to say why)."""
     undecided = ComplaintModel.status.is_in(ComplaintStatus.OPEN.value, ComplaintStatus.ESCALATED.value)
     if _update(
         complaint.id,
         [ComplaintModel.evidence[evidence_id].set(record), ComplaintModel.updated_at.set(now)],
-        undecided & ComplaintModel.evidence.exists(),
+        undecided & ComplaintModel.evidence.exists() & (size(ComplaintModel.evidence) < limit),
         "Recording the evidence",
     ):
         return True

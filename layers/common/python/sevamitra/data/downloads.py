@@ -4,7 +4,7 @@ who may see them (the complaint and booking routes decide who; this module only 
 
 Uploads go straight to S3 with a presigned POST and nothing tells the record that the file came,
 so a link is signed only for an object that is there: one HeadObject per item, at most
-``MAX_CHECKED`` per answer (evidence has no count limit; a booking holds at most 50 receipts). An
+``MAX_CHECKED`` per answer (a complaint holds at most 10 evidence files; a booking up to 50 receipts). An
 object that is missing, beyond the cap, or cannot be checked now is listed without a link, never
 an error. Each link forces a download (``documents.presigned_download``)."""
 

@@ -41,6 +41,9 @@ class OpenedBy(StrEnum):
 # until its IGRS event is confirmed emitted (the job's outbox: a failed emit is retried).
 OPEN_FLAG = "open"
 IGRS_OUTBOX_FLAG = "igrs_pending"
+# Evidence files per complaint: each is recorded on the complaint item (DynamoDB's 400 KB cap),
+# and a decision rests on a handful of photos and bills, not hundreds.
+MAX_EVIDENCE = 10
 
 
 class Complaint(Model):
