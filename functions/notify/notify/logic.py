@@ -187,6 +187,7 @@ def _to_feed(
         booking_id=event.booking_id,
         complaint_id=event.complaint_id,
         job_id=event.job_id,
+        professional_id=event.professional_id,
     )
     if notifications.add_to_feed(recipient.feed, entry, *text["en"]):
         delivery.inbox += 1

@@ -32,6 +32,8 @@ class NotificationOut(Model):
     booking_id: str | None = None
     complaint_id: str | None = None
     job_id: str | None = None
+    # On an officer's queue notifications: the professional it is about (a verification to look at).
+    professional_id: str | None = None
 
     @classmethod
     def of(cls, entry: InboxEntry) -> NotificationOut:
@@ -44,6 +46,7 @@ class NotificationOut(Model):
             booking_id=entry.booking_id,
             complaint_id=entry.complaint_id,
             job_id=entry.job_id,
+            professional_id=entry.professional_id,
         )
 
 

@@ -90,6 +90,7 @@ class InboxEntry:
     booking_id: str | None = None
     complaint_id: str | None = None
     job_id: str | None = None
+    professional_id: str | None = None  # a queue feed's rows name the professional concerned
 
 
 def add_to_inbox(sub: str, entry: InboxEntry) -> bool:
@@ -143,6 +144,7 @@ def _entry(item: NotificationModel, language: str = "hi") -> InboxEntry:
         booking_id=item.booking_id,
         complaint_id=item.complaint_id,
         job_id=item.job_id,
+        professional_id=item.professional_id if item.pk.startswith(FEED) else None,
     )
 
 
@@ -174,6 +176,7 @@ def add_to_feed(feed: str, entry: InboxEntry, title_en: str, body_en: str) -> bo
         booking_id=entry.booking_id,
         complaint_id=entry.complaint_id,
         job_id=entry.job_id,
+        professional_id=entry.professional_id,
     )
     return dynamo.conditional(
         "Writing the queue feed",
