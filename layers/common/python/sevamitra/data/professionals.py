@@ -15,7 +15,13 @@ from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity
 from sevamitra.data.models import IdentityModel, OutboxEventModel, ProfessionalModel
 from sevamitra.domain.documents import DocumentKind, DocumentRecord
 from sevamitra.domain.events import DomainEvent
-from sevamitra.domain.professionals import Professional, ProfessionalStatus, VerificationStage, history_entry
+from sevamitra.domain.professionals import (
+    Professional,
+    ProfessionalStatus,
+    VerificationEvent,
+    VerificationStage,
+    history_entry,
+)
 from sevamitra.edge.errors import Conflict, Forbidden, NotFound
 
 
@@ -200,7 +206,36 @@ def begin_submission(
         raise Conflict("invalid_transition")
     if not outcome.done:
         outcome.reraise()
-    return load_professional(professional.id)
+    # As written, without a read that could fail after the commit (the workflow must still start).
+    before = professional.verification
+    submitted = before.model_copy(
+        update={
+            "stage": VerificationStage.SUBMITTED.value,
+            "submissions": submission,
+            "history": [
+                *before.history,
+                VerificationEvent.model_validate(history_entry(VerificationStage.SUBMITTED, now)),
+            ],
+            "failed_documents": [],
+            "checked_documents": [],
+        }
+    )
+    documents = {
+        **professional.documents,
+        **{
+            kind: record.model_copy(update={"uploaded_at": record.uploaded_at or now})
+            for kind, record in uploaded.items()
+        },
+    }
+    return professional.model_copy(
+        update={
+            "status": ProfessionalStatus.VERIFICATION_PENDING,
+            "verification": submitted,
+            "documents": documents,
+            "updated_at": now,
+            "version": (professional.version or 0) + 1,
+        }
+    )
 
 
 def revert_submission(
