@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import notify.logic
+from book import offers
 from complaint import escalation
 from complaint.igrs_callback import record_callback
 from complaint.models import IgrsCallbackIn
@@ -382,3 +383,17 @@ def test_an_expiry_says_why_the_booking_expired(aws, calls: Calls, reason, said,
     (entry,) = calls.inbox(CITIZEN)
     assert said in entry["body"]
     assert not_said not in entry["body"]
+
+
+def test_a_booking_accepted_and_never_started_expires_with_its_own_wording(own, calls: Calls, pump):
+    """The real path: the not-started timer expires the booking with ``reason: not_started``,
+    and the citizen is told the work never started (not that nobody accepted)."""
+    booking = calls.book(own)
+    accepted = calls.ok(PRO, "POST", f"/bookings/{booking['id']}/accept")
+    accepted_at = datetime.fromisoformat(accepted["accepted_at"].replace("Z", "+00:00"))
+    assert offers.run_due(accepted_at + timedelta(days=1)).not_started == 1
+    pump.drain()
+    (entry,) = [e for e in calls.inbox(CITIZEN) if e["kind"] == "booking_expired"]
+    assert entry["booking_id"] == booking["id"]
+    assert "शुरू नहीं हुआ" in entry["body"]
+    assert "स्वीकार नहीं हुई" not in entry["body"]
