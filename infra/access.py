@@ -168,6 +168,7 @@ MOBILE_KEYS = (identity_pk(IdentityKind.MOBILE, ""),)  # mobile#: who registered
 # The notifications table's key families (sevamitra.data.notifications).
 INBOX_KEYS, PREFS_KEYS, DEVICE_KEYS = (inbox.INBOX,), (inbox.PREFS,), (inbox.DEVICE,)
 SENT_KEYS, REF_KEYS, NACK_KEYS = (inbox.SENT,), (inbox.REF,), (inbox.NACK,)
+FEED_KEYS = (inbox.FEED,)  # feed#<queue>: one row per event for every officer of a queue
 # The ondc table's key families (sevamitra.data.ondc): messages seen, transactions, orders.
 ONDC_MESSAGE_KEYS = (ondc_records.MESSAGE,)
 ONDC_TRANSACTION_KEYS = (ondc_records.TRANSACTION,)
@@ -457,12 +458,14 @@ ACCESS: dict[Function, Access] = {
         secrets=(Secret.POLICE_CALLBACK, Secret.CURSOR_KEY),
         answers_verification=True,
     ),
-    # The caller's own inbox (paged with signed cursors), preferences and devices.
+    # The caller's own inbox (paged with signed cursors), preferences and devices; an officer's
+    # inbox merged with their queues' feeds, in the language of their preferences.
     Function.NOTIFY: _access(
         tables={
             "notifications": (
-                table(QUERY, keys=INBOX_KEYS),
+                table(QUERY, keys=INBOX_KEYS + FEED_KEYS),
                 table(PUT, keys=PREFS_KEYS + DEVICE_KEYS),
+                table(GET, keys=PREFS_KEYS),
             )
         },
         secrets=(Secret.CURSOR_KEY,),
@@ -526,9 +529,11 @@ ENTRY_ACCESS: dict[str, Access] = {
         documents=Documents.READ,
         puts_events=True,
     ),
-    # Finds overdue complaints through open_by_due, escalates them and emits IGRSEscalation.
+    # Finds overdue complaints through open_by_due, escalates them and emits IGRSEscalation;
+    # the escalation's complaint_escalated event (the district's officers) goes through the outbox.
     "complaint-escalation": _access(
-        tables={"complaints": (table(GET, UPDATE), index("open_by_due"))}, puts_events=True
+        tables={"complaints": (table(GET, UPDATE), index("open_by_due")), "outbox": OUTBOX},
+        puts_events=True,
     ),
     # The expiry sweep: the awaiting_accept index, the booking, and in one transaction the
     # booking, its professional (freed) and their entries (back in the index). Its timers (the
@@ -555,7 +560,7 @@ ENTRY_ACCESS: dict[str, Access] = {
             "professionals": (table(GET),),
             "notifications": (
                 table(GET, keys=PREFS_KEYS),
-                table(PUT, keys=INBOX_KEYS + SENT_KEYS + REF_KEYS),
+                table(PUT, keys=INBOX_KEYS + SENT_KEYS + REF_KEYS + FEED_KEYS),
                 table(DELETE, keys=SENT_KEYS),
                 table(QUERY, keys=DEVICE_KEYS),
             ),

@@ -100,6 +100,8 @@ ACCESS_LOG_EXPIRY = Duration.days(365)
 # ``appellate``: officers who decide appeals against confirmed bans (also in ``officers``).
 # ``helpline``: staff of the toll-free call centre, who book for callers by mobile number.
 USER_GROUPS = ("officers", "employers", "appellate", "helpline")
+# The user pool's custom attribute of an officer's district (``custom:district`` in tokens).
+DISTRICT_ATTRIBUTE = "district"
 
 # CORS (API Gateway preflight on every resource; the functions' responses: ALLOWED_ORIGINS).
 CORS_ALLOWED_HEADERS = ("Authorization", "Content-Type", "Idempotency-Key", "Accept-Language")

@@ -35,21 +35,24 @@ class DemoAccount:
     password: str
     group: str | None = None
     also: tuple[str, ...] = ()  # further groups (an appellate officer is an officer too)
+    district: str | None = None  # an officer's district (``custom:district``): their queues
 
     def as_output(self) -> dict[str, str]:
         output = {"username": self.username, "password": self.password}
+        if self.district:
+            output["district"] = self.district
         return {**output, "group": self.group} if self.group else output
 
 
 # Fixed, printed at start: local only, on a throw-away emulator.
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("citizen", "+919000000001", "Citizen#2026"),
-    DemoAccount("officer", "+919000000002", "Officer#2026", OFFICERS),
+    DemoAccount("officer", "+919000000002", "Officer#2026", OFFICERS, district="lucknow"),
     DemoAccount("employer", "+919000000003", "Employer#2026", EMPLOYERS),
     DemoAccount("professional", "+919000000004", "Professional#2026"),
     # A ban needs a second officer; an appeal, an officer of the appellate authority.
-    DemoAccount("second_officer", "+919000000005", "Officer2#2026", OFFICERS),
-    DemoAccount("appellate", "+919000000006", "Appellate#2026", OFFICERS, (APPELLATE,)),
+    DemoAccount("second_officer", "+919000000005", "Officer2#2026", OFFICERS, district="lucknow"),
+    DemoAccount("appellate", "+919000000006", "Appellate#2026", OFFICERS, (APPELLATE,), district="lucknow"),
     # Call centre staff who book for callers without a smartphone (issue 17).
     DemoAccount("helpline", "+919000000007", "Helpline#2026", HELPLINE),
 )
@@ -75,7 +78,7 @@ def create_demo_accounts(ctx: DemoContext) -> None:
     )
     for account in DEMO_ACCOUNTS:
         ctx.subs[account.role] = cognito.create_account(
-            account.username, account.password, account.group, *account.also
+            account.username, account.password, account.group, *account.also, district=account.district
         )
         ctx.accounts[account.role] = account
 

@@ -47,7 +47,9 @@ class LocalResources:
 
 # The attributes the app client reads, so its ID tokens carry them (infra/constructs/auth.py):
 # the phone number is how a booking's other side reaches the account.
-READ_ATTRIBUTES = ("phone_number", "phone_number_verified")
+# And an officer's district (``custom:district``), which only administrators write.
+READ_ATTRIBUTES = ("phone_number", "phone_number_verified", "custom:district")
+WRITE_ATTRIBUTES = ("phone_number",)
 
 
 @cache
@@ -76,6 +78,14 @@ def create_user_pool(region: str, prefix: str) -> tuple[str, str]:
         UsernameAttributes=["phone_number"],
         AutoVerifiedAttributes=["phone_number"],
         Policies={"PasswordPolicy": {"MinimumLength": 8, "RequireNumbers": True}},
+        Schema=[
+            {
+                "Name": "district",
+                "AttributeDataType": "String",
+                "Mutable": True,
+                "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "64"},
+            }
+        ],
     )["UserPool"]
     client = idp.create_user_pool_client(
         UserPoolId=pool["Id"],
@@ -83,6 +93,7 @@ def create_user_pool(region: str, prefix: str) -> tuple[str, str]:
         GenerateSecret=False,
         ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         ReadAttributes=list(READ_ATTRIBUTES),
+        WriteAttributes=list(WRITE_ATTRIBUTES),
     )["UserPoolClient"]
     for group in ("officers", "employers", "appellate", "helpline"):
         idp.create_group(GroupName=group, UserPoolId=pool["Id"])

@@ -1,7 +1,9 @@
 """Cognito: phone-number sign-up and sign-in, the app client, the staff groups.
 
 Mirrors ``local/provision.py::create_user_pool``: phone number as username, self sign-up, an app
-client without secret allowing SRP, USER_PASSWORD_AUTH and refresh, groups ``officers``,
+client without secret allowing SRP, USER_PASSWORD_AUTH and refresh, the custom attribute
+``district`` (an officer's district, set by administrators: the client reads it, never writes it),
+groups ``officers``,
 ``employers``, ``appellate`` (officers who decide appeals against bans) and ``helpline`` (call
 centre staff who book for callers); staff accounts are created by administrators and put in their
 group.
@@ -25,9 +27,16 @@ AUTH_FLOWS = cognito.AuthFlow(user_srp=True, user_password=True)
 # What the app client may read, and so what its ID tokens carry: the phone number (a booking's
 # other side calls it while the booking is accepted) and whether it is verified. Listed, as the
 # local pool lists them (``local.provision.READ_ATTRIBUTES``), instead of "every attribute".
-READ_ATTRIBUTES = cognito.ClientAttributes().with_standard_attributes(
-    phone_number=True, phone_number_verified=True
+# And ``custom:district``: the district whose queues an officer hears of (notify's feeds).
+READ_ATTRIBUTES = (
+    cognito.ClientAttributes()
+    .with_standard_attributes(phone_number=True, phone_number_verified=True)
+    .with_custom_attributes(constants.DISTRICT_ATTRIBUTE)
 )
+# What the app client may write: only what sign-up sets (``local.provision.WRITE_ATTRIBUTES``).
+# Never ``custom:district``: an officer must not move himself to another district's queues (left
+# unset, a client may write every attribute).
+WRITE_ATTRIBUTES = cognito.ClientAttributes().with_standard_attributes(phone_number=True)
 
 
 class Accounts(Construct):
@@ -44,6 +53,9 @@ class Accounts(Construct):
             self_sign_up_enabled=True,
             sign_in_aliases=cognito.SignInAliases(phone=True),
             auto_verify=cognito.AutoVerifiedAttrs(phone=True),
+            custom_attributes={
+                constants.DISTRICT_ATTRIBUTE: cognito.StringAttribute(min_len=1, max_len=64, mutable=True)
+            },
             password_policy=cognito.PasswordPolicy(
                 min_length=8,
                 require_digits=True,
@@ -65,6 +77,7 @@ class Accounts(Construct):
             generate_secret=False,
             auth_flows=AUTH_FLOWS,
             read_attributes=READ_ATTRIBUTES,
+            write_attributes=WRITE_ATTRIBUTES,
             disable_o_auth=True,
             prevent_user_existence_errors=True,
         )

@@ -82,17 +82,23 @@ class Cognito:
         self.confirm(username)
         return username, password
 
-    def create_account(self, username: str, password: str, group: str | None = None, *also: str) -> str:
+    def create_account(
+        self, username: str, password: str, group: str | None = None, *also: str, district: str | None = None
+    ) -> str:
         """An administrator-made account with a permanent password (no forced change), in ``group``
         (``officers``, ``employers``) if given, and in the groups ``also`` names (an appellate
-        officer: ``officers`` and ``appellate``): its ``sub``."""
+        officer: ``officers`` and ``appellate``): its ``sub``. ``district``: an officer's district
+        code (``custom:district``, which only an administrator can set)."""
+        attributes_in: list[Any] = [
+            {"Name": "phone_number", "Value": username},
+            {"Name": "phone_number_verified", "Value": "true"},
+        ]
+        if district:
+            attributes_in.append({"Name": "custom:district", "Value": district})
         user = self.admin.admin_create_user(
             UserPoolId=self.pool_id,
             Username=username,
-            UserAttributes=[
-                {"Name": "phone_number", "Value": username},
-                {"Name": "phone_number_verified", "Value": "true"},
-            ],
+            UserAttributes=attributes_in,
             MessageAction="SUPPRESS",
         )["User"]
         self.admin.admin_set_user_password(

@@ -47,3 +47,23 @@ def test_id_tokens_carry_the_phone_number_as_the_local_pool_does(stage, request)
     (client,) = synth.of_type("AWS::Cognito::UserPoolClient").values()
     assert sorted(client["Properties"]["ReadAttributes"]) == sorted(READ_ATTRIBUTES)
     assert "phone_number" in READ_ATTRIBUTES
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_an_officers_district_is_a_custom_attribute_the_app_reads_but_cannot_write(stage, request):
+    """``custom:district`` names the queues an officer hears of (notify's feeds): administrators
+    set it; the ID token carries it (the client reads it); the client may not write it, or an
+    officer could move himself into another district's queues. Adding a custom attribute to an
+    existing pool is an in-place update (it can never be removed)."""
+    from local.provision import READ_ATTRIBUTES, WRITE_ATTRIBUTES
+
+    synth = request.getfixturevalue(stage)
+    (pool,) = synth.of_type("AWS::Cognito::UserPool").values()
+    (district,) = [a for a in pool["Properties"]["Schema"] if a["Name"] == "district"]
+    assert district["AttributeDataType"] == "String"
+    assert district["Mutable"] is True  # administrators move an officer between districts
+    (client,) = synth.of_type("AWS::Cognito::UserPoolClient").values()
+    assert "custom:district" in client["Properties"]["ReadAttributes"]
+    assert client["Properties"]["WriteAttributes"] == ["phone_number"]
+    assert sorted(client["Properties"]["WriteAttributes"]) == sorted(WRITE_ATTRIBUTES)
+    assert "custom:district" in READ_ATTRIBUTES

@@ -297,9 +297,21 @@ def _entry_statements(synth, name: str) -> list[dict]:
     ]
 
 
-def test_escalation_job_reaches_only_complaints_and_their_index_and_puts_on_the_bus(dev):
+def test_escalation_job_reaches_only_complaints_their_index_and_the_outbox_and_puts_on_the_bus(dev):
     statements = {s["Sid"]: s for s in _entry_statements(dev, "complaint-escalation")}
-    assert set(statements) == {"TableComplaints", "TableComplaints2", "PutEvents"}
+    assert set(statements) == {
+        "TableComplaints",
+        "TableComplaints2",
+        "TableOutbox",
+        "TableOutbox2",
+        "PutEvents",
+    }
+    # complaint_escalated (the district's officers) is written in the escalation's transaction.
+    assert statements["TableOutbox"]["Action"] == "dynamodb:PutItem"
+    assert statements["TableOutbox"]["Condition"] == {
+        "ForAnyValue:StringEquals": {"dynamodb:EnclosingOperation": ["TransactWriteItems"]}
+    }
+    assert statements["TableOutbox2"]["Action"] == "dynamodb:DeleteItem"
     complaints_id = _table_ids(dev)["complaints"]
     items = statements["TableComplaints"]
     assert set(items["Action"]) == {"dynamodb:GetItem", "dynamodb:UpdateItem"}

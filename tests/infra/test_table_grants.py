@@ -88,7 +88,9 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "open_requests": {UPDATE},  # a cancelled requested booking leaves its citizen's count
     },
     "verify": {"verifications": {GET, UPDATE, QUERY}},
-    "notify": {"notifications": {QUERY, PUT}},  # the inbox; preferences and devices
+    # The inbox (an officer's merged with their queues' feeds, in their language); preferences
+    # and devices.
+    "notify": {"notifications": {QUERY, PUT, GET}},
     "jobs": {
         "jobs": {GET, BATCH_GET, PUT, UPDATE, CHECK, QUERY},  # discovery reads the posts found in one batch
         "job_sites": {QUERY, PUT, DELETE},
@@ -106,7 +108,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "verifications": {GET, PUT, UPDATE},
         "audit": {QUERY, PUT},
     },
-    COMPLAINT_ESCALATION.entry.name: {"complaints": {GET, UPDATE, QUERY}},
+    # complaint_escalated (the district's officers) in the escalation's transaction.
+    COMPLAINT_ESCALATION.entry.name: {"complaints": {GET, UPDATE, QUERY}, "outbox": {PUT, DELETE}},
     ENGAGEMENT_END.entry.name: {
         "engagements": {GET, UPDATE, QUERY},
         "professionals": {GET, UPDATE},
@@ -251,10 +254,14 @@ def test_the_notification_roles_reach_only_their_key_families(dev):
         }
 
     assert families("register") == {GET: ["prefs#*"]}
-    assert families("notify") == {QUERY: ["inbox#*"], PUT: ["prefs#*", "device#*"]}
+    assert families("notify") == {
+        QUERY: ["inbox#*", "feed#*"],
+        PUT: ["prefs#*", "device#*"],
+        GET: ["prefs#*"],
+    }
     assert families(NOTIFY_EVENTS.name) == {
         GET: ["prefs#*"],
-        PUT: ["inbox#*", "sent#*", "ref#*"],
+        PUT: ["inbox#*", "sent#*", "ref#*", "feed#*"],
         DELETE: ["sent#*"],
         QUERY: ["device#*"],
     }
@@ -264,7 +271,14 @@ def test_the_notification_roles_reach_only_their_key_families(dev):
 
 
 def test_every_outbox_write_is_part_of_the_transaction_of_its_change(dev):
-    for subject in ("book", "complaint", BOOKING_EXPIRY.entry.name, INBOUND_SMS.name):
+    for subject in (
+        "book",
+        "complaint",
+        BOOKING_EXPIRY.entry.name,
+        INBOUND_SMS.name,
+        "register",
+        COMPLAINT_ESCALATION.entry.name,
+    ):
         (put,) = [s for s in _on_table(dev, subject, "outbox") if PUT in _as_list(s["Action"])]
         assert _as_list(put["Action"]) == [PUT]
         assert _transaction_only(put), subject

@@ -717,6 +717,10 @@ def _notifications(aws: LocalResources, people: People, self_pro: str, mobile: s
     pump.drain()
     citizen.ok("POST", f"/bookings/{unpublished}/cancel")  # the professional is free for the jobs
     pro.ok("GET", "/me/notifications?limit=1")
+    # An officer's inbox merged with their district's and the appellate queue's feeds, in the
+    # language of their preferences.
+    district_officer = {**claims_for("lp-appellate", "officers", "appellate"), "custom:district": "lucknow"}
+    As(citizen.api, district_officer).ok("GET", "/me/notifications?limit=1")
     pro.ok("PUT", "/me/preferences", {"language": "en", "sms": True})
     pro.ok("PUT", "/me/devices", {"platform": "fcm", "token": "device-token"}, status=201)
     sqs.set_queue_attributes(QueueUrl=aws.notify_queue_url, Attributes={"VisibilityTimeout": "2"})

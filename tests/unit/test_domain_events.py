@@ -28,6 +28,10 @@ JOB_PROGRESS_KINDS = {
 }  # fmt: skip
 # Beyond the contract's names: a scheduled booking's reminder to both sides (book function).
 BOOKING_PROGRESS_KINDS = {"booking_reminder"}
+# Beyond the contract's names: the officers' queues (issue 15: to the district's or the appellate
+# feed) and issue 18's gaps (IGRS's word to both sides; a materials claim to the citizen).
+QUEUE_KINDS = {"verification_submitted", "ban_proposed", "complaint_escalated", "appeal_filed"}
+FAIR_OUTCOME_KINDS = {"igrs_status", "expense_claimed"}
 
 
 def _booking(**changes) -> Booking:
@@ -51,7 +55,9 @@ def _booking(**changes) -> Booking:
 
 
 def test_the_kinds_are_the_contract_names():
-    assert {kind.value for kind in Kind} == API_MD_KINDS | JOB_PROGRESS_KINDS | BOOKING_PROGRESS_KINDS
+    assert {kind.value for kind in Kind} == (
+        API_MD_KINDS | JOB_PROGRESS_KINDS | BOOKING_PROGRESS_KINDS | QUEUE_KINDS | FAIR_OUTCOME_KINDS
+    )
 
 
 def test_the_same_transition_always_has_the_same_id():

@@ -34,6 +34,7 @@ def worst_fields(language: str, name: str) -> dict[str, str]:
         "fee": messages.money(MAX_PAISE, language),
         "amount": messages.money(MAX_PAISE - 1, language),
         "ref": "WWWWW",
+        "remarks": name,  # IGRS's remarks, cut to their field limit
         "deadline": messages.deadline("2026-12-31T18:29:00Z"),
         **{group: _longest([messages.word(group, key, language) for key in words[group]]) for group in words},
     }
@@ -118,6 +119,16 @@ def test_money_is_written_as_people_write_it(paise, hindi, english):
 
 def test_deadlines_are_in_indian_time():
     assert messages.deadline("2026-11-27T18:45:00Z") == "28/11 00:15"
+
+
+def test_the_new_sms_templates_are_measured():
+    """Issue 18's SMS (a helpline caller's materials claim and not-started expiry) are among the
+    templates measured above; the officers' queue templates are inbox only."""
+    measured = {(t.kind, t.audience) for t in SMS_TEMPLATES}
+    assert {("expense_claimed", "caller"), ("booking_expired", "caller.not_started")} <= measured
+    queues = ("verification_submitted", "ban_proposed", "complaint_escalated", "appeal_filed")
+    assert not [t for t in messages.all_templates() if t.kind in queues and t.sms]
+    assert not messages.templates("complaint_opened")["officers"].sms
 
 
 def test_long_values_are_cut_with_a_gsm7_mark():

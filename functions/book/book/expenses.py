@@ -33,7 +33,7 @@ from sevamitra.data.snapshots import ProfessionalSnapshot
 from sevamitra.domain.bookings import Booking, BookingStatus
 from sevamitra.domain.complaints import Complaint, ComplaintKind, OpenedBy, new_complaint
 from sevamitra.domain.documents import DocumentContentType
-from sevamitra.domain.events import complaint_opened
+from sevamitra.domain.events import complaint_opened, expense_claimed
 from sevamitra.domain.expenses import (
     MAX_EXPENSES,
     MAX_RECEIPTS,
@@ -127,13 +127,17 @@ def submit_expense(
         if len(booking.expenses or {}) >= MAX_EXPENSES:
             raise Conflict("too_many_expenses", details=[{"max_expenses": MAX_EXPENSES}])
         at = iso(now())
+        total_paise = sum(int(item["amount_paise"]) for item in items)
         record = {
             "items": items,
-            "total_paise": sum(int(item["amount_paise"]) for item in items),
+            "total_paise": total_paise,
             "status": ExpenseStatus.PENDING_APPROVAL.value,
             "submitted_at": at,
         }
-        if repo.add_expense(booking.id, expense_id, record, at, MAX_EXPENSES):
+        # The citizen must approve or dispute it: they hear of it (a helpline caller by SMS).
+        events = [expense_claimed(booking, expense_id, total_paise, at)]
+        if repo.add_expense(booking.id, expense_id, record, at, MAX_EXPENSES, events):
+            bus.emit(events)
             logger.info("expense claimed", extra={"booking_id": booking.id, "expense_id": expense_id})
             return Claimed(expense_id, record)
     raise _gave_up()

@@ -14,9 +14,11 @@ from sevamitra.data import complaints as repo
 from sevamitra.domain import access
 from sevamitra.domain.audit import AuditAction, AuditEntry, next_entry
 from sevamitra.domain.complaints import Complaint
+from sevamitra.domain.events import appeal_filed
 from sevamitra.domain.professionals import ProfessionalStatus
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, DependencyFailed, Forbidden
+from sevamitra.platform import bus
 from sevamitra.platform.clock import Clock, iso, parse_iso, utc_now
 from sevamitra.platform.observability import logger
 
@@ -59,13 +61,16 @@ def file_appeal(caller: Caller, complaint_id: str, text: str, *, clock: Clock = 
         )
         # Still within the window: confirmed no earlier than 30 days before now.
         opened_after = iso(parse_iso(now) - sanctions.APPEAL_WINDOW)
+        # The appellate authority's queue hears of it.
+        events = [appeal_filed(complaint, now)]
         if bans.commit(
             "Filing the appeal",
             partial(bans.add_appeal, complaint=complaint, appeal=appeal, filed_after=opened_after),
             [entry],
-            (),
+            events,
             now,
         ):
+            bus.emit(events)
             logger.info("appeal filed", extra={"complaint_id": complaint.id})
             return complaint.model_copy(update={"appeal": appeal, "updated_at": now})
         complaint = repo.load_complaint(complaint_id)

@@ -27,7 +27,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sevamitra.data import complaints as repo
 from sevamitra.domain.complaints import Complaint, ComplaintStatus
+from sevamitra.domain.events import complaint_escalated
 from sevamitra.edge.errors import DependencyFailed, DomainError
+from sevamitra.platform import bus
 from sevamitra.platform.bus import publish
 from sevamitra.platform.clock import Clock, iso, parse_iso, utc_now
 from sevamitra.platform.observability import logger, metrics
@@ -115,8 +117,11 @@ def run(*, clock: Clock = utc_now, emit: Publisher | None = None) -> RunSummary:
         complaint = repo.get_complaint(complaint_id)
         if complaint is None or complaint.status is not ComplaintStatus.OPEN:
             continue
-        if repo.record_escalation(complaint, escalation_record(complaint, now), now):
+        # The district's officers hear of it (their queue), through the outbox.
+        events = [complaint_escalated(complaint, now)]
+        if repo.record_escalation(complaint, escalation_record(complaint, now), now, events):
             summary.escalated += 1
+            bus.emit(events)
             _emit(complaint_id, summary, now, emit)
     return summary
 

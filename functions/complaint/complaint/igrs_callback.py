@@ -15,9 +15,11 @@ from complaint.igrs import igrs_key
 from complaint.models import IgrsCallbackIn, IgrsCallbackOut
 from sevamitra.data import complaints as repo
 from sevamitra.data import igrs as igrs_repo
+from sevamitra.domain.events import igrs_status
 from sevamitra.edge import signing
 from sevamitra.edge.api import header, raw_body
 from sevamitra.edge.errors import Conflict, NotFound
+from sevamitra.platform import bus
 from sevamitra.platform.clock import Clock, iso, utc_now
 from sevamitra.platform.observability import logger
 
@@ -44,10 +46,15 @@ def record_callback(callback: IgrsCallbackIn, *, clock: Clock = utc_now) -> Igrs
         if callback.status == igrs_repo.DISPOSED:
             return answer
         raise Conflict("already_disposed")
-    if not igrs_repo.record_status(complaint, callback.status, callback.remarks, iso(clock())):
+    now = iso(clock())
+    # Both sides hear a changed status (a repeated one is news to nobody).
+    changed = escalation.get("status") != callback.status
+    events = [igrs_status(complaint, callback.status, callback.remarks, now)] if changed else []
+    if not igrs_repo.record_status(complaint, callback.status, callback.remarks, now, events):
         # Disposed by a callback that just won: a repeat is fine, anything else is a conflict.
         if callback.status == igrs_repo.DISPOSED:
             return answer
         raise Conflict("already_disposed")
+    bus.emit(events)
     logger.info("IGRS status recorded", extra={"complaint_id": complaint.id, "igrs_status": callback.status})
     return answer

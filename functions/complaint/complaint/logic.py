@@ -30,7 +30,7 @@ from sevamitra.domain import access
 from sevamitra.domain.anchors import AnchoredCheck, verify_anchored
 from sevamitra.domain.audit import AuditAction, AuditEntry, next_entry
 from sevamitra.domain.complaints import MAX_EVIDENCE, Complaint, ComplaintKind, ComplaintStatus
-from sevamitra.domain.events import complaint_decided, suspended
+from sevamitra.domain.events import ban_proposed, complaint_decided, suspended
 from sevamitra.edge import cursors, pii
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, DependencyFailed, Forbidden, NotFound, Unprocessable
@@ -367,6 +367,8 @@ def resolve(
         events = [complaint_decided(complaint, outcome, decision["at"])]
         if target is not None:
             events.append(suspended(complaint.professional_id, complaint.id, decision["at"]))
+            # The district's officers: a second one must confirm the ban (four eyes).
+            events.append(ban_proposed(complaint, decision["at"]))
             events += [sanctions.cancelled_event(b, decision["at"]) for b in waiting]
         if decisions.commit(complaint, decision, entries, target, events, waiting):
             logger.info(

@@ -20,12 +20,12 @@ from notify.recipients import CALLER, CITIZEN, PROFESSIONAL, Recipient, recipien
 from notify.settings import notify_settings
 from sevamitra.data import contacts, notifications, professionals
 from sevamitra.data.notifications import InboxEntry, Preferences
-from sevamitra.domain import messages, ratecard
+from sevamitra.domain import districts, messages, ratecard
 from sevamitra.domain.events import DomainEvent, Kind
 from sevamitra.domain.professionals import Professional
 from sevamitra.edge import cursors
 from sevamitra.edge.auth import Caller
-from sevamitra.edge.errors import NotFound
+from sevamitra.edge.errors import NotFound, Unprocessable
 from sevamitra.platform.clock import Clock, iso, utc_now
 from sevamitra.platform.observability import logger
 from sevamitra.platform.sms import SmsMessage, send_sms
@@ -63,10 +63,16 @@ def fields_for(event: DomainEvent, language: str, professional: Professional | N
     fields = {"service": _service_name(facts.get("service_id"), language)}
     if professional is not None:
         fields["name"] = professional.name
-    for name in ("fee", "amount"):
-        paise = facts.get("fee_paise" if name == "fee" else "amount_collected_paise")
+    for name, fact in (
+        ("fee", "fee_paise"),
+        ("amount", "amount_collected_paise"),
+        ("amount", "expenses_paise"),
+    ):
+        paise = facts.get(fact)
         if isinstance(paise, int):
             fields[name] = messages.money(paise, language)
+    if isinstance(facts.get("due_by"), str):  # an escalated complaint: the SLA it missed
+        fields["deadline"] = messages.deadline(str(facts["due_by"]))
     if isinstance(facts.get("respond_by"), str):
         fields["deadline"] = messages.deadline(str(facts["respond_by"]))
     if isinstance(facts.get("scheduled_for"), str):  # a scheduled booking: when it starts
@@ -78,6 +84,10 @@ def fields_for(event: DomainEvent, language: str, professional: Professional | N
         fields["verification"] = messages.word("verification", str(facts["outcome"]), language)
     if isinstance(facts.get("job_title"), str):
         fields["job"] = str(facts["job_title"])
+    if isinstance(facts.get("igrs_status"), str):
+        fields["igrs_status"] = messages.word("igrs_status", str(facts["igrs_status"]), language)
+    if isinstance(facts.get("igrs_remarks"), str):
+        fields["remarks"] = str(facts["igrs_remarks"])
     return fields
 
 
@@ -102,12 +112,16 @@ def deliver(event: DomainEvent, *, send: SendSms | None = None, now: Clock = utc
     templates = messages.templates(event.kind.value)
     professional = _professional(event)
     for recipient in recipients(event, professional):
-        template = templates.get(recipient.audience)
-        if recipient.audience == CITIZEN and event.facts.get("by_helpline") and CALLER in templates:
+        audience = recipient.audience
+        if audience == CITIZEN and event.facts.get("by_helpline") and CALLER in templates:
             # A helpline caller has no app: their booking's updates go by SMS (API.md).
-            template = templates[CALLER]
+            audience = CALLER
+        template = _wording(templates, audience, event)
         if template is None:
             delivery.skipped.append(recipient.audience)
+            continue
+        if recipient.feed:
+            _to_feed(event, recipient, template, professional, delivery)
             continue
         preferences = notifications.get_preferences(recipient.sub) if recipient.sub else Preferences()
         language = messages.language_or_default(preferences.language)
@@ -134,6 +148,49 @@ def deliver(event: DomainEvent, *, send: SendSms | None = None, now: Clock = utc
         },
     )
     return delivery
+
+
+def _wording(
+    templates: dict[str, messages.Template], audience: str, event: DomainEvent
+) -> messages.Template | None:
+    """The audience's template, or its variant for the event's ``reason`` (``<audience>.<reason>``:
+    a booking that expired because the work never started is not one nobody accepted)."""
+    reason = event.facts.get("reason")
+    if isinstance(reason, str) and f"{audience}.{reason}" in templates:
+        return templates[f"{audience}.{reason}"]
+    return templates.get(audience)
+
+
+def _to_feed(
+    event: DomainEvent,
+    recipient: Recipient,
+    template: messages.Template,
+    professional: Professional | None,
+    delivery: Delivery,
+) -> None:
+    """One row in the queue's feed, in both languages (each officer reads it in their own):
+    inbox only, no SMS or push (there is no roster to send to)."""
+    assert recipient.feed is not None
+    text = {}
+    for language in messages.LANGUAGES:
+        fields = fields_for(event, language, professional)
+        text[language] = (
+            messages.render(template.title[language], fields),
+            messages.render(template.body[language], fields),
+        )
+    entry = InboxEntry(
+        id=notification_id(event, recipient),
+        kind=event.kind.value,
+        at=event.at,
+        title=text["hi"][0],
+        body=text["hi"][1],
+        booking_id=event.booking_id,
+        complaint_id=event.complaint_id,
+        job_id=event.job_id,
+        professional_id=event.professional_id,
+    )
+    if notifications.add_to_feed(recipient.feed, entry, *text["en"]):
+        delivery.inbox += 1
 
 
 def _to_inbox(event: DomainEvent, recipient: Recipient, title: str, body: str, delivery: Delivery) -> None:
@@ -190,11 +247,37 @@ def _by_sms(
 _INBOX_ROUTE = "GET /me/notifications"
 
 
+def feeds_of(caller: Caller) -> list[str]:
+    """The queue feeds an account reads: an officer's district's (the token's ``custom:district``,
+    which only administrators set) and the appellate authority's. None for anyone else."""
+    feeds: list[str] = []
+    if not caller.is_officer:
+        return feeds
+    district = districts.code_of(caller.district) if caller.district else None
+    if district:
+        feeds.append(notifications.district_feed(district))
+    if caller.is_appellate:
+        feeds.append(notifications.APPELLATE_FEED)
+    return feeds
+
+
 def my_notifications(caller: Caller, limit: int, cursor: str | None) -> tuple[list[InboxEntry], str | None]:
-    scope = cursors.scope_of(_INBOX_ROUTE, caller.sub)
-    start = cursors.decode(cursor, scope)
-    entries, last = notifications.inbox_page(caller.sub, limit, start)
-    return entries, cursors.encode(last, scope)
+    """The caller's inbox, newest first; an officer's merged with the feeds of their queues (one
+    boundary, the last sort key shown, pages them all: the cursor is bound to the feeds)."""
+    feeds = feeds_of(caller)
+    if not feeds:
+        scope = cursors.scope_of(_INBOX_ROUTE, caller.sub)
+        start = cursors.decode(cursor, scope)
+        entries, last = notifications.inbox_page(caller.sub, limit, start)
+        return entries, cursors.encode(last, scope)
+    scope = cursors.scope_of(_INBOX_ROUTE, caller.sub, *feeds)
+    position = cursors.decode(cursor, scope)
+    before = position.get("before") if position else None
+    if position is not None and not isinstance(before, str):
+        raise Unprocessable(cursors.INVALID_CURSOR)
+    language = messages.language_or_default(notifications.get_preferences(caller.sub).language)
+    entries, last_sk = notifications.merged_page(caller.sub, feeds, limit, before, language)
+    return entries, cursors.encode({"before": last_sk} if last_sk else None, scope)
 
 
 def set_preferences(caller: Caller, language: str, sms: bool, *, now: Clock = utc_now) -> Preferences:

@@ -32,6 +32,9 @@ class NotificationOut(Model):
     booking_id: str | None = None
     complaint_id: str | None = None
     job_id: str | None = None
+    # On an officer's queue notifications only: the professional it is about (a verification to
+    # look at). Absent elsewhere, so the inbox rows of everyone else keep their shape.
+    professional_id: str | None = Field(default=None, exclude_if=lambda value: value is None)
 
     @classmethod
     def of(cls, entry: InboxEntry) -> NotificationOut:
@@ -44,6 +47,7 @@ class NotificationOut(Model):
             booking_id=entry.booking_id,
             complaint_id=entry.complaint_id,
             job_id=entry.job_id,
+            professional_id=entry.professional_id,
         )
 
 

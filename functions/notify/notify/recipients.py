@@ -1,15 +1,22 @@
-"""Who must hear of an event: the citizen, the professional, and the account that manages an
-assisted professional (the one that registered them on their behalf).
+"""Who must hear of an event: the citizen, the professional, the account that manages an
+assisted professional (the one that registered them on their behalf), and the officers whose
+queue the event adds to.
 
 The professional is reached at their registered mobile (SMS) and, if they have an account of
-their own, in its inbox; a managing account in its inbox and at its phone number. Officers get
-no notification kind yet (their queues are lists they read).
+their own, in its inbox; a managing account in its inbox and at its phone number. Officers are
+reached through a queue feed, not one by one: the event is written ONCE to the feed of the
+professional's district (``feed#district#<code>``: the district a professional registered in,
+or the complaint's, from the event's ``district`` fact) or to the appellate feed, and
+``GET /me/notifications`` merges an officer's inbox with the feeds their token names (the
+``custom:district`` attribute; the ``appellate`` group). Inbox only: no SMS or push to officers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sevamitra.data.notifications import APPELLATE_FEED, district_feed
+from sevamitra.domain import districts
 from sevamitra.domain.events import DomainEvent, Kind
 from sevamitra.domain.professionals import Professional
 
@@ -18,6 +25,9 @@ CITIZEN, PROFESSIONAL, MANAGER = "citizen", "professional", "manager"
 # updates come by SMS from the kind's ``caller`` template where it has one (issue 17).
 CALLER = "caller"
 _PROFESSIONAL_SIDE = (PROFESSIONAL, MANAGER)
+# Queue feeds (one row per event, read by every officer of the queue): the officers of the
+# district concerned, and the appellate authority.
+OFFICERS, APPELLATE = "officers", "appellate"
 
 # Who hears of each kind (API.md, "Notifications"). booking_cancelled depends on who cancelled.
 AUDIENCES: dict[Kind, tuple[str, ...]] = {
@@ -27,7 +37,7 @@ AUDIENCES: dict[Kind, tuple[str, ...]] = {
     Kind.BOOKING_CANCELLED: (CITIZEN,),
     Kind.BOOKING_STARTED: (CITIZEN,),
     Kind.BOOKING_COMPLETED: (CITIZEN,),
-    Kind.COMPLAINT_OPENED: _PROFESSIONAL_SIDE,
+    Kind.COMPLAINT_OPENED: (*_PROFESSIONAL_SIDE, OFFICERS),
     Kind.COMPLAINT_DECIDED: (CITIZEN, *_PROFESSIONAL_SIDE),
     Kind.VERIFICATION_DECIDED: _PROFESSIONAL_SIDE,
     Kind.SUSPENDED: _PROFESSIONAL_SIDE,
@@ -45,6 +55,15 @@ AUDIENCES: dict[Kind, tuple[str, ...]] = {
     Kind.ATTENDANCE_DISPUTED: (CITIZEN,),
     Kind.ENGAGEMENT_ENDED: (CITIZEN, *_PROFESSIONAL_SIDE),
     Kind.BOOKING_REMINDER: (CITIZEN, *_PROFESSIONAL_SIDE),
+    # The officers' queues (issue 15): what waits for an officer of the district, or for the
+    # appellate authority.
+    Kind.VERIFICATION_SUBMITTED: (OFFICERS,),
+    Kind.BAN_PROPOSED: (OFFICERS,),
+    Kind.COMPLAINT_ESCALATED: (OFFICERS,),
+    Kind.APPEAL_FILED: (APPELLATE,),
+    # Issue 18: what IGRS says of an escalated complaint; a claim for materials to approve.
+    Kind.IGRS_STATUS: (CITIZEN, *_PROFESSIONAL_SIDE),
+    Kind.EXPENSE_CLAIMED: (CITIZEN,),
 }
 
 
@@ -55,6 +74,7 @@ class Recipient:
     sub: str | None = None  # the account: inbox, preferences, devices
     sealed_mobile: str | None = None  # the professional's registered mobile, sealed
     phone_account: str | None = None  # an account whose own phone number gets the SMS
+    feed: str | None = None  # a queue feed (officers): one row, in both languages, no SMS or push
 
 
 def audiences(event: DomainEvent) -> tuple[str, ...]:
@@ -64,9 +84,27 @@ def audiences(event: DomainEvent) -> tuple[str, ...]:
     return AUDIENCES.get(event.kind, ())
 
 
+def district_of(event: DomainEvent, professional: Professional | None) -> str | None:
+    """The district whose officers' queue the event concerns: the event's ``district`` fact (a
+    complaint's), else the professional's."""
+    named = event.facts.get("district")
+    if not isinstance(named, str) or not named:
+        named = professional.district if professional is not None else None
+    return districts.code_of(named) if named else None
+
+
 def recipients(event: DomainEvent, professional: Professional | None) -> list[Recipient]:
     found: list[Recipient] = []
     for audience in audiences(event):
+        if audience == OFFICERS:
+            district = district_of(event, professional)
+            if district:
+                feed = district_feed(district)
+                found.append(Recipient(OFFICERS, f"feed:{feed}", feed=feed))
+            continue
+        if audience == APPELLATE:
+            found.append(Recipient(APPELLATE, f"feed:{APPELLATE_FEED}", feed=APPELLATE_FEED))
+            continue
         if audience == CITIZEN and event.citizen_sub:
             # At the phone number the account signed up with, where a kind's template says SMS
             # (booking_completed: the reply that records what the citizen paid).

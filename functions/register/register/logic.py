@@ -13,6 +13,7 @@ from sevamitra.data import accounts, agencies, contacts, documents, notification
 from sevamitra.data import professionals as repo
 from sevamitra.domain import access
 from sevamitra.domain.documents import DocumentKind, DocumentRecord, document_key, required_kinds
+from sevamitra.domain.events import verification_submitted
 from sevamitra.domain.professionals import (
     Agency,
     AgencyStatus,
@@ -27,6 +28,7 @@ from sevamitra.domain.professionals import (
 from sevamitra.edge import cursors, pii
 from sevamitra.edge.auth import Caller
 from sevamitra.edge.errors import Conflict, DomainError, Forbidden, NotFound
+from sevamitra.platform import bus
 from sevamitra.platform.clock import Clock, IdFactory, iso, new_id, utc_now
 from sevamitra.platform.observability import logger
 
@@ -291,18 +293,23 @@ def submit_for_verification(
 
     now = iso(clock())
     submission = submissions + 1
-    updated = repo.begin_submission(professional, submission, uploaded, now)
+    # The officers of the professional's district hear of it (their queue), once the workflow runs.
+    events = [verification_submitted(professional.id, submission, professional.district, now)]
+    updated = repo.begin_submission(professional, submission, uploaded, now, events)
     try:
         start(professional.id, submission)
     except DomainError:
         try:
-            repo.revert_submission(professional, submission, iso(clock()))
+            repo.revert_submission(
+                professional, submission, iso(clock()), [event.event_id for event in events]
+            )
         except DomainError:
             logger.exception(
                 "submission left without a workflow; a retried submit starts it",
                 extra={"professional_id": professional.id, "submission": submission},
             )
         raise
+    bus.emit(events)
     logger.info(
         "submitted for verification", extra={"professional_id": professional.id, "submission": submission}
     )

@@ -294,22 +294,35 @@ def unemitted_ids() -> Iterator[str]:
             yield str(item.id)
 
 
-def record_escalation(complaint: Complaint, escalation: dict[str, Any], now: str) -> bool:
+def record_escalation(
+    complaint: Complaint, escalation: dict[str, Any], now: str, events: Sequence[DomainEvent] = ()
+) -> bool:
     """open -> escalated, once: the complaint leaves the open partition for the outbox partition
-    of ``open_by_due`` until its event is confirmed. False if it is no longer open."""
-    return _update(
-        complaint.id,
-        [
-            ComplaintModel.status.set(ComplaintStatus.ESCALATED.value),
-            ComplaintModel.escalation.set(escalation),
-            ComplaintModel.open_flag.set(IGRS_OUTBOX_FLAG),
-            ComplaintModel.updated_at.set(now),
-        ],
-        (ComplaintModel.status == ComplaintStatus.OPEN.value)
-        & (ComplaintModel.open_flag == OPEN_FLAG)
-        & (ComplaintModel.due_by <= now),
-        "Escalating the complaint",
-    )
+    of ``open_by_due`` until its event is confirmed, with ``events`` (the officers'
+    ``complaint_escalated``) in the outbox, in one transaction. False if it is no longer open."""
+
+    def add(tx: TransactWrite) -> None:
+        tx.update(
+            _detached(complaint.id),
+            actions=[
+                ComplaintModel.status.set(ComplaintStatus.ESCALATED.value),
+                ComplaintModel.escalation.set(escalation),
+                ComplaintModel.open_flag.set(IGRS_OUTBOX_FLAG),
+                ComplaintModel.updated_at.set(now),
+            ],
+            condition=(ComplaintModel.status == ComplaintStatus.OPEN.value)
+            & (ComplaintModel.open_flag == OPEN_FLAG)
+            & (ComplaintModel.due_by <= now),
+            add_version_condition=False,
+        )
+        outbox.add_events(tx, events, now)
+
+    outcome = dynamo.transact("Escalating the complaint", add)
+    if outcome.done:
+        return True
+    if outcome.condition_failed or outcome.conflict:  # decided meanwhile, or the next run's
+        return False
+    outcome.reraise()
 
 
 def record_emitted(complaint_id: str, event_id: str | None, now: str) -> bool:

@@ -41,28 +41,43 @@ def still_pending(expense_ids: Sequence[str]) -> Condition | None:
     return condition
 
 
-def add_expense(booking_id: str, expense_id: str, record: dict[str, Any], now: str, limit: int) -> bool:
-    """Add the claim while the booking is in progress and holds fewer than ``limit`` claims;
-    False when that no longer holds (the caller re-reads to say why)."""
+def add_expense(
+    booking_id: str,
+    expense_id: str,
+    record: dict[str, Any],
+    now: str,
+    limit: int,
+    events: Sequence[DomainEvent] = (),
+) -> bool:
+    """Add the claim while the booking is in progress and holds fewer than ``limit`` claims, with
+    ``events`` (the citizen's ``expense_claimed``) in the outbox, in one transaction; False when
+    that no longer holds (the caller re-reads to say why)."""
     in_progress = BookingModel.status == BookingStatus.IN_PROGRESS.value
-    if dynamo.conditional(
-        "Recording the expense",
-        lambda: BookingModel(booking_id).update(
-            actions=[BookingModel.expenses[expense_id].set(record), BookingModel.updated_at.set(now)],
-            condition=in_progress
-            & BookingModel.expenses.exists()
-            & BookingModel.expenses[expense_id].does_not_exist()
-            & (size(BookingModel.expenses) < limit),
-        ),
+
+    def commit(actions: list[Any], condition: Condition) -> bool:
+        def add(tx: TransactWrite) -> None:
+            tx.update(BookingModel(booking_id), actions=actions, condition=condition)
+            outbox.add_events(tx, events, now)
+
+        outcome = dynamo.transact("Recording the expense", add)
+        if outcome.done:
+            return True
+        if outcome.cancelled and (outcome.condition_failed or outcome.conflict):
+            return False
+        outcome.reraise()
+
+    if commit(
+        [BookingModel.expenses[expense_id].set(record), BookingModel.updated_at.set(now)],
+        in_progress
+        & BookingModel.expenses.exists()
+        & BookingModel.expenses[expense_id].does_not_exist()
+        & (size(BookingModel.expenses) < limit),
     ):
         return True
     # The first claim creates the map (a nested SET needs its parent).
-    return dynamo.conditional(
-        "Recording the expense",
-        lambda: BookingModel(booking_id).update(
-            actions=[BookingModel.expenses.set({expense_id: record}), BookingModel.updated_at.set(now)],
-            condition=in_progress & BookingModel.expenses.does_not_exist(),
-        ),
+    return commit(
+        [BookingModel.expenses.set({expense_id: record}), BookingModel.updated_at.set(now)],
+        in_progress & BookingModel.expenses.does_not_exist(),
     )
 
 

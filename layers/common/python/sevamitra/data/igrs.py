@@ -9,17 +9,18 @@ that records the reference (the complaints table's lock items are the same kind 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import Field
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.data import dynamo
+from sevamitra.data import dynamo, outbox
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import ComplaintModel
 from sevamitra.domain.complaints import Complaint
 from sevamitra.domain.events import SOURCE as DOMAIN_EVENTS
-from sevamitra.domain.events import Kind
+from sevamitra.domain.events import DomainEvent, Kind
 from sevamitra.platform.settings import FROM_STACK, CommonSettings, settings_for
 
 
@@ -100,9 +101,12 @@ def complaint_of(reference: str) -> str | None:
             return None
 
 
-def record_status(complaint: Complaint, status: str, remarks: str | None, at: str) -> bool:
-    """IGRS's callback: its status (and remarks) on the escalation. ``disposed`` is final: False
-    when the grievance is already disposed."""
+def record_status(
+    complaint: Complaint, status: str, remarks: str | None, at: str, events: Sequence[DomainEvent] = ()
+) -> bool:
+    """IGRS's callback: its status (and remarks) on the escalation, with ``events`` (both sides
+    hear a changed status) in the outbox, in one transaction. ``disposed`` is final: False when
+    the grievance is already disposed."""
     actions: list[Any] = [
         ComplaintModel.escalation["status"].set(status),
         ComplaintModel.escalation["igrs_updated_at"].set(at),
@@ -110,15 +114,23 @@ def record_status(complaint: Complaint, status: str, remarks: str | None, at: st
     ]
     if remarks is not None:
         actions.append(ComplaintModel.escalation["igrs_remarks"].set(remarks))
-    return dynamo.conditional(
-        "Recording the IGRS status",
-        lambda: _handle(complaint.id).update(
+
+    def add(tx: TransactWrite) -> None:
+        tx.update(
+            _handle(complaint.id),
             actions=actions,
             condition=ComplaintModel.escalation["igrs_reference"].exists()
             & (ComplaintModel.escalation["status"] != DISPOSED),
             add_version_condition=False,
-        ),
-    )
+        )
+        outbox.add_events(tx, events, at)
+
+    outcome = dynamo.transact("Recording the IGRS status", add)
+    if outcome.done:
+        return True
+    if outcome.condition_failed:
+        return False
+    outcome.reraise()
 
 
 def record_decision_sent(complaint_id: str, at: str) -> bool:

@@ -685,8 +685,9 @@ class NotificationModel(BaseModel):
     """The notify function's records, one key family each (``sevamitra.data.notifications``):
     ``inbox#<sub>`` (sk ``<at>#<id>``), ``prefs#<sub>``, ``device#<sub>`` (sk ``<platform>#<token
     digest>``), ``sent#<event>#<recipient>#<channel>`` (one delivery), ``ref#<REF>`` (an SMS
-    reference of a live booking request) and ``nack#<mobile digest>`` (the "not understood"
-    reply's rate limit)."""
+    reference of a live booking request), ``nack#<mobile digest>`` (the "not understood"
+    reply's rate limit) and ``feed#<feed>`` (sk ``<at>#<id>``: a queue's notifications, one row
+    per event, read by every officer of the queue)."""
 
     LOGICAL_NAME = "notifications"
 
@@ -712,6 +713,10 @@ class NotificationModel(BaseModel):
     live_until = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
     expires = NumberAttribute(null=True)
+    # A queue feed's row (``feed#<feed>``) is read by officers of either language: ``title`` and
+    # ``body`` are its Hindi text, these its English.
+    title_en = UnicodeAttribute(null=True)
+    body_en = UnicodeAttribute(null=True)
 
     TTL_ATTRIBUTE = "expires"
 

@@ -1,5 +1,6 @@
-"""The notifications table: inbox rows, preferences, devices, delivery markers, SMS references and
-the "not understood" rate limit, one key family each (``NotificationModel``)."""
+"""The notifications table: inbox rows, preferences, devices, delivery markers, SMS references,
+the "not understood" rate limit and the officers' queue feeds, one key family each
+(``NotificationModel``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sevamitra.data.errors import dependency_errors
 from sevamitra.data.models import NotificationModel
 
 INBOX, PREFS, DEVICE, SENT, REF, NACK = "inbox#", "prefs#", "device#", "sent#", "ref#", "nack#"
+FEED = "feed#"
 
 
 def digest(text: str, size: int = 32) -> str:
@@ -88,6 +90,7 @@ class InboxEntry:
     booking_id: str | None = None
     complaint_id: str | None = None
     job_id: str | None = None
+    professional_id: str | None = None  # a queue feed's rows name the professional concerned
 
 
 def add_to_inbox(sub: str, entry: InboxEntry) -> bool:
@@ -123,23 +126,85 @@ def inbox_page(
             )
         )
     page = items[:limit]
-    entries = [
-        InboxEntry(
-            id=str(item.notification_id),
-            kind=str(item.kind),
-            at=str(item.at),
-            title=str(item.title),
-            body=str(item.body),
-            booking_id=item.booking_id,
-            complaint_id=item.complaint_id,
-            job_id=item.job_id,
-        )
-        for item in page
-    ]
+    entries = [_entry(item) for item in page]
     if len(items) <= limit:
         return entries, None
     last = page[-1]
     return entries, {"pk": {"S": last.pk}, "sk": {"S": last.sk}}
+
+
+def _entry(item: NotificationModel, language: str = "hi") -> InboxEntry:
+    english = language == "en" and item.title_en is not None
+    return InboxEntry(
+        id=str(item.notification_id),
+        kind=str(item.kind),
+        at=str(item.at),
+        title=str(item.title_en if english else item.title),
+        body=str(item.body_en if english else item.body),
+        booking_id=item.booking_id,
+        complaint_id=item.complaint_id,
+        job_id=item.job_id,
+        professional_id=item.professional_id if item.pk.startswith(FEED) else None,
+    )
+
+
+# --- the officers' queue feeds ------------------------------------------------------------------
+# A queue's notification is one row per event under ``feed#<feed>``, in both languages, read by
+# every officer the queue belongs to (no roster to keep, one write per event). ``merged_page``
+# reads an officer's inbox and feeds as one list.
+
+APPELLATE_FEED = "appellate"
+
+
+def district_feed(district: str) -> str:
+    return f"district#{district}"
+
+
+def add_to_feed(feed: str, entry: InboxEntry, title_en: str, body_en: str) -> bool:
+    """Put ``entry`` (Hindi ``title``/``body``; English given) in ``feed`` once: False when it
+    was already there."""
+    item = NotificationModel(
+        f"{FEED}{feed}",
+        f"{entry.at}#{entry.id}",
+        notification_id=entry.id,
+        kind=entry.kind,
+        at=entry.at,
+        title=entry.title,
+        body=entry.body,
+        title_en=title_en,
+        body_en=body_en,
+        booking_id=entry.booking_id,
+        complaint_id=entry.complaint_id,
+        job_id=entry.job_id,
+        professional_id=entry.professional_id,
+    )
+    return dynamo.conditional(
+        "Writing the queue feed",
+        lambda: item.save(condition=NotificationModel.pk.does_not_exist()),
+    )
+
+
+def merged_page(
+    sub: str, feeds: list[str], limit: int, before: str | None, language: str
+) -> tuple[list[InboxEntry], str | None]:
+    """``sub``'s inbox and ``feeds`` as one list, newest first: one page of entries older than
+    ``before`` (a sort key; None for the first page), and the sort key of the page's last entry
+    to start the next page before (None on the last page). Sort keys (``<at>#<id>``) are unique
+    across the partitions, so one boundary pages them all: no entry twice, none skipped."""
+    partitions = [f"{INBOX}{sub}", *(f"{FEED}{feed}" for feed in feeds)]
+    condition = NotificationModel.sk < before if before else None
+    with dependency_errors("Reading the inbox"):
+        items = [
+            item
+            for pk in partitions
+            for item in NotificationModel.query(pk, condition, scan_index_forward=False, limit=limit + 1)
+        ]
+    items.sort(key=lambda item: item.sk, reverse=True)
+    page = items[:limit]
+    entries = [_entry(item, language) for item in page]
+    if len(items) <= limit:
+        return entries, None
+    return entries, str(page[-1].sk)
 
 
 # --- one delivery per event, recipient and channel ---------------------------------------------

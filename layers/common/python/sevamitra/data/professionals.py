@@ -4,16 +4,24 @@ together with other items read it as a ``sevamitra.data.snapshots.ProfessionalSn
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
-from sevamitra.data import dynamo
+from sevamitra.data import dynamo, outbox
 from sevamitra.data.errors import dependency_errors
 from sevamitra.data.identities import IdentityKind, account_pk, ban_pk, identity_pk
-from sevamitra.data.models import IdentityModel, ProfessionalModel
+from sevamitra.data.models import IdentityModel, OutboxEventModel, ProfessionalModel
 from sevamitra.domain.documents import DocumentKind, DocumentRecord
-from sevamitra.domain.professionals import Professional, ProfessionalStatus, VerificationStage, history_entry
+from sevamitra.domain.events import DomainEvent
+from sevamitra.domain.professionals import (
+    Professional,
+    ProfessionalStatus,
+    VerificationEvent,
+    VerificationStage,
+    history_entry,
+)
 from sevamitra.edge.errors import Conflict, Forbidden, NotFound
 
 
@@ -156,13 +164,18 @@ def record_document_request(professional_id: str, record: DocumentRecord, kind: 
 
 
 def begin_submission(
-    professional: Professional, submission: int, uploaded: dict[DocumentKind, DocumentRecord], now: str
+    professional: Professional,
+    submission: int,
+    uploaded: dict[DocumentKind, DocumentRecord],
+    now: str,
+    events: Sequence[DomainEvent] = (),
 ) -> Professional:
     """pending_documents -> verification_pending for submission number ``submission``, recording
     which documents were found and a ``submitted`` history entry (the stage the workflow's
     document check expects); an earlier check's refused and pinned documents are forgotten.
     Conditional on the status and on the submission counter, so two racing submits cannot both
-    pass."""
+    pass. ``events`` (the officers' ``verification_submitted``) go to the outbox in the same
+    transaction."""
     verification = ProfessionalModel.verification
     actions: list[Any] = [
         ProfessionalModel.status.set(ProfessionalStatus.VERIFICATION_PENDING.value),
@@ -183,22 +196,61 @@ def begin_submission(
     condition = (ProfessionalModel.status == ProfessionalStatus.PENDING_DOCUMENTS.value) & (
         ProfessionalModel.verification["submissions"] == professional.verification.submissions
     )
-    if not dynamo.conditional(
-        "Submitting for verification",
-        lambda: item.update(actions=actions, condition=condition, add_version_condition=False),
-    ):
+
+    def add(tx: TransactWrite) -> None:
+        tx.update(item, actions=actions, condition=condition, add_version_condition=False)
+        outbox.add_events(tx, events, now)
+
+    outcome = dynamo.transact("Submitting for verification", add)
+    if outcome.condition_failed:
         raise Conflict("invalid_transition")
-    return to_domain(item)
+    if not outcome.done:
+        outcome.reraise()
+    # As written, without a read that could fail after the commit (the workflow must still start).
+    before = professional.verification
+    submitted = before.model_copy(
+        update={
+            "stage": VerificationStage.SUBMITTED.value,
+            "submissions": submission,
+            "history": [
+                *before.history,
+                VerificationEvent.model_validate(history_entry(VerificationStage.SUBMITTED, now)),
+            ],
+            "failed_documents": [],
+            "checked_documents": [],
+        }
+    )
+    documents = {
+        **professional.documents,
+        **{
+            kind: record.model_copy(update={"uploaded_at": record.uploaded_at or now})
+            for kind, record in uploaded.items()
+        },
+    }
+    return professional.model_copy(
+        update={
+            "status": ProfessionalStatus.VERIFICATION_PENDING,
+            "verification": submitted,
+            "documents": documents,
+            "updated_at": now,
+            "version": (professional.version or 0) + 1,
+        }
+    )
 
 
-def revert_submission(professional: Professional, submission: int, now: str) -> None:
+def revert_submission(
+    professional: Professional, submission: int, now: str, event_ids: Sequence[str] = ()
+) -> None:
     """Undo ``begin_submission`` when the workflow could not be started: back to
-    pending_documents, the counter and history as they were. Conditional on nothing else having
-    moved the professional since (status and submission number)."""
+    pending_documents, the counter and history as they were, and the submission's unpublished
+    events (``event_ids``) out of the outbox, in one transaction. Conditional on nothing else
+    having moved the professional since (status and submission number)."""
     before = professional.verification
     item = _detached(professional.id)
-    with dependency_errors("Reverting the submission"):
-        item.update(
+
+    def add(tx: TransactWrite) -> None:
+        tx.update(
+            item,
             actions=[
                 ProfessionalModel.status.set(ProfessionalStatus.PENDING_DOCUMENTS.value),
                 ProfessionalModel.verification.set(before.model_dump(mode="json", exclude_none=True)),
@@ -208,3 +260,9 @@ def revert_submission(professional: Professional, submission: int, now: str) -> 
             & (ProfessionalModel.verification["submissions"] == submission),
             add_version_condition=False,
         )
+        for event_id in event_ids:
+            tx.delete(OutboxEventModel(event_id))
+
+    outcome = dynamo.transact("Reverting the submission", add)
+    if not outcome.done:
+        outcome.reraise()

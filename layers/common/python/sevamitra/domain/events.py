@@ -10,6 +10,7 @@ code, an Aadhaar number or a mobile number. Whoever renders a message looks the 
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,18 @@ class Kind(StrEnum):
     ENGAGEMENT_ENDED = "engagement_ended"
     # Beyond API.md's names: a scheduled booking's reminder, REMINDER_LEAD_S before it, to both.
     BOOKING_REMINDER = "booking_reminder"
+    # Beyond API.md's names: the officers' queues (issue 15), each to the queue's feed: a
+    # professional submitted for verification, an upheld overcharge's ban awaiting a second
+    # officer, a complaint escalated past ``due_by`` (officers of the district), an appeal filed
+    # (the appellate authority). ``complaint_opened`` reaches the district's officers too.
+    VERIFICATION_SUBMITTED = "verification_submitted"
+    BAN_PROPOSED = "ban_proposed"
+    COMPLAINT_ESCALATED = "complaint_escalated"
+    APPEAL_FILED = "appeal_filed"
+    # Beyond API.md's names (issue 18): IGRS's word on an escalated complaint, to both sides; a
+    # professional's claim for materials, to the citizen who must approve or dispute it.
+    IGRS_STATUS = "igrs_status"
+    EXPENSE_CLAIMED = "expense_claimed"
 
 
 Fact = str | int | bool | None
@@ -129,6 +142,8 @@ def complaint_opened(complaint: Complaint) -> DomainEvent:
             "complaint_kind": complaint.kind.value,
             "respond_by": complaint.respond_by or complaint.due_by,
             "opened_by": complaint.opened_by.value,
+            # The officers of the district hear of it too (their queue; notify's feeds).
+            **({"district": complaint.district} if complaint.district else {}),
         },
     )
 
@@ -190,3 +205,101 @@ def ban_confirmed(professional_id: str, complaint_id: str, at: str, appeal_by: s
         professional_id=professional_id,
         facts={"appeal_by": appeal_by},
     )
+
+
+# --- the officers' queues (issue 15) -----------------------------------------------------------
+
+
+def verification_submitted(professional_id: str, submission: int, district: str, at: str) -> DomainEvent:
+    """A professional's submission number ``submission``, for the officers of their district."""
+    return DomainEvent(
+        event_id=event_id(Kind.VERIFICATION_SUBMITTED, professional_id, str(submission)),
+        kind=Kind.VERIFICATION_SUBMITTED,
+        at=at,
+        professional_id=professional_id,
+        facts={"district": district},
+    )
+
+
+def _complaint_facts(complaint: Complaint) -> dict[str, Fact]:
+    facts: dict[str, Fact] = {"complaint_kind": complaint.kind.value}
+    if complaint.district:
+        facts["district"] = complaint.district
+    return facts
+
+
+def ban_proposed(complaint: Complaint, at: str) -> DomainEvent:
+    """An upheld overcharge proposed a ban that a second officer of the district must confirm
+    (four eyes): once per complaint."""
+    return DomainEvent(
+        event_id=event_id(Kind.BAN_PROPOSED, complaint.id),
+        kind=Kind.BAN_PROPOSED,
+        at=at,
+        booking_id=complaint.booking_id,
+        complaint_id=complaint.id,
+        professional_id=complaint.professional_id,
+        facts=_complaint_facts(complaint),
+    )
+
+
+def complaint_escalated(complaint: Complaint, at: str) -> DomainEvent:
+    """A complaint still open at ``due_by`` went to IGRS: once per complaint."""
+    return DomainEvent(
+        event_id=event_id(Kind.COMPLAINT_ESCALATED, complaint.id),
+        kind=Kind.COMPLAINT_ESCALATED,
+        at=at,
+        booking_id=complaint.booking_id,
+        complaint_id=complaint.id,
+        professional_id=complaint.professional_id,
+        facts={**_complaint_facts(complaint), "due_by": complaint.due_by},
+    )
+
+
+def appeal_filed(complaint: Complaint, at: str) -> DomainEvent:
+    """The professional appealed the confirmed ban (once per complaint): the appellate queue."""
+    return DomainEvent(
+        event_id=event_id(Kind.APPEAL_FILED, complaint.id),
+        kind=Kind.APPEAL_FILED,
+        at=at,
+        complaint_id=complaint.id,
+        professional_id=complaint.professional_id,
+        facts=_complaint_facts(complaint),
+    )
+
+
+# --- issue 18's notification gaps --------------------------------------------------------------
+
+# IGRS's remarks travel in the event cut to this many characters (a message quotes them short),
+# any run of digits long enough to be a phone or Aadhaar number masked: free text from outside.
+IGRS_REMARKS_CHARS = 100
+_NUMBER_LIKE = re.compile(r"\d[\d \-]{4,}\d")
+
+
+def short_remarks(remarks: str) -> str:
+    return _NUMBER_LIKE.sub("***", remarks.strip())[:IGRS_REMARKS_CHARS]
+
+
+def igrs_status(complaint: Complaint, status: str, remarks: str | None, at: str) -> DomainEvent:
+    """IGRS changed the escalation's status: both sides hear it (once per status)."""
+    facts: dict[str, Fact] = {**_complaint_facts(complaint), "igrs_status": status}
+    if remarks:
+        facts["igrs_remarks"] = short_remarks(remarks)
+    return DomainEvent(
+        event_id=event_id(Kind.IGRS_STATUS, complaint.id, status),
+        kind=Kind.IGRS_STATUS,
+        at=at,
+        booking_id=complaint.booking_id,
+        complaint_id=complaint.id,
+        professional_id=complaint.professional_id,
+        citizen_sub=complaint.complainant_sub,
+        facts=facts,
+    )
+
+
+def expense_claimed(booking: Booking, expense_id: str, total_paise: int, at: str) -> DomainEvent:
+    """The professional claimed materials (expense ``expense_id``): the booking's citizen must
+    approve or dispute it. Once per claim."""
+    event = booking_event(
+        Kind.EXPENSE_CLAIMED, booking, at, expense_id=expense_id, expenses_paise=total_paise
+    )
+    return event.model_copy(update={"event_id": event_id(Kind.EXPENSE_CLAIMED, booking.id, expense_id)})

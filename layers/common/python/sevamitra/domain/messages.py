@@ -35,6 +35,8 @@ FIELD_LIMITS = {
     "complaint_kind": 20,
     "outcome": 20,
     "verification": 12,
+    "igrs_status": 20,
+    "remarks": 60,
 }
 ELLIPSIS = ".."
 

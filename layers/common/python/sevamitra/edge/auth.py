@@ -2,7 +2,9 @@
 
 API Gateway (REST, Cognito user pool authorizer) passes the ID token's claims as strings in
 ``requestContext.authorizer.claims``; ``cognito:groups`` arrives as one string, which AWS has
-rendered both as ``"a,b"`` and as ``"[a b]"``, so both are parsed.
+rendered both as ``"a,b"`` and as ``"[a b]"``, so both are parsed. An officer's district is the
+custom attribute ``custom:district`` (a district code), which administrators set on the staff
+account and the app client may read but not write (infra/constructs/auth.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ EMPLOYERS = "employers"
 APPELLATE = "appellate"
 # Staff of the state's toll-free call centre, who book for callers by mobile number (issue 17).
 HELPLINE = "helpline"
+# The Cognito custom attribute naming an officer's district (a code of sevamitra.domain.districts).
+DISTRICT_CLAIM = "custom:district"
 
 _INDIAN_MOBILE = re.compile(r"\+91([6-9][0-9]{9})")
 
@@ -35,6 +39,8 @@ class Caller(NamedTuple):
     username: str | None = None
     # The ID token's ``phone_number`` claim (E.164): how the other side of a booking reaches them.
     phone_number: str | None = None
+    # ``custom:district``: the district an officer works for (their queues), as a district code.
+    district: str | None = None
 
     @property
     def mobile(self) -> str | None:
@@ -94,4 +100,5 @@ def caller_from_event(event: dict[str, Any]) -> Caller:
         groups=parse_groups(claims.get("cognito:groups")),
         username=claims.get("cognito:username"),
         phone_number=claims.get("phone_number") or None,
+        district=str(claims.get(DISTRICT_CLAIM) or "").strip() or None,
     )
