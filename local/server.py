@@ -132,9 +132,10 @@ class LocalStack:
 
         # Only now: these create SDK clients or read settings at import.
         from infra.portal_policy import portal_config
+        from local.authorizer import cognito_verifier
         from local.demo import seed
         from local.events import EventPump
-        from local.gateway import Gateway, cognito_verifier
+        from local.gateway import Gateway
         from local.lambdas import install_lambda_router
         from local.ondc import WorkPump, new_signing_secret
         from local.portal import PortalSite

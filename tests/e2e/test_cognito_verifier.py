@@ -16,7 +16,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from local.gateway import CognitoVerifier, InvalidToken, KeysUnavailable
+from local.authorizer import CognitoVerifier, InvalidToken, KeysUnavailable
 
 ISSUER = "https://cognito-idp.ap-south-1.amazonaws.com/ap-south-1_test"
 CLIENT = "client-1"

@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from local.authorizer import InvalidToken, KeysUnavailable
 from local.client.launch import free_port
-from local.gateway import Gateway, InvalidToken, KeysUnavailable
+from local.gateway import Gateway
 from sevamitra.edge.errors import message_for
 from sevamitra.edge.routes import Function
 
