@@ -31,6 +31,7 @@ NEVER = (
     # (with asyncio) and every other event class stay out of a cold start.
     "aws_lambda_powertools.event_handler.appsync",
     "aws_lambda_powertools.utilities.data_classes.code_pipeline_job_event",
+    "aws_lambda_powertools.event_handler.openapi.merge",
 )
 
 

@@ -50,11 +50,13 @@ def test_after_a_handler_import_every_name_of_the_packages_still_imports() -> No
         import json, sys
         import register.handler
         later = ("aws_lambda_powertools.event_handler.appsync",
+                 "aws_lambda_powertools.event_handler.openapi.merge",
                  "aws_lambda_powertools.utilities.data_classes.s3_batch_operation_event")
         deferred = [name for name in later if name in sys.modules]
         from aws_lambda_powertools.event_handler import APIGatewayRestResolver, AppSyncResolver, content_types
         from aws_lambda_powertools.event_handler.api_gateway import APIGatewayRestResolver as Direct
         from aws_lambda_powertools.utilities.data_classes import CodePipelineJobEvent, S3Event
+        from aws_lambda_powertools.event_handler.openapi import OpenAPIMerge
         import aws_lambda_powertools.event_handler as package
         print(json.dumps({
             "deferred_before": deferred,
@@ -62,6 +64,7 @@ def test_after_a_handler_import_every_name_of_the_packages_still_imports() -> No
             "names": [AppSyncResolver.__name__, CodePipelineJobEvent.__name__, S3Event.__name__,
                       content_types.APPLICATION_JSON],
             "all": sorted(package.__all__)[:3],
+            "merge": OpenAPIMerge.__name__,
         }))
     """
     assert _run(probe) == {
@@ -69,6 +72,7 @@ def test_after_a_handler_import_every_name_of_the_packages_still_imports() -> No
         "same_resolver": True,
         "names": ["AppSyncResolver", "CodePipelineJobEvent", "S3Event", "application/json"],
         "all": ["ALBResolver", "APIGatewayHttpResolver", "APIGatewayRestResolver"],
+        "merge": "OpenAPIMerge",
     }
 
 

@@ -1,16 +1,16 @@
-"""Powertools' two catch-all package ``__init__``s, loaded on demand (docs/decisions.md, "Cold
+"""Powertools' catch-all package ``__init__``s, loaded on demand (docs/decisions.md, "Cold
 starts: Powertools' catch-all packages load on demand").
 
-``aws_lambda_powertools.event_handler/__init__`` imports every resolver Powertools has (AppSync,
-which imports ``asyncio``, Bedrock, VPC Lattice, Lambda URLs, ...) and
-``aws_lambda_powertools.utilities.data_classes/__init__`` every event class (CodePipeline's
+``aws_lambda_powertools.event_handler/__init__`` imports every resolver Powertools has (AppSync's
+imports ``asyncio``; Bedrock, VPC Lattice, Lambda URLs, ...), ``event_handler/openapi/__init__``
+the OpenAPI merging tool and ``utilities/data_classes/__init__`` every event class (CodePipeline's
 imports ``zipfile`` and ``tempfile``), although a function uses one REST resolver and a few
 classes. Importing any of their submodules runs those ``__init__``s first. ``defer_package_inits``
 puts each package into ``sys.modules`` as the same package (same ``__path__``, ``__spec__`` and
 file) without running its ``__init__``: a name the project's import path asks for is loaded from
-the submodule that defines it (``EXPORTS``, held to the real ``__init__`` by
-tests/unit/test_handler_imports.py), a submodule is imported as usual, and any other name runs
-the real ``__init__`` in the package then, so every import that worked before still works.
+the submodule that defines it (``EXPORTS``, held to the real ``__init__``s by
+tests/unit/test_lazy_imports.py), a submodule is imported as usual, and any other name runs the
+real ``__init__`` in the package then, so every import that worked before still works.
 
 Each function package's ``__init__`` imports this module, so it runs before a handler's first
 Powertools import; nothing here is needed per request.
@@ -25,6 +25,7 @@ import sys
 from collections.abc import Mapping
 
 EVENT_HANDLER = "aws_lambda_powertools.event_handler"
+OPENAPI = "aws_lambda_powertools.event_handler.openapi"
 DATA_CLASSES = "aws_lambda_powertools.utilities.data_classes"
 
 # For each package, the names the project and the Powertools modules it loads import from the
@@ -39,6 +40,8 @@ EXPORTS: Mapping[str, Mapping[str, str]] = {
         "DependencyResolutionError": "depends",
         "Request": "request",
     },
+    # The OpenAPI schema merging tool (for generating documents, never used in a function).
+    OPENAPI: {"OpenAPIMergeError": "exceptions"},
     DATA_CLASSES: {
         "ALBEvent": "alb_event",
         "APIGatewayProxyEvent": "api_gateway_proxy_event",
