@@ -16,7 +16,8 @@ _Id = Field(min_length=1, max_length=200)
 
 
 class Beckn(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    # defer_build as sevamitra.domain.types.Model: a request builds the validators of its action.
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
 
 # The domains we serve (ondc.beckn.DOMAINS): any other is refused as the schema refuses it.
