@@ -6,11 +6,13 @@
 
 A new electrician signs up, registers, uploads an ID proof and submits it; the verification
 workflow checks the document and asks the police; the police system answers "clear" with a
-signed callback; the electrician is verified and goes online. A citizen searches, finds them
+signed callback (the officers of his district hear of his submission in their inbox); the
+electrician is verified and goes online. A citizen searches, finds them
 within 3 km, books; the electrician gets the request by SMS and accepts by replying to it
 (``HAAN <ref>``), starts with the citizen's code and completes, but
 collects more than the fixed fee. That opens an overcharge complaint; an officer upholds it (he
-is suspended at once), a second officer confirms the ban (the same officer may not), and the
+is suspended at once), a second officer, told that a ban awaits four eyes, confirms it (the
+same officer may not), and the
 electrician is banned for good: gone from search, on the ban registry, and a new
 registration with the same Aadhaar is refused. Then wage work (``local/walkthrough_jobs.py``): a
 post below the minimum wage refused with the floor, another electrician engaged full-time, his
@@ -32,7 +34,7 @@ from typing import Any
 
 import requests
 
-from local.client import StackError, Unexpected, load_outputs, outputs_path
+from local.client import StackError, Unexpected, load_outputs, outputs_path, poll_until
 from local.client.http import Account, is_healthy
 from local.client.journey import police_request, register, submit, upload_document, wait_for_status
 from local.client.sms import reference_in
@@ -72,6 +74,11 @@ STEPS: dict[str, tuple[str, str]] = {
     "submit": (
         "He submits for verification. Status: {status}.",
         "वे सत्यापन के लिए जमा करते हैं। स्थिति: {status}।",
+    ),
+    "queued": (
+        'The officers of Lucknow, his district, find it in their inbox: "{title}" (in the '
+        "officer's language).",
+        'उनके ज़िले लखनऊ के अधिकारियों को यह उनके इनबॉक्स में मिलता है: "{title}"।',
     ),
     "police_asked": (
         "The workflow checked the document and asked the police. Status: {status}; the officer "
@@ -144,6 +151,10 @@ STEPS: dict[str, tuple[str, str]] = {
         "Sunil is {pro_status} at once: out of search, his waiting bookings cancelled.",
         "एक अधिकारी खुली अधिक-वसूली शिकायतों में इसे पाते हैं, जाँच करके सही पाते हैं: {status}। "
         "सुनील तुरंत {pro_status} हैं: खोज से बाहर, उनकी प्रतीक्षारत बुकिंग रद्द।",
+    ),
+    "ban_proposed": (
+        'A second officer of Lucknow is told a lifetime ban awaits his confirmation: "{title}".',
+        'लखनऊ के दूसरे अधिकारी को सूचना मिलती है कि आजीवन प्रतिबंध उनकी पुष्टि की प्रतीक्षा में है: "{title}"।',
     ),
     "four_eyes": (
         "A lifetime ban needs a second officer. The same officer tries to confirm it: HTTP {code} "
@@ -222,6 +233,20 @@ class Walkthrough:
             return f"{STATUS_HI[value]} ({value})"
         return value
 
+    @staticmethod
+    def inbox_notice(reader: Account, kind: str, **about: str) -> dict[str, Any]:
+        """The newest notification of ``kind`` about ``about`` in ``reader``'s inbox, once notify
+        has delivered it (events travel through the bus)."""
+
+        def found() -> dict[str, Any] | None:
+            listed = reader.ok("GET", "/me/notifications?limit=50")["notifications"]
+            return next(
+                (n for n in listed if n["kind"] == kind and all(n.get(k) == v for k, v in about.items())),
+                None,
+            )
+
+        return poll_until(f"a {kind} notification", found)
+
     def sign_up(self) -> Account:
         """A new account (phone number as username), confirmed as the emulator's admin."""
         username, password = self.stack.cognito.new_user(series="95")
@@ -266,6 +291,8 @@ class Walkthrough:
 
         submitted = submit(pro, pid)
         self.say("submit", status=submitted["status"])
+        notice = self.inbox_notice(officer, "verification_submitted", professional_id=pid)
+        self.say("queued", title=notice["title"])
 
         request_id = police_request(officer, pid)
         profile = pro.ok("GET", f"/professionals/{pid}")
@@ -346,10 +373,13 @@ class Walkthrough:
         decided = officer.ok("POST", f"/complaints/{found['id']}/resolve", decision)
         suspended = pro.ok("GET", f"/professionals/{pid}")["status"]
         self.say("upheld", status=decided["status"], pro_status=suspended)
+        second_officer = self.stack.as_demo("second_officer")
+        notice = self.inbox_notice(second_officer, "ban_proposed", complaint_id=found["id"])
+        self.say("ban_proposed", title=notice["title"])
         confirm = {"remarks": "Receipt and the professional's silence checked again."}
         error = officer.ok("POST", f"/complaints/{found['id']}/confirm-ban", confirm, status=403)["error"]
         self.say("four_eyes", code=403, error_code=error["code"])
-        self.stack.as_demo("second_officer").ok("POST", f"/complaints/{found['id']}/confirm-ban", confirm)
+        second_officer.ok("POST", f"/complaints/{found['id']}/confirm-ban", confirm)
         profile = pro.ok("GET", f"/professionals/{pid}")
         check = employer.ok("GET", f"/bans/check?aadhaar={aadhaar}")
         self.say(

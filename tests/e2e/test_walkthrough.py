@@ -29,6 +29,7 @@ def test_the_walkthrough_tells_the_story_from_registration_to_refused_re_registr
     assert code == 0, lines
     text = "\n".join(lines)
     assert "Status: pending_documents" in text
+    assert 'The officers of Lucknow, his district, find it in their inbox: "सत्यापन के लिए नया आवेदन"' in text
     assert "Sunil is now verified" in text
     assert "Sunil's phone gets an SMS" in text
     assert "he replies by SMS: HAAN " in text
@@ -38,6 +39,7 @@ def test_the_walkthrough_tells_the_story_from_registration_to_refused_re_registr
     assert "Now they can reach each other" in text
     assert 'her address, "House 7, Lane 2' in text
     assert "An officer finds it among the open overcharge complaints" in text
+    assert 'a lifetime ban awaits his confirmation: "प्रतिबंध की पुष्टि बाकी"' in text
     assert "Sunil is now banned, permanently" in text
     assert "banned = True (Sunil Verma, overcharge, since " in text
     assert "The same search no longer finds him" in text
@@ -49,6 +51,8 @@ def test_the_walkthrough_tells_the_story_from_registration_to_refused_re_registr
     assert "Sunil is told of the complaint and answers it in the app before " in text
     assert "declares only Rs 150 at completion: complaints opened = 0" in text
     assert "an overcharge complaint opens on her word: cmp_" in text
+    assert "the officer deciding the complaint downloads it from a link that lives 5 minutes" in text
+    assert "the same she uploaded: True" in text
     assert (
         "The customer rates 5 stars through the buyer app; every callback was signed by Seva Mitra: True"
         in text
@@ -70,6 +74,8 @@ def test_the_walkthrough_in_hindi_narrates_and_shows_the_apis_hindi_messages(
     assert "यह पहचान सेवा मित्र से स्थायी रूप से प्रतिबंधित है।" in text  # the API's own Hindi message
     assert "1 अनुरोध प्रतीक्षा में" in text
     assert "मकान 7, गली 2" in text
+    assert "लखनऊ के अधिकारियों को यह उनके इनबॉक्स में मिलता है" in text
+    assert "वही जो उन्होंने अपलोड की: हाँ" in text
     assert "न्यूनतम मज़दूरी ₹13,579.58 मासिक" in text
     assert lines[-1].startswith("पूर्ण:")
 
