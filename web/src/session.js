@@ -53,11 +53,8 @@ export async function signIn(username, password) {
 
 let refreshing = null;
 
-/** The ID token, refreshed first when it is about to expire; null when signed out. */
-export async function currentToken() {
-  const current = session.get();
-  if (!current) return null;
-  if (current.expiresAt - Date.now() > REFRESH_MARGIN_MS) return current.idToken;
+/** One refresh of `current` at a time, shared by every caller; a failed refresh signs out. */
+function refreshed(current) {
   if (!refreshing) {
     refreshing = cognito
       .refresh(current.refreshToken)
@@ -67,7 +64,15 @@ export async function currentToken() {
         refreshing = null;
       });
   }
-  await refreshing;
+  return refreshing;
+}
+
+/** The ID token, refreshed first when it is about to expire; null when signed out. */
+export async function currentToken() {
+  const current = session.get();
+  if (!current) return null;
+  if (current.expiresAt - Date.now() > REFRESH_MARGIN_MS) return current.idToken;
+  await refreshed(current);
   return session.get()?.idToken ?? null;
 }
 
@@ -81,16 +86,7 @@ export async function tokenAfterRejection(rejected) {
   const current = session.get();
   if (!current) return null;
   if (current.idToken !== rejected) return current.idToken;
-  if (!refreshing) {
-    refreshing = cognito
-      .refresh(current.refreshToken)
-      .then((result) => save(fromResult(result, current.username, current)))
-      .catch(() => save(null))
-      .finally(() => {
-        refreshing = null;
-      });
-  }
-  await refreshing;
+  await refreshed(current);
   const now = session.get();
   return now && now.idToken !== rejected ? now.idToken : null;
 }

@@ -96,8 +96,12 @@ class InboxEntry:
 def add_to_inbox(sub: str, entry: InboxEntry) -> bool:
     """Put ``entry`` in ``sub``'s inbox once (its id is derived from the event and recipient):
     False when it was already there."""
+    return _put_once(f"{INBOX}{sub}", entry, "Writing the inbox")
+
+
+def _put_once(pk: str, entry: InboxEntry, what: str, **extra: Any) -> bool:
     item = NotificationModel(
-        f"{INBOX}{sub}",
+        pk,
         f"{entry.at}#{entry.id}",
         notification_id=entry.id,
         kind=entry.kind,
@@ -107,11 +111,9 @@ def add_to_inbox(sub: str, entry: InboxEntry) -> bool:
         booking_id=entry.booking_id,
         complaint_id=entry.complaint_id,
         job_id=entry.job_id,
+        **extra,
     )
-    return dynamo.conditional(
-        "Writing the inbox",
-        lambda: item.save(condition=NotificationModel.pk.does_not_exist()),
-    )
+    return dynamo.conditional(what, lambda: item.save(condition=NotificationModel.pk.does_not_exist()))
 
 
 def inbox_page(
@@ -163,24 +165,13 @@ def district_feed(district: str) -> str:
 def add_to_feed(feed: str, entry: InboxEntry, title_en: str, body_en: str) -> bool:
     """Put ``entry`` (Hindi ``title``/``body``; English given) in ``feed`` once: False when it
     was already there."""
-    item = NotificationModel(
+    return _put_once(
         f"{FEED}{feed}",
-        f"{entry.at}#{entry.id}",
-        notification_id=entry.id,
-        kind=entry.kind,
-        at=entry.at,
-        title=entry.title,
-        body=entry.body,
+        entry,
+        "Writing the queue feed",
         title_en=title_en,
         body_en=body_en,
-        booking_id=entry.booking_id,
-        complaint_id=entry.complaint_id,
-        job_id=entry.job_id,
         professional_id=entry.professional_id,
-    )
-    return dynamo.conditional(
-        "Writing the queue feed",
-        lambda: item.save(condition=NotificationModel.pk.does_not_exist()),
     )
 
 
