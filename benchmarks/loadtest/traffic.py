@@ -95,8 +95,9 @@ class Load:
         self.complaints: list[str] = []
         self.answered: dict[str, str] = {}  # police request -> result
         self.refused_for_open_requests = 0
-        # Bookings without a chosen professional go to the nearest eligible one on the stack,
-        # which on a shared stack may be another test's: cancelled at once, counted here.
+        # Bookings without a chosen professional go (and on a decline, move on) to the nearest
+        # eligible one on the stack, which on a shared stack may be another test's: cancelled at
+        # once, counted here.
         self.assigned_outside_the_load = 0
         self.reoffered = 0  # declines answered with the booking moved on to another professional
         self.lock = threading.Lock()
@@ -270,9 +271,19 @@ class Load:
         if payload["status"] == "cancelled":
             self._moved(booking, "cancelled")
             return
+        if payload["professional_id"] == booking.professional.id:
+            self._surprise(f"booking {booking.id} declined but offered to him again")
+            return
         pro = next((p for p in self.world.professionals if p.id == payload["professional_id"]), None)
-        if pro is None or pro.id == booking.professional.id:
-            self._surprise(f"booking {booking.id} declined but offered to {payload['professional_id']}")
+        if pro is None:
+            # Re-offered to the next nearest, who on a shared stack may be another test's.
+            with self.lock:
+                self.assigned_outside_the_load += 1
+            status, _ = self._record(
+                "cancel", self.world.call("POST", f"/bookings/{booking.id}/cancel", token=booking.citizen)
+            )
+            if status == 200:
+                self._moved(booking, "cancelled")
             return
         with self.lock:
             booking.professional = pro
