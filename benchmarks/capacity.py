@@ -33,17 +33,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-for _path in (
-    "functions/jobs",
-    "functions/notify",
-    "functions/verify",
-    "functions/complaint",
-    "functions/book",
-    "functions/match",
-    "functions/register",
-    "layers/common/python",
-    "",
-):
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from local.paths import SOURCE_DIRS  # noqa: E402  (the one list of import roots)
+
+for _path in SOURCE_DIRS:
     if str(ROOT / _path) not in sys.path:
         sys.path.insert(0, str(ROOT / _path))
 

@@ -59,3 +59,16 @@ def test_ruff_knows_exactly_the_packages_of_the_import_roots_as_first_party():
         if (package / "__init__.py").is_file()
     }
     assert set(PYPROJECT["tool"]["ruff"]["lint"]["isort"]["known-first-party"]) == packages
+
+
+def test_no_script_keeps_a_list_of_function_folders_of_its_own():
+    """A script that starts without the Makefile's PYTHONPATH takes the roots from
+    ``local.paths``: a private copy missed ``functions/ondc`` and broke ``benchmarks/capacity.py``."""
+    copies = [
+        str(path.relative_to(ROOT))
+        for folder in ("benchmarks", "local", "infra")
+        for path in (ROOT / folder).rglob("*.py")
+        if path != ROOT / "local/paths.py"
+        and len(set(re.findall(r"[\"']functions/(\w+)[\"']", path.read_text(encoding="utf-8")))) > 1
+    ]
+    assert copies == []
