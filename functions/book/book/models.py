@@ -351,10 +351,6 @@ class ExpenseDecisionOut(Model):
     )
 
 
-def _link(download: Download | None) -> dict[str, str]:
-    return {} if download is None else {"url": download.url, "url_expires_at": download.expires_at}
-
-
 class ReceiptOut(Model):
     id: str
     key: str = Field(description="Where the receipt is (or will be) in the documents bucket")
@@ -397,7 +393,11 @@ class ExpenseOut(Model):
                     "id": expense_id,
                     "receipts": sorted(
                         (
-                            {**receipt, "id": receipt_id, **_link(links.get(receipt_id))}
+                            {
+                                **receipt,
+                                "id": receipt_id,
+                                **(links[receipt_id].fields() if receipt_id in links else {}),
+                            }
                             for receipt_id, receipt in (record.get("receipts") or {}).items()
                         ),
                         key=lambda receipt: (str(receipt.get("requested_at")), receipt["id"]),

@@ -185,7 +185,7 @@ class ComplaintOut(Model):
         for item in evidence:
             link = (links or {}).get(item["evidence_id"])
             if link is not None:
-                item.update(url=link.url, url_expires_at=link.expires_at)
+                item.update(link.fields())
         return cls.model_validate({**values, "evidence": evidence})
 
 

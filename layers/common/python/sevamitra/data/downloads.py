@@ -58,6 +58,10 @@ class Download(NamedTuple):
     url: str
     expires_at: str
 
+    def fields(self) -> dict[str, str]:
+        """The link as the views show it (API fields ``url``, ``url_expires_at``)."""
+        return {"url": self.url, "url_expires_at": self.expires_at}
+
 
 def links(
     items: Iterable[Stored], *, now: datetime, config: DownloadSettings | None = None
