@@ -117,7 +117,7 @@ def evidence_links(
     and the professional concerned must see what he is accused on (docs/decisions.md)."""
     items = [
         downloads.Stored(evidence_id, str(record["key"]), str(record["content_type"]))
-        for evidence_id, record in sorted((complaint.evidence or {}).items())
+        for evidence_id, record in complaint.evidence_in_order()
         if record.get("key")
     ]
     items += [
@@ -241,26 +241,29 @@ def request_evidence_upload(
     complaint = repo.load_complaint(complaint_id)
     if caller.sub != complaint.complainant_sub:
         raise Forbidden(message="Only the complainant may add evidence.")
-    if complaint.status not in UNDECIDED:
-        raise Conflict("already_decided")
-    if len(complaint.evidence or {}) >= MAX_EVIDENCE:
-        raise _too_much_evidence()
     moment = clock()
     evidence_id = ids("evd")
     key = evidence_key(complaint.id, evidence_id)
     form = presign(key, body.content_type.value, now=moment)
-    record = {
-        "key": key,
-        "content_type": body.content_type.value,
-        "size_bytes": body.size_bytes,
-        "requested_at": iso(moment),
-    }
-    if not repo.record_evidence(complaint, evidence_id, record, iso(moment), MAX_EVIDENCE):
-        # Decided meanwhile, or another upload took the last place.
-        if repo.load_complaint(complaint_id).status not in UNDECIDED:
+    # Each failed write means the complaint was decided or another upload took this place (the
+    # count only grows), so at most MAX_EVIDENCE re-reads end in a place, a decision or the limit.
+    for _ in range(MAX_EVIDENCE + 1):
+        if complaint.status not in UNDECIDED:
             raise Conflict("already_decided")
-        raise _too_much_evidence()
-    return EvidenceUpload(evidence_id, form)
+        place = len(complaint.evidence or {})
+        if place >= MAX_EVIDENCE:
+            raise _too_much_evidence()
+        record = {
+            "key": key,
+            "content_type": body.content_type.value,
+            "size_bytes": body.size_bytes,
+            "requested_at": iso(moment),
+            "place": place,
+        }
+        if repo.record_evidence(complaint.id, evidence_id, record, iso(moment), place):
+            return EvidenceUpload(evidence_id, form)
+        complaint = repo.load_complaint(complaint_id)
+    raise AssertionError("a complaint's evidence count only grows")
 
 
 def _too_much_evidence() -> Conflict:

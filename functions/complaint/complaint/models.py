@@ -120,6 +120,10 @@ class EvidenceOut(Model):
     url_expires_at: str | None = Field(default=None, exclude_if=_absent, description="When url stops working")
 
 
+# Kept on an evidence record, not shown: its storage key and its place in the list (the order).
+_INTERNAL = frozenset({"key", "place"})
+
+
 class ComplaintOut(Model):
     id: str
     status: ComplaintStatus
@@ -168,8 +172,8 @@ class ComplaintOut(Model):
         ``links``: download links by evidence (or receipt) id, for what is uploaded."""
         values = complaint.model_dump(mode="json", exclude={"complainant_sub", "version", "evidence"})
         evidence = [
-            {"evidence_id": evidence_id, **{k: v for k, v in record.items() if k != "key"}}
-            for evidence_id, record in sorted((complaint.evidence or {}).items())
+            {"evidence_id": evidence_id, **{k: v for k, v in record.items() if k not in _INTERNAL}}
+            for evidence_id, record in complaint.evidence_in_order()
         ]
         evidence += [
             {

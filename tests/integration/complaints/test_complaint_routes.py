@@ -206,15 +206,61 @@ def test_a_complaint_holds_at_most_ten_evidence_files(api: Api) -> None:
 
 
 def test_the_evidence_limit_holds_when_the_complaint_changed_after_it_was_read(api: Api) -> None:
-    """The count is checked in the write's condition, not only on the copy read before it."""
+    """The count is checked in the write's condition, not only on the copy read before it: a
+    write claiming a place that is taken (here by ten uploads after the read) is refused."""
     cid = complain(api, seed_booking("pro_any")).body["id"]
     stale = logic.repo.load_complaint(cid)
+    body = {"content_type": "image/png", "size_bytes": 10}
+    for _ in range(MAX_EVIDENCE):
+        assert api("POST", f"/complaints/{cid}/evidence", body=body, claims=claims_for(CITIZEN)).status == 201
     record = {"key": "k", "content_type": "image/png", "size_bytes": 1, "requested_at": "t"}
-    for n in range(MAX_EVIDENCE):
-        assert logic.repo.record_evidence(stale, f"evd_{n}", record, "t", MAX_EVIDENCE)
 
-    assert not logic.repo.record_evidence(stale, "evd_over", record, "t", MAX_EVIDENCE)
+    for place in (len(stale.evidence or {}), MAX_EVIDENCE - 1):
+        assert not logic.repo.record_evidence(cid, "evd_over", record, "t", place)
     assert len(ComplaintModel.get(cid).evidence.as_dict()) == MAX_EVIDENCE
+
+
+def test_evidence_lists_in_the_order_it_was_asked_for_even_within_one_second(api: Api) -> None:
+    """The portal numbers the files ("file 1" is the first sent); ids are random and the
+    request time has whole seconds, so the order is each write's claimed place."""
+    cid = complain(api, seed_booking("pro_any")).body["id"]
+    moment = datetime(2026, 12, 1, 10, 0, 0, tzinfo=UTC)
+    sent = [f"evd_{letter}" for letter in "zyxwvutsrq"]  # each sorts before the one asked earlier
+    ids = iter(sent)
+    for _ in sent:
+        logic.request_evidence_upload(
+            Caller(CITIZEN, frozenset()),
+            cid,
+            logic.EvidenceIn(content_type="image/png", size_bytes=10),
+            clock=lambda: moment,
+            ids=lambda _prefix: next(ids),
+        )
+
+    shown = api("GET", f"/complaints/{cid}", claims=OFFICER).body["evidence"]
+
+    assert [item["evidence_id"] for item in shown] == sent
+    assert all("place" not in item for item in shown)
+
+
+def test_an_upload_that_lost_its_place_to_another_takes_the_next(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two uploads read the same count: the second's write is refused, it re-reads and takes
+    the next place instead of failing or overwriting the first."""
+    cid = complain(api, seed_booking("pro_any")).body["id"]
+    stale = logic.repo.load_complaint(cid)
+    body = {"content_type": "image/png", "size_bytes": 10}
+    first = api("POST", f"/complaints/{cid}/evidence", body=body, claims=claims_for(CITIZEN)).body
+    reads = iter([stale])
+    fresh = logic.repo.load_complaint
+    monkeypatch.setattr(logic.repo, "load_complaint", lambda i: next(reads, None) or fresh(i))
+
+    second = api("POST", f"/complaints/{cid}/evidence", body=body, claims=claims_for(CITIZEN))
+
+    assert second.status == 201, second.body
+    stored = ComplaintModel.get(cid).evidence.as_dict()
+    assert stored[first["evidence_id"]]["place"] == 0
+    assert stored[second.body["evidence_id"]]["place"] == 1
 
 
 def test_no_evidence_after_the_decision(api: Api) -> None:

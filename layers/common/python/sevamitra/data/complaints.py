@@ -218,21 +218,23 @@ def record_response(complaint: Complaint, response: dict[str, Any], now: str) ->
 
 
 def record_evidence(
-    complaint: Complaint, evidence_id: str, record: dict[str, Any], now: str, limit: int
+    complaint_id: str, evidence_id: str, record: dict[str, Any], now: str, place: int
 ) -> bool:
-    """Remember a requested evidence upload, while the complaint is undecided and holds fewer
-    than ``limit`` files; False when that no longer holds (the caller re-reads to say why)."""
+    """Remember a requested evidence upload as the complaint's file number ``place`` (0-based),
+    while the complaint is undecided and holds exactly ``place`` files: two uploads never share
+    a place, so the files list in the order they were asked for. False when that no longer
+    holds (the caller re-reads: decided meanwhile, or another upload took the place)."""
     undecided = ComplaintModel.status.is_in(ComplaintStatus.OPEN.value, ComplaintStatus.ESCALATED.value)
-    if _update(
-        complaint.id,
-        [ComplaintModel.evidence[evidence_id].set(record), ComplaintModel.updated_at.set(now)],
-        undecided & ComplaintModel.evidence.exists() & (size(ComplaintModel.evidence) < limit),
-        "Recording the evidence",
-    ):
-        return True
+    if place:
+        return _update(
+            complaint_id,
+            [ComplaintModel.evidence[evidence_id].set(record), ComplaintModel.updated_at.set(now)],
+            undecided & (size(ComplaintModel.evidence) == place),
+            "Recording the evidence",
+        )
     # The first upload creates the map (a nested SET needs its parent).
     return _update(
-        complaint.id,
+        complaint_id,
         [ComplaintModel.evidence.set({evidence_id: record}), ComplaintModel.updated_at.set(now)],
         undecided & ComplaintModel.evidence.does_not_exist(),
         "Recording the evidence",

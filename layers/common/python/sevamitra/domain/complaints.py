@@ -80,6 +80,15 @@ class Complaint(Model):
     updated_at: str
     version: int | None = None
 
+    def evidence_in_order(self) -> list[tuple[str, dict[str, Any]]]:
+        """The complainant's files as (evidence id, record) in the order they were asked for, so
+        that "file 1" is the first everywhere: by the place each write claimed (records from
+        before places existed: by request time, then id)."""
+        return sorted(
+            (self.evidence or {}).items(),
+            key=lambda item: (item[1].get("place", -1), item[1].get("requested_at", ""), item[0]),
+        )
+
 
 def new_complaint(
     *,
