@@ -239,8 +239,9 @@ def request_receipt_upload(
             raise Conflict("too_many_receipts", details=[{"max_receipts": MAX_RECEIPTS}])
         moment = now()
         form = presign(key, content_type.value, now=moment)
-        record = {"key": key, "content_type": content_type.value, "requested_at": iso(moment)}
-        if repo.add_receipt(booking_id, expense_id, receipt_id, record, iso(moment), MAX_RECEIPTS):
+        place = len(claim.get("receipts") or {})
+        record = {"key": key, "content_type": content_type.value, "requested_at": iso(moment), "place": place}
+        if repo.add_receipt(booking_id, expense_id, receipt_id, record, iso(moment), place):
             logger.info(
                 "receipt upload requested",
                 extra={"booking_id": booking_id, "expense_id": expense_id, "receipt_id": receipt_id},

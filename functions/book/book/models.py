@@ -21,6 +21,7 @@ from sevamitra.domain.expenses import (
     MAX_ITEMS,
     ExpenseStatus,
     PaymentVia,
+    receipt_order,
 )
 from sevamitra.domain.types import NOT_BLANK, EntityId, LatLng, Mobile, Model, Paise, ServiceId, ShortText
 from sevamitra.edge.idempotency import SECRET
@@ -400,7 +401,7 @@ class ExpenseOut(Model):
                             }
                             for receipt_id, receipt in (record.get("receipts") or {}).items()
                         ),
-                        key=lambda receipt: (str(receipt.get("requested_at")), receipt["id"]),
+                        key=lambda receipt: receipt_order(receipt["id"], receipt),
                     ),
                 }
             )

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import UTC, datetime
 
 import boto3
 import pytest
 import requests
 
-from sevamitra.domain.documents import MAX_DOCUMENT_BYTES
+from book import expenses
+from sevamitra.domain.documents import MAX_DOCUMENT_BYTES, DocumentContentType
 from sevamitra.domain.expenses import MAX_RECEIPTS
+from sevamitra.edge.auth import Caller
 from sevamitra.platform.settings import settings
 from tests.integration.bookings.conftest import CITIZEN, OFFICER, OTHER_CITIZEN, PRO, act, in_progress, view
 from tests.integration.conftest import Api, ApiResponse
@@ -133,3 +136,31 @@ def test_receipts_per_claim_are_limited(api: Api, pro: str) -> None:
 
     assert (over.status, over.error_code) == (409, "too_many_receipts")
     assert len(view(api, booking_id).body["expenses"][0]["receipts"]) == MAX_RECEIPTS
+
+
+def test_receipts_list_in_the_order_they_were_asked_for_even_within_one_second(api: Api, pro: str) -> None:
+    """The portal numbers receipts ("receipt 1" first): with whole-second times and random ids,
+    the order within a second is the place each upload claimed in its write."""
+    booking_id = in_progress(api)["id"]
+    expense_id = claim(api, booking_id)
+    moment = datetime(2026, 12, 1, 10, 0, 0, tzinfo=UTC)
+    sent = [f"rcpt_{letter}" for letter in "zyxwv"]  # each sorts before the one asked earlier
+    ids = iter(sent)
+    for _ in sent:
+        expenses.request_receipt_upload(
+            Caller(PRO["sub"], frozenset()),
+            booking_id,
+            expense_id,
+            DocumentContentType.JPEG,
+            now=lambda: moment,
+            ids=lambda _prefix: next(ids),
+        )
+
+    listed = view(api, booking_id).body["expenses"][0]["receipts"]
+    assert [receipt["id"] for receipt in listed] == sent
+    assert all("place" not in receipt for receipt in listed)
+    disputed = answer(api, booking_id, expense_id, "dispute")
+    assert disputed.status == 200, disputed.body
+    complaint_id = disputed.body["complaint_id"]
+    shown = api("GET", f"/complaints/{complaint_id}", claims=OFFICER).body["evidence"]
+    assert [item["evidence_id"] for item in shown] == sent

@@ -93,20 +93,22 @@ def receipts(booking_id: str) -> list[dict[str, Any]]:
 
 
 def add_receipt(
-    booking_id: str, expense_id: str, receipt_id: str, record: dict[str, Any], now: str, limit: int
+    booking_id: str, expense_id: str, receipt_id: str, record: dict[str, Any], now: str, place: int
 ) -> bool:
-    """Remember a receipt upload on the claim while it is pending and holds fewer than ``limit``
-    receipts; False when that no longer holds (the caller re-reads to say why)."""
+    """Remember a receipt upload as the claim's receipt number ``place`` (0-based), while the
+    claim is pending and holds exactly ``place`` receipts: two uploads never share a place, and
+    the caller's limit, checked on the count it read, holds in the write. False when that no
+    longer holds (the caller re-reads to say why)."""
     claim = BookingModel.expenses[expense_id]
     pending = claim["status"] == ExpenseStatus.PENDING_APPROVAL.value
-    if dynamo.conditional(
-        "Recording the receipt",
-        lambda: BookingModel(booking_id).update(
-            actions=[claim["receipts"][receipt_id].set(record), BookingModel.updated_at.set(now)],
-            condition=pending & claim["receipts"].exists() & (size(claim["receipts"]) < limit),
-        ),
-    ):
-        return True
+    if place:
+        return dynamo.conditional(
+            "Recording the receipt",
+            lambda: BookingModel(booking_id).update(
+                actions=[claim["receipts"][receipt_id].set(record), BookingModel.updated_at.set(now)],
+                condition=pending & (size(claim["receipts"]) == place),
+            ),
+        )
     # The first receipt creates the claim's map (a nested SET needs its parent).
     return dynamo.conditional(
         "Recording the receipt",

@@ -76,4 +76,10 @@ def receipts_of(expenses: Mapping[str, Mapping[str, Any]] | None) -> list[dict[s
         for expense_id, record in (expenses or {}).items()
         for receipt_id, receipt in (record.get("receipts") or {}).items()
     ]
-    return sorted(listed, key=lambda receipt: (str(receipt.get("requested_at")), receipt["receipt_id"]))
+    return sorted(listed, key=lambda receipt: receipt_order(receipt["receipt_id"], receipt))
+
+
+def receipt_order(receipt_id: str, receipt: Mapping[str, Any]) -> tuple[str, int, str]:
+    """Oldest first; within one second (``requested_at`` has whole seconds, ids are random) by
+    the place each receipt claimed on its claim when it was recorded (docs/decisions.md)."""
+    return (str(receipt.get("requested_at")), int(receipt.get("place", -1)), receipt_id)
