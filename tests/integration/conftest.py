@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,8 +45,8 @@ def _dynamodb_requests_are_atomic() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def aws() -> Iterator[LocalResources]:
+@contextmanager
+def local_aws() -> Iterator[LocalResources]:
     """Every resource on moto but the state machine (``verification_workflow``); Lambda tasks of
     state machines run the in-process handlers."""
     with mock_aws(config=MOTO_CONFIG):
@@ -57,6 +58,14 @@ def aws() -> Iterator[LocalResources]:
             _stop_running_executions()
         finally:
             uninstall_lambda_router()
+
+
+@pytest.fixture
+def aws() -> Iterator[LocalResources]:
+    """Fresh resources for each test (``local_aws``). A module of sweeps whose requests are all
+    refused before they write may share one set: it overrides ``aws`` with module scope."""
+    with local_aws() as resources:
+        yield resources
 
 
 @pytest.fixture

@@ -6,14 +6,26 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
+import boto3
 import pytest
 
 from local.dispatch import invoke
 from local.provision import LocalResources
 from local.proxy_events import rest_event
 from sevamitra.edge.routes import ROUTES, Auth, Route
-from tests.integration.conftest import claims_for
+from sevamitra.platform.settings import settings
+from tests.integration.conftest import claims_for, local_aws
+
+
+@pytest.fixture(scope="module")
+def aws() -> Iterator[LocalResources]:
+    """One set of resources for the whole sweep (about 700 requests): each is refused before it
+    writes, so none depends on another, and provisioning per request was most of this file's time."""
+    with local_aws() as resources:
+        yield resources
+
 
 _PARAM = re.compile(r"\{[a-zA-Z_]+\}")
 _MUTATING = [r for r in ROUTES if r.method in {"POST", "PUT", "PATCH"}]
@@ -97,3 +109,20 @@ def test_an_undeclared_query_parameter_is_422_at_that_parameter(aws: LocalResour
     error = _assert_error_shape(_call(route, query={"statsu": "accepted"}), {422})
     assert error["code"] == "validation_error"
     assert ["query", "statsu"] in [detail["loc"] for detail in error["details"]]
+
+
+def test_the_sweep_wrote_nothing(aws: LocalResources) -> None:
+    """Last in the file: the requests above share one set of resources, which is sound because a
+    refused request writes nothing, here proven on every table and bucket."""
+    dynamodb = boto3.client("dynamodb", region_name=settings().aws_region)
+    s3 = boto3.client("s3", region_name=settings().aws_region)
+    written = {
+        table: dynamodb.scan(TableName=table)["Count"] for table in dynamodb.list_tables()["TableNames"]
+    }
+    stored = {
+        b["Name"]: s3.list_objects_v2(Bucket=b["Name"])["KeyCount"] for b in s3.list_buckets()["Buckets"]
+    }
+
+    assert len(written) > 10
+    assert set(written.values()) == {0}, written
+    assert set(stored.values()) == {0}, stored

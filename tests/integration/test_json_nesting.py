@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 import pytest
 
@@ -15,9 +16,18 @@ from local.provision import LocalResources
 from sevamitra.edge.api import MAX_JSON_DEPTH
 from sevamitra.edge.errors import MESSAGES
 from sevamitra.edge.routes import ROUTES, Auth, Route
-from tests.integration.conftest import Api, claims_for
+from tests.integration.conftest import Api, claims_for, local_aws
 from tests.integration.registration.conftest import registration_body
 from tests.integration.verification_support import callback
+
+
+@pytest.fixture(scope="module")
+def aws() -> Iterator[LocalResources]:
+    """One set of resources for the whole sweep: every request but one registration is refused
+    before it writes, and provisioning per request was most of this file's time."""
+    with local_aws() as resources:
+        yield resources
+
 
 CITIZEN = claims_for("citizen-deep")
 THOUSAND_DEEP = '{"x":' + "[" * 1000 + "]" * 1000 + "}"  # about 2 KB
