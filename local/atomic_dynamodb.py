@@ -25,6 +25,8 @@ from typing import Any
 
 from moto.dynamodb.models import DynamoDBBackend
 
+from local import moto_transactions
+
 _LOCK = threading.RLock()
 _GUARDED = (
     "batch_get_item",
@@ -54,6 +56,7 @@ def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def install() -> None:
+    moto_transactions.install()  # inside the lock: its copy of the items is taken under it
     if _ORIGINALS:
         return
     for name in _GUARDED:

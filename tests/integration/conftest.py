@@ -12,6 +12,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from local import moto_transactions
 from local.dispatch import invoke
 from local.lambdas import install_lambda_router, uninstall_lambda_router
 from local.provision import LocalResources, create_verification_workflow, provision
@@ -40,7 +41,9 @@ Api = Callable[..., ApiResponse]
 
 @pytest.fixture(scope="session", autouse=True)
 def _dynamodb_requests_are_atomic() -> Iterator[None]:
-    """One DynamoDB request at a time, as DynamoDB applies each atomically (``concurrency``)."""
+    """One DynamoDB request at a time, as DynamoDB applies each atomically (``concurrency``);
+    a cancelled transaction puts back the items it touched (``local/moto_transactions.py``)."""
+    moto_transactions.install()
     with serialised_dynamodb():
         yield
 
