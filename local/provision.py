@@ -53,14 +53,14 @@ WRITE_ATTRIBUTES = ("phone_number",)
 
 
 @cache
-def _client(service: str, region: str) -> Any:
+def cached_client(service: str, region: str) -> Any:
     """One client per service for the process: building a client loads its service model, which
     cost a quarter of a second per provisioned test."""
     return boto3.client(service, region_name=region)  # type: ignore[call-overload]
 
 
 def create_tables(region: str) -> None:
-    dynamodb = _client("dynamodb", region)
+    dynamodb = cached_client("dynamodb", region)
     for spec in TABLES:
         name = table_name(spec.logical_name)
         dynamodb.create_table(**spec.create_table_params(name))
@@ -72,7 +72,7 @@ def create_tables(region: str) -> None:
 
 def create_user_pool(region: str, prefix: str) -> tuple[str, str]:
     """The user pool as the CDK auth construct defines it: phone sign-up, SRP and password auth."""
-    idp = _client("cognito-idp", region)
+    idp = cached_client("cognito-idp", region)
     pool = idp.create_user_pool(
         PoolName=f"{prefix}users",
         UsernameAttributes=["phone_number"],
@@ -103,7 +103,7 @@ def create_user_pool(region: str, prefix: str) -> tuple[str, str]:
 def create_documents_bucket(region: str, name: str) -> None:
     """The documents bucket, versioned when the CDK construct's is (``BUCKET_VERSIONED``): the
     document check pins the object version it read, which a re-posted upload form must not replace."""
-    s3 = boto3.client("s3", region_name=region)
+    s3 = cached_client("s3", region)
     create_bucket: dict[str, Any] = {"Bucket": name}
     if region != "us-east-1":
         create_bucket["CreateBucketConfiguration"] = {"LocationConstraint": region}
@@ -119,7 +119,7 @@ LOCAL_ANCHOR_RETENTION_DAYS = 1
 def create_anchor_bucket(region: str, name: str) -> str:
     """The write-once bucket of the audit anchors: Object Lock in compliance mode by default, as
     the CDK construct makes it (infra/constructs/anchors.py)."""
-    s3 = _client("s3", region)
+    s3 = cached_client("s3", region)
     create_bucket: dict[str, Any] = {"Bucket": name, "ObjectLockEnabledForBucket": True}
     if region != "us-east-1":
         create_bucket["CreateBucketConfiguration"] = {"LocationConstraint": region}
@@ -151,11 +151,11 @@ def provision(
     region = config.aws_region
     create_tables(region)
     create_documents_bucket(region, config.documents_bucket)
-    secrets = _client("secretsmanager", region)
+    secrets = cached_client("secretsmanager", region)
     police = secrets.create_secret(Name=config.police_secret_arn, SecretString=police_key)["ARN"]
     identity = secrets.create_secret(Name=config.identity_key_secret_arn, SecretString=identity_key)["ARN"]
     secrets.create_secret(Name=config.cursor_key_secret_arn, SecretString=cursor_key or token_hex(32))
-    _client("events", region).create_event_bus(Name=config.event_bus_name)
+    cached_client("events", region).create_event_bus(Name=config.event_bus_name)
     queue_url, dead_letters_url = create_notify_queue(config)
     contacts_key = create_contacts_key(region, config.resource_prefix)
     pool_id, client_id = create_user_pool(region, config.resource_prefix) if user_pool else ("", "")
@@ -201,7 +201,7 @@ def create_notify_queue(
     event to it; ``NOTIFY_MAX_RECEIVES`` failed receives move a message to the dead-letter queue.
     Returns the two queue URLs."""
     region = config.aws_region
-    sqs = _client("sqs", region)
+    sqs = cached_client("sqs", region)
     name, dead_name = notify_queue_names(config.resource_prefix)
     dead_url = sqs.create_queue(QueueName=dead_name)["QueueUrl"]
     dead_arn = sqs.get_queue_attributes(QueueUrl=dead_url, AttributeNames=["QueueArn"])["Attributes"][
@@ -213,7 +213,7 @@ def create_notify_queue(
         Attributes={"RedrivePolicy": json.dumps(redrive), "VisibilityTimeout": str(visibility_timeout_s)},
     )["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    events = _client("events", region)
+    events = cached_client("events", region)
     rule = f"{config.resource_prefix}notify"
     events.put_rule(
         Name=rule, EventBusName=config.event_bus_name, EventPattern=json.dumps({"source": [EVENT_SOURCE]})
@@ -228,7 +228,7 @@ def create_igrs_queue(
     """The queue between the bus and complaint.igrs_delivery, as infra/constructs/igrs.py builds
     it: escalations and decisions in; ``IGRS_MAX_RECEIVES`` failed receives to the dead letters."""
     region = config.aws_region
-    sqs = _client("sqs", region)
+    sqs = cached_client("sqs", region)
     dead_url = sqs.create_queue(QueueName=f"{config.resource_prefix}igrs-dead-letters")["QueueUrl"]
     dead_arn = sqs.get_queue_attributes(QueueUrl=dead_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
@@ -239,7 +239,7 @@ def create_igrs_queue(
         Attributes={"RedrivePolicy": json.dumps(redrive), "VisibilityTimeout": str(visibility_timeout_s)},
     )["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    events = _client("events", region)
+    events = cached_client("events", region)
     rule = f"{config.resource_prefix}igrs"
     events.put_rule(
         Name=rule, EventBusName=config.event_bus_name, EventPattern=json.dumps(IGRS_EVENT_PATTERN)
@@ -251,7 +251,7 @@ def create_igrs_queue(
 def create_contacts_key(region: str, prefix: str) -> str:
     """The KMS key that seals professionals' mobile numbers, under the alias the functions use
     when CONTACTS_KEY_ID is unset."""
-    kms = _client("kms", region)
+    kms = cached_client("kms", region)
     key_id = kms.create_key(Description="Seva Mitra contacts (local)")["KeyMetadata"]["KeyId"]
     alias = f"alias/{prefix}contacts"
     kms.create_alias(AliasName=alias, TargetKeyId=key_id)
@@ -271,7 +271,7 @@ def create_ondc(config: CommonSettings, signing_secret: str) -> tuple[str, str]:
     from sevamitra.platform.ondc_settings import OndcSettings
 
     region = config.aws_region
-    sqs = _client("sqs", region)
+    sqs = cached_client("sqs", region)
     dlq_url = sqs.create_queue(QueueName=f"{config.resource_prefix}{ONDC_DLQ}")["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
@@ -286,7 +286,8 @@ def create_ondc(config: CommonSettings, signing_secret: str) -> tuple[str, str]:
         },
     )["QueueUrl"]
     secret_id = OndcSettings().ondc_signing_key_secret_arn
-    arn = _client("secretsmanager", region).create_secret(Name=secret_id, SecretString=signing_secret)["ARN"]
+    secrets = cached_client("secretsmanager", region)
+    arn = secrets.create_secret(Name=secret_id, SecretString=signing_secret)["ARN"]
     return str(queue_url), str(arn)
 
 
@@ -294,7 +295,7 @@ def create_ondc(config: CommonSettings, signing_secret: str) -> tuple[str, str]:
 
 
 def _role(region: str, name: str, service: str) -> str:
-    iam = _client("iam", region)
+    iam = cached_client("iam", region)
     try:
         return str(iam.get_role(RoleName=name)["Role"]["Arn"])
     except iam.exceptions.NoSuchEntityException:
@@ -318,7 +319,7 @@ def create_workflow_functions(config: CommonSettings) -> dict[Entry, str]:
     """A moto Lambda function per workflow entry, named ``<resource_prefix><function>-<module>``
     as in the CDK stack; returns entry -> function ARN. Existing functions are reused."""
     region = config.aws_region
-    lambda_client = _client("lambda", region)
+    lambda_client = cached_client("lambda", region)
     role = _role(region, f"{config.resource_prefix}workflow-functions", "lambda.amazonaws.com")
     arns: dict[Entry, str] = {}
     for entry in WORKFLOW_ENTRIES:
@@ -350,7 +351,7 @@ def create_verification_workflow(
     timeout = police_timeout_s or config.police_verification_timeout_s
     definition = render(substitutions(function_arns, timeout))
     role = _role(region, f"{config.resource_prefix}verification-workflow", "states.amazonaws.com")
-    created = _client("stepfunctions", region).create_state_machine(
+    created = cached_client("stepfunctions", region).create_state_machine(
         name=name or state_machine_name(config.resource_prefix),
         definition=definition,
         roleArn=role,

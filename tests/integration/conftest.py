@@ -8,14 +8,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
 from moto import mock_aws
 
 from local import moto_transactions
 from local.dispatch import invoke
 from local.lambdas import install_lambda_router, uninstall_lambda_router
-from local.provision import LocalResources, create_verification_workflow, provision
+from local.provision import LocalResources, cached_client, create_verification_workflow, provision
 from local.proxy_events import match_route, rest_event
 from sevamitra.platform.settings import settings
 from tests.integration.concurrency import serialised_dynamodb
@@ -83,7 +82,7 @@ def verification_workflow(aws: LocalResources) -> str:
 
 def _stop_running_executions() -> None:
     """Executions still waiting (for the police) would keep their threads after the test."""
-    sfn = boto3.client("stepfunctions", region_name=settings().aws_region)
+    sfn = cached_client("stepfunctions", settings().aws_region)
     for machine in sfn.list_state_machines()["stateMachines"]:
         running = sfn.list_executions(stateMachineArn=machine["stateMachineArn"], statusFilter="RUNNING")
         for execution in running["executions"]:

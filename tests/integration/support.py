@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
-
+from local.provision import cached_client
 from sevamitra.data.models import table_name
 from sevamitra.domain.types import verhoeff_check_digit
 from sevamitra.platform.settings import settings
@@ -43,7 +42,7 @@ def approved_agency(api: Api, owner: str, officer: str = "officer-1") -> str:
 
 def store_upload(fields: dict[str, str], body: bytes) -> None:
     """Put ``body`` under the key of an upload form's ``fields``, as the client's form POST would."""
-    boto3.client("s3", region_name=settings().aws_region).put_object(
+    cached_client("s3", settings().aws_region).put_object(
         Bucket=settings().documents_bucket,
         Key=fields["key"],
         Body=body,
@@ -54,7 +53,7 @@ def store_upload(fields: dict[str, str], body: bytes) -> None:
 
 def table_items(logical: str) -> list[dict[str, Any]]:
     """Every item of the table, as DynamoDB stores it."""
-    client = boto3.client("dynamodb", region_name=settings().aws_region)
+    client = cached_client("dynamodb", settings().aws_region)
     items: list[dict[str, Any]] = []
     for page in client.get_paginator("scan").paginate(TableName=table_name(logical)):
         items.extend(page["Items"])

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import boto3
 
 from complaint import anchoring
-from local.provision import LocalResources
+from local.provision import LocalResources, cached_client
 from sevamitra.data import anchors, audit
 from sevamitra.data.models import table_name
 from sevamitra.platform.clock import iso
@@ -102,7 +102,7 @@ def test_a_run_with_nothing_new_anchors_nothing_and_moves_the_watermark(aws: Loc
 def test_anchors_are_in_a_compliance_mode_object_lock_bucket(aws: LocalResources) -> None:
     _append(1, T0)
     anchoring.run(clock=lambda: T0 + timedelta(minutes=1))
-    s3 = boto3.client("s3", region_name=settings().aws_region)
+    s3 = cached_client("s3", settings().aws_region)
     lock = s3.get_object_lock_configuration(Bucket=aws.audit_anchor_bucket)["ObjectLockConfiguration"]
     assert lock["Rule"]["DefaultRetention"]["Mode"] == "COMPLIANCE"
     head = s3.head_object(Bucket=aws.audit_anchor_bucket, Key=anchors.head_key(SUBJECT, 1))

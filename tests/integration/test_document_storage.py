@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 
-from local.provision import LocalResources
+from local.provision import LocalResources, cached_client
 from sevamitra.data import documents
 from sevamitra.edge.errors import DependencyFailed
 from sevamitra.platform.settings import settings
@@ -19,7 +18,7 @@ POSTED_LATER = b"\x89PNG\r\n\x1a\n posted while the check was reading"
 
 
 def _s3() -> Any:
-    return boto3.client("s3", region_name=settings().aws_region)
+    return cached_client("s3", settings().aws_region)
 
 
 class _PostsWhileReading:

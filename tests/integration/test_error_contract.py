@@ -8,11 +8,10 @@ import json
 import re
 from collections.abc import Iterator
 
-import boto3
 import pytest
 
 from local.dispatch import invoke
-from local.provision import LocalResources
+from local.provision import LocalResources, cached_client
 from local.proxy_events import rest_event
 from sevamitra.edge.routes import ROUTES, Auth, Route
 from sevamitra.platform.settings import settings
@@ -114,8 +113,8 @@ def test_an_undeclared_query_parameter_is_422_at_that_parameter(aws: LocalResour
 def test_the_sweep_wrote_nothing(aws: LocalResources) -> None:
     """Last in the file: the requests above share one set of resources, which is sound because a
     refused request writes nothing, here proven on every table and bucket."""
-    dynamodb = boto3.client("dynamodb", region_name=settings().aws_region)
-    s3 = boto3.client("s3", region_name=settings().aws_region)
+    dynamodb = cached_client("dynamodb", settings().aws_region)
+    s3 = cached_client("s3", settings().aws_region)
     written = {
         table: dynamodb.scan(TableName=table)["Count"] for table in dynamodb.list_tables()["TableNames"]
     }

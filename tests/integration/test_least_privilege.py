@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import boto3
 import pytest
 import requests
 from botocore.client import BaseClient
@@ -38,7 +37,7 @@ from infra import access as acl
 from infra.access import EVERY_INDEX, TRANSACTION, Access, Documents, Secret, TableGrant, access_of
 from local.events import EventPump
 from local.igrs import FakeIgrs
-from local.provision import LocalResources, create_user_pool
+from local.provision import LocalResources, cached_client, create_user_pool
 from local.sms import sns_event
 from sevamitra.data.anchors import anchor_settings
 from sevamitra.data.igrs import igrs_settings
@@ -550,7 +549,7 @@ _PIPE = {"description": "PVC pipe, 2 m", "amount_paise": 1000}
 
 def _upload(key: str) -> None:
     """What the app posts with the upload form, put straight in the bucket (no function's call)."""
-    s3 = boto3.client("s3", region_name=settings().aws_region)
+    s3 = cached_client("s3", settings().aws_region)
     s3.put_object(Bucket=settings().documents_bucket, Key=key, Body=b"\xff\xd8\xff\xe0 photo")
 
 
@@ -673,7 +672,7 @@ def _notifications(aws: LocalResources, people: People, self_pro: str, mobile: s
     """Events to messages (one SMS send fails once and is retried), a publication that failed
     and the sweep that publishes it, a reply that accepts and one that declines by SMS, garbage
     and its one answer, the decline route, and the caller's inbox, preferences and devices."""
-    sqs = boto3.client("sqs", region_name=settings().aws_region)
+    sqs = cached_client("sqs", settings().aws_region)
     sqs.set_queue_attributes(QueueUrl=aws.notify_queue_url, Attributes={"VisibilityTimeout": "0"})
     pump = EventPump(aws.notify_queue_url, settings().aws_region)
     citizen, pro = people.citizen, people.pro

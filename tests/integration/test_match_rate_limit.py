@@ -9,11 +9,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest import mock
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from local.provision import LocalResources
+from local.provision import LocalResources, cached_client
 from match import logic
 from match.settings import MatchSettings
 from sevamitra.data.models import RateWindowModel
@@ -114,7 +113,7 @@ def test_one_item_per_account_and_hour_counts_searches_and_expires_with_the_hour
     statuses(api, 1)
 
     key = f"match#{CITIZEN['sub']}#{int(HOUR.timestamp())}"
-    item = boto3.client("dynamodb", region_name=settings().aws_region).get_item(
+    item = cached_client("dynamodb", settings().aws_region).get_item(
         TableName=RateWindowModel.Meta.table_name, Key={"pk": {"S": key}}, ConsistentRead=True
     )["Item"]
 

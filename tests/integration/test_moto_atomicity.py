@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import threading
 
-import boto3
-
-from local.provision import LocalResources
+from local.provision import LocalResources, cached_client
 from sevamitra.data.models import IdempotencyModel
 from sevamitra.platform.settings import settings
 
@@ -16,7 +14,7 @@ UPDATES = 150
 
 
 def test_concurrent_updates_of_one_item_all_apply_without_errors(aws: LocalResources) -> None:
-    dynamodb = boto3.client("dynamodb", region_name=settings().aws_region)
+    dynamodb = cached_client("dynamodb", settings().aws_region)
     table = IdempotencyModel.Meta.table_name
     key = {"id": {"S": "one-item"}}
     dynamodb.put_item(TableName=table, Item=key)

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto.dynamodb.models import DynamoDBBackend
 
-from local.provision import LocalResources
+from local.provision import LocalResources, cached_client
 from sevamitra.data.models import table_name
 from sevamitra.platform.settings import settings
 from tests.integration.support import table_items
@@ -20,7 +19,7 @@ TABLE = "audit"  # a table with a hash and a range key: subject, seq
 
 @pytest.fixture
 def dynamodb(aws: LocalResources) -> Any:
-    return boto3.client("dynamodb", region_name=settings().aws_region)
+    return cached_client("dynamodb", settings().aws_region)
 
 
 def _name() -> str:

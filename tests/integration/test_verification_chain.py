@@ -9,10 +9,10 @@ import hashlib
 import itertools
 from typing import Any
 
-import boto3
 import pytest
 import requests
 
+from local.provision import cached_client
 from sevamitra.data.models import ProfessionalModel
 from sevamitra.edge.errors import MESSAGES
 from sevamitra.platform.settings import settings
@@ -252,6 +252,6 @@ def _checked_documents(professional_id: str) -> list[dict[str, Any]]:
 
 
 def _object(key: str, *, version_id: str | None = None) -> bytes:
-    s3 = boto3.client("s3", region_name=settings().aws_region)
+    s3 = cached_client("s3", settings().aws_region)
     version = {"VersionId": version_id} if version_id else {}
     return bytes(s3.get_object(Bucket=settings().documents_bucket, Key=key, **version)["Body"].read())

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import boto3
 
 from local.client import SAMPLE_JPEG, SAMPLE_PDF, poll_until
+from local.provision import cached_client
 from register import logic
 from register.logic import Registration
 from register.models import DocumentRequestIn
@@ -64,7 +65,7 @@ def seed_professional(
         mobile=pii.Identity(f"mobile-{professional_id}", "3210"),
     )
     logic.register_professional(caller, registration, ids=lambda _: professional_id)
-    s3 = boto3.client("s3", region_name=settings().aws_region)
+    s3 = cached_client("s3", settings().aws_region)
     for kind, (content_type, body) in documents.items():
         request = DocumentRequestIn.model_validate(
             {
@@ -99,7 +100,7 @@ def stages(professional_id: str = "pro_test") -> list[tuple[str, str | None]]:
 
 
 def sfn() -> Any:
-    return boto3.client("stepfunctions", region_name=settings().aws_region)
+    return cached_client("stepfunctions", settings().aws_region)
 
 
 def start(
@@ -230,7 +231,7 @@ class EventTap:
         return eventually(arrived, timeout=timeout, what=f"a {detail_type} event")
 
     def detail_types(self) -> list[tuple[str, dict[str, Any]]]:
-        sqs = boto3.client("sqs", region_name=settings().aws_region)
+        sqs = cached_client("sqs", settings().aws_region)
         seen = []
         while True:
             messages = sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get(

@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from moto import mock_aws
 
-from local.provision import LocalResources, provision
+from local.provision import LocalResources, cached_client, provision
 from sevamitra.data.models import ALL_MODELS, BookingModel, ComplaintModel, ProfessionalModel
 from sevamitra.platform.settings import settings
 from tests.integration.conftest import IDENTITY_KEY, MOTO_CONFIG, POLICE_KEY, Api, ApiResponse, claims_for
@@ -38,7 +37,7 @@ def _provisioned() -> Iterator[LocalResources]:
 
 @pytest.fixture
 def aws(_provisioned: LocalResources) -> LocalResources:
-    dynamodb = boto3.client("dynamodb", region_name=settings().aws_region)
+    dynamodb = cached_client("dynamodb", settings().aws_region)
     for model in ALL_MODELS:
         keys = [
             attr.attr_name for attr in (model._hash_key_attribute(), model._range_key_attribute()) if attr

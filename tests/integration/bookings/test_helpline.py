@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import boto3
 import pytest
 
 import notify.logic
 from book import helpline as helpline_module
 from book.settings import BookSettings
 from local.events import EventPump
-from local.provision import LocalResources
+from local.provision import LocalResources, cached_client
 from notify.settings import NotifySettings
 from sevamitra.data import notifications
 from sevamitra.data.models import BookingModel
@@ -53,7 +52,7 @@ def pump(aws: LocalResources) -> EventPump:
 
 
 def _accounts_with(pool: str, mobile: str) -> list[str]:
-    idp = boto3.client("cognito-idp", region_name=settings().aws_region)
+    idp = cached_client("cognito-idp", settings().aws_region)
     users = idp.list_users(UserPoolId=pool, Filter=f'phone_number = "{pii.e164(mobile)}"')["Users"]
     return [next(a["Value"] for a in u["Attributes"] if a["Name"] == "sub") for u in users]
 
@@ -94,7 +93,7 @@ def test_a_helpline_booking_belongs_to_the_callers_account_created_once(
 def test_an_existing_account_of_that_number_gets_the_booking_and_sms_in_its_language(
     api: Api, pro: str, pool: str
 ) -> None:
-    idp = boto3.client("cognito-idp", region_name=settings().aws_region)
+    idp = cached_client("cognito-idp", settings().aws_region)
     user = idp.admin_create_user(
         UserPoolId=pool,
         Username=pii.e164("9123400202"),

@@ -16,6 +16,7 @@ import pytest
 
 from book import logic
 from local.lambdas import run_entry
+from local.provision import cached_client
 from local.scheduler import scheduled_event
 from sevamitra.data.models import BookingModel, IdempotencyModel
 from sevamitra.edge.routes import BOOKING_EXPIRY
@@ -58,7 +59,7 @@ def _values(value: Any) -> Iterator[str]:
 
 def stored_text_by_table() -> dict[str, str]:
     """Every attribute value of every item of every table, per table."""
-    dynamodb = boto3.client("dynamodb", region_name=settings().aws_region)
+    dynamodb = cached_client("dynamodb", settings().aws_region)
     text = {}
     for table in dynamodb.list_tables()["TableNames"]:
         items = [
@@ -115,15 +116,15 @@ def log_lines(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
 def events(aws: object) -> Iterator[EventTap]:
     tap = EventTap()
     yield tap
-    boto3.client("sqs", region_name=settings().aws_region).delete_queue(QueueUrl=tap.queue_url)
-    client = boto3.client("events", region_name=settings().aws_region)
+    cached_client("sqs", settings().aws_region).delete_queue(QueueUrl=tap.queue_url)
+    client = cached_client("events", settings().aws_region)
     client.remove_targets(Rule="all-events", EventBusName=settings().event_bus_name, Ids=["queue"])
     client.delete_rule(Name="all-events", EventBusName=settings().event_bus_name)
 
 
 def test_the_event_tap_sees_every_event_on_the_bus(events: EventTap) -> None:
     """The tap the flow test relies on: an event from any source reaches it."""
-    boto3.client("events", region_name=settings().aws_region).put_events(
+    cached_client("events", settings().aws_region).put_events(
         Entries=[
             {
                 "Source": "anything.at.all",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-import boto3
 import pytest
 
+from local.provision import cached_client
 from sevamitra.data.models import table_name
 from sevamitra.edge import pii
 from sevamitra.platform.settings import settings
@@ -88,7 +88,7 @@ def test_audit_chain_links_entries_and_detects_an_edited_one(api: Api) -> None:
     assert trail["broken_at"] is None
 
     # Someone with table access turns a dismissal into "upheld" behind the API's back.
-    boto3.client("dynamodb", region_name=settings().aws_region).update_item(
+    cached_client("dynamodb", settings().aws_region).update_item(
         TableName=table_name("audit"),
         Key={"subject": {"S": pro.id}, "seq": {"N": "2"}},
         UpdateExpression="SET #a = :a",

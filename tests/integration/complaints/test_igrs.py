@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 import pytest
 
 from complaint import escalation, igrs_delivery, logic
@@ -18,7 +17,7 @@ from complaint.igrs import HttpIgrs
 from complaint.models import ComplaintIn
 from local.events import EventPump
 from local.igrs import FakeIgrs
-from local.provision import LOCAL_VISIBILITY_TIMEOUT_S, LocalResources
+from local.provision import LOCAL_VISIBILITY_TIMEOUT_S, LocalResources, cached_client
 from sevamitra.data.igrs import IGRS_MAX_RECEIVES
 from sevamitra.edge import signing
 from sevamitra.edge.auth import Caller
@@ -190,7 +189,7 @@ def test_igrs_down_loses_no_escalation(api: Api, pump: EventPump, fake_igrs: Fak
 def test_a_delivery_that_keeps_failing_ends_in_the_dead_letter_queue(
     aws: LocalResources, pump: EventPump, fake_igrs: FakeIgrs
 ) -> None:
-    sqs = boto3.client("sqs", region_name=settings().aws_region)
+    sqs = cached_client("sqs", settings().aws_region)
     # Rather than waiting out IGRS_MAX_RECEIVES visibility timeouts: visible again at once.
     sqs.set_queue_attributes(QueueUrl=aws.igrs_queue_url, Attributes={"VisibilityTimeout": "0"})
     _escalated()

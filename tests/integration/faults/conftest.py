@@ -22,7 +22,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from local.provision import LocalResources, provision
+from local.provision import LocalResources, cached_client, provision
 from sevamitra.data.models import ALL_MODELS
 from sevamitra.edge import pii
 from sevamitra.platform.settings import settings
@@ -88,7 +88,7 @@ def _emulator() -> Iterator[LocalResources]:
         resources = provision(settings(), police_key=POLICE_KEY, identity_key=IDENTITY_KEY, workflow=False)
         # A one-Pass stand-in for the verification workflow: submit starts it, and it ends at once.
         arn = settings().verification_state_machine_arn
-        created = boto3.client("stepfunctions", region_name=settings().aws_region).create_state_machine(
+        created = cached_client("stepfunctions", settings().aws_region).create_state_machine(
             name=arn.rsplit(":", 1)[1],
             definition=json.dumps(_STAND_IN_ASL),
             roleArn="arn:aws:iam::123456789012:role/sevamitra-test-verification",
@@ -106,7 +106,7 @@ Tables = dict[str, list[dict[str, Any]]]
 
 
 def _dynamodb() -> Any:
-    return boto3.client("dynamodb", region_name=settings().aws_region)
+    return cached_client("dynamodb", settings().aws_region)
 
 
 def _keys(model: Any) -> list[str]:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-import boto3
 import pytest
 
 from local.lambdas import install_lambda_router, uninstall_lambda_router
-from local.provision import LocalResources, create_verification_workflow
+from local.provision import LocalResources, cached_client, create_verification_workflow
 from sevamitra.data.verifications import get_request
 from sevamitra.platform.settings import settings
 from tests.integration import verification_support as verification
@@ -28,7 +27,7 @@ def workflow(aws: LocalResources) -> Iterator[str]:
     try:
         yield create_verification_workflow(settings(), name=f"faults-verification-{serial()}")
     finally:
-        sfn = boto3.client("stepfunctions", region_name=settings().aws_region)
+        sfn = cached_client("stepfunctions", settings().aws_region)
         for machine in sfn.list_state_machines()["stateMachines"]:
             for run in sfn.list_executions(
                 stateMachineArn=machine["stateMachineArn"], statusFilter="RUNNING"

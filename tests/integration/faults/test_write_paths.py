@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-import boto3
 import pytest
 
 from local.client import SAMPLE_PDF
 from local.dispatch import call_handler
+from local.provision import cached_client
 from sevamitra.data import verifications
 from sevamitra.data.models import (
     BookingModel,
@@ -250,7 +250,7 @@ def _document(api: Api) -> Case:
 
 def _submit(api: Api) -> Case:
     pro = uploaded(api)
-    sfn = boto3.client("stepfunctions", region_name=settings().aws_region)
+    sfn = cached_client("stepfunctions", settings().aws_region)
 
     def executions() -> int:
         arn = settings().verification_state_machine_arn

@@ -10,12 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
 from moto import mock_aws
 
 from local.events import EventPump
-from local.provision import LocalResources, provision
+from local.provision import LocalResources, cached_client, provision
 from sevamitra.data import contacts
 from sevamitra.data.identities import IdentityKind, identity_pk
 from sevamitra.data.models import ALL_MODELS, IdentityModel, ProfessionalModel
@@ -42,7 +41,7 @@ def _provisioned() -> Iterator[LocalResources]:
 
 
 def _empty_tables() -> None:
-    dynamodb = boto3.client("dynamodb", region_name=settings().aws_region)
+    dynamodb = cached_client("dynamodb", settings().aws_region)
     for model in ALL_MODELS:
         keys = [
             attr.attr_name for attr in (model._hash_key_attribute(), model._range_key_attribute()) if attr
@@ -57,7 +56,7 @@ def _empty_tables() -> None:
 
 def empty_queue(url: str) -> None:
     """Delete every visible message (PurgeQueue may run once a minute)."""
-    sqs = boto3.client("sqs", region_name=settings().aws_region)
+    sqs = cached_client("sqs", settings().aws_region)
     while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
         sqs.delete_message_batch(
             QueueUrl=url,

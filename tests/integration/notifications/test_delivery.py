@@ -11,13 +11,13 @@ import logging
 import re
 from typing import Any
 
-import boto3
 import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sns.models import sns_backends
 
 import local.lambdas
 import notify.logic
+from local.provision import cached_client
 from local.sms import sns_event
 from notify.settings import NotifySettings
 from sevamitra.data import notifications
@@ -58,7 +58,7 @@ def kinds_in(inbox: list[dict[str, Any]]) -> list[str]:
 def user_pool(aws, monkeypatch: pytest.MonkeyPatch) -> str:
     """A user pool where the managing account ``member-1`` signed up with MANAGER_PHONE; notify
     looks phone numbers up there. Returns the member's sub."""
-    idp = boto3.client("cognito-idp", region_name=settings().aws_region)
+    idp = cached_client("cognito-idp", settings().aws_region)
     pool = idp.create_user_pool(PoolName="notify-test", UsernameAttributes=["phone_number"])["UserPool"]["Id"]
     user = idp.admin_create_user(
         UserPoolId=pool,
@@ -327,7 +327,7 @@ def test_no_event_and_no_message_carries_the_start_code_a_mobile_or_an_aadhaar(o
 
 
 def test_push_goes_to_a_registered_device_once(own, calls: Calls, pump, monkeypatch: pytest.MonkeyPatch):
-    sns = boto3.client("sns", region_name=settings().aws_region)
+    sns = cached_client("sns", settings().aws_region)
     app = sns.create_platform_application(
         Name="seva-fcm", Platform="GCM", Attributes={"PlatformCredential": "key"}
     )["PlatformApplicationArn"]

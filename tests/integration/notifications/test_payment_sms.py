@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import re
 
-import boto3
 import pytest
 
 import local.lambdas
 import notify.logic
 from book import sms
 from local.events import EventPump
+from local.provision import cached_client
 from local.sms import sns_event
 from notify.settings import NotifySettings
 from sevamitra.data.models import ComplaintModel
@@ -38,7 +38,7 @@ PAID_REPLY = re.compile(r"PAID \S+ ([A-Z0-9]{5})")
 def citizen(aws, monkeypatch: pytest.MonkeyPatch) -> dict:
     """A citizen who signed up with CITIZEN_PHONE (notify finds the number in the user pool): the
     ID token's claims."""
-    idp = boto3.client("cognito-idp", region_name=settings().aws_region)
+    idp = cached_client("cognito-idp", settings().aws_region)
     pool = idp.create_user_pool(PoolName="payment-test", UsernameAttributes=["phone_number"])["UserPool"][
         "Id"
     ]

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
 import local.lambdas
 import notify.logic
 from local.events import sqs_event
+from local.provision import cached_client
 from sevamitra.data import outbox
 from sevamitra.data.models import OutboxEventModel
 from sevamitra.edge.errors import DependencyFailed
@@ -27,7 +27,7 @@ from tests.integration.notifications.conftest import PRO, PRO_MOBILE, Calls, rea
 @pytest.fixture
 def visible_at_once(aws):
     """Failed records are visible again at once (locally they wait 2 s, in AWS six timeouts)."""
-    sqs = boto3.client("sqs", region_name=settings().aws_region)
+    sqs = cached_client("sqs", settings().aws_region)
     sqs.set_queue_attributes(QueueUrl=aws.notify_queue_url, Attributes={"VisibilityTimeout": "0"})
     yield sqs
     sqs.set_queue_attributes(QueueUrl=aws.notify_queue_url, Attributes={"VisibilityTimeout": "2"})
@@ -86,7 +86,7 @@ def test_a_record_failing_in_a_batch_is_reported_alone(aws, calls: Calls, pump, 
         return real(message)
 
     monkeypatch.setattr(notify.logic, "send_sms", refuses_pro_1)
-    sqs = boto3.client("sqs", region_name=settings().aws_region)
+    sqs = cached_client("sqs", settings().aws_region)
     messages = sqs.receive_message(QueueUrl=aws.notify_queue_url, MaxNumberOfMessages=10)["Messages"]
     answer = local.lambdas.run_entry(NOTIFY_EVENTS, sqs_event(messages, "arn:queue", settings().aws_region))
     failed = [item["itemIdentifier"] for item in answer["batchItemFailures"]]

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
 
 import ondc.keys
@@ -18,7 +17,7 @@ import ondc.registry
 from local import ondc as local_ondc
 from local.client.ondc import BuyerApp
 from local.dispatch import invoke
-from local.provision import LocalResources
+from local.provision import LocalResources, cached_client
 from local.proxy_events import rest_event
 from sevamitra.edge.beckn_signing import key_from_secret, public_key_b64
 from sevamitra.edge.routes import Function
@@ -70,7 +69,7 @@ class Network:
 
 
 def seller_public_key() -> str:
-    secrets = boto3.client("secretsmanager", region_name=settings().aws_region)
+    secrets = cached_client("secretsmanager", settings().aws_region)
     from sevamitra.platform.ondc_settings import ondc_settings
 
     secret = secrets.get_secret_value(SecretId=ondc_settings().ondc_signing_key_secret_arn)["SecretString"]

@@ -8,11 +8,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from local.client import SAMPLE_PDF
-from local.provision import LocalResources
+from local.provision import LocalResources, cached_client
 from sevamitra.edge import pii
 from sevamitra.platform.settings import settings
 from tests.integration.conftest import Api, ApiResponse, claims_for
@@ -29,7 +28,7 @@ _serial = itertools.count(1)
 def verification_state_machine(aws: LocalResources) -> Iterator[str]:
     """The state machine named by VERIFICATION_STATE_MACHINE_ARN, created on moto if absent."""
     arn = settings().verification_state_machine_arn
-    sfn = boto3.client("stepfunctions", region_name=settings().aws_region)
+    sfn = cached_client("stepfunctions", settings().aws_region)
     name = arn.rsplit(":", 1)[1]
     if not any(m["stateMachineArn"] == arn for m in sfn.list_state_machines()["stateMachines"]):
         created = sfn.create_state_machine(

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from local.provision import cached_client
 from sevamitra.data import professionals as repo
 from sevamitra.data import workflows
 from sevamitra.edge.errors import DependencyFailed
@@ -22,7 +22,7 @@ PDF = {"kind": "id_proof", "content_type": "application/pdf", "size_bytes": 2048
 
 
 def _executions(arn: str) -> list[dict[str, Any]]:
-    sfn = boto3.client("stepfunctions", region_name=settings().aws_region)
+    sfn = cached_client("stepfunctions", settings().aws_region)
     return [
         sfn.describe_execution(executionArn=e["executionArn"])
         for e in sfn.list_executions(stateMachineArn=arn)["executions"]

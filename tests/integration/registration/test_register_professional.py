@@ -5,12 +5,12 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from pynamodb.connection.base import Connection
 from pynamodb.exceptions import TransactWriteError
 
+from local.provision import cached_client
 from register import logic
 from register.models import RegisterProfessionalIn
 from sevamitra.data import identities
@@ -158,7 +158,7 @@ def test_malformed_json_is_400_and_oversized_body_is_413(api: Api) -> None:
 
 
 def test_identity_key_unavailable_is_503_and_nothing_is_written(api: Api) -> None:
-    boto3.client("secretsmanager", region_name=settings().aws_region).delete_secret(
+    cached_client("secretsmanager", settings().aws_region).delete_secret(
         SecretId=settings().identity_key_secret_arn, ForceDeleteWithoutRecovery=True
     )
     pii.clear_key_cache()
@@ -326,7 +326,7 @@ def test_ban_racing_a_registration_never_lets_a_banned_identity_in(
     outcomes: list[str | int] = []
 
     def ban_in_a_transaction() -> None:
-        client = boto3.client("dynamodb", region_name=settings().aws_region)
+        client = cached_client("dynamodb", settings().aws_region)
         client.transact_write_items(
             TransactItems=[
                 {
