@@ -58,11 +58,12 @@ def test_the_card_has_no_mobile_aadhaar_digits_or_location(api: Api) -> None:
     verify(pid)
     card = api("GET", f"/professionals/{pid}/card").body
     assert set(card) <= CARD_FIELDS
-    text = str(card)
+    # Without the id, whose random hex holds four given digits about once in 2,000 cards.
+    text = str(card).replace(pid, "<id>")
     for secret in (body["mobile"], body["aadhaar"], body["mobile"][-4:], body["aadhaar"][-4:]):
         assert secret not in text
-    # No digits at all but the time, the rating and those inside the id and service ids.
-    assert not re.search(r"\d{4,}", text.replace(pid, "").replace(DECIDED_AT, ""))
+    # No digits at all but the time, the rating and those inside the service ids.
+    assert not re.search(r"\d{4,}", text.replace(DECIDED_AT, ""))
     assert not {"location", "lat", "lng", "mobile_last4", "aadhaar_last4", "agency_id"} & set(card)
 
 
