@@ -53,9 +53,10 @@ def _before(backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> l
                 continue
             table = backend.tables[request["TableName"]]
             key = request.get("Key") or _key_of(table, request.get("Item") or {})
-            if key is None or (request["TableName"], repr(sorted(key.items()))) in seen:
+            address = (request["TableName"], repr(sorted((key or {}).items())))
+            if key is None or address in seen:
                 continue
-            seen.add((request["TableName"], repr(sorted(key.items()))))
+            seen.add(address)
             hash_key, range_key = backend.get_keys_value(table, key)
             current = table.get_item(hash_key, range_key)
             kept.append(_Before(table, hash_key, range_key, copy.deepcopy(current)))

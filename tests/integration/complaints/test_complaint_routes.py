@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from complaint import logic
+from complaint.models import EvidenceIn
 from sevamitra.data.models import ComplaintModel
 from sevamitra.domain.complaints import MAX_EVIDENCE
 from sevamitra.edge.auth import Caller
@@ -231,7 +232,7 @@ def test_evidence_lists_in_the_order_it_was_asked_for_even_within_one_second(api
         logic.request_evidence_upload(
             Caller(CITIZEN, frozenset()),
             cid,
-            logic.EvidenceIn(content_type="image/png", size_bytes=10),
+            EvidenceIn(content_type="image/png", size_bytes=10),
             clock=lambda: moment,
             ids=lambda _prefix: next(ids),
         )
